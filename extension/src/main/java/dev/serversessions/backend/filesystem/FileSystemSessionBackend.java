@@ -1,0 +1,289 @@
+package dev.serversessions.backend.filesystem;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * One file per session in {@code SESSION_FILE_DIR}, named by the SHA-256 of the prefixed key so
+ * that no cookie value ever becomes a path. The file's modification time is the session's
+ * expiry. Writes go to a temporary file that is renamed over the old one, under a directory
+ * lock that also holds across JVMs, and merge the change set into what is on disk so that
+ * concurrent requests changing different attributes both survive.
+ */
+final class FileSystemSessionBackend implements SessionBackend {
+    private static final Logger LOG = Logger.getLogger(FileSystemSessionBackend.class.getName());
+    private static final Pattern SESSION_FILE = Pattern.compile("[0-9a-f]{64}");
+
+    private final FileSystemSettings settings;
+    private final String keyPrefix;
+    private final Clock clock;
+    private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private DirectoryLock lock;
+
+    FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
+        this.settings = settings;
+        this.keyPrefix = keyPrefix;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+        Path file = fileOf(id);
+        try {
+            openDirectory();
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Instant expires = attributes.lastModifiedTime().toInstant();
+            if (!expires.isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            SessionFile session = SessionFile.parse(Files.readAllBytes(file));
+            if (slideExpiryTo != null) {
+                Files.setLastModifiedTime(file, FileTime.from(slideExpiryTo));
+                expires = slideExpiryTo;
+            }
+            return Optional.of(new StoredSession(session.attributes(), session.created(), expires));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.isRegularFile(file)) {
+                LOG.log(Level.WARNING, "Session file " + file.getFileName() + " is unreadable (" + e.getMessage()
+                        + "); it is treated as no session");
+                return Optional.empty();
+            }
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        return locked(() -> {
+            Path file = fileOf(id);
+            Optional<SessionFile> existing = readLive(file);
+            if (existing.isEmpty() && !changes.isNew()) {
+                return false;
+            }
+            if (existing.isEmpty()) {
+                makeRoomForOneMore();
+            }
+            Map<String, byte[]> attributes = new LinkedHashMap<>(existing.map(SessionFile::attributes).orElse(Map.of()));
+            attributes.putAll(changes.put());
+            attributes.keySet().removeAll(changes.removed());
+            Instant created = existing.map(SessionFile::created).orElse(changes.created());
+            write(file, new SessionFile(created, attributes), changes.expires());
+            return true;
+        });
+    }
+
+    @Override
+    public void delete(String id) {
+        locked(() -> Files.deleteIfExists(fileOf(id)));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        return locked(() -> {
+            Path file = fileOf(id);
+            if (readLive(file).isEmpty()) {
+                return false;
+            }
+            Files.setLastModifiedTime(file, FileTime.from(expires));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        return locked(() -> {
+            Path from = fileOf(oldId);
+            if (readLive(from).isEmpty()) {
+                return false;
+            }
+            Files.move(from, fileOf(newId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        });
+    }
+
+    @Override
+    public int purgeExpired() {
+        return locked(() -> {
+            int removed = 0;
+            for (SessionEntry entry : entries()) {
+                if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
+                    removed++;
+                }
+            }
+            return removed;
+        });
+    }
+
+    @Override
+    public boolean expiresEntriesItself() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return "filesystem " + settings.directory();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing the lock file failed", e);
+            }
+            lock = null;
+        }
+    }
+
+    /** Where {@code id}'s session lives: a hash, never the id itself. */
+    Path fileOf(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((keyPrefix + id).getBytes(StandardCharsets.UTF_8));
+            return settings.directory().resolve(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, to stay under it. */
+    private void makeRoomForOneMore() throws IOException {
+        if (settings.threshold() == 0) {
+            return;
+        }
+        List<SessionEntry> entries = entries();
+        if (entries.size() < settings.threshold()) {
+            return;
+        }
+        entries.sort(Comparator.comparing(SessionEntry::expires));
+        Instant now = clock.instant();
+        int excess = entries.size() - (int) settings.threshold() + 1;
+        for (SessionEntry entry : entries) {
+            boolean expired = !entry.expires().isAfter(now);
+            if (!expired && excess <= 0) {
+                break;
+            }
+            if (Files.deleteIfExists(entry.file())) {
+                excess--;
+            }
+        }
+    }
+
+    private List<SessionEntry> entries() throws IOException {
+        List<SessionEntry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.directory(),
+                p -> SESSION_FILE.matcher(p.getFileName().toString()).matches())) {
+            for (Path file : files) {
+                try {
+                    entries.add(new SessionEntry(file, Files.getLastModifiedTime(file).toInstant()));
+                } catch (NoSuchFileException e) {
+                    // deleted by another JVM's reader-side expiry meanwhile
+                }
+            }
+        }
+        return entries;
+    }
+
+    private Optional<SessionFile> readLive(Path file) throws IOException {
+        try {
+            if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.of(SessionFile.parse(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.isRegularFile(file)) {
+                LOG.warning(() -> "Session file " + file.getFileName() + " is unreadable (" + e.getMessage() + "); it is replaced");
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void write(Path file, SessionFile session, Instant expires) throws IOException {
+        Path temp = settings.directory().resolve(".tmp-" + UUID.randomUUID());
+        try {
+            if (posix) {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(settings.fileMode()));
+                // the umask may have narrowed the mode given at creation
+                Files.setPosixFilePermissions(temp, settings.fileMode());
+            }
+            Files.write(temp, session.toBytes());
+            Files.setLastModifiedTime(temp, FileTime.from(expires));
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private <T> T locked(DirectoryLock.IoAction<T> action) {
+        try {
+            return openDirectory().call(action);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private synchronized DirectoryLock openDirectory() throws IOException {
+        if (lock == null) {
+            if (!Files.isDirectory(settings.directory())) {
+                Files.createDirectories(settings.directory(), directoryMode());
+            }
+            lock = new DirectoryLock(settings.directory());
+        }
+        return lock;
+    }
+
+    private java.nio.file.attribute.FileAttribute<?>[] directoryMode() {
+        if (!posix) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(EnumSet.of(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
+    }
+
+    private SessionStoreUnavailableException unavailable(IOException e) {
+        return new SessionStoreUnavailableException(describe(), e);
+    }
+
+    private record SessionEntry(Path file, Instant expires) {
+    }
+}

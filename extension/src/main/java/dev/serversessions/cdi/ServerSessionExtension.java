@@ -1,0 +1,89 @@
+package dev.serversessions.cdi;
+
+import dev.serversessions.api.Backend;
+import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionType;
+import dev.serversessions.config.InvalidSettingsException;
+import dev.serversessions.session.CurrentSession;
+import dev.serversessions.session.SessionRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessBean;
+
+/**
+ * Makes {@code @Inject ServerSession} and {@code @Inject SessionBackend} work. The library jar is
+ * no bean archive; its beans are added here in code, so no class of an absent backend client is
+ * ever discovered, and every bad {@code SESSION_*} key fails the deployment once, all listed.
+ *
+ * <p>Beans: the request-scoped {@link ServerSession}; one {@code @Backend(type) SessionBackend}
+ * per type whose client library is present; and the unqualified {@link SessionBackend}, the
+ * configured one, unless the application produces its own (requests then use the
+ * application's).
+ */
+public class ServerSessionExtension implements Extension {
+    private Bean<?> applicationBackend;
+    private boolean discoveryDone;
+
+    void findApplicationBackend(@Observes ProcessBean<?> event) {
+        Bean<?> bean = event.getBean();
+        if (!discoveryDone && bean.getTypes().contains(SessionBackend.class)
+                && bean.getQualifiers().stream().anyMatch(q -> q.annotationType() == Default.class)) {
+            applicationBackend = bean;
+        }
+    }
+
+    void addBeans(@Observes AfterBeanDiscovery event) {
+        discoveryDone = true;
+        event.addBean()
+                .beanClass(ServerSessionExtension.class)
+                .types(ServerSession.class, Object.class)
+                .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                .scope(RequestScoped.class)
+                .createWith(context -> CurrentSession.get());
+        ClassLoader loader = ServerSessionExtension.class.getClassLoader();
+        for (SessionType type : SessionType.values()) {
+            if (type.isAvailable(loader)) {
+                event.addBean()
+                        .beanClass(ServerSessionExtension.class)
+                        .types(SessionBackend.class, Object.class)
+                        .qualifiers(Backend.Literal.of(type), Any.Literal.INSTANCE)
+                        .scope(ApplicationScoped.class)
+                        .createWith(context -> SessionRuntime.forApplication().backend(type));
+            }
+        }
+        if (applicationBackend == null) {
+            event.addBean()
+                    .beanClass(ServerSessionExtension.class)
+                    .types(SessionBackend.class, Object.class)
+                    .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                    .scope(ApplicationScoped.class)
+                    .createWith(context -> SessionRuntime.forApplication().activeBackend());
+        }
+    }
+
+    void validateSettings(@Observes AfterDeploymentValidation event, BeanManager beans) {
+        SessionRuntime runtime;
+        try {
+            runtime = SessionRuntime.forApplication();
+        } catch (InvalidSettingsException e) {
+            event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
+            return;
+        }
+        runtime.useClients(new CdiClientLookup(beans));
+        if (applicationBackend != null) {
+            Bean<?> bean = applicationBackend;
+            runtime.useApplicationBackend(() -> (SessionBackend) beans.getReference(bean, SessionBackend.class,
+                    beans.createCreationalContext(bean)));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.serversessions.session;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionType;
+import dev.serversessions.backend.BackendContext;
+import dev.serversessions.backend.BackendProvider;
+import dev.serversessions.backend.BackendProviders;
+import dev.serversessions.backend.ClientLookup;
+import dev.serversessions.codec.AttributeCodec;
+import dev.serversessions.codec.AttributeCodecs;
+import dev.serversessions.config.ConfigValues;
+import dev.serversessions.config.SessionSettings;
+import dev.serversessions.config.SettingsSource;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Everything one application's sessions share: settings, codec, ids and backends. The servlet
+ * initializer and the CDI extension both use the one instance of their application, so a
+ * backend is built once whichever of them asks first.
+ *
+ * <p>The library jar lives in the WAR, so "one per application" is one per class loader of this
+ * class: a static holder is enough and dies with the deployment.
+ */
+public final class SessionRuntime {
+    private static final Logger LOG = Logger.getLogger(SessionRuntime.class.getName());
+    private static SessionRuntime current;
+
+    private final SessionSettings settings;
+    private final ConfigValues config;
+    private final ClassLoader appLoader;
+    private final AttributeCodec codec;
+    private final SessionIds ids;
+    private final Clock clock;
+    private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
+    private volatile ClientLookup clients = ClientLookup.NONE;
+    private volatile Supplier<SessionBackend> applicationBackend;
+    private volatile SessionBackend activeBackend;
+    private volatile boolean cdiActive;
+
+    SessionRuntime(SessionSettings settings, ConfigValues config, ClassLoader appLoader, Clock clock) {
+        this.settings = settings;
+        this.config = config;
+        this.appLoader = appLoader;
+        this.codec = AttributeCodecs.forSettings(settings, appLoader);
+        this.ids = new SessionIds(settings.idLength(), settings.secretKey().orElse(null));
+        this.clock = clock;
+    }
+
+    /**
+     * The application's runtime, built on first use from its configuration.
+     *
+     * @throws dev.serversessions.config.InvalidSettingsException listing every bad key
+     */
+    public static synchronized SessionRuntime forApplication() {
+        if (current == null) {
+            ClassLoader loader = SessionRuntime.class.getClassLoader();
+            current = create(SettingsSource.forApplication(loader), loader, Clock.systemUTC());
+        }
+        return current;
+    }
+
+    /**
+     * A runtime from explicit settings, with every key validated, including the configured
+     * backend's own.
+     *
+     * @throws dev.serversessions.config.InvalidSettingsException listing every bad key
+     */
+    public static SessionRuntime create(SettingsSource source, ClassLoader appLoader, Clock clock) {
+        ConfigValues values = new ConfigValues(source);
+        SessionSettings settings = SessionSettings.read(values);
+        BackendProvider provider = BackendProviders.load(settings.type(), appLoader, values);
+        if (provider != null) {
+            provider.validate(values);
+        }
+        values.throwIfInvalid();
+        return new SessionRuntime(settings, values, appLoader, clock);
+    }
+
+    /** Closes the backends this runtime built and forgets the application's runtime. */
+    public static synchronized void shutdown() {
+        if (current != null) {
+            current.closeBackends();
+            current = null;
+        }
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    public AttributeCodec codec() {
+        return codec;
+    }
+
+    public SessionIds ids() {
+        return ids;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Lets backends use clients the application produced (set by the CDI extension). */
+    public void useClients(ClientLookup lookup) {
+        this.clients = lookup;
+        this.cdiActive = true;
+    }
+
+    /** Whether the CDI extension ran for this application. */
+    public boolean isCdiActive() {
+        return cdiActive;
+    }
+
+    /** Makes requests use the application's own unqualified {@code SessionBackend} bean. */
+    public void useApplicationBackend(Supplier<SessionBackend> backend) {
+        this.applicationBackend = backend;
+    }
+
+    /**
+     * The backend of {@code type}, built on first use and then shared; it is closed by
+     * {@link #shutdown()}.
+     */
+    public synchronized SessionBackend backend(SessionType type) {
+        SessionBackend backend = backends.get(type);
+        if (backend == null) {
+            ConfigValues values = type == settings.type() ? config : new ConfigValues(config::raw);
+            BackendProvider provider = BackendProviders.load(type, appLoader, values);
+            if (provider != null) {
+                provider.validate(values);
+            }
+            values.throwIfInvalid();
+            backend = provider.create(new BackendContext(settings, values, clients));
+            backends.put(type, backend);
+            SessionBackend built = backend;
+            LOG.info(() -> "Server sessions of this application are stored in " + built.describe());
+        }
+        return backend;
+    }
+
+    /** The backend requests use: the application's own, or the configured one. */
+    public SessionBackend activeBackend() {
+        SessionBackend backend = activeBackend;
+        if (backend == null) {
+            Supplier<SessionBackend> own = applicationBackend;
+            backend = own != null ? own.get() : backend(settings.type());
+            activeBackend = backend;
+        }
+        return backend;
+    }
+
+    /** The session of one request, for the id its cookie carried (or null). */
+    public RequestSession open(String cookieValue) {
+        return new RequestSession(this, ids.idFromCookie(cookieValue).orElse(null));
+    }
+
+    /**
+     * After a session-touching request, on about one request in {@code SESSION_CLEANUP_N_REQUESTS},
+     * purges expired sessions from a store that cannot expire them itself.
+     */
+    public void maybePurge() {
+        long n = settings.cleanupEveryNRequests().orElse(0L);
+        SessionBackend backend = activeBackend;
+        if (n > 0 && backend != null && !backend.expiresEntriesItself() && ThreadLocalRandom.current().nextLong(n) == 0) {
+            purge(backend);
+        }
+    }
+
+    /** Purges expired sessions now; failures are logged, never thrown. */
+    public void purge(SessionBackend backend) {
+        try {
+            int removed = backend.purgeExpired();
+            if (removed > 0) {
+                LOG.fine(() -> "Purged " + removed + " expired sessions from " + backend.describe());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Purging expired sessions from " + backend.describe() + " failed: " + e, e);
+        }
+    }
+
+    private synchronized void closeBackends() {
+        backends.values().forEach(b -> {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Closing session backend " + b.describe() + " failed", e);
+            }
+        });
+        backends.clear();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.serversessions.web;
+
+import dev.serversessions.session.CookieAction;
+import dev.serversessions.session.RequestSession;
+import dev.serversessions.session.SessionIds;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.logging.Logger;
+
+/**
+ * The one place that decides when a session is saved: just before the response commits, and
+ * again at the end of the request for whatever changed after that. The cookie is written only
+ * while the response can still take headers, and only when it would say something new.
+ */
+final class SessionCommit {
+    private static final Logger LOG = Logger.getLogger(SessionCommit.class.getName());
+
+    private final RequestSession session;
+    private final SessionCookie cookie;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private CookieAction written = CookieAction.NONE;
+
+    SessionCommit(RequestSession session, SessionCookie cookie, HttpServletRequest request, HttpServletResponse response) {
+        this.session = session;
+        this.cookie = cookie;
+        this.request = request;
+        this.response = response;
+    }
+
+    RequestSession session() {
+        return session;
+    }
+
+    /** Saves what changed and sets the cookie; safe to call any number of times. */
+    synchronized void run() {
+        CookieAction action = session.save();
+        if (action.kind() == CookieAction.Kind.NONE || saysTheSame(action, written)) {
+            return;
+        }
+        if (response.isCommitted()) {
+            if (action.kind() == CookieAction.Kind.SEND && (written.id() == null || !written.id().equals(action.id()))) {
+                LOG.warning(() -> "Session " + SessionIds.logTag(action.id()) + " was created or changed its id after the response to "
+                        + request.getRequestURI() + " was committed: the client did not get its cookie");
+            }
+            return;
+        }
+        cookie.write(request, response, action);
+        written = action;
+    }
+
+    private static boolean saysTheSame(CookieAction a, CookieAction b) {
+        return a.kind() == b.kind() && a.permanent() == b.permanent() && java.util.Objects.equals(a.id(), b.id());
+    }
+}

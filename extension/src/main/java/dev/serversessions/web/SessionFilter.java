@@ -1,0 +1,110 @@
+package dev.serversessions.web;
+
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.session.CurrentSession;
+import dev.serversessions.session.RequestSession;
+import dev.serversessions.session.SessionRuntime;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Gives every request its lazily loaded server session, saves it before the response commits,
+ * and turns an unreachable store into HTTP 503 for the requests that needed it. Plain servlet
+ * code: it works in a WAR without CDI.
+ */
+public final class SessionFilter implements Filter {
+    private static final Logger LOG = Logger.getLogger(SessionFilter.class.getName());
+    private static final String COMMIT = SessionCommit.class.getName();
+
+    private final SessionRuntime runtime;
+    private final SessionCookie cookie;
+    private final StoreOutageLog outageLog = new StoreOutageLog();
+    private ServletContext context;
+
+    public SessionFilter(SessionRuntime runtime) {
+        this.runtime = runtime;
+        this.cookie = new SessionCookie(runtime.settings(), runtime.ids());
+    }
+
+    @Override
+    public void init(jakarta.servlet.FilterConfig config) {
+        this.context = config.getServletContext();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        SessionCommit commit = (SessionCommit) request.getAttribute(COMMIT);
+        if (commit == null || request.getDispatcherType() == DispatcherType.REQUEST) {
+            RequestSession session = runtime.open(cookie.read(request));
+            commit = new SessionCommit(session, cookie, request, response);
+            request.setAttribute(COMMIT, commit);
+        }
+        SaveBeforeCommitResponse wrappedResponse = new SaveBeforeCommitResponse(response, commit);
+        SessionRequest wrappedRequest = new SessionRequest(request, wrappedResponse, commit, context,
+                runtime.settings().wrapHttpSession());
+        CurrentSession.set(commit.session());
+        try {
+            chain.doFilter(wrappedRequest, wrappedResponse);
+            if (!request.isAsyncStarted()) {
+                commit.run();
+                if (commit.session().isTouched()) {
+                    runtime.maybePurge();
+                }
+            }
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            SessionStoreUnavailableException outage = findOutage(e);
+            if (outage == null) {
+                throw e;
+            }
+            outageLog.report(outage, request.getRequestURI());
+            answerUnavailable(response);
+        } finally {
+            CurrentSession.clear();
+        }
+    }
+
+    private static SessionStoreUnavailableException findOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SessionStoreUnavailableException outage) {
+                return outage;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static void answerUnavailable(HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        try {
+            response.reset();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "response could not be reset", e);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", "5");
+        response.setContentType("text/plain;charset=UTF-8");
+        byte[] body = "The session store is unavailable; please try again shortly.\n".getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

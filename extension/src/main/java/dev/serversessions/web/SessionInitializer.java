@@ -1,0 +1,39 @@
+package dev.serversessions.web;
+
+import dev.serversessions.config.InvalidSettingsException;
+import dev.serversessions.session.SessionRuntime;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Installs the session filter and its lifecycle listener in every WAR that carries this jar, so
+ * that no web.xml edit is needed. The filter is mapped to {@code /*} ahead of the application's
+ * own filters, which may already use the session. Bad settings fail the deployment here, with
+ * every problem listed, even in a WAR without CDI.
+ */
+public final class SessionInitializer implements ServletContainerInitializer {
+    static final String FILTER_NAME = "server-sessions";
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        SessionRuntime runtime;
+        try {
+            runtime = SessionRuntime.forApplication();
+        } catch (InvalidSettingsException e) {
+            context.log(e.getMessage());
+            throw new ServletException(e.getMessage(), e);
+        }
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(runtime));
+        if (filter == null) {
+            return; // registered already, e.g. by a web.xml of the application's own
+        }
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+        context.addListener(new SessionLifecycle(runtime));
+    }
+}

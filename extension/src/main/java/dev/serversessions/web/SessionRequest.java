@@ -1,0 +1,101 @@
+package dev.serversessions.web;
+
+import dev.serversessions.session.RequestSession;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * The request as the application sees it: {@code getSession()} answers from the server session
+ * (when {@code SESSION_HTTPSESSION} is on, so the container's own JSESSIONID is never created by
+ * it), and an async request saves before {@code AsyncContext.complete()} commits the response.
+ */
+final class SessionRequest extends HttpServletRequestWrapper {
+    private final SessionCommit commit;
+    private final HttpServletResponse response;
+    private final ServletContext context;
+    private final boolean wrapHttpSession;
+    private StoreHttpSession httpSession;
+
+    SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionCommit commit,
+                   ServletContext context, boolean wrapHttpSession) {
+        super(request);
+        this.response = response;
+        this.commit = commit;
+        this.context = context;
+        this.wrapHttpSession = wrapHttpSession;
+    }
+
+    @Override
+    public HttpSession getSession() {
+        return getSession(true);
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+        if (!wrapHttpSession) {
+            return super.getSession(create);
+        }
+        RequestSession session = commit.session();
+        if (httpSession != null && !httpSession.isInvalidated()) {
+            return httpSession;
+        }
+        if (!create && session.isNew() && session.names().isEmpty()) {
+            return null;
+        }
+        httpSession = new StoreHttpSession(session, context);
+        return httpSession;
+    }
+
+    @Override
+    public String changeSessionId() {
+        if (!wrapHttpSession) {
+            return super.changeSessionId();
+        }
+        RequestSession session = commit.session();
+        if (session.isNew() && session.names().isEmpty()) {
+            throw new IllegalStateException("changeSessionId() needs a session; there is none in this request");
+        }
+        session.regenerate();
+        return session.id();
+    }
+
+    @Override
+    public String getRequestedSessionId() {
+        return wrapHttpSession ? commit.session().requestedId() : super.getRequestedSessionId();
+    }
+
+    @Override
+    public boolean isRequestedSessionIdValid() {
+        if (!wrapHttpSession) {
+            return super.isRequestedSessionIdValid();
+        }
+        RequestSession session = commit.session();
+        return session.requestedId() != null && !session.isNew() && session.requestedId().equals(session.id());
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromCookie() {
+        return wrapHttpSession ? commit.session().requestedId() != null : super.isRequestedSessionIdFromCookie();
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromURL() {
+        return wrapHttpSession ? false : super.isRequestedSessionIdFromURL();
+    }
+
+    @Override
+    public AsyncContext startAsync() {
+        return new SavingAsyncContext(super.startAsync(this, response), commit);
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return new SavingAsyncContext(super.startAsync(request, response), commit);
+    }
+}
