@@ -55,7 +55,7 @@ final class SessionCookie {
     private String header(HttpServletRequest request, String value, Duration maxAge) {
         StringBuilder header = new StringBuilder(160).append(settings.cookieName()).append('=').append(value);
         if (maxAge != null) {
-            long seconds = Math.max(0, maxAge.toSeconds());
+            long seconds = Math.max(0, (maxAge.toMillis() + 999) / 1000);
             Instant expires = seconds == 0 ? Instant.EPOCH : Instant.now().plusSeconds(seconds);
             header.append("; Expires=").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(expires.atOffset(ZoneOffset.UTC)))
                     .append("; Max-Age=").append(seconds);

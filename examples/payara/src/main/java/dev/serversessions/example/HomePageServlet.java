@@ -1,0 +1,96 @@
+package dev.serversessions.example;
+
+import dev.serversessions.api.ServerSession;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The page a person sees: a visit counter, a cart, and log in / log out. Logging in regenerates
+ * the session id (against fixation); logging out invalidates the session. Forms post back here
+ * and are answered with a redirect, so the session is saved before that redirect commits.
+ */
+@WebServlet("")
+public class HomePageServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    ServerSession session;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Integer visits = session.get("visits", Integer.class);
+        int visit = visits == null ? 1 : visits + 1;
+        session.put("visits", visit);
+        String user = session.get("user", String.class);
+        List<?> cart = session.get("cart", List.class);
+
+        response.setContentType("text/html;charset=UTF-8");
+        PrintWriter out = response.getWriter();
+        out.println("<!doctype html><html><head><meta charset=\"utf-8\"><title>Server sessions</title>");
+        out.println("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}form{margin:.5em 0}</style></head><body>");
+        out.println("<h1>Server sessions for Jakarta EE</h1>");
+        out.println("<p>Visit number <strong id=\"visits\">" + visit + "</strong> in this session, stored in <code>"
+                + escape(System.getenv().getOrDefault("SESSION_TYPE", "filesystem")) + "</code>.</p>");
+        if (user == null) {
+            out.println("<form method=\"post\"><input name=\"user\" placeholder=\"your name\" required>"
+                    + "<button name=\"action\" value=\"login\">Log in</button></form>");
+        } else {
+            out.println("<p>Logged in as <strong id=\"user\">" + escape(user) + "</strong>.</p>"
+                    + "<form method=\"post\"><button name=\"action\" value=\"logout\">Log out</button></form>");
+        }
+        out.println("<h2>Cart</h2><ul id=\"cart\">");
+        if (cart != null) {
+            for (Object item : cart) {
+                out.println("<li>" + escape(String.valueOf(item)) + "</li>");
+            }
+        }
+        out.println("</ul><form method=\"post\"><input name=\"item\" placeholder=\"item\" required>"
+                + "<button name=\"action\" value=\"add\">Add to cart</button></form>");
+        out.println("<p><small>Session id tag: " + (session.isNew() ? "new" : "stored") + ". API: "
+                + "<code>GET /api/session</code>, <code>POST /api/counter</code>.</small></p></body></html>");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String action = String.valueOf(request.getParameter("action"));
+        switch (action) {
+            case "login" -> {
+                String user = request.getParameter("user");
+                if (user != null && !user.isBlank()) {
+                    session.regenerate();
+                    session.put("user", user.trim());
+                }
+            }
+            case "logout" -> session.invalidate();
+            case "add" -> {
+                String item = request.getParameter("item");
+                if (item != null && !item.isBlank()) {
+                    @SuppressWarnings("unchecked")
+                    List<String> cart = session.get("cart", List.class);
+                    if (cart == null) {
+                        cart = new ArrayList<>();
+                        session.put("cart", cart);
+                    }
+                    cart.add(item.trim()); // changed in place: saved because it was read
+                }
+            }
+            default -> {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "unknown action");
+                return;
+            }
+        }
+        String context = request.getContextPath();
+        response.sendRedirect(context.isEmpty() ? "/" : context + "/");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.serversessions.backend.filesystem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.backend.SessionBackendContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemSessionBackendTest extends SessionBackendContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected SessionBackend createBackend(String keyPrefix) {
+        return backendIn(dir.resolve("sessions"), 0, "0600", keyPrefix);
+    }
+
+    private SessionBackend backendIn(Path directory, long threshold, String mode, String prefix) {
+        return new FileSystemSessionBackend(new FileSystemSettings(directory, threshold, FileSystemSettings.parseMode(mode)),
+                prefix, Clock.systemUTC());
+    }
+
+    private long sessionFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count();
+        }
+    }
+
+    @Test
+    void fileNamesAreHashesNeverTheId() throws IOException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        try (Stream<Path> files = Files.list(dir.resolve("sessions"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(id)));
+        }
+        assertEquals(1, sessionFiles(dir.resolve("sessions")));
+    }
+
+    @Test
+    void directoryIsCreatedOwnerOnlyAndFilesTakeTheConfiguredMode() throws IOException {
+        Path directory = dir.resolve("fresh/nested");
+        SessionBackend backend = backendIn(directory, 0, "0640", "session:");
+        backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+        try (Stream<Path> files = Files.list(directory)) {
+            Path file = files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).findFirst().orElseThrow();
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+        backend.close();
+    }
+
+    @Test
+    void thresholdDropsExpiredThenSoonestToExpire() throws Exception {
+        Path directory = dir.resolve("bounded");
+        SessionBackend backend = backendIn(directory, 3, "0600", "session:");
+        String soonest = IDS.generate();
+        String later = IDS.generate();
+        String latest = IDS.generate();
+        backend.apply(soonest, create(Map.of("a", bytes("1")), inMinutes(10)));
+        backend.apply(later, create(Map.of("a", bytes("1")), inMinutes(20)));
+        backend.apply(latest, create(Map.of("a", bytes("1")), inMinutes(30)));
+
+        String newest = IDS.generate();
+        backend.apply(newest, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        assertEquals(3, sessionFiles(directory));
+        assertFalse(backend.load(soonest, null).isPresent());
+        assertTrue(backend.load(later, null).isPresent());
+        assertTrue(backend.load(newest, null).isPresent());
+        backend.close();
+    }
+
+    @Test
+    void hundredsOfSessionsStayUnderTheThreshold() throws Exception {
+        Path directory = dir.resolve("many");
+        SessionBackend backend = backendIn(directory, 50, "0600", "session:");
+        for (int i = 0; i < 300; i++) {
+            backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(30)));
+        }
+        assertEquals(50, sessionFiles(directory));
+        backend.close();
+    }
+
+    @Test
+    void twoBackendsOnOneDirectoryLoseNoUpdate() throws Exception {
+        // stands for two JVMs: separate lock channels on the same .lock file
+        Path directory = dir.resolve("shared");
+        SessionBackend a = backendIn(directory, 0, "0600", "session:");
+        SessionBackend b = backendIn(directory, 0, "0600", "session:");
+        String id = IDS.generate();
+        a.apply(id, create(Map.of("start", bytes("0")), inMinutes(30)));
+        Thread[] writers = new Thread[40];
+        for (int i = 0; i < writers.length; i++) {
+            SessionBackend backend = i % 2 == 0 ? a : b;
+            String name = "k" + i;
+            writers[i] = new Thread(() -> backend.apply(id, change(Map.of(name, bytes(name)), java.util.Set.of(), inMinutes(30))));
+            writers[i].start();
+        }
+        for (Thread writer : writers) {
+            writer.join(30_000);
+        }
+        assertEquals(41, a.load(id, null).orElseThrow().attributes().size());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aCorruptFileIsNoSession() throws IOException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        Path file = ((FileSystemSessionBackend) backend).fileOf(id);
+        Files.write(file, bytes("garbage"));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(300)));
+
+        assertFalse(backend.load(id, null).isPresent());
+    }
+}

@@ -1,0 +1,169 @@
+package dev.serversessions.it.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Payara Micro process serving the test WAR at {@code http://127.0.0.1:port/}, configured
+ * by {@code SESSION_*} environment variables, as a user would run it.
+ */
+public final class PayaraMicro implements AutoCloseable {
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+
+    private final int port;
+    private Path log;
+    private final Map<String, String> env;
+    private final String name;
+    private Process process;
+    private int starts;
+
+    private PayaraMicro(String name, Map<String, String> env) {
+        this.name = name;
+        this.env = Map.copyOf(env);
+        this.port = Ports.free();
+    }
+
+    /** Starts a server and waits until the WAR answers. */
+    public static PayaraMicro start(String name, Map<String, String> env) {
+        PayaraMicro server = new PayaraMicro(name, env);
+        server.startProcess();
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Starts a server whose deployment is expected to fail, and returns its log once the
+     * runtime has given up on the WAR.
+     */
+    public static String startExpectingDeploymentFailure(String name, Map<String, String> env) throws Exception {
+        try (PayaraMicro server = new PayaraMicro(name, env)) {
+            server.startProcess();
+            long deadline = System.nanoTime() + STARTUP.toNanos();
+            while (System.nanoTime() < deadline) {
+                String log = server.log();
+                if (log.contains("Deployed 0 archive") || log.contains("Payara Micro URLs:") && !log.contains("it-app")
+                        || log.contains("Exception while loading the app") || log.contains("Failed to deploy")
+                        || !server.process.isAlive()) {
+                    Thread.sleep(500);
+                    return server.log();
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError("Payara Micro neither deployed nor rejected the WAR in " + STARTUP + ":\n" + server.log());
+        }
+    }
+
+    public static Path workDir() {
+        Path dir = Path.of(System.getProperty("it.workDir", "target/it-work"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return dir;
+    }
+
+    private void startProcess() {
+        starts++;
+        Path rootDir = workDir().resolve("payara-" + name + "-" + port + "-" + starts);
+        log = workDir().resolve(name + "-" + port + "-" + starts + ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-jar", System.getProperty("it.payaraMicro"),
+                "--deploy", System.getProperty("it.war"), "--contextroot", "/",
+                "--port", String.valueOf(port), "--nocluster",
+                "--rootdir", rootDir.toString(),
+                "--prebootcommandfile", System.getProperty("it.preboot"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME"));
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.directory(workDir().toFile());
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Payara Micro", e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Payara Micro exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url("/probe/untouched"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        close();
+        throw new AssertionError("Payara Micro did not serve the WAR within " + STARTUP + ":\n" + log());
+    }
+
+    /** The server again, after a stop, with the same port and settings (sessions must survive). */
+    public PayaraMicro restart() {
+        close();
+        startProcess();
+        awaitReady();
+        return this;
+    }
+
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Map<String, String> env() {
+        return new HashMap<>(env);
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
