@@ -73,7 +73,7 @@ public record SessionSettings(
         }
         String cookieName = values.string(COOKIE_NAME, "session");
         if (!CookieSyntax.isToken(cookieName)) {
-            values.problem(COOKIE_NAME, cookieName, "is not a valid cookie name (letters, digits and !#$%&'*+-.^_`|~)");
+            values.problem(COOKIE_NAME, cookieName, "is not a valid cookie name (use letters, digits, - and _)");
         }
         Optional<String> cookieDomain = values.optionalString(COOKIE_DOMAIN);
         cookieDomain.filter(d -> !CookieSyntax.isAttributeValue(d))
