@@ -1,0 +1,106 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.PayaraMicro;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every SESSION_COOKIE_* key, the signer, browser-session cookies, no refresh and the JSON
+ * format, as a browser sees them, in one server configured away from every default.
+ */
+class CookieSettingsIT {
+    private static final String SECRET = "a-long-random-secret-for-the-tests-only";
+    private static PayaraMicro server;
+
+    @BeforeAll
+    static void start() {
+        server = PayaraMicro.start("cookies", Map.ofEntries(
+                Map.entry("SESSION_TYPE", "filesystem"),
+                Map.entry("SESSION_FILE_DIR", PayaraMicro.workDir().resolve("cookies-" + System.nanoTime()).toString()),
+                Map.entry("SESSION_COOKIE_NAME", "sid"),
+                Map.entry("SESSION_COOKIE_DOMAIN", "127.0.0.1"),
+                Map.entry("SESSION_COOKIE_PATH", "/api"),
+                Map.entry("SESSION_COOKIE_HTTPONLY", "false"),
+                Map.entry("SESSION_COOKIE_SECURE", "true"),
+                Map.entry("SESSION_COOKIE_SAMESITE", "Strict"),
+                Map.entry("SESSION_PERMANENT", "false"),
+                Map.entry("SESSION_REFRESH_EACH_REQUEST", "false"),
+                Map.entry("SESSION_USE_SIGNER", "true"),
+                Map.entry("SESSION_SECRET_KEY", SECRET),
+                Map.entry("SESSION_ID_LENGTH", "48"),
+                Map.entry("SESSION_SERIALIZATION_FORMAT", "json")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theCookieCarriesEveryConfiguredAttribute() {
+        Browser browser = new Browser(server, "sid");
+        Response put = browser.put("/api/session/a", "1");
+        String cookie = put.setCookie();
+        assertTrue(cookie.startsWith("sid="), cookie);
+        assertTrue(cookie.contains("; Domain=127.0.0.1"), cookie);
+        assertTrue(cookie.contains("; Path=/api"), cookie);
+        assertTrue(cookie.contains("; Secure"), cookie);
+        assertFalse(cookie.contains("HttpOnly"), cookie);
+        assertTrue(cookie.contains("; SameSite=Strict"), cookie);
+        assertFalse(cookie.contains("Max-Age") || cookie.contains("Expires"), "a browser-session cookie: " + cookie);
+    }
+
+    @Test
+    void theSignedValueIsIdDotSignatureAndATamperedOneIsNoSession() {
+        Browser browser = new Browser(server, "sid");
+        browser.put("/api/session/user", "alice");
+        String value = browser.cookie().orElseThrow();
+        assertTrue(value.matches("[A-Za-z0-9_-]{64}\\.[A-Za-z0-9_-]{43}"), value);
+        assertEquals("{\"user\":\"alice\"}", browser.get("/api/session").body());
+
+        String id = value.substring(0, value.indexOf('.'));
+        for (String forged : new String[] {id, id + ".", value.substring(0, value.length() - 2) + "AA", id + "." + "A".repeat(43)}) {
+            if (forged.equals(value)) {
+                continue;
+            }
+            Response read = new Browser(server, "sid").withCookie(forged).get("/api/session");
+            assertEquals(200, read.status());
+            assertEquals("{}", read.body(), forged);
+        }
+    }
+
+    @Test
+    void withoutRefreshAReadOnlyRequestSetsNoCookie() {
+        Browser browser = new Browser(server, "sid");
+        browser.put("/api/session/a", "1");
+        Response read = browser.get("/api/session");
+        assertEquals("{\"a\":\"1\"}", read.body());
+        assertTrue(read.setCookies().isEmpty(), String.valueOf(read.setCookies()));
+    }
+
+    @Test
+    void jsonSessionsKeepIntegersAsIntegers() {
+        Browser browser = new Browser(server, "sid");
+        assertEquals("1", browser.post("/api/counter").body());
+        assertEquals("2", browser.post("/api/counter").body());
+    }
+
+    @Test
+    void theExpiredCookieRepeatsDomainAndPath() {
+        Browser browser = new Browser(server, "sid");
+        browser.put("/api/session/a", "1");
+        Response invalidate = browser.post("/api/session/invalidate");
+        String cookie = invalidate.setCookie();
+        assertTrue(cookie.contains("Max-Age=0") && cookie.contains("; Domain=127.0.0.1") && cookie.contains("; Path=/api"), cookie);
+    }
+}
