@@ -63,6 +63,8 @@ public final class RequestSession implements ServerSession {
     private final Set<String> exposed = new HashSet<>();
     private String pendingDelete;
     private boolean expireCookie;
+    private SessionEvents events = SessionEvents.NONE;
+    private boolean createdEventSent;
 
     RequestSession(SessionRuntime runtime, String requestedId) {
         this.runtime = runtime;
@@ -73,6 +75,11 @@ public final class RequestSession implements ServerSession {
         this.defaultPermanent = runtime.settings().permanent();
         this.refreshEachRequest = runtime.settings().refreshEachRequest();
         this.requestedId = requestedId;
+    }
+
+    /** Lets the web layer tell listeners what happens to this session. */
+    public synchronized void listenWith(SessionEvents events) {
+        this.events = events;
     }
 
     /** The well-formed (and correctly signed) id the client sent, or null. */
@@ -135,16 +142,25 @@ public final class RequestSession implements ServerSession {
         }
         codec.encode(name, value); // fails here, naming the attribute, not at the end of the request
         load();
-        values.put(name, value);
+        announceCreation();
+        Object old = values.put(name, value);
         exposed.add(name);
+        if (old == null) {
+            events.attributeAdded(this, name, value);
+        } else if (old != value) {
+            events.attributeReplaced(this, name, old, value);
+        }
     }
 
     @Override
     public synchronized void remove(String name) {
         checkName(name);
         load();
-        values.remove(name);
+        Object old = values.remove(name);
         exposed.remove(name);
+        if (old != null) {
+            events.attributeRemoved(this, name, old);
+        }
     }
 
     @Override
@@ -163,8 +179,9 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void clear() {
         load();
-        values.keySet().removeIf(n -> !isReserved(n));
-        exposed.retainAll(values.keySet());
+        for (String name : names()) {
+            remove(name);
+        }
     }
 
     @Override
@@ -185,18 +202,40 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void regenerate() {
         load();
+        String old = id;
         id = ids.generate();
+        if (old != null && storedId != null) {
+            events.idChanged(this, old);
+        }
     }
 
     @Override
     public synchronized void invalidate() {
         String doomed = loaded ? storedId : requestedId;
+        if (events != SessionEvents.NONE) {
+            // listeners see the session as it was: destroyed first, then every attribute unbound
+            load();
+            doomed = storedId;
+            events.destroying(this);
+            for (String name : names()) {
+                events.attributeRemoved(this, name, values.get(name));
+            }
+        }
         if (doomed != null) {
             pendingDelete = doomed;
             expireCookie = true;
         }
         loaded = true;
         startFresh();
+    }
+
+    /** Tells listeners about a new session once, when it first gets something to keep. */
+    public synchronized void announceCreation() {
+        load();
+        if (storedId == null && !createdEventSent) {
+            createdEventSent = true;
+            events.created(this);
+        }
     }
 
     @Override
@@ -380,6 +419,7 @@ public final class RequestSession implements ServerSession {
     }
 
     private void startFresh() {
+        createdEventSent = false;
         storedId = null;
         id = null;
         values.clear();

@@ -3,6 +3,7 @@ package dev.serversessions.web;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.session.CurrentSession;
 import dev.serversessions.session.RequestSession;
+import dev.serversessions.session.SessionEvents;
 import dev.serversessions.session.SessionRuntime;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -32,8 +33,15 @@ public final class SessionFilter implements Filter {
     private final StoreOutageLog outageLog = new StoreOutageLog();
     private ServletContext context;
 
-    public SessionFilter(SessionRuntime runtime) {
+    private final SessionEvents events;
+
+    /**
+     * @param events where session events go; null when {@code SESSION_HTTPSESSION} is off and
+     *               nobody listens through the HttpSession API
+     */
+    public SessionFilter(SessionRuntime runtime, SessionEvents events) {
         this.runtime = runtime;
+        this.events = events;
         this.cookie = new SessionCookie(runtime.settings(), runtime.ids());
     }
 
@@ -51,6 +59,9 @@ public final class SessionFilter implements Filter {
         SessionCommit commit = (SessionCommit) request.getAttribute(COMMIT);
         if (commit == null || request.getDispatcherType() == DispatcherType.REQUEST) {
             RequestSession session = runtime.open(cookie.read(request));
+            if (events != null) {
+                session.listenWith(events);
+            }
             commit = new SessionCommit(session, cookie, request, response);
             request.setAttribute(COMMIT, commit);
         }

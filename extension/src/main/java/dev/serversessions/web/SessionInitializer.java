@@ -7,6 +7,10 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -16,6 +20,7 @@ import java.util.Set;
  * own filters, which may already use the session. Bad settings fail the deployment here, with
  * every problem listed, even in a WAR without CDI.
  */
+@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class})
 public final class SessionInitializer implements ServletContainerInitializer {
     static final String FILTER_NAME = "server-sessions";
 
@@ -28,7 +33,8 @@ public final class SessionInitializer implements ServletContainerInitializer {
             context.log(e.getMessage());
             throw new ServletException(e.getMessage(), e);
         }
-        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(runtime));
+        SessionListeners listeners = runtime.settings().wrapHttpSession() ? SessionListeners.create(context, classes) : null;
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(runtime, listeners));
         if (filter == null) {
             return; // registered already, e.g. by a web.xml of the application's own
         }

@@ -48,6 +48,9 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (!create && session.isNew() && session.names().isEmpty()) {
             return null;
         }
+        if (create) {
+            session.announceCreation();
+        }
         httpSession = new StoreHttpSession(session, context);
         return httpSession;
     }

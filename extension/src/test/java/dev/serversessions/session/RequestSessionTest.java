@@ -118,7 +118,7 @@ class RequestSessionTest {
     }
 
     @Test
-    void invalidateDeletesWithoutLoadingAndExpiresTheCookie() {
+    void invalidateDeletesTheSessionAndExpiresTheCookie() {
         SessionRuntime runtime = runtime();
         RequestSession first = runtime.open(null);
         first.put("user", "alice");

@@ -1,0 +1,185 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.PayaraMicro;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * request.getSession() backed by the store, one test per HttpSession API method and event,
+ * modelled on the Servlet TCK's HttpSession tests (which are not on Maven Central).
+ */
+class HttpSessionApiIT {
+    private static PayaraMicro server;
+
+    @BeforeAll
+    static void start() {
+        server = PayaraMicro.start("httpsession", Map.of("SESSION_TYPE", "filesystem",
+                "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("httpsession-" + System.nanoTime()).toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void forgetEarlierEvents() {
+        events();
+    }
+
+    private static Browser browser() {
+        return new Browser(server);
+    }
+
+    private static List<String> events() {
+        String body = new Browser(server).get("/httpsession/events").body();
+        return body.isEmpty() ? List.of() : List.of(body.split("\n"));
+    }
+
+    @Test
+    void getSessionFalseIsNullWithoutASessionAndCreatesNothing() {
+        Browser browser = browser();
+        Response exists = browser.get("/httpsession/exists");
+        assertEquals("false", exists.body());
+        assertTrue(exists.setCookies().isEmpty());
+        assertTrue(browser.get("/httpsession/get?name=x").body().equals("no session"));
+    }
+
+    @Test
+    void attributesRoundTripAcrossRequestsAndShareTheServerSession() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=color&value=blue");
+        assertEquals("blue", browser.get("/httpsession/get?name=color").body());
+        assertEquals("blue", SessionSemanticsContract.attribute(browser, "color"));
+        browser.put("/api/session/size", "L");
+        assertEquals("[color, size]", browser.get("/httpsession/names").body());
+        browser.get("/httpsession/remove?name=color");
+        assertEquals("null", browser.get("/httpsession/get?name=color").body());
+    }
+
+    @Test
+    void theContainersOwnSessionIsNeverCreated() {
+        Response response = browser().get("/httpsession/container-session");
+        assertEquals("true", response.body());
+        assertTrue(response.setCookies().stream().noneMatch(c -> c.startsWith("JSESSIONID")));
+    }
+
+    @Test
+    void idTimesNewnessAndContextAreTheServerSessions() {
+        Browser browser = browser();
+        String first = browser.get("/httpsession/info").body();
+        assertTrue(first.contains(" new=true "), first);
+        assertTrue(first.contains(" max=2678400 "), first);
+        assertTrue(first.endsWith(" context=true"), first);
+        browser.get("/httpsession/set?name=a&value=1");
+        String id = browser.cookie().orElseThrow();
+        String second = browser.get("/httpsession/info").body();
+        assertTrue(second.startsWith(id + " new=false "), second + " / " + id);
+        long created = Long.parseLong(second.replaceAll(".* created=(\\d+) .*", "$1"));
+        long accessed = Long.parseLong(second.replaceAll(".* accessed=(\\d+) .*", "$1"));
+        assertTrue(created > 0 && accessed >= created, second);
+    }
+
+    @Test
+    void theRequestedIdIsReportedFromTheCookie() {
+        Browser browser = browser();
+        assertEquals("null valid=false cookie=false url=false", browser.get("/httpsession/requested").body());
+        browser.get("/httpsession/set?name=a&value=1");
+        String id = browser.cookie().orElseThrow();
+        assertEquals(id + " valid=true cookie=true url=false", browser.get("/httpsession/requested").body());
+        String unknown = "B".repeat(43);
+        assertEquals(unknown + " valid=false cookie=true url=false",
+                browser().withCookie(unknown).get("/httpsession/requested").body());
+    }
+
+    @Test
+    void sessionCreatedFiresOnceForANewSession() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=a&value=1");
+        browser.get("/httpsession/set?name=b&value=2");
+        assertEquals(List.of("created", "added a=1", "added b=2"), events());
+    }
+
+    @Test
+    void attributeListenersSeeAddReplaceAndRemove() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=a&value=1");
+        browser.get("/httpsession/set?name=a&value=2");
+        browser.get("/httpsession/remove?name=a");
+        assertEquals(List.of("created", "added a=1", "replaced a=1", "removed a=2"), events());
+    }
+
+    @Test
+    void bindingListenersAreToldOnPutReplaceRemoveAndInvalidate() {
+        Browser browser = browser();
+        browser.get("/httpsession/bind?name=v&value=first");
+        browser.get("/httpsession/bind?name=v&value=second");
+        browser.get("/httpsession/remove?name=v");
+        browser.get("/httpsession/bind?name=w&value=third");
+        browser.post("/legacy/session/invalidate");
+        List<String> events = events().stream().filter(e -> e.startsWith("bound") || e.startsWith("unbound")).toList();
+        assertEquals(List.of("bound first", "bound second", "unbound first", "unbound second", "bound third", "unbound third"), events);
+    }
+
+    @Test
+    void invalidateFiresDestroyedWithTheDataStillThereThenEveryUseThrows() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=a&value=1");
+        events();
+        Response response = browser.get("/httpsession/invalidate-then-use");
+        assertEquals("refused 8 new=none", response.body());
+        assertTrue(response.expiresCookie());
+        List<String> events = events();
+        assertTrue(events.contains("destroyed m"), events.toString());
+        assertTrue(events.contains("removed a=1"), events.toString());
+        assertEquals("{}", browser.get("/api/session").body());
+    }
+
+    @Test
+    void changeSessionIdRegeneratesAndTellsTheIdListener() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=user&value=alice");
+        String before = browser.cookie().orElseThrow();
+        events();
+
+        assertEquals("true", browser.get("/httpsession/change-id").body());
+        String after = browser.cookie().orElseThrow();
+        assertNotEquals(before, after);
+        assertEquals(List.of("idChanged true"), events());
+        assertEquals("alice", browser.get("/httpsession/get?name=user").body());
+        assertEquals("no session", browser().withCookie(before).get("/httpsession/get?name=user").body());
+    }
+
+    @Test
+    void setMaxInactiveIntervalGivesTheSessionItsOwnExpiry() throws InterruptedException {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=a&value=1");
+        assertEquals("2", browser.get("/httpsession/max-inactive?value=2").body());
+        assertTrue(browser.get("/httpsession/info").body().contains(" max=2 "));
+        Thread.sleep(3500);
+        assertEquals("no session", browser.get("/httpsession/get?name=a").body());
+    }
+
+    @Test
+    void aNonPositiveMaxInactiveIntervalMeansNeverExpires() {
+        Browser browser = browser();
+        browser.get("/httpsession/set?name=a&value=1");
+        assertEquals("0", browser.get("/httpsession/max-inactive?value=0").body());
+        long expiry = Long.parseLong(browser.get("/probe/expiry").body());
+        assertTrue(expiry - System.currentTimeMillis() > 365L * 24 * 3600 * 1000, "expires in years, not days");
+        assertFalse(browser.get("/httpsession/get?name=a").body().equals("no session"));
+    }
+}
