@@ -49,7 +49,11 @@ final class FileSystemSessionBackend implements SessionBackend {
     private final String keyPrefix;
     private final Clock clock;
     private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final int RECOUNT_EVERY = 64;
     private DirectoryLock lock;
+    /** Session files as of the last listing plus those created since; -1 before the first. */
+    private long knownCount = -1;
+    private int createdSinceListing;
 
     FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
         this.settings = settings;
@@ -179,18 +183,33 @@ final class FileSystemSessionBackend implements SessionBackend {
         }
     }
 
-    /** SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, to stay under it. */
+    /**
+     * SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, so that the new
+     * one fits. Listing the directory for every new session would cost O(n) each time, so the
+     * count is remembered between listings and, when the threshold is hit, the directory is
+     * pruned a tenth below it: the listing then happens about once per tenth of the threshold.
+     * Other JVMs sharing the directory are seen at the next listing.
+     */
     private void makeRoomForOneMore() throws IOException {
-        if (settings.threshold() == 0) {
+        long threshold = settings.threshold();
+        if (threshold == 0) {
+            return;
+        }
+        if (knownCount >= 0 && knownCount + 1 < threshold && createdSinceListing < RECOUNT_EVERY) {
+            knownCount++;
+            createdSinceListing++;
             return;
         }
         List<SessionEntry> entries = entries();
-        if (entries.size() < settings.threshold()) {
+        createdSinceListing = 0;
+        knownCount = entries.size() + 1;
+        if (entries.size() < threshold) {
             return;
         }
+        long keep = threshold - Math.max(1, threshold / 10);
         entries.sort(Comparator.comparing(SessionEntry::expires));
         Instant now = clock.instant();
-        int excess = entries.size() - (int) settings.threshold() + 1;
+        long excess = entries.size() - keep;
         for (SessionEntry entry : entries) {
             boolean expired = !entry.expires().isAfter(now);
             if (!expired && excess <= 0) {
@@ -198,6 +217,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             }
             if (Files.deleteIfExists(entry.file())) {
                 excess--;
+                knownCount--;
             }
         }
     }
@@ -236,6 +256,7 @@ final class FileSystemSessionBackend implements SessionBackend {
 
     private void write(Path file, SessionFile session, Instant expires) throws IOException {
         Path temp = settings.directory().resolve(".tmp-" + UUID.randomUUID());
+        boolean moved = false;
         try {
             if (posix) {
                 Files.createFile(temp, PosixFilePermissions.asFileAttribute(settings.fileMode()));
@@ -249,8 +270,11 @@ final class FileSystemSessionBackend implements SessionBackend {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 

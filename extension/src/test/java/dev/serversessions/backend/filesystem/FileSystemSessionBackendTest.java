@@ -90,8 +90,24 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         SessionBackend backend = backendIn(directory, 50, "0600", "session:");
         for (int i = 0; i < 300; i++) {
             backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(30)));
+            assertTrue(sessionFiles(directory) <= 50);
         }
-        assertEquals(50, sessionFiles(directory));
+        assertTrue(sessionFiles(directory) >= 45, "pruned only a tenth below the threshold");
+        backend.close();
+    }
+
+    @Test
+    void aHundredThousandSessionsWithTheDefaultThresholdStayBoundedOnDisk() throws Exception {
+        Path directory = dir.resolve("hundred-thousand");
+        SessionBackend backend = backendIn(directory, 500, "0600", "session:");
+        byte[] value = new byte[100];
+        for (int i = 0; i < 100_000; i++) {
+            backend.apply(IDS.generate(), create(Map.of("a", value), inMinutes(30)));
+        }
+        assertTrue(sessionFiles(directory) <= 500, "files: " + sessionFiles(directory));
+        try (Stream<Path> files = Files.list(directory)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temporary file left behind");
+        }
         backend.close();
     }
 
