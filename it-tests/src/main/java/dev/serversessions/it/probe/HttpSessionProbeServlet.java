@@ -34,6 +34,13 @@ public class HttpSessionProbeServlet extends HttpServlet {
                 request.getSession().removeAttribute(name);
                 result = "removed";
             }
+            case "fill" -> {
+                // a session of the given size, for the load benchmark; works on either HttpSession
+                HttpSession session = request.getSession();
+                session.setAttribute("blob", "x".repeat(Integer.parseInt(request.getParameter("bytes"))));
+                session.setAttribute("k", "v");
+                result = "filled";
+            }
             case "names" -> result = String.valueOf(new java.util.TreeSet<>(Collections.list(request.getSession().getAttributeNames())));
             case "bind" -> {
                 request.getSession().setAttribute(name, new BoundValue(value));
