@@ -96,6 +96,18 @@ class CookieSettingsIT {
     }
 
     @Test
+    void corruptJsonInTheStoreIsAnEmptySessionNotAnError() {
+        Browser browser = new Browser(server, "sid");
+        browser.put("/api/session/a", "1");
+        assertEquals("corrupted", browser.get("/probe/corrupt").body());
+
+        Response read = browser.get("/api/session");
+        assertEquals(200, read.status());
+        assertEquals("{}", read.body());
+        assertTrue(server.log().contains("cannot be decoded"));
+    }
+
+    @Test
     void theExpiredCookieRepeatsDomainAndPath() {
         Browser browser = new Browser(server, "sid");
         browser.put("/api/session/a", "1");
