@@ -360,13 +360,17 @@ public abstract class SessionSemanticsContract {
         browser.put("/api/session/kept", "yes");
         outage().begin();
         Response during;
+        long millis;
         try {
+            long start = System.nanoTime();
             during = browser.get("/api/session");
+            millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(200, browser.get("/probe/untouched").status());
         } finally {
             outage().end();
         }
         assertEquals(503, during.status(), during.body());
+        assertTrue(millis < 15_000, "the 503 came after " + millis + " ms: the store's timeout must bound it");
         assertFalse(during.body().contains("Exception"), during.body());
         assertFalse(during.body().contains("at dev."), during.body());
 
