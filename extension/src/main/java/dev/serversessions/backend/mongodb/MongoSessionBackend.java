@@ -14,7 +14,10 @@ import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketClosedException;
 import com.mongodb.MongoSocketException;
+import com.mongodb.MongoSocketReadException;
+import com.mongodb.MongoSocketWriteException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
@@ -224,11 +227,24 @@ final class MongoSessionBackend implements SessionBackend {
     /**
      * Runs one operation, creating the TTL index first if no earlier call managed to; a store
      * that cannot be reached becomes {@link SessionStoreUnavailableException}.
+     *
+     * <p>A connection that broke while idle (the server restarted, a failover, a proxy's idle
+     * timeout) fails on its first use; the driver then drops its pool, and retries only writes
+     * on replica sets. One retry on a fresh connection lets a restart that is already over cost
+     * no error. It is safe because every operation here is idempotent: a {@code $set} applied
+     * twice, a delete of a deleted document, and a {@code findOneAndDelete} whose first try did
+     * delete returns nothing, which {@link #changeId} reports so that the core stores the
+     * session anew.
      */
     private <T> T call(Supplier<T> operation) {
         try {
-            ensureTtlIndex();
-            return operation.get();
+            try {
+                ensureTtlIndex();
+                return operation.get();
+            } catch (MongoSocketReadException | MongoSocketWriteException | MongoSocketClosedException e) {
+                ensureTtlIndex();
+                return operation.get();
+            }
         } catch (MongoException e) {
             if (meansUnavailable(e)) {
                 throw new SessionStoreUnavailableException(description, e);

@@ -230,6 +230,23 @@ class MongoSessionBackendTest extends SessionBackendContract {
     }
 
     @Test
+    void aServerRestartBetweenTwoCallsCostsNoError() {
+        try (MongoDbServer restarting = MongoDbServer.start()) {
+            SessionBackend backend = backendWith(Map.of(MongoSettings.MONGODB, restarting.connectionString()));
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+            restarting.stop(); // cuts the connection the driver keeps pooled
+            restarting.restart();
+
+            assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
+            restarting.stop();
+            restarting.restart();
+            assertEquals(Set.of("a", "b"), backend.load(id, inMinutes(5)).orElseThrow().attributes().keySet());
+        }
+    }
+
+    @Test
     void expiredDocumentsTheServerStillHoldsAreNeverUsed() {
         String name = freshCollection();
         SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, name));
