@@ -35,6 +35,7 @@ class MongoRequestCostTest {
     private static MongoDbServer mongo;
     private static MongoClient client;
     private static SessionRuntime runtime;
+    private static SessionRuntime withoutRefresh;
 
     @BeforeAll
     static void start() {
@@ -48,20 +49,31 @@ class MongoRequestCostTest {
                     }
                 })
                 .build());
-        runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_TYPE", "mongodb",
-                MongoSettings.COLLECT, "cost")), MongoRequestCostTest.class.getClassLoader(), Clock.systemUTC());
-        runtime.useClients(new ClientLookup() {
+        runtime = runtime(Map.of());
+        withoutRefresh = runtime(Map.of("SESSION_REFRESH_EACH_REQUEST", "false"));
+    }
+
+    /** The core's runtime for {@code keys}, its backend built on the counting client. */
+    private static SessionRuntime runtime(Map<String, String> keys) {
+        Map<String, String> all = new java.util.HashMap<>(keys);
+        all.put("SESSION_TYPE", "mongodb");
+        all.put(MongoSettings.COLLECT, "cost");
+        SessionRuntime built = SessionRuntime.create(SettingsSource.of(all), MongoRequestCostTest.class.getClassLoader(), Clock.systemUTC());
+        built.useClients(new ClientLookup() {
             @Override
             public <T> Optional<T> find(Class<T> type, SessionType store) {
                 return type == MongoClient.class ? Optional.of(type.cast(client)) : Optional.empty();
             }
         });
+        return built;
     }
 
     @AfterAll
     static void stop() {
-        if (runtime != null) {
-            runtime.activeBackend().close();
+        for (SessionRuntime built : new SessionRuntime[] {runtime, withoutRefresh}) {
+            if (built != null) {
+                built.activeBackend().close();
+            }
         }
         if (client != null) {
             client.close();
@@ -73,8 +85,12 @@ class MongoRequestCostTest {
 
     /** The commands one request sends: open the session for the cookie, run the app, save. */
     private static List<String> request(String cookie, Consumer<RequestSession> app) {
+        return request(runtime, cookie, app);
+    }
+
+    private static List<String> request(SessionRuntime on, String cookie, Consumer<RequestSession> app) {
         COMMANDS.clear();
-        RequestSession session = runtime.open(cookie);
+        RequestSession session = on.open(cookie);
         app.accept(session);
         CookieAction action = session.save();
         lastCookie = action.id() != null ? action.id() : cookie;
@@ -100,5 +116,13 @@ class MongoRequestCostTest {
             s.get("cart");
             s.regenerate();
         }), "regenerate: load, take the old document away, store it under the new id");
+    }
+
+    @Test
+    void withoutRefreshAReadOnlyRequestIsOneFind() {
+        request(withoutRefresh, null, s -> s.put("cart", "1 item")); // and this backend's index
+        String id = lastCookie;
+        assertEquals(List.of("find"), request(withoutRefresh, id, s -> s.get("cart")));
+        assertEquals(List.of("find", "update"), request(withoutRefresh, id, s -> s.put("cart", "2 items")));
     }
 }
