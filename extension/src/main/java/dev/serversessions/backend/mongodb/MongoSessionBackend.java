@@ -52,8 +52,8 @@ import org.bson.types.Binary;
  * {@code {_id: "session:<id>", created: Date, expires: Date, attributes: {<name>: BinData}}},
  * attribute names encoded by {@link FieldNames}.
  *
- * <p>Every write is one single-document operation, atomic on any MongoDB without transactions:
- * a save is one {@code updateOne} that {@code $set}s the changed attributes and the expiry and
+ * <p>Every save is one single-document operation, atomic on any MongoDB without transactions:
+ * one {@code updateOne} that {@code $set}s the changed attributes and the expiry and
  * {@code $unset}s the removed ones, so concurrent requests that change different attributes
  * both survive. Its filter requires a live document and it never upserts, so a late save
  * cannot resurrect an invalidated or expired session. Reads filter on {@code expires} too: the
@@ -61,10 +61,10 @@ import org.bson.types.Binary;
  */
 final class MongoSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(MongoSessionBackend.class.getName());
-    static final String ID = "_id";
-    static final String CREATED = "created";
-    static final String EXPIRES = "expires";
-    static final String ATTRIBUTES = "attributes";
+    private static final String ID = "_id";
+    private static final String CREATED = "created";
+    private static final String EXPIRES = "expires";
+    private static final String ATTRIBUTES = "attributes";
 
     private final MongoClient client;
     private final boolean ownsClient;
@@ -101,11 +101,10 @@ final class MongoSessionBackend implements SessionBackend {
     @Override
     public boolean apply(String id, ChangeSet changes) {
         if (changes.isNew()) {
-            Map<String, byte[]> attributes = changes.put();
             Document document = new Document(ID, keyPrefix + id)
                     .append(CREATED, Date.from(changes.created()))
                     .append(EXPIRES, Date.from(changes.expires()))
-                    .append(ATTRIBUTES, attributesDocument(attributes));
+                    .append(ATTRIBUTES, attributesDocument(changes.put()));
             call(() -> create(document));
             return true;
         }
