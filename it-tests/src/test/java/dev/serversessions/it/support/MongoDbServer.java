@@ -1,0 +1,69 @@
+package dev.serversessions.it.support;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * mongo-java-server, an in-JVM server speaking MongoDB's wire protocol, in the test JVM on a
+ * free loopback port; Payara Micro connects to it like to any MongoDB (no MongoDB binary can be
+ * installed where these tests run).
+ *
+ * <p>{@link #stop()} is a real outage: the port closes and open connections are cut.
+ * {@link #restart()} listens on the same port again with the same data, as a real server finds
+ * its files again: mongo-java-server's shutdown would clear its memory backend, so the backend
+ * used here ignores that.
+ */
+public final class MongoDbServer implements AutoCloseable {
+    private final MemoryBackend data = new KeepingMemoryBackend();
+    private final int port = Ports.free();
+    private MongoServer server;
+
+    private MongoDbServer() {
+    }
+
+    /** A running server; a JVM shutdown hook stops it if a test does not. */
+    public static MongoDbServer start() {
+        MongoDbServer mongo = new MongoDbServer();
+        mongo.restart();
+        Runtime.getRuntime().addShutdownHook(new Thread(mongo::stop, "stop mongo-java-server"));
+        return mongo;
+    }
+
+    public String connectionString() {
+        return "mongodb://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Closes the port and every open connection. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port, with the data it had. */
+    public synchronized void restart() {
+        if (server == null) {
+            MongoServer started = new MongoServer(data);
+            started.bind("127.0.0.1", port);
+            server = started;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Keeps its databases when the server shuts down, like a server's files. */
+    private static final class KeepingMemoryBackend extends MemoryBackend {
+        @Override
+        public void close() {
+            // MemoryBackend would drop every database here
+        }
+    }
+}
