@@ -1,6 +1,7 @@
 package dev.serversessions.session;
 
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.backend.BackendContext;
 import dev.serversessions.backend.BackendProvider;
@@ -178,6 +179,9 @@ public final class SessionRuntime {
             if (removed > 0) {
                 LOG.fine(() -> "Purged " + removed + " expired sessions from " + backend.describe());
             }
+        } catch (SessionStoreUnavailableException e) {
+            // the outage is logged by the requests it fails; a line here is enough
+            LOG.warning(() -> "Purging expired sessions skipped: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Purging expired sessions from " + backend.describe() + " failed: " + e, e);
         }
