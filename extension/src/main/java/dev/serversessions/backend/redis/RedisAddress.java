@@ -78,7 +78,10 @@ record RedisAddress(boolean tls, Optional<String> user, Optional<String> passwor
         int port = defaultPort;
         int colon = text.lastIndexOf(':');
         boolean bracketed = text.startsWith("[");
-        if (colon > 0 && (!bracketed || text.lastIndexOf(']') < colon)) {
+        if (!bracketed && colon != text.indexOf(':')) {
+            throw new IllegalArgumentException("has the host '" + text + "'; an IPv6 address goes in brackets ([::1]:6379)");
+        }
+        if (colon >= 0 && (!bracketed || text.lastIndexOf(']') < colon)) {
             host = text.substring(0, colon);
             String digits = text.substring(colon + 1);
             port = digits.matches("[0-9]{1,5}") ? Integer.parseInt(digits) : -1;

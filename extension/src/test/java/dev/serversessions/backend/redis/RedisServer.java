@@ -59,6 +59,21 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A server that speaks only TLS, on 127.0.0.1 and 127.0.0.2 (both loopback: the second lets a
+     * test reach it under a name its certificate does not carry).
+     */
+    static RedisServer tls(Path parent, Path certificate, Path key) {
+        int port = freePort();
+        Path dir = parent.resolve("redis-tls-" + port);
+        RedisServer server = new RedisServer(port, dir, List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
+                "--bind", "127.0.0.1", "127.0.0.2", "--dir", dir.toString(), "--save", "",
+                "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"), "Ready to accept connections");
+        server.launch();
+        return server;
+    }
+
     /** A sentinel watching {@code master}, quick to decide that it is down. */
     static RedisServer sentinel(Path parent, String masterName, int masterPort) {
         int port = freePort();
