@@ -20,6 +20,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /** Builds the Jedis client {@link RedisSettings} describe. */
 final class RedisClients {
+    private static final int CLUSTER_ATTEMPTS = 5;
     private RedisClients() {
     }
 
@@ -35,7 +36,10 @@ final class RedisClients {
         GenericObjectPoolConfig<Connection> pool = pool(settings);
         return switch (settings.mode()) {
             case STANDALONE -> new JedisPooled(pool, address.nodes().get(0), redis.build());
-            case CLUSTER -> new JedisCluster(new LinkedHashSet<>(address.nodes()), redis.build(), pool);
+            // Jedis retries a cluster command (redirects, failovers) for up to this long; its
+            // default, five timeouts, would hold every request of an outage for ten seconds
+            case CLUSTER -> new JedisCluster(new LinkedHashSet<>(address.nodes()), redis.build(), CLUSTER_ATTEMPTS,
+                    settings.timeout(), pool);
             case SENTINEL -> {
                 DefaultJedisClientConfig.Builder sentinel = common(settings);
                 settings.sentinelPassword().ifPresent(sentinel::password);

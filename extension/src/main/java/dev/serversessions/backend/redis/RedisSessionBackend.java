@@ -17,6 +17,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -96,27 +98,32 @@ final class RedisSessionBackend implements SessionBackend {
     private final String keyPrefix;
     private final String description;
     private final Clock clock;
+    private final int maxRetries;
+    private final Duration retryWindow;
     private volatile UnifiedJedis client;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
-                                Clock clock) {
+                                int maxRetries, Duration retryWindow) {
         this.connect = connect;
         this.ownsClient = ownsClient;
         this.keyPrefix = keyPrefix;
         this.description = description;
-        this.clock = clock;
+        this.clock = Clock.systemUTC();
+        this.maxRetries = maxRetries;
+        this.retryWindow = retryWindow;
     }
 
     /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
     static RedisSessionBackend connectingTo(RedisSettings settings, String keyPrefix) {
         return new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix, settings.describe(),
-                Clock.systemUTC());
+                settings.poolSize(), settings.timeout());
     }
 
     /** A backend on the application's client, which it never closes. */
     static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
         return new RedisSessionBackend(() -> client, false, keyPrefix,
-                "redis (the application's @Backend(REDIS) UnifiedJedis)", Clock.systemUTC());
+                "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
+                Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
     }
 
     @Override
@@ -251,29 +258,39 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     /**
-     * Runs one command or script. A connection that fails is retried once on a fresh one: after a
-     * Redis restart every pooled connection is dead, and without dropping them the first requests
-     * after recovery would fail one by one. Every operation here may safely run twice.
+     * Runs one command or script. After a Redis restart every pooled connection is dead, and
+     * without dropping them the first requests after recovery would fail one by one; so a
+     * failed connection is retried on a fresh one: once in any case, more often only while the
+     * failures are quick (dead connections fail at once, a network that swallows packets does
+     * not). Every operation here may safely run twice.
      */
     private <T> T call(Function<UnifiedJedis, T> command) {
-        try {
-            return command.apply(client());
-        } catch (JedisConnectionException first) {
-            dropIdleConnections();
+        long deadline = System.nanoTime() + retryWindow.toNanos();
+        JedisException failure = null;
+        for (int attempt = 0; ; attempt++) {
             try {
                 return command.apply(client());
-            } catch (JedisException second) {
-                second.addSuppressed(first);
-                throw new SessionStoreUnavailableException(description, second);
+            } catch (JedisConnectionException | JedisClusterOperationException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+                if (attempt >= maxRetries || attempt > 0 && System.nanoTime() > deadline) {
+                    throw new SessionStoreUnavailableException(description, failure);
+                }
+                dropIdleConnections();
+            } catch (JedisException e) {
+                throw new SessionStoreUnavailableException(description, e);
             }
-        } catch (JedisException e) {
-            throw new SessionStoreUnavailableException(description, e);
         }
     }
 
     private void dropIdleConnections() {
-        if (client instanceof JedisPooled pooled) {
+        UnifiedJedis c = client;
+        if (c instanceof JedisPooled pooled) {
             pooled.getPool().clear();
+        } else if (c instanceof JedisCluster cluster) {
+            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
         }
     }
 

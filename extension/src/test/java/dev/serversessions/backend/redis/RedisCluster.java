@@ -60,6 +60,17 @@ final class RedisCluster implements AutoCloseable {
         return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
     }
 
+    /** Kills every node, as a power cut would. */
+    void killAll() {
+        nodes.forEach(RedisServer::kill);
+    }
+
+    /** Starts every node again with its data and cluster configuration, and waits until it serves. */
+    void restartAll() {
+        nodes.forEach(RedisServer::restart);
+        awaitClusterOk();
+    }
+
     @Override
     public void close() {
         nodes.forEach(RedisServer::close);

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,34 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
         assertArrayEquals(bytes("alice"), moved.attributes().get("user"));
         assertAbout(inMinutes(30), moved.expires());
         assertFalse(backend.changeId(oldId, IDS.generate()), "a vanished session cannot be moved");
+    }
+
+    @Test
+    void sessionsComeBackAfterEveryNodeIsKilledAndRestarted() throws Exception {
+        SessionBackend backend = backend();
+        List<String> ids = new java.util.ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 40; i++) {
+            String id = IDS.generate();
+            ids.add(id);
+            backend.apply(id, create(Map.of("n", bytes(String.valueOf(i))), inMinutes(30)));
+        }
+        // fill every node's pool with connections that the kill will leave dead
+        for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (Callable<Object>) () -> backend.load(id, null)).toList())) {
+            f.get();
+        }
+        pool.shutdown();
+
+        cluster.killAll();
+        try {
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(ids.get(0), null));
+        } finally {
+            cluster.restartAll();
+        }
+
+        for (int i = 0; i < ids.size(); i++) {
+            assertArrayEquals(bytes(String.valueOf(i)), backend.load(ids.get(i), null).orElseThrow().attributes().get("n"));
+        }
     }
 
     @Test
