@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real redis-server (or sentinel) process on 127.0.0.1, in a directory of its own, killed when
+ * A real redis-server process on 127.0.0.1, in a directory of its own, killed when
  * the test ends and, failing that, when the JVM exits. (The extension's unit tests have their
  * own copy: test classes do not cross Maven modules.)
  */
@@ -47,7 +47,7 @@ public final class RedisServer implements AutoCloseable {
         return start(parent, freePort(), extraArgs);
     }
 
-    /** A server on {@code port} (the plain port; 0 with {@code --tls-port} for TLS only). */
+    /** A server on {@code port}. */
     public static RedisServer start(Path parent, int port, String... extraArgs) {
         int name = port != 0 ? port : freePort();
         Path dir = parent.resolve("redis-" + name);
@@ -56,44 +56,6 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", "yes", "--appendfsync", "always"));
         command.addAll(List.of(extraArgs));
         RedisServer server = new RedisServer(port, dir, command, "Ready to accept connections");
-        server.launch();
-        return server;
-    }
-
-    /**
-     * A server that speaks only TLS, on 127.0.0.1 and 127.0.0.2 (both loopback: the second lets a
-     * test reach it under a name its certificate does not carry).
-     */
-    public static RedisServer tls(Path parent, Path certificate, Path key) {
-        int port = freePort();
-        Path dir = parent.resolve("redis-tls-" + port);
-        RedisServer server = new RedisServer(port, dir, List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
-                "--bind", "127.0.0.1", "127.0.0.2", "--dir", dir.toString(), "--save", "",
-                "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
-                "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"), "Ready to accept connections");
-        server.launch();
-        return server;
-    }
-
-    /** A sentinel watching {@code master}, quick to decide that it is down. */
-    public static RedisServer sentinel(Path parent, String masterName, int masterPort) {
-        int port = freePort();
-        Path dir = parent.resolve("sentinel-" + port);
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
-                    "port " + port,
-                    "bind 127.0.0.1",
-                    "dir " + dir,
-                    "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
-                    "sentinel down-after-milliseconds " + masterName + " 1000",
-                    "sentinel failover-timeout " + masterName + " 10000",
-                    ""));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        RedisServer server = new RedisServer(port, dir,
-                List.of("redis-server", dir.resolve("sentinel.conf").toString(), "--sentinel"), "+monitor master");
         server.launch();
         return server;
     }
@@ -119,7 +81,7 @@ public final class RedisServer implements AutoCloseable {
 
     private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
+            return socket.isBound();
         } catch (IOException e) {
             return false;
         }
