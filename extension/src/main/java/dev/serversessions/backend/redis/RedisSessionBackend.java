@@ -1,0 +1,313 @@
+package dev.serversessions.backend.redis;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.RestoreParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * One Redis hash per session at {@code SESSION_KEY_PREFIX + id}: a field {@code a:<name>} per
+ * attribute (the prefix keeps any attribute name apart from the metadata) and {@code m:created};
+ * the key's own expiry is the session's. Each operation is one round trip: a Lua script where it
+ * must read and write atomically, run by SHA-1.
+ *
+ * <p>Expiries are sent as a time to live measured on this server's clock ({@code PEXPIRE}), not
+ * as an instant for Redis's clock ({@code PEXPIREAT}), so a skew between the two clocks never
+ * shortens or stretches a session; Redis never returns an expired key, which is the read-time
+ * check.
+ */
+final class RedisSessionBackend implements SessionBackend {
+    static final String ATTRIBUTE_FIELD = "a:";
+    static final String CREATED_FIELD = "m:created";
+    /** What a hash without expiry (made by hand, or PERSISTed) is taken to live for. */
+    private static final Duration NO_EXPIRY = Duration.ofDays(3650);
+    private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
+
+    /** KEYS: session; ARGV: time to live in ms to slide to, or empty. Returns {fields, ttl} or nil. */
+    private static final RedisScript LOAD = new RedisScript("""
+            local fields = redis.call('HGETALL', KEYS[1])
+            if #fields == 0 then return false end
+            if ARGV[1] == '' then return {fields, redis.call('PTTL', KEYS[1])} end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return {fields, tonumber(ARGV[1])}
+            """);
+
+    /**
+     * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, number of puts, then field/value
+     * pairs, then fields to delete. Returns 0, writing nothing, if an existing session is gone.
+     */
+    private static final RedisScript APPLY = new RedisScript("""
+            local key = KEYS[1]
+            if ARGV[1] == '1' then
+              redis.call('DEL', key)
+              redis.call('HSET', key, 'm:created', ARGV[2])
+            elseif redis.call('EXISTS', key) == 0 then
+              return 0
+            end
+            local puts = tonumber(ARGV[4])
+            for i = 5, 4 + 2 * puts, 2 do
+              redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+            end
+            for i = 5 + 2 * puts, #ARGV do
+              redis.call('HDEL', key, ARGV[i])
+            end
+            redis.call('PEXPIRE', key, ARGV[3])
+            return 1
+            """);
+
+    /** KEYS: old, new (same slot). RENAME, but 0 instead of an error when the old key is gone. */
+    private static final RedisScript RENAME = new RedisScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('RENAME', KEYS[1], KEYS[2])
+            return 1
+            """);
+
+    /** KEYS: session. Removes it and returns {serialized value, ttl}, or nil if it is gone. */
+    private static final RedisScript TAKE = new RedisScript("""
+            local dump = redis.call('DUMP', KEYS[1])
+            if not dump then return false end
+            local ttl = redis.call('PTTL', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            return {dump, ttl}
+            """);
+
+    private final Supplier<UnifiedJedis> connect;
+    private final boolean ownsClient;
+    private final String keyPrefix;
+    private final String description;
+    private final Clock clock;
+    private final int maxRetries;
+    private final Duration retryWindow;
+    private volatile UnifiedJedis client;
+
+    private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
+                                int maxRetries, Duration retryWindow) {
+        this.connect = connect;
+        this.ownsClient = ownsClient;
+        this.keyPrefix = keyPrefix;
+        this.description = description;
+        this.clock = Clock.systemUTC();
+        this.maxRetries = maxRetries;
+        this.retryWindow = retryWindow;
+    }
+
+    /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
+    static RedisSessionBackend connectingTo(RedisSettings settings, String keyPrefix) {
+        return new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix, settings.describe(),
+                settings.poolSize(), settings.timeout());
+    }
+
+    /** A backend on the application's client, which it never closes. */
+    static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
+        return new RedisSessionBackend(() -> client, false, keyPrefix,
+                "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
+                Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+        Instant now = clock.instant();
+        byte[] slide = slideExpiryTo == null ? new byte[0] : number(timeToLive(now, slideExpiryTo));
+        List<?> reply = (List<?>) call(c -> LOAD.run(c, List.of(key(id)), List.of(slide)));
+        if (reply == null) {
+            return Optional.empty();
+        }
+        List<?> fields = (List<?>) reply.get(0);
+        long ttl = (Long) reply.get(1);
+        Map<String, byte[]> attributes = new HashMap<>();
+        Instant created = now;
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            String field = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
+            byte[] value = (byte[]) fields.get(i + 1);
+            if (field.startsWith(ATTRIBUTE_FIELD)) {
+                attributes.put(field.substring(ATTRIBUTE_FIELD.length()), value);
+            } else if (field.equals(CREATED_FIELD)) {
+                created = Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+            }
+        }
+        Instant expires = slideExpiryTo != null ? slideExpiryTo : ttl >= 0 ? now.plusMillis(ttl) : now.plus(NO_EXPIRY);
+        return Optional.of(new StoredSession(attributes, created, expires));
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        List<byte[]> args = new ArrayList<>(4 + 2 * changes.put().size() + changes.removed().size());
+        args.add(number(changes.isNew() ? 1 : 0));
+        args.add(number(changes.created().toEpochMilli()));
+        args.add(number(timeToLive(clock.instant(), changes.expires())));
+        args.add(number(changes.put().size()));
+        changes.put().forEach((name, value) -> {
+            args.add(field(name));
+            args.add(value);
+        });
+        changes.removed().forEach(name -> args.add(field(name)));
+        return (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1;
+    }
+
+    @Override
+    public void delete(String id) {
+        call(c -> c.del(key(id)));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        long ttl = timeToLive(clock.instant(), expires);
+        return call(c -> c.pexpire(key(id), ttl)) == 1;
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        byte[] from = key(oldId);
+        byte[] to = key(newId);
+        Long renamed = call(c -> {
+            try {
+                return (Long) RENAME.run(c, List.of(from, to), List.of());
+            } catch (JedisClusterOperationException e) {
+                if (JedisClusterCRC16.getSlot(from) == JedisClusterCRC16.getSlot(to)) {
+                    throw e;
+                }
+                return null; // a cluster client refuses keys of two slots before sending anything
+            }
+        });
+        return renamed != null ? renamed == 1 : moveAcrossSlots(from, to);
+    }
+
+    /**
+     * Redis Cluster cannot move a key to another slot atomically: the old key is taken (read and
+     * deleted in one script, so no request can use the old id after this) and then restored
+     * under the new one. If the restore fails the session is put back, so an outage of one node
+     * costs the request, not the session.
+     */
+    private boolean moveAcrossSlots(byte[] from, byte[] to) {
+        List<?> taken = (List<?>) call(c -> TAKE.run(c, List.of(from), List.of()));
+        if (taken == null) {
+            return false;
+        }
+        byte[] dump = (byte[]) taken.get(0);
+        long ttl = Math.max(0, (Long) taken.get(1)); // RESTORE takes 0 for "no expiry"
+        try {
+            call(c -> c.restore(to, ttl, dump, RestoreParams.restoreParams().replace()));
+            return true;
+        } catch (SessionStoreUnavailableException e) {
+            try {
+                call(c -> c.restore(from, ttl, dump, RestoreParams.restoreParams().replace()));
+            } catch (SessionStoreUnavailableException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public int purgeExpired() {
+        return 0; // every key carries its own expiry
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ownsClient && client != null) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing the Redis client failed", e);
+            }
+        }
+        client = null;
+    }
+
+    /** The client, built on first use; a failed build is tried again by the next request. */
+    private UnifiedJedis client() {
+        UnifiedJedis c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = connect.get();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Runs one command or script. After a Redis restart every pooled connection is dead, and
+     * without dropping them the first requests after recovery would fail one by one; so a
+     * failed connection is retried on a fresh one: once in any case, more often only while the
+     * failures are quick (dead connections fail at once, a network that swallows packets does
+     * not). Every operation here may safely run twice.
+     */
+    private <T> T call(Function<UnifiedJedis, T> command) {
+        long deadline = System.nanoTime() + retryWindow.toNanos();
+        JedisException failure = null;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return command.apply(client());
+            } catch (JedisConnectionException | JedisClusterOperationException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+                if (attempt >= maxRetries || attempt > 0 && System.nanoTime() > deadline) {
+                    throw new SessionStoreUnavailableException(description, failure);
+                }
+                dropIdleConnections();
+            } catch (JedisException e) {
+                throw new SessionStoreUnavailableException(description, e);
+            }
+        }
+    }
+
+    private void dropIdleConnections() {
+        UnifiedJedis c = client;
+        if (c instanceof JedisPooled pooled) {
+            pooled.getPool().clear();
+        } else if (c instanceof JedisCluster cluster) {
+            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+        }
+    }
+
+    private byte[] key(String id) {
+        return (keyPrefix + id).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] field(String attribute) {
+        return (ATTRIBUTE_FIELD + attribute).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] number(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Milliseconds from now to {@code expires}, at least 1: PEXPIRE with 0 would delete the key. */
+    private static long timeToLive(Instant now, Instant expires) {
+        return Math.max(1, Duration.between(now, expires).toMillis());
+    }
+}

@@ -1,0 +1,207 @@
+package dev.serversessions.backend.redis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.SessionType;
+import dev.serversessions.backend.ClientLookup;
+import dev.serversessions.backend.SessionBackendContract;
+import dev.serversessions.backend.redis.RedisMonitor.Command;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The backend contract against a standalone redis-server, plus what only Redis can show. */
+class RedisSessionBackendTest extends SessionBackendContract {
+    private static Path dir;
+    private static RedisServer redis;
+    private final List<SessionBackend> extraBackends = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        dir = Files.createTempDirectory("redis-backend-test");
+        redis = RedisServer.persistent(dir);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @AfterEach
+    void closeExtraBackends() {
+        extraBackends.forEach(SessionBackend::close);
+    }
+
+    @Override
+    protected SessionBackend createBackend(String keyPrefix) {
+        return RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), keyPrefix);
+    }
+
+    @Test
+    void aSessionIsOneHashWithPrefixedFieldsAndTheKeysOwnExpiry() {
+        SessionBackend backend = backend("layout:");
+        String id = IDS.generate();
+        Instant created = Instant.now();
+        backend.apply(id, create(Map.of("user", bytes("alice"), "m:created", bytes("an attribute, not metadata")), inMinutes(30)));
+
+        try (Jedis admin = redis.admin()) {
+            String key = "layout:" + id;
+            assertEquals("hash", admin.type(key));
+            assertEquals(Set.of("a:user", "a:m:created", "m:created"), admin.hkeys(key));
+            assertEquals("alice", admin.hget(key, "a:user"));
+            assertTrue(Math.abs(Long.parseLong(admin.hget(key, "m:created")) - created.toEpochMilli()) < 2000);
+            long ttl = admin.pttl(key);
+            assertTrue(ttl > 29 * 60_000 && ttl <= 30 * 60_000, "ttl " + ttl);
+        }
+        Map<String, byte[]> loaded = backend.load(id, null).orElseThrow().attributes();
+        assertArrayEquals(bytes("an attribute, not metadata"), loaded.get("m:created"));
+        assertEquals(Set.of("user", "m:created"), loaded.keySet());
+    }
+
+    @Test
+    void everyOperationIsOneRoundTrip() throws Exception {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+            backend.load(id, inMinutes(30)); // warm: scripts cached, connection made
+            backend.changeId(id, id + "x");
+            backend.changeId(id + "x", id);
+            monitor.commandsSinceLastMark();
+
+            backend.load(id, inMinutes(31));
+            List<Command> slidingLoad = monitor.commandsSinceLastMark();
+            backend.apply(id, change(Map.of("b", bytes("2"), "c", bytes("3")), Set.of("a"), inMinutes(32)));
+            List<Command> apply = monitor.commandsSinceLastMark();
+            backend.touch(id, inMinutes(33));
+            List<Command> touch = monitor.commandsSinceLastMark();
+            backend.changeId(id, id + "y");
+            List<Command> changeId = monitor.commandsSinceLastMark();
+            backend.delete(id + "y");
+            List<Command> delete = monitor.commandsSinceLastMark();
+
+            assertEquals(List.of("EVALSHA"), names(slidingLoad, true), slidingLoad.toString());
+            assertEquals(List.of("HGETALL", "PEXPIRE"), names(slidingLoad, false), "the slide is a PEXPIRE, not a rewrite");
+            assertEquals(List.of("EVALSHA"), names(apply, true), apply.toString());
+            assertEquals(List.of("EXISTS", "HSET", "HSET", "HDEL", "PEXPIRE"), names(apply, false), "only the changed fields are written");
+            assertEquals(List.of("PEXPIRE"), names(touch, true));
+            assertEquals(List.of("EVALSHA"), names(changeId, true));
+            assertEquals(List.of("DEL"), names(delete, true));
+        }
+    }
+
+    private static List<String> names(List<Command> commands, boolean roundTrips) {
+        return commands.stream().filter(c -> c.isRoundTrip() == roundTrips).map(Command::name).toList();
+    }
+
+    @Test
+    void scriptsAreSentAgainWhenRedisForgetsThem() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        try (Jedis admin = redis.admin()) {
+            admin.scriptFlush();
+        }
+        assertTrue(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30))));
+        assertArrayEquals(bytes("2"), backend.load(id, null).orElseThrow().attributes().get("a"));
+    }
+
+    @Test
+    void aRedisThatIsDownFailsNoDeploymentAndIsReportedWithItsAddress() {
+        int port = RedisServer.freePort();
+        SessionBackend backend = backend(Map.of("SESSION_REDIS", "redis://app:s3cret@127.0.0.1:" + port + "/2"));
+
+        SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class,
+                () -> backend.load(IDS.generate(), null));
+        assertEquals("redis 127.0.0.1:" + port + "/2", backend.describe());
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void sessionsComeBackAfterRedisIsKilledAndRestarted() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        // several pooled connections, which the kill leaves dead
+        for (int i = 0; i < 5; i++) {
+            backend.load(id, null);
+        }
+
+        redis.kill();
+        try {
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id, null));
+        } finally {
+            redis.restart();
+        }
+
+        assertArrayEquals(bytes("1"), backend.load(id, null).orElseThrow().attributes().get("a"),
+                "the first request after the restart is served");
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(30))));
+    }
+
+    @Test
+    void passwordAndDatabaseOfTheUrlAreUsed() throws Exception {
+        try (RedisServer secured = RedisServer.persistent(dir, "--requirepass", "s3cret:p@ss")) {
+            SessionBackend backend = backend(Map.of("SESSION_REDIS", "redis://:s3cret%3Ap%40ss@127.0.0.1:" + secured.port() + "/3"));
+            String id = IDS.generate();
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+            try (Jedis admin = secured.admin()) {
+                admin.auth("s3cret:p@ss");
+                admin.select(3);
+                assertTrue(admin.exists("session:" + id));
+            }
+
+            SessionBackend wrongPassword = backend(Map.of("SESSION_REDIS", "redis://:wrong@127.0.0.1:" + secured.port()));
+            SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class,
+                    () -> wrongPassword.load(id, null));
+            assertFalse(e.getMessage().contains("wrong"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anApplicationsClientIsUsedAndNeverClosed() {
+        try (UnifiedJedis own = new JedisPooled(new HostAndPort("127.0.0.1", redis.port()), DefaultJedisClientConfig.builder().build())) {
+            ClientLookup lookup = new ClientLookup() {
+                @Override
+                public <T> Optional<T> find(Class<T> type, SessionType store) {
+                    return store == SessionType.REDIS && type == UnifiedJedis.class ? Optional.of(type.cast(own)) : Optional.empty();
+                }
+            };
+            SessionBackend backend = RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:1"), "own:", lookup);
+            String id = IDS.generate();
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+            backend.close();
+
+            assertTrue(own.exists("own:" + id), "the application's client still works");
+        }
+    }
+
+    private SessionBackend backend(Map<String, String> keys) {
+        SessionBackend backend = RedisBackends.fromKeys(keys, "session:");
+        extraBackends.add(backend);
+        return backend;
+    }
+}
