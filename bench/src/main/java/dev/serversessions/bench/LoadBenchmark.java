@@ -36,8 +36,8 @@ public final class LoadBenchmark {
                 continue;
             }
             System.out.println("== " + target.name());
-            try (AutoCloseable store = target.startStore();
-                 PayaraMicro server = PayaraMicro.start("bench-" + target.name(), target.env())) {
+            try (LoadTarget.Started started = target.start();
+                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), started.env())) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
                     for (Scenario scenario : Scenario.values()) {

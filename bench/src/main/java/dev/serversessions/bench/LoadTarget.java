@@ -3,34 +3,28 @@ package dev.serversessions.bench;
 import java.util.Map;
 
 /**
- * One configuration of the test WAR to load: its SESSION_* settings, the cookie it answers
- * with, and the store process it needs.
+ * One configuration of the test WAR to load: the store it needs and the SESSION_* settings that
+ * point at it.
  */
 interface LoadTarget {
     String name();
 
-    Map<String, String> env();
+    /** Starts the store (if the benchmark must run one) and says how to reach it. */
+    Started start() throws Exception;
 
     default String cookieName() {
         return "session";
     }
 
-    /** Starts the store this target needs, if the benchmark must start one. */
-    default AutoCloseable startStore() throws Exception {
-        return () -> { };
-    }
+    /** A running store and the settings of the WAR that uses it. */
+    record Started(Map<String, String> env, AutoCloseable store) implements AutoCloseable {
+        static Started without(Map<String, String> env) {
+            return new Started(env, () -> { });
+        }
 
-    static LoadTarget of(String name, Map<String, String> env) {
-        return new LoadTarget() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Map<String, String> env() {
-                return env;
-            }
-        };
+        @Override
+        public void close() throws Exception {
+            store.close();
+        }
     }
 }

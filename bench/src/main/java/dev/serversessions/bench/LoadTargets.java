@@ -1,6 +1,8 @@
 package dev.serversessions.bench;
 
+import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.RedisServer;
 import java.util.List;
 import java.util.Map;
 
@@ -13,23 +15,43 @@ final class LoadTargets {
 
     static List<LoadTarget> all() {
         return List.of(
-                new LoadTarget() {
-                    @Override
-                    public String name() {
-                        return CONTAINER;
-                    }
+                target(CONTAINER, "JSESSIONID", () -> LoadTarget.Started.without(Map.of("SESSION_HTTPSESSION", "false"))),
+                target("filesystem", "session", () -> LoadTarget.Started.without(Map.of("SESSION_TYPE", "filesystem",
+                        "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("bench-files-" + System.nanoTime()).toString()))),
+                target("redis", "session", () -> {
+                    // persistent like a production Redis, but synced once a second, not on every write
+                    RedisServer redis = RedisServer.start(PayaraMicro.workDir(), RedisServer.freePort(), "--appendfsync", "everysec");
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis",
+                            "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), redis);
+                }),
+                target("mongodb", "session", () -> {
+                    MongoDbServer mongo = MongoDbServer.start();
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "mongodb",
+                            "SESSION_MONGODB", mongo.connectionString()), mongo);
+                }));
+    }
 
-                    @Override
-                    public Map<String, String> env() {
-                        return Map.of("SESSION_HTTPSESSION", "false");
-                    }
+    private static LoadTarget target(String name, String cookieName, Starter starter) {
+        return new LoadTarget() {
+            @Override
+            public String name() {
+                return name;
+            }
 
-                    @Override
-                    public String cookieName() {
-                        return "JSESSIONID";
-                    }
-                },
-                LoadTarget.of("filesystem", Map.of("SESSION_TYPE", "filesystem",
-                        "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("bench-files-" + System.nanoTime()).toString())));
+            @Override
+            public Started start() throws Exception {
+                return starter.start();
+            }
+
+            @Override
+            public String cookieName() {
+                return cookieName;
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface Starter {
+        LoadTarget.Started start() throws Exception;
     }
 }
