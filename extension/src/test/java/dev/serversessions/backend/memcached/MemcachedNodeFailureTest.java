@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.session.SessionIds;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,7 @@ class MemcachedNodeFailureTest {
         }
         assertTrue(fresh > 0, "the dead node held sessions");
         assertTrue(slowest < TIMEOUT.toMillis(), "slowest load took " + slowest + " ms");
+        System.out.println("node killed: " + fresh + " of " + home.size() + " sessions started fresh, slowest load " + slowest + " ms");
 
         for (int i = 0; i < 30; i++) {
             String id = IDS.generate();
@@ -113,6 +115,40 @@ class MemcachedNodeFailureTest {
         ChangeSet change = new ChangeSet(Map.of("x", bytes("1")), Set.of(), Instant.now(), Instant.now().plusSeconds(600), false);
         assertEquals(false, backend.apply(victim, change));
         assertEquals(Optional.empty(), backend.load(victim, null));
+    }
+
+    /**
+     * A frozen node keeps its connections open and answers nothing, so nothing tells the client
+     * it is gone: requests on its share wait out the timeout (503), and after a few timeouts in
+     * a row the client drops the connection and redistributes for a while. Never longer than
+     * the timeout, never another failure.
+     */
+    @Test
+    void aFrozenNodeCostsItsSessionsAtMostTheTimeout() {
+        startThreeNodes();
+        Map<String, MemcachedServer> home = placeSessions(30);
+        MemcachedServer frozen = nodes.get(2);
+        List<String> victims = home.entrySet().stream().filter(e -> e.getValue() == frozen).map(Map.Entry::getKey).toList();
+        assertTrue(!victims.isEmpty(), "node 2 held sessions");
+        frozen.freeze();
+        try {
+            int unavailable = 0;
+            for (int i = 0; i < 8; i++) {
+                long start = System.nanoTime();
+                try {
+                    assertEquals(Optional.empty(), backend.load(victims.get(i % victims.size()), Instant.now().plusSeconds(600)));
+                } catch (SessionStoreUnavailableException e) {
+                    unavailable++;
+                }
+                long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                assertTrue(millis < TIMEOUT.toMillis() + 200, "a load took " + millis + " ms");
+            }
+            assertTrue(unavailable > 0, "a frozen node is not noticed at once");
+            String other = home.entrySet().stream().filter(e -> e.getValue() != frozen).map(Map.Entry::getKey).findFirst().orElseThrow();
+            assertTrue(backend.load(other, null).isPresent(), "the other nodes are unaffected");
+        } finally {
+            frozen.thaw();
+        }
     }
 
     private static ChangeSet newSession(String id) {

@@ -105,6 +105,46 @@ public final class MemcachedServer implements AutoCloseable {
         }
     }
 
+    /** Connections memcached has open now, this probe's own included. */
+    public long connections() {
+        return stats().getOrDefault("curr_connections", 0L);
+    }
+
+    /** Waits until a client besides this probe is connected, as a client that reconnected by itself is. */
+    public void awaitClient() {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (connections() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no client connected to memcached on port " + port + " within 10 s");
+            }
+            sleep(50);
+        }
+    }
+
+    /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen process run again (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The raw value stored under {@code key}, through the text protocol, or null. */
     public byte[] rawGet(String key) {
         try (Socket socket = new Socket()) {
