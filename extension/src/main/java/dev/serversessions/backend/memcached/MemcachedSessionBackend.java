@@ -90,12 +90,30 @@ final class MemcachedSessionBackend implements SessionBackend {
         MemcachedClient client = null;
         try {
             client = source.open();
+            awaitConnections(client, settings);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "memcached " + settings.nodes() + " cannot be reached yet (" + e
                     + "); session requests get 503 until it can", e);
         }
         String nodes = settings.nodes().stream().map(Object::toString).collect(Collectors.joining(","));
         return new MemcachedSessionBackend(source, client, true, "memcached " + nodes, settings, keyPrefix, clock);
+    }
+
+    /**
+     * Gives the connections, which open in the background, up to the timeout to come up, so
+     * that the first request does not find every node still connecting. A node that is down
+     * costs this wait once.
+     */
+    private static void awaitConnections(MemcachedClient client, MemcachedSettings settings) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (client.getAvailableServers().size() < settings.nodes().size() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

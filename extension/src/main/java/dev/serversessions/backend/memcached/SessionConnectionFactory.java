@@ -42,7 +42,11 @@ import net.spy.memcached.ops.OperationStatus;
  * </ul>
  */
 final class SessionConnectionFactory extends BinaryConnectionFactory {
-    /** Consecutive timeouts after which a node's connection is dropped and redistributed. */
+    /**
+     * spymemcached drops a node's connection (and redistributes its share until it reconnects)
+     * after more than this many timeouts in a row: a node that hangs with its connections open
+     * is noticed no other way.
+     */
     private static final int TIMEOUTS_BEFORE_RECONNECT = 4;
     private final long timeoutMillis;
 
