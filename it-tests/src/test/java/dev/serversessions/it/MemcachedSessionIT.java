@@ -64,15 +64,9 @@ class MemcachedSessionIT extends SessionSemanticsContract {
             }
 
             @Override
-            public void end() throws InterruptedException {
+            public void end() {
                 memcached.restart();
-                long deadline = System.currentTimeMillis() + 10_000;
-                while (memcached.connections() < 2) {
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new AssertionError("the application did not reconnect to the restarted memcached within 10 s");
-                    }
-                    Thread.sleep(100);
-                }
+                memcached.awaitClient();
             }
 
             @Override

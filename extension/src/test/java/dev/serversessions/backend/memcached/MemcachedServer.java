@@ -1,11 +1,8 @@
 package dev.serversessions.backend.memcached;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
-import java.io.DataInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,39 +83,35 @@ public final class MemcachedServer implements AutoCloseable {
 
     /** memcached's own counters ({@code stats}), e.g. cmd_get, cmd_set, cmd_touch, curr_items. */
     public Map<String, Long> stats() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            Map<String, Long> stats = new HashMap<>();
-            for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
-                String[] parts = line.split(" ");
-                if (parts.length == 3 && parts[2].matches("\\d+")) {
-                    stats.put(parts[1], Long.parseLong(parts[2]));
-                }
+        Map<String, Long> stats = new HashMap<>();
+        for (String line : new String(converse("stats".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.US_ASCII).split("\r\n")) {
+            String[] parts = line.split(" ");
+            if (parts.length == 3 && parts[0].equals("STAT") && parts[2].matches("\\d+")) {
+                stats.put(parts[1], Long.parseLong(parts[2]));
             }
-            return stats;
-        } catch (IOException e) {
-            throw new AssertionError("memcached on port " + port + " did not answer stats: " + e, e);
         }
+        return stats;
     }
 
-    /** Connections memcached has open now, this probe's own included. */
-    public long connections() {
-        return stats().getOrDefault("curr_connections", 0L);
+    /**
+     * Clients connected now. Every probe of this class has memcached close its connection
+     * before it returns, so probes are not counted (memcached updates the count a moment after
+     * closing a socket: {@link #awaitClient} asks twice).
+     */
+    public long clients() {
+        return stats().getOrDefault("curr_connections", 1L) - 1; // the stats probe itself
     }
 
-    /** Waits until a client besides this probe is connected, as a client that reconnected by itself is. */
+    /** Waits until a client is connected, as a client that reconnected by itself is. */
     public void awaitClient() {
         long deadline = System.currentTimeMillis() + 10_000;
-        while (connections() < 2) {
+        int seen = 0;
+        while (seen < 2) {
+            seen = clients() >= 1 ? seen + 1 : 0;
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("no client connected to memcached on port " + port + " within 10 s");
             }
-            sleep(50);
+            sleep(20);
         }
     }
 
@@ -147,56 +141,48 @@ public final class MemcachedServer implements AutoCloseable {
 
     /** The raw value stored under {@code key}, through the text protocol, or null. */
     public byte[] rawGet(String key) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            socket.setSoTimeout(2000);
-            socket.getOutputStream().write(("get " + key + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            String header = readLine(in);
-            if (header.equals("END")) {
-                return null;
-            }
-            String[] parts = header.split(" ");
-            byte[] value = new byte[Integer.parseInt(parts[3])];
-            in.readFully(value);
-            return value;
-        } catch (IOException e) {
-            throw new AssertionError("memcached on port " + port + " did not answer get: " + e, e);
+        byte[] answer = converse(("get " + key).getBytes(StandardCharsets.US_ASCII));
+        String text = new String(answer, StandardCharsets.ISO_8859_1);
+        if (text.startsWith("END")) {
+            return null;
         }
+        int headerEnd = text.indexOf("\r\n");
+        int length = Integer.parseInt(text.substring(0, headerEnd).split(" ")[3]);
+        return Arrays.copyOfRange(answer, headerEnd + 2, headerEnd + 2 + length);
     }
 
     /** Stores raw bytes under {@code key} through the text protocol, bypassing the backend. */
     public void rawSet(String key, byte[] value, int exptime) {
+        ByteArrayOutputStream command = new ByteArrayOutputStream();
+        command.writeBytes(("set " + key + " 0 " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        command.writeBytes(value);
+        String answer = new String(converse(command.toByteArray()), StandardCharsets.US_ASCII);
+        if (!answer.startsWith("STORED")) {
+            throw new AssertionError("memcached answered " + answer.trim() + " to set " + key);
+        }
+    }
+
+    /**
+     * Sends one text-protocol command, then {@code quit}, and returns everything memcached
+     * answered until it closed the connection itself.
+     */
+    private byte[] converse(byte[] command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
-            out.write(("set " + key + " 0 " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(value);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(command);
+            out.write("\r\nquit\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String answer = readLine(new DataInputStream(socket.getInputStream()));
-            if (!answer.equals("STORED")) {
-                throw new AssertionError("memcached answered " + answer + " to set " + key);
-            }
+            return socket.getInputStream().readAllBytes();
         } catch (IOException e) {
-            throw new AssertionError("memcached on port " + port + " did not answer set: " + e, e);
+            throw new AssertionError("memcached on port " + port + " did not answer: " + e, e);
         }
     }
 
     @Override
     public void close() {
         kill();
-    }
-
-    private static String readLine(DataInputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
     }
 
     private void launch() throws IOException {
@@ -216,6 +202,9 @@ public final class MemcachedServer implements AutoCloseable {
             }
             try (Socket probe = new Socket()) {
                 probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                probe.setSoTimeout(2000);
+                probe.getOutputStream().write("quit\r\n".getBytes(StandardCharsets.US_ASCII));
+                probe.getInputStream().readAllBytes(); // memcached closed it: never counted as a client
                 return;
             } catch (IOException notYet) {
                 sleep(50);
