@@ -1,0 +1,320 @@
+package dev.serversessions.backend.memcached;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.backend.memcached.Memcached.Call;
+import dev.serversessions.session.SessionIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.ops.StatusCode;
+
+/**
+ * One memcached item per session under {@code SESSION_KEY_PREFIX + id}, holding a
+ * {@link SessionItem}: creation time, expiry and every attribute.
+ *
+ * <p>Writes merge the request's changes into the stored item with gets/CAS and try again when
+ * another request changed the item in between, so concurrent requests that change different
+ * attributes both survive. A sliding read is get-and-touch plus an appended expiry record, one
+ * round trip. memcached expires items itself; the stored expiry is also checked at every read.
+ *
+ * <p>A node that died is not an outage here: its connection drops, spymemcached sends its share
+ * of keys to the next live node, and the sessions that lived on it are simply not found (see
+ * {@link SessionConnectionFactory}). Whatever keeps memcached from answering within the
+ * timeout becomes {@link SessionStoreUnavailableException} ({@link Memcached}).
+ */
+final class MemcachedSessionBackend implements SessionBackend {
+    private static final Logger LOG = Logger.getLogger(MemcachedSessionBackend.class.getName());
+    /** A save that loses the CAS race this often in a row gives up (the deadline usually comes first). */
+    static final int MAX_WRITE_ATTEMPTS = 100;
+    /** Expiry records after which a sliding read rewrites the item compactly. */
+    static final int COMPACT_AFTER_SLIDES = 64;
+    /** memcached's per-item overhead besides key and value (item header, CAS, suffix), rounded up. */
+    private static final int ITEM_OVERHEAD_BYTES = 96;
+
+    private final Memcached memcached;
+    private final String keyPrefix;
+    private final int maxItemBytes;
+    private final Clock clock;
+
+    private MemcachedSessionBackend(Memcached memcached, MemcachedSettings settings, String keyPrefix, Clock clock) {
+        this.memcached = memcached;
+        this.keyPrefix = keyPrefix;
+        this.maxItemBytes = settings.maxItemBytes();
+        this.clock = clock;
+    }
+
+    /** A backend with a client of its own (see {@link SessionConnectionFactory}), closed with it. */
+    static MemcachedSessionBackend withOwnClient(MemcachedSettings settings, String keyPrefix, Clock clock) {
+        return new MemcachedSessionBackend(Memcached.ownClient(settings), settings, keyPrefix, clock);
+    }
+
+    /**
+     * A backend on the application's client, which it never shuts down.
+     *
+     * @throws IllegalStateException if the client does not speak the binary protocol
+     */
+    static MemcachedSessionBackend withApplicationClient(MemcachedClient client, MemcachedSettings settings,
+            String keyPrefix, Clock clock) {
+        return new MemcachedSessionBackend(Memcached.applicationClient(client, settings), settings, keyPrefix, clock);
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+        String key = key(id);
+        return memcached.call(call -> {
+            Instant now = clock.instant();
+            byte[] value;
+            if (slideExpiryTo == null) {
+                value = call.run(client -> client.asyncGet(key, RawBytes.INSTANCE));
+            } else {
+                // Sent together, down the one connection to the item's node, and run by memcached
+                // in this order: one round trip. The append never creates an item.
+                Future<CASValue<byte[]>> read = call.send(client -> client.asyncGetAndTouch(key, Exptime.of(slideExpiryTo, now), RawBytes.INSTANCE));
+                Future<Boolean> record = call.send(client -> client.append(key, SessionItem.expiryRecord(slideExpiryTo), RawBytes.INSTANCE));
+                CASValue<byte[]> found = call.await(read);
+                call.await(record);
+                value = found == null ? null : found.getValue();
+            }
+            Optional<SessionItem> item = value == null ? Optional.empty() : parse(id, value);
+            if (item.isEmpty()) {
+                return Optional.<StoredSession>empty();
+            }
+            if (!item.get().isLiveAt(now)) {
+                if (slideExpiryTo != null) {
+                    // memcached kept it a moment longer than its expiry, and the touch just
+                    // extended that: drop it, or the next read would find it alive again.
+                    call.run(client -> client.delete(key));
+                }
+                return Optional.<StoredSession>empty();
+            }
+            Instant expires = item.get().expires();
+            if (slideExpiryTo != null) {
+                expires = slideExpiryTo;
+                if (item.get().slides() >= COMPACT_AFTER_SLIDES) {
+                    compact(call, id, key);
+                }
+            }
+            return Optional.of(new StoredSession(item.get().attributes(), item.get().created(), expires));
+        });
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        String key = key(id);
+        return memcached.call(call -> {
+            SessionItem fresh = SessionItem.create(changes);
+            if (changes.isNew() && add(call, id, key, fresh)) {
+                return true; // the usual first save: one round trip
+            }
+            // Not new, or an earlier attempt of this save already created it: merge into what is there.
+            return rewrite(call, id, key, changes.isNew() ? fresh : null, item -> item.merge(changes));
+        });
+    }
+
+    @Override
+    public void delete(String id) {
+        String key = key(id);
+        memcached.call(call -> call.run(client -> client.delete(key)));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        String key = key(id);
+        return memcached.call(call -> rewrite(call, id, key, null, item -> item.expiringAt(expires)));
+    }
+
+    /**
+     * memcached cannot rename: the item is copied to the new key, then the old key is deleted
+     * only if nobody changed it since it was copied (delete with CAS); otherwise it is copied
+     * again. If the old item vanished meanwhile (another request invalidated the session), the
+     * copy is deleted too and the answer is false.
+     */
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        String from = key(oldId);
+        String to = key(newId);
+        return memcached.call(call -> {
+            boolean copied = false;
+            for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+                CASValue<byte[]> current = call.run(client -> client.asyncGets(from, RawBytes.INSTANCE));
+                Optional<SessionItem> live = liveItem(oldId, current);
+                if (live.isEmpty()) {
+                    if (copied) {
+                        call.run(client -> client.delete(to));
+                    }
+                    return false;
+                }
+                SessionItem item = live.get().compacted();
+                byte[] bytes = sized(newId, to, item);
+                OperationFuture<Boolean> stored = call.send(client -> client.set(to, Exptime.of(item.expires(), clock.instant()), bytes, RawBytes.INSTANCE));
+                if (!call.await(stored)) {
+                    throw call.refused(stored);
+                }
+                copied = true;
+                OperationFuture<Boolean> removed = call.send(client -> client.delete(from, current.getCas()));
+                if (call.await(removed)) {
+                    return true;
+                }
+                if (removed.getStatus().getStatusCode() == StatusCode.ERR_EXISTS) {
+                    pause(attempt, call); // changed since the copy: copy again
+                }
+                // otherwise gone meanwhile: the next round finds it missing and removes the copy
+            }
+            throw contention(oldId);
+        });
+    }
+
+    @Override
+    public int purgeExpired() {
+        return 0; // memcached expires items itself
+    }
+
+    @Override
+    public String describe() {
+        return memcached.describe();
+    }
+
+    @Override
+    public void close() {
+        memcached.close();
+    }
+
+    /** {@code SESSION_KEY_PREFIX + id}, checked against memcached's rules for keys. */
+    String key(String id) {
+        String key = keyPrefix + id;
+        if (key.getBytes(StandardCharsets.UTF_8).length > MemcachedSettings.MAX_KEY_BYTES
+                || key.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("not a valid memcached key (at most 250 bytes, no spaces or control characters): "
+                    + keyPrefix + SessionIds.logTag(id));
+        }
+        return key;
+    }
+
+    /**
+     * Writes {@code change} of the live item with gets/CAS, trying again while other requests
+     * change the item in between.
+     *
+     * @param whenAbsent what to write if there is no live item, or null to leave it absent and
+     *                   answer false (a change must never resurrect a vanished session)
+     */
+    private boolean rewrite(Call call, String id, String key, SessionItem whenAbsent, UnaryOperator<SessionItem> change) {
+        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+            CASValue<byte[]> current = call.run(client -> client.asyncGets(key, RawBytes.INSTANCE));
+            Optional<SessionItem> live = liveItem(id, current);
+            if (live.isEmpty() && whenAbsent == null) {
+                return false;
+            }
+            SessionItem next = live.map(change).orElse(whenAbsent);
+            if (current == null) {
+                if (add(call, id, key, next)) {
+                    return true;
+                }
+            } else {
+                CASResponse response = cas(call, id, key, current.getCas(), next);
+                if (response == CASResponse.OK) {
+                    return true;
+                }
+                if (response == CASResponse.NOT_FOUND && whenAbsent == null) {
+                    return false; // deleted between our read and our write
+                }
+            }
+            pause(attempt, call);
+        }
+        throw contention(id);
+    }
+
+    /** Folds a read-heavy item's expiry records into its header; a lost race is left to the next read or write. */
+    private void compact(Call call, String id, String key) {
+        CASValue<byte[]> current = call.run(client -> client.asyncGets(key, RawBytes.INSTANCE));
+        Optional<SessionItem> live = liveItem(id, current);
+        if (live.isPresent()) {
+            cas(call, id, key, current.getCas(), live.get().compacted());
+        }
+    }
+
+    private boolean add(Call call, String id, String key, SessionItem item) {
+        byte[] bytes = sized(id, key, item);
+        OperationFuture<Boolean> added = call.send(client -> client.add(key, Exptime.of(item.expires(), clock.instant()), bytes, RawBytes.INSTANCE));
+        if (call.await(added)) {
+            return true;
+        }
+        StatusCode code = added.getStatus().getStatusCode();
+        if (code == StatusCode.ERR_EXISTS || code == StatusCode.ERR_NOT_STORED) {
+            return false;
+        }
+        throw call.refused(added);
+    }
+
+    private CASResponse cas(Call call, String id, String key, long cas, SessionItem item) {
+        byte[] bytes = sized(id, key, item);
+        OperationFuture<CASResponse> written = call.send(client -> client.asyncCAS(key, cas, Exptime.of(item.expires(), clock.instant()),
+                bytes, RawBytes.INSTANCE));
+        CASResponse response = call.await(written);
+        if (response == CASResponse.OK || response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
+            return response;
+        }
+        throw call.refused(written);
+    }
+
+    /**
+     * The item's bytes, refused here if memcached would refuse them: spymemcached answers a
+     * too-large item by dropping the whole connection, failing other requests' commands too.
+     */
+    private byte[] sized(String id, String key, SessionItem item) {
+        byte[] bytes = item.toBytes();
+        long total = (long) bytes.length + key.length() + ITEM_OVERHEAD_BYTES;
+        if (total > maxItemBytes) {
+            throw new IllegalStateException("Session " + SessionIds.logTag(id) + " needs a memcached item of about " + total
+                    + " bytes, over the limit of " + maxItemBytes + " (" + MemcachedSettings.MAX_ITEM_BYTES
+                    + ", memcached -I): store less in the session, or raise both limits");
+        }
+        return bytes;
+    }
+
+    private Optional<SessionItem> liveItem(String id, CASValue<byte[]> stored) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return parse(id, stored.getValue()).filter(item -> item.isLiveAt(now));
+    }
+
+    private static Optional<SessionItem> parse(String id, byte[] value) {
+        try {
+            return Optional.of(SessionItem.parse(value));
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "Session " + SessionIds.logTag(id) + " in memcached is not a server session item ("
+                    + e.getMessage() + "); it is treated as no session");
+            return Optional.empty();
+        }
+    }
+
+    /** Jittered pause before another CAS attempt, so that competing writers fall out of step. */
+    private static void pause(int attempt, Call call) {
+        long millis = ThreadLocalRandom.current().nextLong(1 + Math.min(attempt, 8));
+        if (millis > 0 && call.remainingMillis() > millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private SessionStoreUnavailableException contention(String id) {
+        return memcached.unavailable(new IllegalStateException("session " + SessionIds.logTag(id)
+                + " kept being changed by other requests; gave up after " + MAX_WRITE_ATTEMPTS + " attempts"));
+    }
+}

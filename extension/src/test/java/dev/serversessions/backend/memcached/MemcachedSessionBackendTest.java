@@ -1,0 +1,253 @@
+package dev.serversessions.backend.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.backend.SessionBackendContract;
+import dev.serversessions.config.ConfigValues;
+import dev.serversessions.config.SettingsSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The backend contract against a real memcached, plus what only memcached can show. */
+class MemcachedSessionBackendTest extends SessionBackendContract {
+    static final Duration TIMEOUT = Duration.ofMillis(1000);
+    private static MemcachedServer memcached;
+
+    @BeforeAll
+    static void startMemcached() {
+        memcached = MemcachedServer.start();
+    }
+
+    @AfterAll
+    static void stopMemcached() {
+        if (memcached != null) {
+            memcached.close();
+        }
+    }
+
+    @Override
+    protected SessionBackend createBackend(String keyPrefix) {
+        return MemcachedSessionBackend.withOwnClient(settings(memcached.address()), keyPrefix, Clock.systemUTC());
+    }
+
+    static MemcachedSettings settings(String nodes) {
+        ConfigValues values = new ConfigValues(SettingsSource.of(Map.of("SESSION_MEMCACHED", nodes,
+                "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT.toMillis()))));
+        MemcachedSettings settings = MemcachedSettings.read(values);
+        values.throwIfInvalid();
+        return settings;
+    }
+
+    /** Around and beyond memcached's 30-day line between relative and absolute expiry times. */
+    @ParameterizedTest
+    @ValueSource(longs = {2_591_998, 2_591_999, 2_592_000, 2_592_001, 2_678_400, 3_000_000, 315_360_000})
+    void lifetimesOfAboutThirtyDaysAndLongerAreStoredAndReadable(long lifetimeSeconds) {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        Instant expires = Instant.now().plusSeconds(lifetimeSeconds);
+        assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), expires)));
+
+        StoredSession stored = backend.load(id, null).orElseThrow(() -> new AssertionError("memcached dropped a session with lifetime " + lifetimeSeconds));
+        assertAbout(expires, stored.expires());
+        assertNotNull(memcached.rawGet("session:" + id), "memcached holds the item");
+    }
+
+    @Test
+    void slidingTheDefaultThirtyOneDayLifetimeKeepsTheSession() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        Instant thirtyOneDays = Instant.now().plusSeconds(2_678_400);
+        assertTrue(backend.load(id, thirtyOneDays).isPresent());
+
+        assertAbout(thirtyOneDays, backend.load(id, null).orElseThrow().expires());
+    }
+
+    @Test
+    void aSessionWithATwoSecondLifetimeIsGoneAfterThreeSecondsAndMemcachedForgetsIt() throws InterruptedException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusSeconds(2)));
+        assertTrue(backend.load(id, null).isPresent());
+
+        Thread.sleep(3000);
+
+        assertEquals(Optional.empty(), backend.load(id, null));
+        long deadline = System.currentTimeMillis() + 3000;
+        while (memcached.rawGet("session:" + id) != null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertNull(memcached.rawGet("session:" + id), "memcached expires the item itself: its TTL was set, not 0 (never)");
+    }
+
+    @Test
+    void aSlidingReadMovesMemcachedsOwnExpiryToo() throws InterruptedException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusSeconds(2)));
+
+        Instant later = inMinutes(10);
+        assertTrue(backend.load(id, later).isPresent());
+        Thread.sleep(3500);
+
+        StoredSession stored = backend.load(id, null).orElseThrow(() -> new AssertionError("the slide did not reach memcached"));
+        assertAbout(later, stored.expires());
+    }
+
+    @Test
+    void aSlidingReadIsAGetAndTouchPlusOneAppendAndAPlainReadIsOneGet() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        Map<String, Long> before = memcached.stats();
+        backend.load(id, inMinutes(30));
+        Map<String, Long> slid = memcached.stats();
+        backend.load(id, null);
+        Map<String, Long> read = memcached.stats();
+
+        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 1L, "cmd_set", 1L), commands(before, slid), "sliding read");
+        assertEquals(Map.of("cmd_get", 1L, "cmd_touch", 0L, "cmd_set", 0L), commands(slid, read), "plain read");
+    }
+
+    @Test
+    void manySlidingReadsKeepTheItemSmall() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        int compact = memcached.rawGet("session:" + id).length;
+
+        for (int i = 0; i < 300; i++) {
+            assertTrue(backend.load(id, inMinutes(30)).isPresent());
+        }
+
+        int size = memcached.rawGet("session:" + id).length;
+        assertTrue(size <= compact + 9 * (MemcachedSessionBackend.COMPACT_AFTER_SLIDES + 1),
+                "item grew from " + compact + " to " + size + " bytes");
+        assertArrayEquals(bytes("1"), backend.load(id, null).orElseThrow().attributes().get("a"));
+    }
+
+    @Test
+    void aWriteFoldsTheExpiryRecordsBackIntoTheItem() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        int compact = memcached.rawGet("session:" + id).length;
+        for (int i = 0; i < 5; i++) {
+            backend.load(id, inMinutes(30));
+        }
+        assertEquals(compact + 5 * 9, memcached.rawGet("session:" + id).length);
+
+        backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30)));
+
+        assertEquals(compact, memcached.rawGet("session:" + id).length);
+    }
+
+    @Test
+    void anItemThatIsNotASessionIsNoSession() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        memcached.rawSet("session:" + id, bytes("written by someone else"), 300);
+
+        assertEquals(Optional.empty(), backend.load(id, null));
+        assertEquals(Optional.empty(), backend.load(id, inMinutes(30)));
+        assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(30))), "never adopted");
+    }
+
+    @Test
+    void aSessionTooLargeForMemcachedIsRefusedClearlyAndTheConnectionSurvives() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> backend.apply(id, create(Map.of("huge", new byte[2 * 1024 * 1024]), inMinutes(5))));
+        assertTrue(refused.getMessage().contains("SESSION_MEMCACHED_MAX_ITEM_BYTES"), refused.getMessage());
+
+        String other = IDS.generate();
+        assertTrue(backend.apply(other, create(Map.of("a", bytes("1")), inMinutes(5))));
+        assertTrue(backend.load(other, null).isPresent());
+    }
+
+    @Test
+    void aSessionJustUnderTheItemLimitIsStored() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        byte[] big = new byte[MemcachedSettings.DEFAULT_MAX_ITEM_BYTES - 200];
+        assertTrue(backend.apply(id, create(Map.of("big", big), inMinutes(5))));
+        assertEquals(big.length, backend.load(id, null).orElseThrow().attributes().get("big").length);
+    }
+
+    @Test
+    void anUnreachableMemcachedIsReportedWithinTheTimeoutAndTheBackendRecovers() {
+        try (MemcachedServer own = MemcachedServer.start()) {
+            SessionBackend backend = MemcachedSessionBackend.withOwnClient(settings(own.address()), "session:", Clock.systemUTC());
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+            own.kill();
+
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id, inMinutes(30)));
+                long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                assertTrue(e.getMessage().contains("memcached " + own.address()), e.getMessage());
+                assertTrue(millis < TIMEOUT.toMillis() + 300, "answered after " + millis + " ms");
+            }
+
+            own.restart();
+            own.awaitClient(); // the client reconnects by itself within about a second
+
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("again")), inMinutes(5))));
+            assertArrayEquals(bytes("again"), backend.load(id, null).orElseThrow().attributes().get("a"));
+            backend.close();
+        }
+    }
+
+    @Test
+    void aMemcachedRestartedWhileIdleServesTheNextRequest() {
+        try (MemcachedServer own = MemcachedServer.start()) {
+            SessionBackend backend = MemcachedSessionBackend.withOwnClient(settings(own.address()), "session:", Clock.systemUTC());
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+            own.restart(); // no request in between: only the idle ping can notice
+            own.awaitClient();
+
+            assertEquals(Optional.empty(), backend.load(id, null), "a restarted memcached remembers nothing");
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("2")), inMinutes(5))));
+            backend.close();
+        }
+    }
+
+    @Test
+    void closingTheBackendShutsDownItsOwnClient() {
+        SessionBackend backend = createBackend("session:");
+        backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(5)));
+        backend.close();
+
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.load(IDS.generate(), null));
+    }
+
+    static Map<String, Long> commands(Map<String, Long> before, Map<String, Long> after) {
+        return Map.of("cmd_get", after.get("cmd_get") - before.get("cmd_get"),
+                "cmd_touch", after.get("cmd_touch") - before.get("cmd_touch"),
+                "cmd_set", after.get("cmd_set") - before.get("cmd_set"));
+    }
+}
