@@ -1,5 +1,6 @@
 package dev.serversessions.bench;
 
+import dev.serversessions.it.support.MemcachedServer;
 import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.RedisServer;
@@ -23,6 +24,11 @@ final class LoadTargets {
                     RedisServer redis = RedisServer.start(PayaraMicro.workDir(), RedisServer.freePort(), "--appendfsync", "everysec");
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis",
                             "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), redis);
+                }),
+                target("memcached", "session", () -> {
+                    MemcachedServer memcached = MemcachedServer.start();
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "memcached",
+                            "SESSION_MEMCACHED", memcached.address()), memcached);
                 }),
                 target("mongodb", "session", () -> {
                     MongoDbServer mongo = MongoDbServer.start();
