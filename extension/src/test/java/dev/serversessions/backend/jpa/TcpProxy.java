@@ -20,6 +20,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private Thread acceptor;
 
     private TcpProxy(InetSocketAddress target, int port) {
         this.target = target;
@@ -57,6 +58,15 @@ final class TcpProxy implements AutoCloseable {
             // closed is what we want
         }
         server = null;
+        if (acceptor != null) {
+            // the listening socket is released only once the thread blocked in accept() has left it
+            try {
+                acceptor.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor = null;
+        }
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
     }
@@ -70,7 +80,7 @@ final class TcpProxy implements AutoCloseable {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server = socket;
-        Thread acceptor = new Thread(() -> accept(socket), "tcp-proxy-" + port);
+        acceptor = new Thread(() -> accept(socket), "tcp-proxy-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -79,15 +89,16 @@ final class TcpProxy implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket client = socket.accept();
+                sockets.add(client);
                 Socket upstream = new Socket();
+                sockets.add(upstream);
                 try {
                     upstream.connect(target, 5000);
                 } catch (IOException e) {
                     closeQuietly(client);
+                    closeQuietly(upstream);
                     continue;
                 }
-                sockets.add(client);
-                sockets.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
