@@ -228,6 +228,105 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
     }
 
+    @Test
+    void anApplicationsEntityManagerFactoryIsUsedAsItIsAndNeverClosed() throws Exception {
+        ConfigValues values = new ConfigValues(SettingsSource.of(Map.of(JpaSettings.TABLE, "app_emf_sessions")));
+        JpaSettings settings = JpaSettings.read(values);
+        // stands for the application's own resource-local factory
+        jakarta.persistence.EntityManagerFactory factory = SessionEntityManagerFactories.forUrl(database().url(),
+                JdbcUrls.driverClass(database().url(), getClass().getClassLoader()).orElseThrow(), settings,
+                getClass().getClassLoader());
+        try {
+            SessionBackend backend = new JpaBackendProvider().create(new BackendContext(SessionSettings.read(values), values,
+                    lookupOf(jakarta.persistence.EntityManagerFactory.class, factory)));
+            String id = IDS.generate();
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+            assertArrayEquals(bytes("1"), backend.load(id, inMinutes(6)).orElseThrow().attributes().get("a"));
+            assertTrue(backend.describe().contains("the application's EntityManagerFactory"), backend.describe());
+            backend.close();
+            assertTrue(factory.isOpen(), "the application's factory stays open");
+            assertEquals(1, database().count("SELECT COUNT(*) FROM app_emf_sessions"));
+        } finally {
+            factory.close();
+        }
+    }
+
+    @Test
+    void anApplicationsDataSourceQualifiedForTheBackendIsUsed() throws Exception {
+        ConfigValues values = new ConfigValues(SettingsSource.of(Map.of(JpaSettings.TABLE, "app_ds_sessions")));
+        SessionBackend backend = new JpaBackendProvider().create(new BackendContext(SessionSettings.read(values), values,
+                lookupOf(javax.sql.DataSource.class, database().dataSource())));
+        mine.add(backend);
+        String id = IDS.generate();
+        assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of("a"), inMinutes(5))));
+        assertEquals(Set.of("b"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(1, database().count("SELECT COUNT(*) FROM app_ds_sessions_attributes"));
+    }
+
+    /** What CDI would find for {@code @Backend(SQLALCHEMY) type}. */
+    private static <C> ClientLookup lookupOf(Class<C> type, C client) {
+        return new ClientLookup() {
+            @Override
+            public <T> java.util.Optional<T> find(Class<T> clientType, dev.serversessions.api.SessionType store) {
+                return clientType == type && store == dev.serversessions.api.SessionType.SQLALCHEMY
+                        ? java.util.Optional.of(clientType.cast(client)) : java.util.Optional.empty();
+            }
+        };
+    }
+
+    @Test
+    void aStatementWaitingLongerThanTheTimeoutFailsAsUnavailable() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "slow_sessions",
+                JpaSettings.TIMEOUT, "1"));
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        try (java.sql.Connection blocker = database().connect()) {
+            blocker.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = blocker.prepareStatement(database().lockRow("slow_sessions"))) {
+                lock.setString(1, "session:" + id);
+                lock.executeQuery().close();
+            }
+            long start = System.nanoTime();
+            assertThrows(SessionStoreUnavailableException.class,
+                    () -> backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(seconds < 8, "gave up after " + seconds + " s");
+            blocker.rollback();
+        }
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))), "fine once the lock is gone");
+    }
+
+    @Test
+    void concurrentWritersOfManySessionsNeverFail() throws Exception {
+        // Writers of different sessions must not deadlock each other (InnoDB gap locks), or must retry when they do.
+        SessionBackend backend = backend();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("start", bytes("0")), inMinutes(30)));
+            ids.add(id);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (String id : ids) {
+                String name = "r" + round;
+                results.add(pool.submit(() -> backend.apply(id, change(Map.of(name, bytes(name)), Set.of("start"), inMinutes(30)))));
+            }
+        }
+        try {
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String id : ids) {
+            assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), backend.load(id, null).orElseThrow().attributes().keySet());
+        }
+    }
+
     /**
      * The statements per request kind, through the real request rules: what docs/jpa.md reports.
      */

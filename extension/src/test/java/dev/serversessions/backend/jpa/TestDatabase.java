@@ -35,6 +35,14 @@ abstract class TestDatabase implements AutoCloseable {
     /** The JDBC URL of this database through the test's proxy, which {@link #proxy()} can cut. */
     abstract String urlThroughProxy();
 
+    /** A DataSource of this database, as an application would produce one. */
+    abstract javax.sql.DataSource dataSource() throws SQLException;
+
+    /** A statement that locks the row of {@code key} in {@code table} until its transaction ends. */
+    String lockRow(String table) {
+        return "SELECT id FROM " + table + " WHERE session_id = ? FOR UPDATE";
+    }
+
     /** Creates a schema (MariaDB: a database) that {@link #close()} drops. */
     abstract void createSchema(String schema) throws SQLException;
 
@@ -182,6 +190,13 @@ abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
+        javax.sql.DataSource dataSource() {
+            org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+            dataSource.setUrl(url());
+            return dataSource;
+        }
+
+        @Override
         String urlThroughProxy() {
             return "jdbc:postgresql://127.0.0.1:" + proxy().port() + "/" + name + "?user=postgres&connectTimeout=5&socketTimeout=10";
         }
@@ -222,6 +237,11 @@ abstract class TestDatabase implements AutoCloseable {
         @Override
         String url() {
             return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root";
+        }
+
+        @Override
+        javax.sql.DataSource dataSource() throws SQLException {
+            return new org.mariadb.jdbc.MariaDbDataSource(url());
         }
 
         @Override
@@ -286,6 +306,13 @@ abstract class TestDatabase implements AutoCloseable {
         @Override
         String url() {
             return "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
+        }
+
+        @Override
+        javax.sql.DataSource dataSource() {
+            org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
+            dataSource.setURL(url());
+            return dataSource;
         }
 
         @Override
