@@ -38,9 +38,9 @@ final class SessionDatabase implements AutoCloseable {
     private final String description;
     private final JpaSettings settings;
     private final Optional<SqlDialect> knownDialect;
-    private EntityManagerFactory factory;
+    private volatile EntityManagerFactory factory;
     private volatile SessionTables tables;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param opener       builds or finds the factory; called again after a failed start
@@ -142,14 +142,20 @@ final class SessionDatabase implements AutoCloseable {
         }
     }
 
-    private synchronized EntityManagerFactory factory() {
-        if (closed) {
-            throw new IllegalStateException("the session backend " + description + " is closed");
+    private EntityManagerFactory factory() {
+        EntityManagerFactory open = factory;
+        if (open != null && !closed) {
+            return open;
         }
-        if (factory == null) {
-            factory = opener.get();
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the session backend " + description + " is closed");
+            }
+            if (factory == null) {
+                factory = opener.get();
+            }
+            return factory;
         }
-        return factory;
     }
 
     /**
