@@ -1,0 +1,50 @@
+package dev.serversessions.backend.jpa;
+
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
+
+/** What the backend needs to know about a JDBC URL: its driver, and how to log it safely. */
+final class JdbcUrls {
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
+    private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
+    private static final Pattern ORACLE_THIN = Pattern.compile("(?i)(:thin:[^/@:]*)/[^@]*@");
+
+    private JdbcUrls() {
+    }
+
+    /** The URL with any password replaced by {@code ***}, for logs and messages. */
+    static String redact(String url) {
+        String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+        redacted = USER_INFO.matcher(redacted).replaceAll("//$1:***@");
+        return ORACLE_THIN.matcher(redacted).replaceAll("$1/***@");
+    }
+
+    /**
+     * The class of the driver in {@code loader} that accepts {@code url}. Drivers are found through
+     * the service loader of the application's class loader, not the DriverManager: in a server the
+     * DriverManager registered its drivers long before the WAR's own were visible, and refuses
+     * drivers its caller's class loader cannot see (EclipseLink's, when Payara provides it).
+     */
+    static Optional<String> driverClass(String url, ClassLoader loader) {
+        Iterator<Driver> drivers = ServiceLoader.load(Driver.class, loader).iterator();
+        while (true) {
+            try {
+                if (!drivers.hasNext()) {
+                    break;
+                }
+                Driver driver = drivers.next();
+                if (driver.acceptsURL(url)) {
+                    return Optional.of(driver.getClass().getName());
+                }
+            } catch (SQLException | ServiceConfigurationError | LinkageError e) {
+                // a driver that cannot judge the URL, or a broken driver jar, must not hide a working one
+            }
+        }
+        return Optional.empty();
+    }
+}

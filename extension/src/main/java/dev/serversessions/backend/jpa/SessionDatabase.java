@@ -1,0 +1,326 @@
+package dev.serversessions.backend.jpa;
+
+import dev.serversessions.api.SessionStoreUnavailableException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Query;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The database under the backend: opens the EntityManagerFactory on first use (and again after
+ * a failed start), creates the tables if they are missing, and runs units of work, turning every
+ * database failure into {@link SessionStoreUnavailableException}.
+ *
+ * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and once
+ * after a broken connection (EclipseLink then tests its pooled connections and drops the dead
+ * ones, so the first request after an outage succeeds). Every unit of work the backend runs is
+ * idempotent, so a retry never applies a change twice.
+ */
+final class SessionDatabase implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SessionDatabase.class.getName());
+    private static final int CONFLICT_ATTEMPTS = 5;
+
+    private final Supplier<EntityManagerFactory> opener;
+    private final boolean owned;
+    private final String description;
+    private final JpaSettings settings;
+    private final Optional<SqlDialect> knownDialect;
+    private volatile EntityManagerFactory factory;
+    private volatile SessionTables tables;
+    private volatile boolean closed;
+
+    /**
+     * @param opener       builds or finds the factory; called again after a failed start
+     * @param owned        whether the backend built the factory and so closes it
+     * @param description  the database for logs, without credentials
+     * @param knownDialect the dialect if the JDBC URL tells it
+     */
+    SessionDatabase(Supplier<EntityManagerFactory> opener, boolean owned, String description, JpaSettings settings,
+            Optional<SqlDialect> knownDialect) {
+        this.opener = opener;
+        this.owned = owned;
+        this.description = description;
+        this.settings = settings;
+        this.knownDialect = knownDialect;
+    }
+
+    String describe() {
+        return description;
+    }
+
+    /** Runs {@code work} in one transaction, retried on a deadlock or a broken connection. */
+    <T> T write(Function<Statements, T> work) {
+        return run(work, true);
+    }
+
+    /** Runs read-only {@code work} without a transaction of its own. */
+    <T> T read(Function<Statements, T> work) {
+        return run(work, false);
+    }
+
+    private <T> T run(Function<Statements, T> work, boolean transactional) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                SessionTables ready = ready();
+                return once(ready, work, transactional);
+            } catch (RuntimeException e) {
+                SqlFailure failure = SqlFailure.of(e);
+                boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
+                        || failure == SqlFailure.CONNECTION && attempt == 1;
+                if (!retry) {
+                    throw translate(e, failure);
+                }
+                if (failure == SqlFailure.CONFLICT) {
+                    pause(attempt);
+                }
+            }
+        }
+    }
+
+    private <T> T once(SessionTables ready, Function<Statements, T> work, boolean transactional) {
+        try (EntityManager em = factory().createEntityManager()) {
+            if (!transactional) {
+                return work.apply(new Statements(em, ready));
+            }
+            EntityTransaction transaction = transactionOf(em);
+            transaction.begin();
+            try {
+                T result = work.apply(new Statements(em, ready));
+                transaction.commit();
+                return result;
+            } finally {
+                rollbackQuietly(transaction);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(EntityTransaction transaction) {
+        try {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "rollback after a failure failed too", e);
+        }
+    }
+
+    private EntityTransaction transactionOf(EntityManager em) {
+        try {
+            return em.getTransaction();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("The application's EntityManagerFactory for server sessions uses JTA;"
+                    + " produce a RESOURCE_LOCAL one, or a DataSource, or set " + JpaSettings.URL, e);
+        }
+    }
+
+    /** The tables, created first if missing; fails while the database cannot be reached. */
+    private SessionTables ready() {
+        SessionTables known = tables;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (tables == null) {
+                SessionTables candidate = new SessionTables(settings, dialect());
+                createMissingTables(candidate);
+                tables = candidate;
+            }
+            return tables;
+        }
+    }
+
+    private EntityManagerFactory factory() {
+        EntityManagerFactory open = factory;
+        if (open != null && !closed) {
+            return open;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the session backend " + description + " is closed");
+            }
+            if (factory == null) {
+                factory = opener.get();
+            }
+            return factory;
+        }
+    }
+
+    /**
+     * A factory that never got ready may be stuck (EclipseLink keeps a failed
+     * deployment, a JNDI lookup may have failed): build it again on the next request.
+     */
+    private synchronized void discardUnusedFactory() {
+        if (owned && factory != null && tables == null) {
+            try {
+                factory.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing a factory that never connected failed", e);
+            }
+            factory = null;
+        }
+    }
+
+    private SqlDialect dialect() {
+        if (knownDialect.isPresent()) {
+            return knownDialect.get();
+        }
+        try (EntityManager em = factory().createEntityManager()) {
+            EntityTransaction transaction = transactionOf(em);
+            transaction.begin();
+            try {
+                Connection connection = em.unwrap(Connection.class);
+                if (connection != null) {
+                    return SqlDialect.ofProduct(connection.getMetaData().getDatabaseProductName());
+                }
+            } catch (SQLException e) {
+                throw new PersistenceException(e);
+            } catch (PersistenceException e) {
+                if (SqlFailure.of(e) == SqlFailure.CONNECTION) {
+                    throw e;
+                }
+                // a JPA provider that hands out no Connection: go by its URL property, if any
+            } finally {
+                rollbackQuietly(transaction);
+            }
+        }
+        Object url = factory().getProperties().get("jakarta.persistence.jdbc.url");
+        return url == null ? SqlDialect.STANDARD : SqlDialect.ofUrl(url.toString()).orElse(SqlDialect.STANDARD);
+    }
+
+    /** Creates what is missing when the tables are not there; never alters or drops anything. */
+    private void createMissingTables(SessionTables candidate) {
+        if (tablesExist(candidate)) {
+            return;
+        }
+        try {
+            for (String ddl : candidate.dialect().createStatements(candidate)) {
+                once(candidate, sql -> sql.update(ddl), true);
+            }
+            LOG.info(() -> "Created the session tables " + candidate.sessions() + " and " + candidate.attributes()
+                    + " in " + description);
+        } catch (RuntimeException e) {
+            // another server may have created them at the same moment
+            if (SqlFailure.of(e) == SqlFailure.CONNECTION || !tablesExist(candidate)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean tablesExist(SessionTables candidate) {
+        try {
+            once(candidate, sql -> sql.rows(candidate.probe()), false);
+            return true;
+        } catch (RuntimeException e) {
+            if (SqlFailure.of(e) == SqlFailure.CONNECTION || SqlFailure.of(e) == SqlFailure.NOT_DATABASE) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    private RuntimeException translate(RuntimeException e, SqlFailure failure) {
+        if (failure == SqlFailure.NOT_DATABASE) {
+            return e;
+        }
+        discardUnusedFactory();
+        if (failure == SqlFailure.DUPLICATE_KEY) {
+            return new DuplicateKeyException(description, e);
+        }
+        return new SessionStoreUnavailableException(description, e);
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5L * attempt, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException("(interrupted)", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (owned && factory != null) {
+            factory.close();
+        }
+        factory = null;
+    }
+
+    /** The statements of one unit of work. */
+    static final class Statements {
+        private final EntityManager em;
+        private final SessionTables tables;
+
+        Statements(EntityManager em, SessionTables tables) {
+            this.em = em;
+            this.tables = tables;
+        }
+
+        SessionTables tables() {
+            return tables;
+        }
+
+        /** Runs an INSERT, UPDATE, DELETE or DDL statement; returns the row count. */
+        int update(String sql, Object... parameters) {
+            return bind(em.createNativeQuery(sql), parameters).executeUpdate();
+        }
+
+        /** Runs a SELECT; each row as an array, byte and text columns read into memory. */
+        List<Object[]> rows(String sql, Object... parameters) {
+            List<?> results = bind(em.createNativeQuery(sql), parameters).getResultList();
+            List<Object[]> rows = new ArrayList<>(results.size());
+            for (Object result : results) {
+                Object[] row = result instanceof Object[] columns ? columns : new Object[] {result};
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = materialize(row[i]);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+
+        private static Query bind(Query query, Object[] parameters) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setParameter(i + 1, parameters[i]);
+            }
+            return query;
+        }
+
+        private static Object materialize(Object value) {
+            try {
+                if (value instanceof Blob blob) {
+                    return blob.getBytes(1, (int) blob.length());
+                }
+                if (value instanceof Clob clob) {
+                    return clob.getSubString(1, (int) clob.length());
+                }
+                return value;
+            } catch (SQLException e) {
+                throw new PersistenceException(e);
+            }
+        }
+    }
+
+    /** A unique key was violated: the row exists already. */
+    static final class DuplicateKeyException extends SessionStoreUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKeyException(String store, Throwable cause) {
+            super(store, cause);
+        }
+    }
+}

@@ -1,0 +1,375 @@
+package dev.serversessions.backend.jpa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.backend.BackendContext;
+import dev.serversessions.backend.ClientLookup;
+import dev.serversessions.backend.SessionBackendContract;
+import dev.serversessions.config.ConfigValues;
+import dev.serversessions.config.SessionSettings;
+import dev.serversessions.config.SettingsSource;
+import dev.serversessions.session.RequestSession;
+import dev.serversessions.session.SessionRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backend contract and what only SQL can show, against a real database; one subclass per
+ * database (PostgreSQL, MariaDB, H2), each on a database of its own.
+ */
+abstract class JpaSessionBackendTest extends SessionBackendContract {
+    private final List<SessionBackend> mine = new ArrayList<>();
+    private final List<SessionRuntime> runtimes = new ArrayList<>();
+
+    /** The test class's own database. */
+    protected abstract TestDatabase database();
+
+    @Override
+    protected SessionBackend createBackend(String keyPrefix) {
+        return build(Map.of(JpaSettings.URL, database().url(), SessionSettings.KEY_PREFIX, keyPrefix));
+    }
+
+    @AfterEach
+    void closeMine() {
+        mine.forEach(SessionBackend::close);
+        runtimes.forEach(r -> r.backend(dev.serversessions.api.SessionType.SQLALCHEMY).close());
+    }
+
+    /** A backend from keys, built the way the extension builds it. */
+    private SessionBackend build(Map<String, String> keys) {
+        Map<String, String> all = new HashMap<>(keys);
+        all.put(SessionSettings.TYPE, "sqlalchemy");
+        ConfigValues values = new ConfigValues(SettingsSource.of(all));
+        SessionSettings settings = SessionSettings.read(values);
+        JpaBackendProvider provider = new JpaBackendProvider();
+        provider.validate(values);
+        values.throwIfInvalid();
+        return provider.create(new BackendContext(settings, values, ClientLookup.NONE));
+    }
+
+    private SessionBackend mine(Map<String, String> keys) {
+        SessionBackend backend = build(keys);
+        mine.add(backend);
+        return backend;
+    }
+
+    @Test
+    void customTableSchemaAndSequenceAreCreatedInTheCatalog() throws Exception {
+        String schema = "custom_" + Long.toString(System.nanoTime(), 36);
+        database().createSchema(schema);
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "web_sessions",
+                JpaSettings.SCHEMA, schema, JpaSettings.SEQUENCE, "web_session_keys"));
+        String id = IDS.generate();
+        assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+
+        assertEquals(Set.of("web_sessions", "web_sessions_attributes"), database().tables(schema));
+        assertEquals(Set.of("web_session_keys"), database().sequences(schema));
+        assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"), database().columns(schema, "web_sessions"));
+        assertEquals(Set.of("session_ref", "attribute_hash", "attribute_name", "attribute_value"),
+                database().columns(schema, "web_sessions_attributes"));
+        assertFalse(database().tables(database().defaultSchema()).contains("web_sessions"), "nothing in the default schema");
+        assertArrayEquals(bytes("1"), backend.load(id, null).orElseThrow().attributes().get("a"));
+    }
+
+    @Test
+    void withoutASequenceTheKeyIsAnIdentityColumnInTheDefaultSchema() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "plain_sessions"));
+        backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(5)));
+        backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        assertTrue(database().tables(database().defaultSchema()).containsAll(Set.of("plain_sessions", "plain_sessions_attributes")));
+        assertEquals(2, database().count("SELECT COUNT(DISTINCT id) FROM plain_sessions"));
+    }
+
+    @Test
+    void anExistingTableIsUsedAsItIsAndNeverAltered() throws Exception {
+        Map<String, String> keys = Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "kept_sessions");
+        String id = IDS.generate();
+        SessionBackend first = mine(keys);
+        first.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        first.close();
+        database().execute("ALTER TABLE kept_sessions ADD COLUMN dba_note VARCHAR(20)");
+
+        SessionBackend second = mine(keys);
+        assertArrayEquals(bytes("1"), second.load(id, null).orElseThrow().attributes().get("a"));
+        assertTrue(second.apply(IDS.generate(), create(Map.of("b", bytes("2")), inMinutes(5))));
+        assertTrue(database().columns(database().defaultSchema(), "kept_sessions").contains("dba_note"));
+    }
+
+    @Test
+    void purgeDeletesExpiredRowsWithTheirAttributesAndKeepsLiveOnes() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "purged_sessions"));
+        String expiring = IDS.generate();
+        String live = IDS.generate();
+        backend.apply(expiring, create(Map.of("a", bytes("1"), "b", bytes("2")), Instant.now().plusMillis(500)));
+        backend.apply(live, create(Map.of("a", bytes("1")), inMinutes(30)));
+        Thread.sleep(1000);
+
+        assertEquals(1, backend.purgeExpired());
+
+        assertEquals(1, database().count("SELECT COUNT(*) FROM purged_sessions"));
+        assertEquals(1, database().count("SELECT COUNT(*) FROM purged_sessions_attributes"), "the expired session's attributes go too");
+        assertTrue(backend.load(live, null).isPresent());
+        assertEquals(0, backend.purgeExpired());
+    }
+
+    @Test
+    void twoFirstWritesOfOneNewSessionBothSucceedAndBothAttributesSurvive() throws Exception {
+        // two servers behind a load balancer, each saving the same brand-new session
+        SessionBackend serverA = backend();
+        SessionBackend serverB = backend();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String id = IDS.generate();
+                CyclicBarrier together = new CyclicBarrier(2);
+                Future<Boolean> a = pool.submit(() -> {
+                    together.await();
+                    return serverA.apply(id, create(Map.of("from-a", bytes("a")), inMinutes(5)));
+                });
+                Future<Boolean> b = pool.submit(() -> {
+                    together.await();
+                    return serverB.apply(id, create(Map.of("from-b", bytes("b")), inMinutes(5)));
+                });
+                assertTrue(a.get(30, TimeUnit.SECONDS), "first write on A, round " + round);
+                assertTrue(b.get(30, TimeUnit.SECONDS), "first write on B, round " + round);
+                assertEquals(Set.of("from-a", "from-b"), serverA.load(id, null).orElseThrow().attributes().keySet(),
+                        "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aNewSessionReusingAnExpiredIdStartsEmpty() throws InterruptedException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("old", bytes("1")), Instant.now().plusMillis(500)));
+        Thread.sleep(1000);
+
+        assertTrue(backend.apply(id, create(Map.of("new", bytes("2")), inMinutes(5))));
+
+        assertEquals(Set.of("new"), backend.load(id, null).orElseThrow().attributes().keySet());
+    }
+
+    @Test
+    void startsWhileTheDatabaseIsDownAndConnectsOnceItIsBack() throws Exception {
+        database().proxy().cut();
+        SessionBackend backend;
+        try {
+            backend = mine(Map.of(JpaSettings.URL, database().urlThroughProxy(), JpaSettings.TABLE, "late_sessions"));
+            SessionStoreUnavailableException down = assertThrows(SessionStoreUnavailableException.class,
+                    () -> backend.load(IDS.generate(), null));
+            assertTrue(down.getMessage().contains("late_sessions"), down.getMessage());
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.apply(IDS.generate(),
+                    create(Map.of("a", bytes("1")), inMinutes(5))));
+        } finally {
+            database().proxy().restore();
+        }
+        String id = IDS.generate();
+        assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+        assertTrue(backend.load(id, null).isPresent());
+    }
+
+    @Test
+    void anOutageIsReportedQuicklyAsUnavailableAndTheBackendRecoversByItself() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().urlThroughProxy(), JpaSettings.TABLE, "outage_sessions"));
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("kept", bytes("yes")), inMinutes(5)));
+        assertTrue(backend.load(id, inMinutes(6)).isPresent());
+
+        database().proxy().cut();
+        try {
+            long start = System.nanoTime();
+            SessionStoreUnavailableException down = assertThrows(SessionStoreUnavailableException.class,
+                    () -> backend.load(id, inMinutes(6)));
+            assertTrue(down.getMessage().contains(backend.describe()), down.getMessage());
+            assertThrows(SessionStoreUnavailableException.class,
+                    () -> backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "failed fast");
+        } finally {
+            database().proxy().restore();
+        }
+        StoredSession after = backend.load(id, inMinutes(6)).orElseThrow();
+        assertArrayEquals(bytes("yes"), after.attributes().get("kept"));
+    }
+
+    @Test
+    void anIdleOutageCostsNoFailedRequestOnceTheDatabaseIsBack() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().urlThroughProxy(), JpaSettings.TABLE, "outage_sessions"));
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("kept", bytes("yes")), inMinutes(5)));
+
+        database().proxy().cut(); // every pooled connection breaks while nobody asks
+        database().proxy().restore();
+
+        assertTrue(backend.load(id, inMinutes(6)).isPresent());
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
+    }
+
+    @Test
+    void anApplicationsEntityManagerFactoryIsUsedAsItIsAndNeverClosed() throws Exception {
+        ConfigValues values = new ConfigValues(SettingsSource.of(Map.of(JpaSettings.TABLE, "app_emf_sessions")));
+        JpaSettings settings = JpaSettings.read(values);
+        // stands for the application's own resource-local factory
+        jakarta.persistence.EntityManagerFactory factory = SessionEntityManagerFactories.forUrl(database().url(),
+                JdbcUrls.driverClass(database().url(), getClass().getClassLoader()).orElseThrow(), settings,
+                getClass().getClassLoader());
+        try {
+            SessionBackend backend = new JpaBackendProvider().create(new BackendContext(SessionSettings.read(values), values,
+                    lookupOf(jakarta.persistence.EntityManagerFactory.class, factory)));
+            String id = IDS.generate();
+            assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+            assertArrayEquals(bytes("1"), backend.load(id, inMinutes(6)).orElseThrow().attributes().get("a"));
+            assertTrue(backend.describe().contains("the application's EntityManagerFactory"), backend.describe());
+            backend.close();
+            assertTrue(factory.isOpen(), "the application's factory stays open");
+            assertEquals(1, database().count("SELECT COUNT(*) FROM app_emf_sessions"));
+        } finally {
+            factory.close();
+        }
+    }
+
+    @Test
+    void anApplicationsDataSourceQualifiedForTheBackendIsUsed() throws Exception {
+        ConfigValues values = new ConfigValues(SettingsSource.of(Map.of(JpaSettings.TABLE, "app_ds_sessions")));
+        SessionBackend backend = new JpaBackendProvider().create(new BackendContext(SessionSettings.read(values), values,
+                lookupOf(javax.sql.DataSource.class, database().dataSource())));
+        mine.add(backend);
+        String id = IDS.generate();
+        assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of("a"), inMinutes(5))));
+        assertEquals(Set.of("b"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(1, database().count("SELECT COUNT(*) FROM app_ds_sessions_attributes"));
+    }
+
+    /** What CDI would find for {@code @Backend(SQLALCHEMY) type}. */
+    private static <C> ClientLookup lookupOf(Class<C> type, C client) {
+        return new ClientLookup() {
+            @Override
+            public <T> java.util.Optional<T> find(Class<T> clientType, dev.serversessions.api.SessionType store) {
+                return clientType == type && store == dev.serversessions.api.SessionType.SQLALCHEMY
+                        ? java.util.Optional.of(clientType.cast(client)) : java.util.Optional.empty();
+            }
+        };
+    }
+
+    @Test
+    void aStatementWaitingLongerThanTheTimeoutFailsAsUnavailable() throws Exception {
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "slow_sessions",
+                JpaSettings.TIMEOUT, "1"));
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        try (java.sql.Connection blocker = database().connect()) {
+            blocker.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = blocker.prepareStatement(database().lockRow("slow_sessions"))) {
+                lock.setString(1, "session:" + id);
+                lock.executeQuery().close();
+            }
+            long start = System.nanoTime();
+            assertThrows(SessionStoreUnavailableException.class,
+                    () -> backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(seconds < 8, "gave up after " + seconds + " s");
+            blocker.rollback();
+        }
+        assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))), "fine once the lock is gone");
+    }
+
+    @Test
+    void concurrentWritersOfManySessionsNeverFail() throws Exception {
+        // Writers of different sessions must not deadlock each other (InnoDB gap locks), or must retry when they do.
+        SessionBackend backend = backend();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("start", bytes("0")), inMinutes(30)));
+            ids.add(id);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (String id : ids) {
+                String name = "r" + round;
+                results.add(pool.submit(() -> backend.apply(id, change(Map.of(name, bytes(name)), Set.of("start"), inMinutes(30)))));
+            }
+        }
+        try {
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String id : ids) {
+            assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), backend.load(id, null).orElseThrow().attributes().keySet());
+        }
+    }
+
+    /**
+     * The statements per request kind, through the real request rules: what docs/jpa.md reports.
+     */
+    @Test
+    void aRequestCostsAtMostFiveStatements() throws Exception {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of(SessionSettings.TYPE, "sqlalchemy",
+                JpaSettings.URL, CountingDriver.counting(database().url()), JpaSettings.TABLE, "counted_sessions")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        runtimes.add(runtime);
+        // warm up: the first request creates the tables
+        RequestSession warmUp = runtime.open(null);
+        warmUp.put("warm", "up");
+        warmUp.save();
+        CountingDriver.takeExecuted();
+
+        RequestSession untouched = runtime.open(warmUp.id());
+        untouched.save();
+        List<String> none = CountingDriver.takeExecuted();
+
+        RequestSession fresh = runtime.open(null);
+        fresh.put("cart", "1 item");
+        fresh.save();
+        List<String> created = CountingDriver.takeExecuted();
+
+        RequestSession reader = runtime.open(fresh.id());
+        reader.get("cart");
+        reader.save();
+        List<String> read = CountingDriver.takeExecuted();
+
+        RequestSession writer = runtime.open(fresh.id());
+        writer.put("cart", "2 items");
+        writer.save();
+        List<String> written = CountingDriver.takeExecuted();
+
+        System.out.printf("[%s] statements per request: untouched %s%n  new session %s%n  read-only %s%n  write %s%n",
+                getClass().getSimpleName(), none, created, read, written);
+        assertEquals(List.of(), none);
+        assertEquals(List.of("INSERT", "INSERT", "COMMIT"), verbs(created));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT"), verbs(read));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
+    }
+
+    private static List<String> verbs(List<String> executed) {
+        return executed.stream().map(s -> s.trim().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT)).toList();
+    }
+}

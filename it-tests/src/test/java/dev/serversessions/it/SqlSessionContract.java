@@ -1,0 +1,113 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.SqlServer;
+import dev.serversessions.it.support.StoreOutage;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §4 on the SQL backend against a real database server, plus what only SQL can show. The
+ * application reaches the database through a proxy in the test JVM; the outage cuts the proxy,
+ * never the shared server.
+ */
+abstract class SqlSessionContract extends SessionSemanticsContract {
+    protected static final String TABLE = "web_sessions";
+    protected static final String SEQUENCE = "web_session_keys";
+    protected static SqlServer database;
+    protected static String schema;
+    protected static PayaraMicro server;
+
+    /** Starts Payara Micro on a new database with custom table, schema and sequence names. */
+    protected static void start(String name, SqlServer newDatabase, String type) throws Exception {
+        database = newDatabase;
+        schema = database.schemaName("app");
+        database.createSchema(schema);
+        Map<String, String> env = new HashMap<>();
+        env.put("SESSION_TYPE", type);
+        env.put("SESSION_SQLALCHEMY", database.applicationUrl());
+        env.put("SESSION_SQLALCHEMY_TABLE", TABLE);
+        env.put("SESSION_SQLALCHEMY_SCHEMA", schema);
+        env.put("SESSION_SQLALCHEMY_SEQUENCE", SEQUENCE);
+        env.put("SESSION_CLEANUP_N_REQUESTS", "1");
+        server = PayaraMicro.start(name, env);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    @Override
+    protected PayaraMicro server() {
+        return server;
+    }
+
+    @Override
+    protected StoreOutage outage() {
+        return new StoreOutage() {
+            @Override
+            public void begin() {
+                database.proxy().cut();
+            }
+
+            @Override
+            public void end() throws Exception {
+                database.proxy().restore();
+            }
+        };
+    }
+
+    @Test
+    void theTablesAndTheSequenceAreCreatedInTheConfiguredSchema() throws Exception {
+        browser().put("/api/session/a", "1");
+
+        assertEquals(Set.of(TABLE, TABLE + "_attributes"), database.tables(schema));
+        assertEquals(Set.of(SEQUENCE), database.sequences(schema));
+        assertTrue(database.tables(database.defaultSchema()).isEmpty(), "nothing in the default schema");
+    }
+
+    @Test
+    void expiredSessionsArePurgedByLaterRequests() throws Exception {
+        Browser shortLived = browser();
+        assertEquals(200, shortLived.get("/probe/short-lived?name=s&value=1&seconds=1").status());
+        String key = "session:" + shortLived.cookie().orElseThrow();
+        String rows = "SELECT COUNT(*) FROM " + schema + "." + TABLE + " WHERE session_id = ?";
+        assertEquals(1, database.count(rows, key));
+        Thread.sleep(2000);
+
+        browser().put("/api/session/other", "x"); // SESSION_CLEANUP_N_REQUESTS=1: purges after this request
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (database.count(rows, key) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, database.count(rows, key), "the expired row is deleted");
+        assertEquals(0, database.count("SELECT COUNT(*) FROM " + schema + "." + TABLE + "_attributes a WHERE NOT EXISTS"
+                + " (SELECT 1 FROM " + schema + "." + TABLE + " s WHERE s.id = a.session_ref)"), "no orphaned attribute");
+    }
+
+    @Test
+    void sessionsSurviveARestartOfTheServer() {
+        Browser browser = browser();
+        browser.put("/api/session/cart", "3 items");
+
+        server.restart();
+
+        assertEquals("3 items", attribute(browser, "cart"));
+    }
+}
