@@ -71,7 +71,7 @@ public final class ConfigValues {
             }
             return Optional.of(value);
         } catch (NumberFormatException e) {
-            problem(key, raw.get(), "is not a whole number" + (min >= 0 ? " (0 or more)" : ""));
+            problem(key, raw.get(), "is not a whole number (" + min + " or more)");
             return Optional.empty();
         }
     }

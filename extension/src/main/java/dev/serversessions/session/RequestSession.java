@@ -3,6 +3,7 @@ package dev.serversessions.session;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.ServerSession;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.codec.AttributeCodec;
 import dev.serversessions.codec.UndecodableAttributeException;
@@ -65,6 +66,7 @@ public final class RequestSession implements ServerSession {
     private boolean expireCookie;
     private SessionEvents events = SessionEvents.NONE;
     private boolean createdEventSent;
+    private SessionStoreUnavailableException failure;
 
     RequestSession(SessionRuntime runtime, String requestedId) {
         this.runtime = runtime;
@@ -309,6 +311,11 @@ public final class RequestSession implements ServerSession {
      * @return what the cookie must say afterwards
      */
     public synchronized CookieAction save() {
+        if (failure != null) {
+            // the store failed this request earlier, even if the application caught it: the
+            // request did not get its session, and the caller answers 503
+            throw failure;
+        }
         if (!loaded) {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
@@ -382,10 +389,16 @@ public final class RequestSession implements ServerSession {
         if (loaded) {
             return;
         }
-        loaded = true;
         if (requestedId != null) {
             Instant now = clock.instant();
-            Optional<StoredSession> stored = runtime.activeBackend().load(requestedId, refreshEachRequest ? now.plus(lifetime) : null);
+            Optional<StoredSession> stored;
+            try {
+                stored = runtime.activeBackend().load(requestedId, refreshEachRequest ? now.plus(lifetime) : null);
+            } catch (SessionStoreUnavailableException e) {
+                failure = e;
+                throw e;
+            }
+            loaded = true;
             if (stored.isPresent() && decode(stored.get())) {
                 storedId = requestedId;
                 id = requestedId;
@@ -402,6 +415,7 @@ public final class RequestSession implements ServerSession {
                 return;
             }
         }
+        loaded = true;
         startFresh();
     }
 

@@ -6,23 +6,42 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /** An {@link AsyncContext} that saves the session before {@link #complete()} commits the response. */
 final class SavingAsyncContext implements AsyncContext {
     private final AsyncContext delegate;
     private final SessionCommit commit;
+    private final StoreOutages outages;
+    private final HttpServletRequest request;
 
-    SavingAsyncContext(AsyncContext delegate, SessionCommit commit) {
+    SavingAsyncContext(AsyncContext delegate, SessionCommit commit, StoreOutages outages, HttpServletRequest request) {
         this.delegate = delegate;
         this.commit = commit;
+        this.outages = outages;
+        this.request = request;
     }
 
+    /** Saves first; an unreachable store becomes a 503 here too, since no filter is on this thread. */
     @Override
     public void complete() {
         try {
             commit.run();
+        } catch (RuntimeException e) {
+            if (!(delegate.getResponse() instanceof HttpServletResponse response) || !answer(e, response)) {
+                throw e;
+            }
         } finally {
             delegate.complete();
+        }
+    }
+
+    private boolean answer(RuntimeException e, HttpServletResponse response) {
+        try {
+            return outages.answer(e, request, response);
+        } catch (java.io.IOException io) {
+            return true; // the client is gone; nothing more to tell it
         }
     }
 

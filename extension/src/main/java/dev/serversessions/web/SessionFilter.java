@@ -1,6 +1,5 @@
 package dev.serversessions.web;
 
-import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.session.CurrentSession;
 import dev.serversessions.session.RequestSession;
 import dev.serversessions.session.SessionEvents;
@@ -15,9 +14,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Gives every request its lazily loaded server session, saves it before the response commits,
@@ -25,12 +21,11 @@ import java.util.logging.Logger;
  * code: it works in a WAR without CDI.
  */
 public final class SessionFilter implements Filter {
-    private static final Logger LOG = Logger.getLogger(SessionFilter.class.getName());
     private static final String COMMIT = SessionCommit.class.getName();
 
     private final SessionRuntime runtime;
     private final SessionCookie cookie;
-    private final StoreOutageLog outageLog = new StoreOutageLog();
+    private final StoreOutages outages = new StoreOutages();
     private ServletContext context;
 
     private final SessionEvents events;
@@ -67,7 +62,7 @@ public final class SessionFilter implements Filter {
         }
         SaveBeforeCommitResponse wrappedResponse = new SaveBeforeCommitResponse(response, commit);
         SessionRequest wrappedRequest = new SessionRequest(request, wrappedResponse, commit, context,
-                runtime.settings().wrapHttpSession());
+                runtime.settings().wrapHttpSession(), outages);
         CurrentSession.set(commit.session());
         try {
             chain.doFilter(wrappedRequest, wrappedResponse);
@@ -78,44 +73,12 @@ public final class SessionFilter implements Filter {
                 }
             }
         } catch (IOException | ServletException | RuntimeException | Error e) {
-            SessionStoreUnavailableException outage = findOutage(e);
-            if (outage == null) {
+            if (!outages.answer(e, request, response)) {
                 throw e;
             }
-            outageLog.report(outage, request.getRequestURI());
-            answerUnavailable(response);
         } finally {
             CurrentSession.clear();
         }
     }
 
-    private static SessionStoreUnavailableException findOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SessionStoreUnavailableException outage) {
-                return outage;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    private static void answerUnavailable(HttpServletResponse response) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        try {
-            response.reset();
-        } catch (IllegalStateException e) {
-            LOG.log(Level.FINE, "response could not be reset", e);
-            return;
-        }
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setHeader("Retry-After", "5");
-        response.setContentType("text/plain;charset=UTF-8");
-        byte[] body = "The session store is unavailable; please try again shortly.\n".getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
 }

@@ -20,11 +20,13 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private final HttpServletResponse response;
     private final ServletContext context;
     private final boolean wrapHttpSession;
+    private final StoreOutages outages;
     private StoreHttpSession httpSession;
 
     SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionCommit commit,
-                   ServletContext context, boolean wrapHttpSession) {
+                   ServletContext context, boolean wrapHttpSession, StoreOutages outages) {
         super(request);
+        this.outages = outages;
         this.response = response;
         this.commit = commit;
         this.context = context;
@@ -94,11 +96,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public AsyncContext startAsync() {
-        return new SavingAsyncContext(super.startAsync(this, response), commit);
+        return new SavingAsyncContext(super.startAsync(this, response), commit, outages, this);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        return new SavingAsyncContext(super.startAsync(request, response), commit);
+        return new SavingAsyncContext(super.startAsync(request, response), commit, outages, this);
     }
 }

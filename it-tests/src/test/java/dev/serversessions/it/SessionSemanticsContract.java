@@ -366,6 +366,8 @@ public abstract class SessionSemanticsContract {
             during = browser.get("/api/session");
             millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(200, browser.get("/probe/untouched").status());
+            Response async = browser.get("/probe/async?name=a&value=1");
+            assertEquals(503, async.status(), "an async request that needed the store: " + async.body());
         } finally {
             outage().end();
         }

@@ -89,7 +89,7 @@ class JpaSettingsTest {
                 "SESSION_SQLALCHEMY_SCHEMA=1st is not a plain SQL name: letters, digits and _, not starting with a digit,"
                         + " at most 63 characters",
                 "SESSION_SQLALCHEMY_POOL_SIZE=0 must be a whole number of at least 1",
-                "SESSION_SQLALCHEMY_TIMEOUT=soon is not a whole number (0 or more)"), problems);
+                "SESSION_SQLALCHEMY_TIMEOUT=soon is not a whole number (1 or more)"), problems);
     }
 
     @Test
