@@ -1,15 +1,10 @@
 package dev.serversessions.it.support;
 
-import java.net.URI;
-
 /**
  * A running Jakarta EE runtime serving the test WAR at the root of {@code http://127.0.0.1:port/},
  * whichever runtime it is: the contract tests only talk HTTP to it and read its log.
  */
-public interface AppServer extends AutoCloseable {
-
-    /** The address of {@code path} (starting with {@code /}) on this server, always on loopback. */
-    URI url(String path);
+public interface AppServer extends HttpTarget, AutoCloseable {
 
     /** Everything the server printed so far (the application's log lines included). */
     String log();
