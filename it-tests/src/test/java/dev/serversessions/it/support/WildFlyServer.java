@@ -45,6 +45,8 @@ public final class WildFlyServer implements AppServer {
         this.name = name;
         this.env = Map.copyOf(env);
         this.baseDir = PayaraMicro.workDir().resolve("wildfly-" + name + "-" + port);
+        // Should the test JVM end without @AfterAll (killed build, crash), WildFly ends with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop WildFly " + name));
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
