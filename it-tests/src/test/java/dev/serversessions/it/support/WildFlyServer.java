@@ -23,12 +23,10 @@ import java.util.stream.Stream;
  *
  * <p>Each server has its own base directory (a copy of {@code standalone/configuration}, its own
  * deployments, data and log) and its own free ports for HTTP, HTTPS and management, so several
- * run side by side and beside Payara Micro. Further WARs can be deployed to a running server
- * through its deployment scanner.
+ * run side by side and beside Payara Micro.
  */
 public final class WildFlyServer implements AppServer {
     private static final Duration STARTUP = Duration.ofMinutes(3);
-    private static final Duration DEPLOYMENT = Duration.ofMinutes(2);
 
     private final String name;
     private final Map<String, String> env;
@@ -142,64 +140,6 @@ public final class WildFlyServer implements AppServer {
         throw new AssertionError("WildFly did not serve the WAR within " + STARTUP + ":\n" + log());
     }
 
-    /**
-     * Deploys {@code war} under {@code runtimeName} (its context root is the name without
-     * {@code .war}, or the one its {@code jboss-web.xml} says) and waits for the outcome.
-     *
-     * @return whether it deployed; on false, {@link #log()} says why
-     */
-    public boolean deploy(Path war, String runtimeName) {
-        Path deployments = baseDir.resolve("deployments");
-        deleteMarkers(runtimeName);
-        copyIntoDeployments(war, runtimeName);
-        return awaitMarker(deployments, runtimeName);
-    }
-
-    /** Deploys the same content again, as an application server operator would (a redeploy). */
-    public boolean redeploy(String runtimeName) {
-        Path deployments = baseDir.resolve("deployments");
-        deleteMarkers(runtimeName);
-        try {
-            Files.writeString(deployments.resolve(runtimeName + ".dodeploy"), "");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return awaitMarker(deployments, runtimeName);
-    }
-
-    /** Undeploys {@code runtimeName} and waits until it is gone. */
-    public void undeploy(String runtimeName) {
-        Path deployments = baseDir.resolve("deployments");
-        try {
-            Files.deleteIfExists(deployments.resolve(runtimeName + ".deployed"));
-            long deadline = System.nanoTime() + DEPLOYMENT.toNanos();
-            while (!Files.exists(deployments.resolve(runtimeName + ".undeployed"))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(runtimeName + " was not undeployed within " + DEPLOYMENT + ":\n" + log());
-                }
-                pause(200);
-            }
-            Files.deleteIfExists(deployments.resolve(runtimeName));
-            deleteMarkers(runtimeName);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private boolean awaitMarker(Path deployments, String runtimeName) {
-        long deadline = System.nanoTime() + DEPLOYMENT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(deployments.resolve(runtimeName + ".deployed"))) {
-                return true;
-            }
-            if (Files.exists(deployments.resolve(runtimeName + ".failed"))) {
-                return false;
-            }
-            pause(200);
-        }
-        throw new AssertionError(runtimeName + " neither deployed nor failed within " + DEPLOYMENT + ":\n" + log());
-    }
-
     private void copyIntoDeployments(Path war, String runtimeName) {
         Path deployments = baseDir.resolve("deployments");
         try {
@@ -208,16 +148,6 @@ public final class WildFlyServer implements AppServer {
             Files.move(partial, deployments.resolve(runtimeName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot deploy " + war, e);
-        }
-    }
-
-    private void deleteMarkers(String runtimeName) {
-        for (String marker : List.of(".deployed", ".failed", ".undeployed", ".isdeploying", ".pending", ".dodeploy")) {
-            try {
-                Files.deleteIfExists(baseDir.resolve("deployments").resolve(runtimeName + marker));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 
