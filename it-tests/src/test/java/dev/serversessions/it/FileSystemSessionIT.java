@@ -1,31 +1,19 @@
 package dev.serversessions.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.StoreOutage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
-/** SPEC §4 on the filesystem backend, plus what only files can show. */
-class FileSystemSessionIT extends SessionSemanticsContract {
+/** SPEC §4 on the filesystem backend, plus what only files can show, in Payara Micro. */
+class FileSystemSessionIT extends FileSystemSessionContract {
     private static Path directory;
-    private static Path parked;
     private static PayaraMicro server;
 
     @BeforeAll
-    static void start() throws IOException {
-        Path work = PayaraMicro.workDir().resolve("filesystem-" + System.nanoTime());
-        directory = work.resolve("sessions");
-        parked = work.resolve("parked");
+    static void start() {
+        directory = newSessionDirectory();
         server = PayaraMicro.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
     }
 
@@ -41,53 +29,8 @@ class FileSystemSessionIT extends SessionSemanticsContract {
         return server;
     }
 
-    /** The directory is swapped for a plain file: every file operation fails, even for root. */
     @Override
-    protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() throws IOException {
-                Files.move(directory, parked);
-                Files.writeString(directory, "not a directory");
-            }
-
-            @Override
-            public void end() throws IOException {
-                Files.delete(directory);
-                Files.move(parked, directory);
-            }
-        };
-    }
-
-    @Test
-    void sessionsSurviveARestartOfTheServer() {
-        Browser browser = browser();
-        browser.put("/api/session/cart", "3 items");
-
-        server.restart();
-
-        assertEquals("3 items", attribute(browser, "cart"));
-    }
-
-    @Test
-    void hostileCookiesTouchNoFileOutsideTheDirectory() throws IOException {
-        Path outside = directory.getParent();
-        long before = count(outside);
-        for (String value : new String[] {"../../etc/passwd", "../sessions/x", "..%2f..%2fx", "/etc/passwd"}) {
-            Browser browser = browser().withCookie(value);
-            assertEquals(200, browser.get("/api/session").status());
-            assertEquals(204, browser.put("/api/session/a", "1").status());
-        }
-        assertEquals(before, count(outside), "nothing created beside the session directory");
-        try (Stream<Path> files = Files.list(directory)) {
-            assertTrue(files.map(p -> p.getFileName().toString())
-                    .allMatch(n -> n.matches("[0-9a-f]{64}") || n.equals(".lock")), "only hashed names");
-        }
-    }
-
-    private static long count(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
-        }
+    protected Path directory() {
+        return directory;
     }
 }

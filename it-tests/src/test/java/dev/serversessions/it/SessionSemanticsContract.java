@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.RawHttp;
 import dev.serversessions.it.support.StoreOutage;
 import jakarta.json.Json;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC §4, through real HTTP with real cookies against the example application in a real
- * Payara Micro. Each backend's test extends this, starts the server on its store, and says how
- * to take the store away.
+ * runtime (Payara Micro or WildFly). Each backend's test extends this, starts the server on its
+ * store, and says how to take the store away.
  */
 public abstract class SessionSemanticsContract {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     /** The running server, configured for the backend under test. */
-    protected abstract PayaraMicro server();
+    protected abstract AppServer server();
 
     /** How to make the store unreachable for a while. */
     protected abstract StoreOutage outage();

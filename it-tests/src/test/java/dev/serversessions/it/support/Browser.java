@@ -17,21 +17,21 @@ public final class Browser {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final PayaraMicro server;
+    private final HttpTarget server;
     private final String cookieName;
     private String cookieValue;
 
-    public Browser(PayaraMicro server) {
+    public Browser(HttpTarget server) {
         this(server, "session");
     }
 
-    public Browser(PayaraMicro server, String cookieName) {
+    public Browser(HttpTarget server, String cookieName) {
         this.server = server;
         this.cookieName = cookieName;
     }
 
     /** The same client talking to another server (a second node behind a load balancer). */
-    public Browser on(PayaraMicro other) {
+    public Browser on(HttpTarget other) {
         Browser browser = new Browser(other, cookieName);
         browser.cookieValue = cookieValue;
         return browser;

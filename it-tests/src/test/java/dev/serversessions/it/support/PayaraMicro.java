@@ -15,7 +15,7 @@ import java.util.Map;
  * A real Payara Micro process serving the test WAR at {@code http://127.0.0.1:port/}, configured
  * by {@code SESSION_*} environment variables, as a user would run it.
  */
-public final class PayaraMicro implements AutoCloseable {
+public final class PayaraMicro implements AppServer {
     private static final Duration STARTUP = Duration.ofMinutes(3);
 
     private final int port;
@@ -125,6 +125,7 @@ public final class PayaraMicro implements AutoCloseable {
     }
 
     /** The server again, after a stop, with the same port and settings (sessions must survive). */
+    @Override
     public PayaraMicro restart() {
         close();
         startProcess();
@@ -132,6 +133,7 @@ public final class PayaraMicro implements AutoCloseable {
         return this;
     }
 
+    @Override
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
@@ -144,6 +146,7 @@ public final class PayaraMicro implements AutoCloseable {
         return new HashMap<>(env);
     }
 
+    @Override
     public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";

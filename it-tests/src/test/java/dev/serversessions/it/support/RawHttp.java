@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 public final class RawHttp {
     private final int port;
 
-    public RawHttp(PayaraMicro server) {
-        this.port = server.port();
+    public RawHttp(HttpTarget server) {
+        this.port = server.url("/").getPort();
     }
 
     /** Sends GET {@code path} with {@code Cookie: session=<value bytes>} and returns the status. */

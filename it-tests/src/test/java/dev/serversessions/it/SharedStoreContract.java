@@ -1,0 +1,112 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers behind an imaginary load balancer, one session store: whatever one node does to a
+ * session the other sees on the next request, because neither keeps sessions of its own.
+ * Subclasses start the two nodes (same or different runtimes) on the same store.
+ */
+abstract class SharedStoreContract {
+
+    /** The first node. */
+    protected abstract AppServer a();
+
+    /** The second node, configured with the same store. */
+    protected abstract AppServer b();
+
+    private static JsonObject attributes(Browser browser) {
+        Response response = browser.get("/api/session");
+        assertEquals(200, response.status(), response.body());
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    @Test
+    void aSessionCreatedOnAIsReadAndChangedOnB() {
+        Browser onA = new Browser(a());
+        assertEquals(204, onA.put("/api/session/cart", "3 items").status());
+        Browser onB = onA.on(b());
+
+        assertEquals("3 items", attributes(onB).getString("cart"));
+        assertEquals(204, onB.put("/api/session/cart", "4 items").status());
+        assertEquals(204, onB.put("/api/session/coupon", "SPRING").status());
+
+        Browser backOnA = onB.on(a());
+        JsonObject seenOnA = attributes(backOnA);
+        assertEquals("4 items", seenOnA.getString("cart"));
+        assertEquals("SPRING", seenOnA.getString("coupon"));
+        assertEquals(onA.cookie(), backOnA.cookie(), "one session id for both nodes");
+    }
+
+    @Test
+    void logoutOnBIsSeenOnA() {
+        Browser onA = new Browser(a());
+        assertEquals(302, onA.send("POST", "/?action=login&user=alice", "").status());
+        String id = onA.cookie().orElseThrow();
+        Browser onB = onA.on(b());
+        assertTrue(onB.get("/").body().contains("<strong id=\"user\">alice</strong>"), "logged in on B too");
+
+        Response logout = onB.send("POST", "/?action=logout", "");
+        assertEquals(302, logout.status());
+        assertTrue(logout.expiresCookie());
+
+        String pageOnA = new Browser(a()).withCookie(id).get("/").body();
+        assertFalse(pageOnA.contains("alice"), "A still knows the user of a logged-out session:\n" + pageOnA);
+        assertEquals("{}", new Browser(a()).withCookie(id).get("/api/session").body());
+    }
+
+    @Test
+    void regenerateOnAInvalidatesTheOldIdOnB() {
+        Browser onA = new Browser(a());
+        onA.put("/api/session/user", "alice");
+        String oldId = onA.cookie().orElseThrow();
+
+        assertEquals(204, onA.post("/api/session/regenerate").status());
+        String newId = onA.cookie().orElseThrow();
+        assertNotEquals(oldId, newId);
+
+        assertEquals("{}", new Browser(b()).withCookie(oldId).get("/api/session").body(), "the old id is dead on B");
+        assertEquals("alice", attributes(new Browser(b()).withCookie(newId)).getString("user"), "the new one lives on B");
+    }
+
+    @Test
+    void writesToDifferentAttributesThroughBothNodesAreAllKept() throws Exception {
+        Browser browser = new Browser(a());
+        browser.put("/api/session/start", "0");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Response>> puts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "k" + i;
+            Browser node = browser.on(i % 2 == 0 ? a() : b());
+            puts.add(pool.submit(() -> node.put("/api/session/" + name, name)));
+        }
+        for (Future<Response> put : puts) {
+            assertEquals(204, put.get(60, TimeUnit.SECONDS).status());
+        }
+        pool.shutdown();
+
+        for (AppServer node : List.of(a(), b())) {
+            JsonObject seen = attributes(browser.on(node));
+            for (int i = 0; i < 20; i++) {
+                assertEquals("k" + i, seen.getString("k" + i, null), "k" + i + " of " + seen);
+            }
+        }
+    }
+}

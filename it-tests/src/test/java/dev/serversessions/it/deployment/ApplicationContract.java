@@ -1,0 +1,80 @@
+package dev.serversessions.it.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.HttpTarget;
+import java.net.URL;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A typical application ({@link Archives#application}) with the library added: injection works
+ * in each kind of component, and the application's own JPA and MicroProfile Config are
+ * untouched by the jar (it ships no persistence.xml and no config implementation).
+ */
+@ExtendWith(ArquillianExtension.class)
+abstract class ApplicationContract {
+    static final String NAME = "app";
+    static final String COOKIE = "notes_session"; // set by the application's own config source
+    static final String GREETING = "hello from the application's own config source";
+
+    @ArquillianResource
+    URL deployment;
+
+    /** A word the runtime's JPA provider's class names contain. */
+    protected abstract String jpaProvider();
+
+    private Browser browser() {
+        return new Browser(HttpTarget.loopback(deployment), COOKIE);
+    }
+
+    @Test
+    void oneSessionIsSharedByAJaxRsResourceAServletAndACdiBean() {
+        Browser browser = browser();
+        assertEquals(204, browser.put("/rest/session/color", "blue").status(), "JAX-RS resource writes");
+        assertTrue(browser.cookie().isPresent());
+
+        assertEquals("color=blue;visits=1;greeting=" + GREETING, browser.get("/page").body(), "servlet and CDI bean read");
+        assertEquals("color=blue;visits=2;greeting=" + GREETING, browser.get("/page").body());
+        assertEquals("2", browser.get("/rest/session/visits").body(), "what the CDI bean wrote, read by JAX-RS");
+    }
+
+    @Test
+    void theApplicationsOwnPersistenceUnitWorksBesideTheLibrary() {
+        Browser browser = browser();
+        String note = "note-" + System.nanoTime();
+        assertEquals(204, browser.send("POST", "/page?note=" + note, "").status());
+
+        String notes = browser.get("/page/notes").body();
+        assertTrue(notes.contains(note), notes);
+        assertTrue(notes.toLowerCase().contains(jpaProvider()), "the runtime's own JPA provider serves the unit: " + notes);
+        assertEquals(note, browser.get("/rest/session/lastNote").body(), "and the same request stored the session");
+    }
+
+    @Test
+    void theApplicationsOwnConfigSourceConfiguresTheApplicationAndTheSessions() {
+        Browser browser = browser();
+        Response put = browser.put("/rest/session/x", "1");
+        assertTrue(put.setCookie() != null && put.setCookie().startsWith(COOKIE + "="),
+                "SESSION_COOKIE_NAME from the application's config source: " + put.setCookies());
+        assertTrue(browser.get("/page").body().endsWith("greeting=" + GREETING));
+    }
+
+    @Test
+    void theCookiePathIsTheContextRoot() {
+        Response put = browser().put("/rest/session/a", "1");
+        assertTrue(put.setCookie().contains("; Path=/" + NAME + ";"), put.setCookie());
+    }
+
+    @Test
+    void anUnknownAttributeIsA404FromJaxRsAndSetsNoCookie() {
+        Response missing = browser().get("/rest/session/nothing");
+        assertEquals(404, missing.status());
+        assertTrue(missing.setCookies().isEmpty(), String.valueOf(missing.setCookies()));
+    }
+}
