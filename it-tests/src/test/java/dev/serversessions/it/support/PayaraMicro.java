@@ -147,6 +147,11 @@ public final class PayaraMicro implements AppServer {
     }
 
     @Override
+    /** The server's process id, for tools such as jcmd. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
