@@ -146,12 +146,12 @@ public final class PayaraMicro implements AppServer {
         return new HashMap<>(env);
     }
 
-    @Override
     /** The server's process id, for tools such as jcmd. */
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
