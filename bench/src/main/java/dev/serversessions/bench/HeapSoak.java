@@ -1,5 +1,6 @@
 package dev.serversessions.bench;
 
+import dev.serversessions.it.HeapSoakIT;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class HeapSoak {
                 try (var list = Files.list(sessions)) {
                     files = list.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count();
                 }
-                System.out.printf("| %.1f | %.1f MB | %d |%n", (sample + 1) / 2.0, heapAfterFullGc(server.pid()) / 1e6, files);
+                System.out.printf("| %.1f | %.1f MB | %d |%n", (sample + 1) / 2.0, HeapSoakIT.heapAfterFullGc(server.pid()) / 1e6, files);
             }
             String report = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             wrk.waitFor();
@@ -62,24 +63,4 @@ public final class HeapSoak {
         }
     }
 
-    /** Bytes in use after {@code jcmd GC.run}, from {@code jstat -gc}: survivors + eden + old. */
-    private static long heapAfterFullGc(long pid) throws IOException, InterruptedException {
-        Path bin = Path.of(System.getProperty("java.home"), "bin");
-        run(bin.resolve("jcmd").toString(), String.valueOf(pid), "GC.run");
-        List<String> lines = run(bin.resolve("jstat").toString(), "-gc", String.valueOf(pid)).lines().toList();
-        List<String> names = List.of(lines.get(0).trim().split("\\s+"));
-        String[] values = lines.get(1).trim().split("\\s+");
-        double kb = 0;
-        for (String column : List.of("S0U", "S1U", "EU", "OU")) {
-            kb += Double.parseDouble(values[names.indexOf(column)]);
-        }
-        return (long) (kb * 1024);
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return out;
-    }
 }
