@@ -4,6 +4,7 @@ import dev.serversessions.it.support.MemcachedServer;
 import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.RedisServer;
+import dev.serversessions.it.support.SqlServer;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,12 @@ final class LoadTargets {
                     MongoDbServer mongo = MongoDbServer.start();
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "mongodb",
                             "SESSION_MONGODB", mongo.connectionString()), mongo);
+                }),
+                target("sqlalchemy", "session", () -> {
+                    // a database of its own on the machine's PostgreSQL, reached directly (no test proxy)
+                    SqlServer postgres = SqlServer.postgres();
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "sqlalchemy",
+                            "SESSION_SQLALCHEMY", postgres.directUrl()), postgres);
                 }));
     }
 
