@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBean;
@@ -28,11 +29,19 @@ import jakarta.enterprise.inject.spi.ProcessBean;
  * <p>Beans: the request-scoped {@link ServerSession}; one {@code @Backend(type) SessionBackend}
  * per type whose client library is present; and the unqualified {@link SessionBackend}, the
  * configured one, unless the application produces its own (requests then use the
- * application's).
+ * application's); and, where the runtime has MicroProfile Health, a readiness check of the store.
  */
 public class ServerSessionExtension implements Extension {
+    private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
+
+    void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
+        // a class bean, not a synthetic one: runtimes find health checks by their annotations
+        if (hasMicroProfileHealth(ServerSessionExtension.class.getClassLoader())) {
+            event.addAnnotatedType(readinessCheck(), READINESS_CHECK);
+        }
+    }
 
     void findApplicationBackend(@Observes ProcessBean<?> event) {
         Bean<?> bean = event.getBean();
@@ -68,6 +77,25 @@ public class ServerSessionExtension implements Extension {
                     .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
                     .scope(ApplicationScoped.class)
                     .createWith(context -> SessionRuntime.forApplication().activeBackend());
+        }
+    }
+
+    private static boolean hasMicroProfileHealth(ClassLoader loader) {
+        try {
+            Class.forName("org.eclipse.microprofile.health.Readiness", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Named, not referenced, so that this class loads where MicroProfile Health is absent. */
+    private static Class<?> readinessCheck() {
+        try {
+            return Class.forName("dev.serversessions.health.SessionStoreReadiness", false,
+                    ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the readiness check is part of this jar", e);
         }
     }
 
