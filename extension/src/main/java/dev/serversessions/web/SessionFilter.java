@@ -24,11 +24,10 @@ public final class SessionFilter implements Filter {
     private static final String COMMIT = SessionCommit.class.getName();
 
     private final SessionRuntime runtime;
+    private final SessionEvents events;
     private final SessionCookie cookie;
     private final StoreOutages outages = new StoreOutages();
     private ServletContext context;
-
-    private final SessionEvents events;
 
     /**
      * @param events where session events go; null when {@code SESSION_HTTPSESSION} is off and
@@ -80,5 +79,4 @@ public final class SessionFilter implements Filter {
             CurrentSession.clear();
         }
     }
-
 }
