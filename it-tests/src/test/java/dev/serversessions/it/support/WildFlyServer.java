@@ -179,9 +179,10 @@ public final class WildFlyServer implements AppServer {
     }
 
     /**
-     * Undertow refuses a Cookie header with a byte outside US-ASCII (UT000173) while Weld's
-     * request listener asks for the container's session, before any filter runs: every CDI
-     * application on WildFly answers such a request with 500, whatever it contains.
+     * Undertow refuses a Cookie header with a byte outside US-ASCII (UT000173) as soon as
+     * WildFly's own handlers (Elytron's authentication, Weld's request listener) look up the
+     * container's session, before any filter runs: every application on WildFly answers such a
+     * request with 500, whatever it contains.
      */
     @Override
     public int cookieHeadersRefusedByTheRuntime() {
