@@ -3,6 +3,7 @@ package dev.serversessions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.SqlServer;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -16,7 +17,7 @@ class MariaDbSessionIT extends SqlSessionContract {
         SqlServer mariaDb = SqlServer.mariaDb();
         mariaDb.proxy().cut();
         try {
-            start("mariadb", mariaDb, "jpa"); // returns once the WAR answers: deployed
+            start(PayaraMicro::start, "mariadb", mariaDb, "jpa"); // returns once the WAR answers: deployed
             assertEquals(503, new Browser(server).put("/api/session/a", "1").status(), "the session needs the database");
         } finally {
             mariaDb.proxy().restore();

@@ -1,121 +1,18 @@
 package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.StoreOutage;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.bson.Document;
-import org.bson.types.Binary;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/**
- * SPEC §4 with {@code SESSION_TYPE=mongodb}: Payara Micro talks to mongo-java-server, which runs
- * in this JVM, through the real MongoDB driver; plus what only MongoDB shows.
- */
-class MongoSessionIT extends SessionSemanticsContract {
-    private static MongoDbServer mongo;
-    private static PayaraMicro server;
-    private static MongoClient shell;
-
+/** SPEC §4 and MongoDB's own view of it, in Payara Micro, plus a second node deployed during an outage. */
+class MongoSessionIT extends MongoSessionContract {
     @BeforeAll
     static void start() {
-        mongo = MongoDbServer.start();
-        shell = MongoClients.create(mongo.connectionString());
-        server = PayaraMicro.start("mongodb", env(mongo));
-    }
-
-    private static Map<String, String> env(MongoDbServer store) {
-        return Map.of("SESSION_TYPE", "mongodb",
-                "SESSION_MONGODB", store.connectionString(),
-                "SESSION_MONGODB_DB", "it_sessions",
-                "SESSION_MONGODB_COLLECT", "web",
-                "SESSION_MONGODB_TIMEOUT_MS", "1500");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (shell != null) {
-            shell.close();
-        }
-        if (mongo != null) {
-            mongo.close();
-        }
-    }
-
-    @Override
-    protected PayaraMicro server() {
-        return server;
-    }
-
-    /** The server process goes away (port closed, connections cut) and comes back on its port with its data. */
-    @Override
-    protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                mongo.stop();
-            }
-
-            @Override
-            public void end() {
-                mongo.restart();
-            }
-        };
-    }
-
-    private static MongoCollection<Document> sessions() {
-        return shell.getDatabase("it_sessions").getCollection("web");
-    }
-
-    @Test
-    void aSessionIsOneDocumentWhoseAttributeNamesAreEncoded() {
-        Browser browser = browser();
-        browser.put("/api/session/user.name", "alice");
-        browser.put("/api/session/$where", "x");
-
-        Document document = sessions().find(new Document("_id", "session:" + browser.cookie().orElseThrow())).first();
-        Document attributes = document.get("attributes", Document.class);
-        assertEquals(Set.of("user%2Ename", "%24where"), attributes.keySet());
-        assertTrue(attributes.get("user%2Ename") instanceof Binary, document.toJson());
-        assertEquals("alice", attribute(browser, "user.name"));
-        assertEquals("x", attribute(browser, "$where"));
-    }
-
-    @Test
-    void theTtlIndexOnTheExpiryExists() {
-        browser().put("/api/session/a", "1");
-        List<Document> indexes = sessions().listIndexes().into(new ArrayList<>());
-        assertTrue(indexes.stream().anyMatch(i -> new Document("expires", 1).equals(i.get("key"))
-                && i.get("expireAfterSeconds") instanceof Number ttl && ttl.longValue() == 0), indexes.toString());
-    }
-
-    @Test
-    void theOutageLogNamesMongoAndItsAddress() throws Exception {
-        Browser browser = browser();
-        browser.put("/api/session/a", "1");
-        outage().begin();
-        try {
-            assertEquals(503, browser.get("/api/session").status());
-        } finally {
-            outage().end();
-        }
-        assertTrue(server.log().contains("Session store mongodb mongodb://127.0.0.1:" + mongo.port() + " collection it_sessions.web is unavailable"),
-                "log names the store");
+        start(PayaraMicro::start);
     }
 
     /**
@@ -127,7 +24,7 @@ class MongoSessionIT extends SessionSemanticsContract {
         Browser browser = browser();
         browser.put("/api/session/cart", "3 items");
         mongo.stop();
-        PayaraMicro second = null;
+        AppServer second = null;
         try {
             try {
                 second = PayaraMicro.start("mongodb-second", env(mongo));

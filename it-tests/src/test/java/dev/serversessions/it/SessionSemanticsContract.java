@@ -232,12 +232,27 @@ public abstract class SessionSemanticsContract {
                 }
                 value = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             }
+            int refusedBefore = server().cookieHeadersRefusedByTheRuntime();
             int status = raw.getWithCookie("/api/session", value);
-            assertTrue(status == 200 || status == 400, "cookie #" + i + " gave " + status);
+            // WildFly's own cookie parser answers 500 to bytes outside US-ASCII before our filter
+            // runs (see WildFlyServer); anything else must be ours to answer, and never a 500.
+            boolean refusedByTheRuntime = status == 500 && runtimeRefusedACookieSince(refusedBefore);
+            assertTrue(status == 200 || status == 400 || refusedByTheRuntime, "cookie #" + i + " gave " + status);
         }
         Browser browser = browser().withCookie("x:*");
         assertEquals(204, browser.put("/api/session/a", "1").status());
         assertTrue(ID.matcher(browser.cookie().orElseThrow()).matches());
+    }
+
+    private boolean runtimeRefusedACookieSince(int refusedBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L; // the log line may trail the response
+        while (server().cookieHeadersRefusedByTheRuntime() <= refusedBefore) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     @Test

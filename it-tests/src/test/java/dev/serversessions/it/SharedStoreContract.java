@@ -87,6 +87,27 @@ abstract class SharedStoreContract {
     }
 
     @Test
+    void httpSessionAttributesRoundTripAcrossTheNodes() {
+        Browser onA = new Browser(a());
+        assertEquals("set", onA.get("/httpsession/set?name=color&value=blue").body());
+        String id = onA.cookie().orElseThrow();
+        Browser onB = onA.on(b());
+
+        String info = onB.get("/httpsession/info").body();
+        assertTrue(info.startsWith(id + " new=false "), "B sees A's session, not a new one: " + info);
+        assertEquals("blue", onB.get("/httpsession/get?name=color").body());
+        assertEquals("set", onB.get("/httpsession/set?name=color&value=green").body());
+        assertEquals("set", onB.get("/httpsession/set?name=size&value=L").body());
+
+        Browser backOnA = onB.on(a());
+        assertEquals("green", backOnA.get("/httpsession/get?name=color").body());
+        assertEquals("[color, size]", backOnA.get("/httpsession/names").body());
+        assertEquals("removed", backOnA.get("/httpsession/remove?name=color").body());
+        assertEquals("null", backOnA.on(b()).get("/httpsession/get?name=color").body());
+        assertEquals("L", backOnA.on(b()).get("/httpsession/get?name=size").body());
+    }
+
+    @Test
     void writesToDifferentAttributesThroughBothNodesAreAllKept() throws Exception {
         Browser browser = new Browser(a());
         browser.put("/api/session/start", "0");

@@ -3,8 +3,8 @@ package dev.serversessions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.SqlServer;
 import dev.serversessions.it.support.StoreOutage;
 import java.util.HashMap;
@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §4 on the SQL backend against a real database server, plus what only SQL can show. The
  * application reaches the database through a proxy in the test JVM; the outage cuts the proxy,
- * never the shared server.
+ * never the shared server. Subclasses pick the database and the runtime.
  */
 abstract class SqlSessionContract extends SessionSemanticsContract {
     protected static final String TABLE = "web_sessions";
     protected static final String SEQUENCE = "web_session_keys";
     protected static SqlServer database;
     protected static String schema;
-    protected static PayaraMicro server;
+    protected static AppServer server;
 
-    /** Starts Payara Micro on a new database with custom table, schema and sequence names. */
-    protected static void start(String name, SqlServer newDatabase, String type) throws Exception {
+    /** Starts the runtime on a new database with custom table, schema and sequence names. */
+    protected static void start(AppServer.Launcher runtime, String name, SqlServer newDatabase, String type) throws Exception {
         database = newDatabase;
         schema = database.schemaName("app");
         database.createSchema(schema);
@@ -37,7 +37,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         env.put("SESSION_SQLALCHEMY_SCHEMA", schema);
         env.put("SESSION_SQLALCHEMY_SEQUENCE", SEQUENCE);
         env.put("SESSION_CLEANUP_N_REQUESTS", "1");
-        server = PayaraMicro.start(name, env);
+        server = runtime.start(name, env);
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     }
 
     @Override
-    protected PayaraMicro server() {
+    protected AppServer server() {
         return server;
     }
 

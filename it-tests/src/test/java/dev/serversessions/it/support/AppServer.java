@@ -1,5 +1,7 @@
 package dev.serversessions.it.support;
 
+import java.util.Map;
+
 /**
  * A running Jakarta EE runtime serving the test WAR at the root of {@code http://127.0.0.1:port/},
  * whichever runtime it is: the contract tests only talk HTTP to it and read its log.
@@ -15,4 +17,19 @@ public interface AppServer extends HttpTarget, AutoCloseable {
     /** Stops the server; idempotent. */
     @Override
     void close();
+
+    /**
+     * How many requests the runtime itself refused so far because their {@code Cookie} header
+     * could not be parsed, before any filter of the application ran (it answers 500 then).
+     * Zero for a runtime that leaves such cookies to the application.
+     */
+    default int cookieHeadersRefusedByTheRuntime() {
+        return 0;
+    }
+
+    /** Starts a runtime serving the test WAR: {@code PayaraMicro::start} or {@code WildFlyServer::start}. */
+    @FunctionalInterface
+    interface Launcher {
+        AppServer start(String name, Map<String, String> env);
+    }
 }

@@ -178,6 +178,17 @@ public final class WildFlyServer implements AppServer {
         }
     }
 
+    /**
+     * Undertow refuses a Cookie header with a byte outside US-ASCII (UT000173) as soon as
+     * WildFly's own handlers (Elytron's authentication, Weld's request listener) look up the
+     * container's session, before any filter runs: every application on WildFly answers such a
+     * request with 500, whatever it contains.
+     */
+    @Override
+    public int cookieHeadersRefusedByTheRuntime() {
+        return log().split("ERROR \\[io\\.undertow\\.request\\] .*UT000173", -1).length - 1;
+    }
+
     @Override
     public void close() {
         if (process == null || !process.isAlive()) {

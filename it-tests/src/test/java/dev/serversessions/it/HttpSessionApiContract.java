@@ -5,33 +5,53 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.RedisServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * request.getSession() backed by the store, one test per HttpSession API method and event,
- * modelled on the Servlet TCK's HttpSession tests (which are not on Maven Central).
+ * modelled on the Servlet TCK's HttpSession tests (which are not on Maven Central). Each subclass
+ * names a runtime and a store: the battery depends on both (the runtime's listeners and request
+ * wrapping, the store's expiry).
  */
-class HttpSessionApiIT {
-    private static PayaraMicro server;
+abstract class HttpSessionApiContract {
+    private static AppServer server;
+    private static RedisServer redis;
 
-    @BeforeAll
-    static void start() {
-        server = PayaraMicro.start("httpsession", Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("httpsession-" + System.nanoTime()).toString()));
+    /** Starts the runtime with {@code store}'s settings: {@link #fileSystem()} or {@link #redis()}. */
+    protected static void start(AppServer.Launcher runtime, Map<String, String> store) {
+        server = runtime.start("httpsession", store);
+    }
+
+    /** A session directory of the test's own. */
+    protected static Map<String, String> fileSystem() {
+        return Map.of("SESSION_TYPE", "filesystem",
+                "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("httpsession-" + System.nanoTime()).toString());
+    }
+
+    /** A Redis of the test's own, stopped after the server. */
+    protected static Map<String, String> redis() {
+        redis = RedisServer.persistent(PayaraMicro.workDir());
+        return Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port());
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
             server.close();
+            server = null;
+        }
+        if (redis != null) {
+            redis.close();
+            redis = null;
         }
     }
 

@@ -1,0 +1,131 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.MemcachedServer;
+import dev.serversessions.it.support.StoreOutage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §4 on memcached, plus what only memcached shows (its own command counts), on whichever
+ * runtime the subclass starts ({@link MemcachedSessionIT}: Payara Micro,
+ * {@link MemcachedSessionWildFlyIT}: WildFly).
+ */
+abstract class MemcachedSessionContract extends SessionSemanticsContract {
+    protected static final long TIMEOUT_MS = 1000;
+    private static MemcachedServer memcached;
+    private static AppServer server;
+
+    /** Starts a memcached of the test's own, then the runtime on it. */
+    protected static void start(AppServer.Launcher runtime) {
+        memcached = MemcachedServer.start();
+        server = runtime.start("memcached", Map.of("SESSION_TYPE", "memcached",
+                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (memcached != null) {
+            memcached.close();
+            memcached = null;
+        }
+    }
+
+    @Override
+    protected AppServer server() {
+        return server;
+    }
+
+    /**
+     * memcached is killed (SIGKILL) and started again on the same port. It keeps nothing across
+     * a restart: it is a cache, and the sessions stored before are gone, so keepsData is false.
+     * The outage ends once the application's client has reconnected by itself, which it does
+     * within about a second (memcached shows the connection).
+     */
+    @Override
+    protected StoreOutage outage() {
+        return new StoreOutage() {
+            @Override
+            public void begin() {
+                memcached.kill();
+            }
+
+            @Override
+            public void end() {
+                memcached.restart();
+                memcached.awaitClient();
+            }
+
+            @Override
+            public boolean keepsData() {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void sessionsSurviveARestartOfTheApplicationServer() {
+        Browser browser = browser();
+        browser.put("/api/session/cart", "3 items");
+
+        server().restart();
+
+        assertEquals("3 items", attribute(browser, "cart"));
+    }
+
+    /**
+     * memcached's own counters around one request of each kind; docs/memcached.md quotes what
+     * this prints.
+     */
+    @Test
+    void memcachedCommandsPerRequestKind() {
+        Browser browser = browser();
+        Map<String, Map<String, Long>> kinds = new LinkedHashMap<>();
+        kinds.put("new session, first write (PUT, no cookie)", commands(() -> browser.put("/api/session/a", "1")));
+        kinds.put("untouched (GET /probe/untouched)", commands(() -> browser.get("/probe/untouched")));
+        kinds.put("read-only (GET /probe/read?name=a)", commands(() -> browser.get("/probe/read?name=a")));
+        kinds.put("write (PUT /api/session/b)", commands(() -> browser.put("/api/session/b", "2")));
+        kinds.put("regenerate (POST /api/session/regenerate)", commands(() -> browser.post("/api/session/regenerate")));
+        kinds.put("invalidate (POST /api/session/invalidate)", commands(() -> browser.post("/api/session/invalidate")));
+
+        System.out.println("| request | cmd_get | cmd_touch | cmd_set | deletes | commands |");
+        System.out.println("|---|---|---|---|---|---|");
+        kinds.forEach((kind, counts) -> System.out.println("| " + kind + " | " + counts.get("cmd_get") + " | " + counts.get("cmd_touch")
+                + " | " + counts.get("cmd_set") + " | " + counts.get("deletes") + " | " + counts.get("commands") + " |"));
+
+        assertEquals(0L, kinds.get("untouched (GET /probe/untouched)").get("commands"), "an untouched request sends memcached nothing");
+        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 1L, "cmd_set", 1L, "deletes", 0L, "commands", 2L),
+                kinds.get("read-only (GET /probe/read?name=a)"), "get-and-touch plus the appended expiry record");
+        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 0L, "cmd_set", 1L, "deletes", 0L, "commands", 1L),
+                kinds.get("new session, first write (PUT, no cookie)"), "one add");
+        assertEquals(Map.of("cmd_get", 1L, "cmd_touch", 1L, "cmd_set", 2L, "deletes", 0L, "commands", 4L),
+                kinds.get("write (PUT /api/session/b)"), "the sliding read, then gets and cas");
+    }
+
+    private static Map<String, Long> commands(Supplier<Response> request) {
+        Map<String, Long> before = memcached.stats();
+        Response response = request.get();
+        assertTrue(response.status() < 400, response.status() + " " + response.body());
+        Map<String, Long> after = memcached.stats();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String counter : List.of("cmd_get", "cmd_touch", "cmd_set")) {
+            counts.put(counter, after.get(counter) - before.get(counter));
+        }
+        counts.put("deletes", after.get("delete_hits") + after.get("delete_misses") - before.get("delete_hits") - before.get("delete_misses"));
+        counts.put("commands", counts.values().stream().mapToLong(Long::longValue).sum());
+        return counts;
+    }
+}

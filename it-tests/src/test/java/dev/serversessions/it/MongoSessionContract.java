@@ -1,0 +1,140 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.MongoDbServer;
+import dev.serversessions.it.support.StoreOutage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §4 with {@code SESSION_TYPE=mongodb}: the runtime talks to mongo-java-server, which runs
+ * in this JVM, through the real MongoDB driver; plus what only MongoDB shows. On whichever runtime
+ * the subclass starts ({@link MongoSessionIT}: Payara Micro, {@link MongoSessionWildFlyIT}: WildFly).
+ */
+abstract class MongoSessionContract extends SessionSemanticsContract {
+    protected static MongoDbServer mongo;
+    private static AppServer server;
+    private static MongoClient shell;
+
+    /** Starts a MongoDB of the test's own, then the runtime on it. */
+    protected static void start(AppServer.Launcher runtime) {
+        mongo = MongoDbServer.start();
+        shell = MongoClients.create(mongo.connectionString());
+        server = runtime.start("mongodb", env(mongo));
+    }
+
+    /**
+     * Starts the runtime while MongoDB is stopped: it must deploy (no hang, no failure), answer
+     * 503 to what needs the store, and recover by itself once MongoDB is back.
+     */
+    protected static void startWhileMongoIsDown(AppServer.Launcher runtime) {
+        mongo = MongoDbServer.start();
+        shell = MongoClients.create(mongo.connectionString());
+        mongo.stop();
+        try {
+            server = runtime.start("mongodb", env(mongo));
+            assertEquals(503, new Browser(server).put("/api/session/a", "1").status(), "the session needs MongoDB");
+        } finally {
+            mongo.restart();
+        }
+        assertEquals(204, new Browser(server).put("/api/session/a", "1").status(), "recovered without a restart");
+    }
+
+    protected static Map<String, String> env(MongoDbServer store) {
+        return Map.of("SESSION_TYPE", "mongodb",
+                "SESSION_MONGODB", store.connectionString(),
+                "SESSION_MONGODB_DB", "it_sessions",
+                "SESSION_MONGODB_COLLECT", "web",
+                "SESSION_MONGODB_TIMEOUT_MS", "1500");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
+        if (mongo != null) {
+            mongo.close();
+            mongo = null;
+        }
+    }
+
+    @Override
+    protected AppServer server() {
+        return server;
+    }
+
+    /** The server process goes away (port closed, connections cut) and comes back on its port with its data. */
+    @Override
+    protected StoreOutage outage() {
+        return new StoreOutage() {
+            @Override
+            public void begin() {
+                mongo.stop();
+            }
+
+            @Override
+            public void end() {
+                mongo.restart();
+            }
+        };
+    }
+
+    private static MongoCollection<Document> sessions() {
+        return shell.getDatabase("it_sessions").getCollection("web");
+    }
+
+    @Test
+    void aSessionIsOneDocumentWhoseAttributeNamesAreEncoded() {
+        Browser browser = browser();
+        browser.put("/api/session/user.name", "alice");
+        browser.put("/api/session/$where", "x");
+
+        Document document = sessions().find(new Document("_id", "session:" + browser.cookie().orElseThrow())).first();
+        Document attributes = document.get("attributes", Document.class);
+        assertEquals(Set.of("user%2Ename", "%24where"), attributes.keySet());
+        assertTrue(attributes.get("user%2Ename") instanceof Binary, document.toJson());
+        assertEquals("alice", attribute(browser, "user.name"));
+        assertEquals("x", attribute(browser, "$where"));
+    }
+
+    @Test
+    void theTtlIndexOnTheExpiryExists() {
+        browser().put("/api/session/a", "1");
+        List<Document> indexes = sessions().listIndexes().into(new ArrayList<>());
+        assertTrue(indexes.stream().anyMatch(i -> new Document("expires", 1).equals(i.get("key"))
+                && i.get("expireAfterSeconds") instanceof Number ttl && ttl.longValue() == 0), indexes.toString());
+    }
+
+    @Test
+    void theOutageLogNamesMongoAndItsAddress() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/a", "1");
+        outage().begin();
+        try {
+            assertEquals(503, browser.get("/api/session").status());
+        } finally {
+            outage().end();
+        }
+        assertTrue(server().log().contains("Session store mongodb mongodb://127.0.0.1:" + mongo.port() + " collection it_sessions.web is unavailable"),
+                "log names the store");
+    }
+}

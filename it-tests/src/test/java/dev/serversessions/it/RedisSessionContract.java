@@ -1,0 +1,145 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.RedisMonitor;
+import dev.serversessions.it.support.RedisMonitor.Command;
+import dev.serversessions.it.support.RedisServer;
+import dev.serversessions.it.support.StoreOutage;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * SPEC §4 on the Redis backend, against a redis-server with a password and persistence (an
+ * append-only file synced on every write, so a killed Redis comes back with its sessions), and
+ * the round trips of each kind of request as Redis itself counts them; on whichever runtime the
+ * subclass starts ({@link RedisSessionIT}: Payara Micro, {@link RedisSessionWildFlyIT}: WildFly).
+ */
+abstract class RedisSessionContract extends SessionSemanticsContract {
+    private static final String PASSWORD = "it-s3cret";
+    private static RedisServer redis;
+    private static AppServer server;
+
+    /** Starts a Redis of the test's own, then the runtime on it (database 1). */
+    protected static void start(AppServer.Launcher runtime) {
+        redis = RedisServer.persistent(PayaraMicro.workDir(), "--requirepass", PASSWORD);
+        server = runtime.start("redis", Map.of("SESSION_TYPE", "redis",
+                "SESSION_REDIS", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    @Override
+    protected AppServer server() {
+        return server;
+    }
+
+    /** Redis is killed (SIGKILL, as in a crash) and started again on the same port and data. */
+    @Override
+    protected StoreOutage outage() {
+        return new StoreOutage() {
+            @Override
+            public void begin() {
+                redis.kill();
+            }
+
+            @Override
+            public void end() {
+                redis.restart();
+            }
+        };
+    }
+
+    @Test
+    void roundTripsPerRequestAreZeroForUntouchedOneForReadsAndTwoForWrites() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/a", "1");
+        browser.put("/api/session/b", "2");
+        browser.get("/probe/read?name=a"); // scripts cached on this Redis, connections pooled
+
+        try (RedisMonitor monitor = new RedisMonitor(redis.port(), PASSWORD)) {
+            monitor.commandsSinceLastMark();
+            assertEquals(200, browser.get("/probe/untouched").status());
+            List<Command> untouched = monitor.commandsSinceLastMark();
+            assertEquals("1", browser.get("/probe/read?name=a").body());
+            List<Command> read = monitor.commandsSinceLastMark();
+            assertEquals(204, browser.put("/api/session/b", "3").status());
+            List<Command> write = monitor.commandsSinceLastMark();
+            assertEquals(204, new Browser(server).put("/api/session/fresh", "1").status());
+            List<Command> firstWrite = monitor.commandsSinceLastMark();
+
+            System.out.println("Redis round trips per request (MONITOR): " + Map.of(
+                    "untouched", describe(untouched), "read-only", describe(read),
+                    "write", describe(write), "first write of a new session", describe(firstWrite)));
+            assertEquals(List.of(), untouched);
+            assertEquals(List.of("EVALSHA"), roundTrips(read), "one sliding load: " + read);
+            assertEquals(List.of("HGETALL", "PEXPIRE"), scripted(read), "the slide is a PEXPIRE, not a rewrite");
+            assertEquals(List.of("EVALSHA", "EVALSHA"), roundTrips(write), "one load, one save: " + write);
+            assertEquals(List.of("HGETALL", "PEXPIRE", "EXISTS", "HSET", "PEXPIRE"), scripted(write),
+                    "only the changed attribute is written");
+            assertEquals(List.of("EVALSHA"), roundTrips(firstWrite), "a new session is saved without a load: " + firstWrite);
+        }
+    }
+
+    @Test
+    void theOutageIsLoggedWithTheAddressAndNeverThePassword() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/a", "1");
+        redis.kill();
+        try {
+            assertEquals(503, browser.get("/api/session").status());
+        } finally {
+            redis.restart();
+        }
+        String log = server.log();
+        assertTrue(log.contains("Session store redis 127.0.0.1:" + redis.port() + "/1 is unavailable"), "logged with the address");
+        assertFalse(log.contains(PASSWORD), "the password never reaches the log");
+        assertEquals("1", attribute(browser, "a"));
+    }
+
+    @Test
+    void sessionsLiveInTheConfiguredDatabaseAsOneHash() {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+        try (Jedis admin = redis.admin()) {
+            admin.auth(PASSWORD);
+            admin.select(1);
+            String key = "session:" + browser.cookie().orElseThrow();
+            assertEquals("hash", admin.type(key));
+            assertTrue(admin.hkeys(key).containsAll(List.of("a:user", "m:created")), admin.hkeys(key).toString());
+            assertTrue(admin.pttl(key) > 2_678_000_000L, "31 days to live: " + admin.pttl(key));
+        }
+    }
+
+    private static List<String> roundTrips(List<Command> commands) {
+        return commands.stream().filter(Command::isRoundTrip).map(Command::name).toList();
+    }
+
+    private static List<String> scripted(List<Command> commands) {
+        return commands.stream().filter(c -> !c.isRoundTrip()).map(Command::name).toList();
+    }
+
+    private static String describe(List<Command> commands) {
+        return RedisMonitor.roundTrips(commands) + " round trip(s) " + roundTrips(commands) + ", "
+                + commands.size() + " command(s) in Redis " + commands.stream().map(Command::name).collect(Collectors.toList());
+    }
+}
