@@ -22,7 +22,7 @@ import java.util.Set;
 public final class LoadBenchmark {
     private static final List<Integer> SIZES = List.of(1024, 50 * 1024);
     private static final int REPEATS = 3;
-    private static final int WARM_UP_SECONDS = 5;
+    private static final int WARM_UP_SECONDS = 3;
 
     private LoadBenchmark() {
     }
