@@ -9,12 +9,21 @@ import jakarta.servlet.http.HttpSessionListener;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records every session event, so that tests can read them back through /httpsession/events. */
+/**
+ * Records session events, so that tests can read them back through /httpsession/events. Only
+ * the latest events are kept: under the soak's load an unbounded list would be the test
+ * application's own leak, and the heap measurement would see it.
+ */
 @WebListener
 public class RecordingListener implements HttpSessionListener, HttpSessionAttributeListener, HttpSessionIdListener {
     private static final List<String> EVENTS = new ArrayList<>();
 
+    private static final int KEEP = 10_000;
+
     static synchronized void record(String event) {
+        if (EVENTS.size() >= KEEP) {
+            EVENTS.subList(0, KEEP / 2).clear();
+        }
         EVENTS.add(event);
     }
 
