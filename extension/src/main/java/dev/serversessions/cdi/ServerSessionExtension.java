@@ -2,9 +2,11 @@ package dev.serversessions.cdi;
 
 import dev.serversessions.api.Backend;
 import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.ServerSessionScoped;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.config.InvalidSettingsException;
+import dev.serversessions.config.SerializationFormat;
 import dev.serversessions.session.CurrentSession;
 import dev.serversessions.session.SessionRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,12 +16,25 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.Annotated;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.PassivationCapable;
 import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.enterprise.inject.spi.ProcessProducerField;
+import jakarta.enterprise.inject.spi.ProcessProducerMethod;
+import jakarta.enterprise.context.spi.Contextual;
+import jakarta.inject.Named;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Member;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Makes {@code @Inject ServerSession} and {@code @Inject SessionBackend} work. The library jar is
@@ -30,11 +45,18 @@ import jakarta.enterprise.inject.spi.ProcessBean;
  * per type whose client library is present; and the unqualified {@link SessionBackend}, the
  * configured one, unless the application produces its own (requests then use the
  * application's); and, where the runtime has MicroProfile Health, a readiness check of the store.
+ *
+ * <p>Also the context of {@link ServerSessionScoped}, whose beans are session attributes named
+ * after the bean class (and member, for producers), never after a runtime's bean id, so that
+ * another runtime sharing the store finds them.
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
+    private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
+    /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
+    private final Map<Object, String> scopedBeanKeys = new ConcurrentHashMap<>();
 
     void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
@@ -51,8 +73,73 @@ public class ServerSessionExtension implements Extension {
         }
     }
 
+    void checkScopedBean(@Observes ProcessManagedBean<?> event, BeanManager beans) {
+        Bean<?> bean = event.getBean();
+        if (bean.getScope() != ServerSessionScoped.class) {
+            return;
+        }
+        Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
+        if (!bean.getInjectionPoints().isEmpty()) {
+            event.addDefinitionError(new DeploymentException("@ServerSessionScoped bean " + type.getName()
+                    + " has injection points (" + bean.getInjectionPoints().iterator().next().getMember().getName()
+                    + "...): its instance is stored in the session, where a reference to another bean cannot go. Keep "
+                    + "only data in it and inject it where it is used."));
+        }
+        if (hasInterceptorBinding(event.getAnnotatedBeanClass(), beans)
+                || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans))) {
+            event.addDefinitionError(new DeploymentException("@ServerSessionScoped bean " + type.getName()
+                    + " is intercepted: the runtime's interceptor subclass would be stored in the session, and no "
+                    + "other runtime could read it. Intercept the beans that use it instead."));
+        }
+        remember(bean, type.getName());
+    }
+
+    void rememberScopedProducer(@Observes ProcessProducerMethod<?, ?> event) {
+        rememberProducer(event.getBean(), event.getAnnotatedProducerMethod().getJavaMember());
+    }
+
+    void rememberScopedProducer(@Observes ProcessProducerField<?, ?> event) {
+        rememberProducer(event.getBean(), event.getAnnotatedProducerField().getJavaMember());
+    }
+
+    private void rememberProducer(Bean<?> bean, Member member) {
+        if (bean.getScope() == ServerSessionScoped.class) {
+            remember(bean, member.getDeclaringClass().getName() + "#" + member.getName());
+        }
+    }
+
+    private static boolean hasInterceptorBinding(Annotated annotated, BeanManager beans) {
+        return annotated.getAnnotations().stream().anyMatch(a -> beans.isInterceptorBinding(a.annotationType()));
+    }
+
+    /** Qualifiers other than the implicit ones are part of the name: two beans of one class differ. */
+    private void remember(Bean<?> bean, String name) {
+        TreeSet<String> qualifiers = new TreeSet<>();
+        for (Annotation qualifier : bean.getQualifiers()) {
+            Class<? extends Annotation> type = qualifier.annotationType();
+            if (type != Default.class && type != Any.class && type != Named.class) {
+                qualifiers.add(type.getName());
+            }
+        }
+        scopedBeanKeys.put(identity(bean), qualifiers.isEmpty() ? name : name + qualifiers);
+    }
+
+    private static Object identity(Contextual<?> bean) {
+        return bean instanceof PassivationCapable p && p.getId() != null ? p.getId() : bean;
+    }
+
+    private String scopedBeanKey(Contextual<?> bean) {
+        String key = scopedBeanKeys.get(identity(bean));
+        if (key != null) {
+            return key;
+        }
+        // a bean no event told us about (added by another extension): its class is the best name
+        return bean instanceof Bean<?> b ? b.getBeanClass().getName() : String.valueOf(identity(bean));
+    }
+
     void addBeans(@Observes AfterBeanDiscovery event) {
         discoveryDone = true;
+        event.addContext(new ServerSessionContext(this::scopedBeanKey));
         event.addBean()
                 .beanClass(ServerSessionExtension.class)
                 .types(ServerSession.class, Object.class)
@@ -108,6 +195,10 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         runtime.useClients(new CdiClientLookup(beans));
+        if (!scopedBeanKeys.isEmpty() && runtime.settings().serializationFormat() == SerializationFormat.JSON) {
+            LOG.warning("SESSION_SERIALIZATION_FORMAT=json cannot store @ServerSessionScoped beans " + scopedBeanKeys.values()
+                    + ": their first use in a request will fail. Use SESSION_SERIALIZATION_FORMAT=java for them.");
+        }
         if (applicationBackend != null) {
             Bean<?> bean = applicationBackend;
             runtime.useApplicationBackend(() -> (SessionBackend) beans.getReference(bean, SessionBackend.class,

@@ -18,6 +18,11 @@ public final class CurrentSession {
         CURRENT.remove();
     }
 
+    /** The current request's session, or null outside a request that passed the filter. */
+    public static RequestSession find() {
+        return CURRENT.get();
+    }
+
     /**
      * The current request's session.
      *

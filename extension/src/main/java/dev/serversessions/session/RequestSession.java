@@ -32,8 +32,13 @@ import java.util.stream.Collectors;
  * only what changed since the one before, so late changes still reach the store.
  */
 public final class RequestSession implements ServerSession {
-    /** Names starting with this are the library's own metadata, hidden from the application. */
+    /** Names starting with this are the library's own, hidden from the application. */
     public static final String RESERVED_PREFIX = "__ss:";
+    /**
+     * Attributes holding {@code @ServerSessionScoped} beans: reserved (the application cannot
+     * overwrite or list them as attributes), yet data, so a session holding only beans is kept.
+     */
+    public static final String BEAN_PREFIX = RESERVED_PREFIX + "bean:";
     private static final String PERMANENT = RESERVED_PREFIX + "permanent";
     private static final String MAX_INACTIVE = RESERVED_PREFIX + "maxInactive";
     /** What "never expires" means to stores that need a date: far, but before 2038's 32-bit limit. */
@@ -178,12 +183,44 @@ public final class RequestSession implements ServerSession {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** Removes every attribute, the beans of {@code @ServerSessionScoped} included. */
     @Override
     public synchronized void clear() {
         load();
         for (String name : names()) {
             remove(name);
         }
+        values.keySet().removeIf(RequestSession::isBean);
+        exposed.removeIf(RequestSession::isBean);
+    }
+
+    /**
+     * The stored instance of a {@code @ServerSessionScoped} bean, or null. Like {@link #get}, it
+     * marks the attribute as read, so changes to the bean's fields are saved at the end.
+     */
+    public synchronized Object bean(String key) {
+        return get(BEAN_PREFIX + key);
+    }
+
+    /**
+     * Stores a new instance of a {@code @ServerSessionScoped} bean.
+     *
+     * @throws IllegalArgumentException if the codec cannot encode it
+     */
+    public synchronized void putBean(String key, Object instance) {
+        String name = BEAN_PREFIX + key;
+        codec.encode(name, instance);
+        load();
+        announceCreation();
+        values.put(name, instance);
+        exposed.add(name);
+    }
+
+    /** Removes a {@code @ServerSessionScoped} bean's instance; absent is not an error. */
+    public synchronized void removeBean(String key) {
+        load();
+        values.remove(BEAN_PREFIX + key);
+        exposed.remove(BEAN_PREFIX + key);
     }
 
     @Override
@@ -325,7 +362,7 @@ public final class RequestSession implements ServerSession {
             pendingDelete = null;
         }
         Map<String, byte[]> current = encodeCurrent();
-        boolean empty = current.keySet().stream().allMatch(RequestSession::isReserved);
+        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n));
         if (empty) {
             if (storedId != null) {
                 backend.delete(storedId);
@@ -447,6 +484,10 @@ public final class RequestSession implements ServerSession {
 
     private static boolean isReserved(String name) {
         return name.startsWith(RESERVED_PREFIX);
+    }
+
+    private static boolean isBean(String name) {
+        return name.startsWith(BEAN_PREFIX);
     }
 
     private static void checkName(String name) {
