@@ -3,6 +3,7 @@ package dev.serversessions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * subclass starts ({@link FileSystemSessionIT}: Payara Micro, {@link FileSystemSessionWildFlyIT}:
  * WildFly).
  */
-abstract class FileSystemSessionContract extends SessionSemanticsContract {
+abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
 
     /** The session directory of the server under test. */
     protected abstract Path directory();
@@ -78,5 +79,10 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();
         }
+    }
+
+    @Override
+    public AppServer beanServer() {
+        return server();
     }
 }

@@ -24,7 +24,7 @@ import redis.clients.jedis.Jedis;
  * the round trips of each kind of request as Redis itself counts them; on whichever runtime the
  * subclass starts ({@link RedisSessionIT}: Payara Micro, {@link RedisSessionWildFlyIT}: WildFly).
  */
-abstract class RedisSessionContract extends SessionSemanticsContract {
+abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
     private static final String PASSWORD = "it-s3cret";
     private static RedisServer redis;
     private static AppServer server;
@@ -141,5 +141,10 @@ abstract class RedisSessionContract extends SessionSemanticsContract {
     private static String describe(List<Command> commands) {
         return RedisMonitor.roundTrips(commands) + " round trip(s) " + roundTrips(commands) + ", "
                 + commands.size() + " command(s) in Redis " + commands.stream().map(Command::name).collect(Collectors.toList());
+    }
+
+    @Override
+    public AppServer beanServer() {
+        return server();
     }
 }

@@ -130,4 +130,40 @@ abstract class SharedStoreContract {
             }
         }
     }
+
+    @Test
+    void aCartBeanFilledOnAIsReadAndChangedOnB() {
+        Browser onA = new Browser(a());
+        assertEquals(204, onA.put("/api/cart/apple", "").status());
+        Browser onB = onA.on(b());
+        assertEquals("[\"apple\"]", onB.get("/api/cart").body());
+        assertEquals(204, onB.put("/api/cart/pear", "").status());
+        assertEquals("[\"apple\",\"pear\"]", onB.on(a()).get("/api/cart").body());
+    }
+
+    @Test
+    void fiftyBeansChangedAtOnceThroughBothNodesAreAllKept() throws Exception {
+        Browser browser = new Browser(a());
+        assertEquals(204, browser.put("/beans/slot/0", "before").status());
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Future<Response>> puts = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String path = "/beans/slot/" + i;
+            String value = "v" + i;
+            Browser node = browser.on(i % 2 == 0 ? a() : b());
+            puts.add(pool.submit(() -> node.put(path, value)));
+            expected.add(value);
+        }
+        try {
+            for (Future<Response> put : puts) {
+                assertEquals(204, put.get(120, TimeUnit.SECONDS).status());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (AppServer node : List.of(a(), b())) {
+            assertEquals(String.join(",", expected), browser.on(node).get("/beans/slots").body(), node.toString());
+        }
+    }
 }

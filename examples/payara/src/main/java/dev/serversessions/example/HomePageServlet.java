@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,13 +22,15 @@ public class HomePageServlet extends HttpServlet {
     @Inject
     ServerSession session;
 
+    @Inject
+    Cart cart;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Integer visits = session.get("visits", Integer.class);
         int visit = visits == null ? 1 : visits + 1;
         session.put("visits", visit);
         String user = session.get("user", String.class);
-        List<?> cart = session.get("cart", List.class);
 
         response.setContentType("text/html;charset=UTF-8");
         PrintWriter out = response.getWriter();
@@ -45,11 +46,10 @@ public class HomePageServlet extends HttpServlet {
             out.println("<p>Logged in as <strong id=\"user\">" + escape(user) + "</strong>.</p>"
                     + "<form method=\"post\"><button name=\"action\" value=\"logout\">Log out</button></form>");
         }
+        // the cart is a @ServerSessionScoped bean: it lives in the store, not in this server
         out.println("<h2>Cart</h2><ul id=\"cart\">");
-        if (cart != null) {
-            for (Object item : cart) {
-                out.println("<li>" + escape(String.valueOf(item)) + "</li>");
-            }
+        for (String item : cartItems()) {
+            out.println("<li>" + escape(item) + "</li>");
         }
         out.println("</ul><form method=\"post\"><input name=\"item\" placeholder=\"item\" required>"
                 + "<button name=\"action\" value=\"add\">Add to cart</button></form>");
@@ -72,13 +72,7 @@ public class HomePageServlet extends HttpServlet {
             case "add" -> {
                 String item = request.getParameter("item");
                 if (item != null && !item.isBlank()) {
-                    @SuppressWarnings("unchecked")
-                    List<String> cart = session.get("cart", List.class);
-                    if (cart == null) {
-                        cart = new ArrayList<>();
-                        session.put("cart", cart);
-                    }
-                    cart.add(item.trim()); // changed in place: saved because it was read
+                    cart.add(item.trim()); // a field of the bean changed: saved at the end of the request
                 }
             }
             default -> {
@@ -88,6 +82,16 @@ public class HomePageServlet extends HttpServlet {
         }
         String context = request.getContextPath();
         response.sendRedirect(context.isEmpty() ? "/" : context + "/");
+    }
+
+    /** The cart's items; none where the store is configured for JSON, which cannot hold a bean. */
+    private List<String> cartItems() {
+        try {
+            return cart.items();
+        } catch (IllegalStateException e) {
+            log("cart unavailable: " + e.getMessage());
+            return List.of();
+        }
     }
 
     private static String escape(String s) {
