@@ -86,7 +86,9 @@ class ServerSessionScopedTest {
         }
     }
 
+    /** Named, as a Faces backing bean would be for EL: the name is no part of the attribute's. */
     @ServerSessionScoped
+    @jakarta.inject.Named("wishlist")
     public static class Wishlist implements Serializable {
         private static final long serialVersionUID = 1L;
         private final List<String> items = new ArrayList<>();
@@ -169,6 +171,13 @@ class ServerSessionScopedTest {
         assertTrue(stored instanceof Cart, String.valueOf(stored));
         assertEquals(List.of("apple"), ((Cart) stored).items());
         assertNull(session.get(RequestSession.BEAN_PREFIX + Wishlist.class.getName()), "an unused bean is not stored");
+    }
+
+    @Test
+    void aNamedBeanIsStoredUnderItsClassAlone() {
+        String id = request(null, () -> wishlist.add("bicycle"));
+        Object stored = SessionRuntime.forApplication().open(id).get(RequestSession.BEAN_PREFIX + Wishlist.class.getName());
+        assertTrue(stored instanceof Wishlist, String.valueOf(stored));
     }
 
     @Test
