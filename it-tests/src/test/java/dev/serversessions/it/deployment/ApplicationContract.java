@@ -45,6 +45,16 @@ abstract class ApplicationContract {
     }
 
     @Test
+    void aServerSessionScopedBeanIsSharedByAJaxRsResourceAndAServlet() {
+        Browser browser = browser();
+        assertEquals(204, browser.put("/rest/basket/apple", "").status(), "JAX-RS resource changes the bean");
+        assertTrue(browser.cookie().isPresent());
+        assertEquals("[apple]", browser.get("/page/basket").body(), "the servlet's bean is the same");
+        assertEquals(204, browser.put("/rest/basket/pear", "").status());
+        assertEquals("[apple, pear]", browser.get("/rest/basket").body());
+    }
+
+    @Test
     void theApplicationsOwnPersistenceUnitWorksBesideTheLibrary() {
         Browser browser = browser();
         String note = "note-" + System.nanoTime();

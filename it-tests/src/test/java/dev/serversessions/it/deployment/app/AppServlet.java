@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * its own configuration injected: {@code GET /page} counts a visit (through the bean) and
  * answers {@code color=<session attribute>;visits=<n>;greeting=<config>};
  * {@code POST /page?note=text} stores a note through JPA; {@code GET /page/notes} lists them
- * and names the JPA provider.
+ * and names the JPA provider; {@code GET /page/basket} lists the {@link Basket} bean's items.
  */
 @WebServlet("/page/*")
 public class AppServlet extends HttpServlet {
@@ -30,6 +30,9 @@ public class AppServlet extends HttpServlet {
     NoteBook notes;
 
     @Inject
+    Basket basket;
+
+    @Inject
     @ConfigProperty(name = "app.greeting")
     String greeting;
 
@@ -38,6 +41,10 @@ public class AppServlet extends HttpServlet {
         response.setContentType("text/plain;charset=UTF-8");
         if ("/notes".equals(request.getPathInfo())) {
             response.getWriter().write(notes.texts() + " by " + notes.provider());
+            return;
+        }
+        if ("/basket".equals(request.getPathInfo())) {
+            response.getWriter().write(basket.items().toString());
             return;
         }
         int visit = visits.next();
