@@ -47,7 +47,10 @@ public interface ServerSession {
     /** The names of all attributes, as an unmodifiable snapshot. */
     Set<String> names();
 
-    /** Removes every attribute; a stored session that ends the request empty is deleted. */
+    /**
+     * Removes every attribute, the {@link ServerSessionScoped} beans included; a stored session
+     * that ends the request empty is deleted.
+     */
     void clear();
 
     /**
