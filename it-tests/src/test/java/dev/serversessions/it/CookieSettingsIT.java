@@ -115,4 +115,16 @@ class CookieSettingsIT {
         String cookie = invalidate.setCookie();
         assertTrue(cookie.contains("Max-Age=0") && cookie.contains("; Domain=127.0.0.1") && cookie.contains("; Path=/api"), cookie);
     }
+
+    @Test
+    void withTheJsonFormatTheCartBeanFailsSayingWhyAndStoresNothing() {
+        assertTrue(server.log().contains("SESSION_SERIALIZATION_FORMAT=json cannot store @ServerSessionScoped beans"),
+                "the deployment warns");
+        Browser browser = new Browser(server, "sid");
+        Response put = browser.put("/api/cart/apple", "");
+        assertEquals(500, put.status());
+        assertTrue(put.body().contains("needs SESSION_SERIALIZATION_FORMAT=java"), put.body());
+        assertFalse(put.body().contains("at dev.serversessions"), "no stack trace: " + put.body());
+        assertFalse(browser.cookie().isPresent(), "no session was started for it");
+    }
 }
