@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes left, so a length field of 2^31 is refused instead of allocated.
  */
 public final class JavaAttributeCodec implements AttributeCodec {
-    /** Nesting of objects in one value; 20 levels of shared nested sets cost about 2^20 hash calls. */
-    public static final int MAX_DEPTH = 20;
+    /** Nesting of objects in one value: 16 levels of nested sets sharing their children cost 2^16 hash calls. */
+    public static final int MAX_DEPTH = 16;
     /** Objects and back references read for one value. */
     public static final long MAX_REFERENCES = 1_000_000;
     /** Serialized size of one value, checked when it is put and when it is read. */

@@ -162,7 +162,7 @@ class HostileJavaBytesTest {
         Set<Object> root = new HashSet<>();
         Set<Object> left = root;
         Set<Object> right = new HashSet<>();
-        for (int i = 0; i < JavaAttributeCodec.MAX_DEPTH - 2; i++) {
+        for (int i = 0; i < JavaAttributeCodec.MAX_DEPTH - 1; i++) {
             Set<Object> a = new HashSet<>();
             Set<Object> b = new HashSet<>();
             a.add("x");
