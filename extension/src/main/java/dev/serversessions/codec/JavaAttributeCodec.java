@@ -101,8 +101,10 @@ public final class JavaAttributeCodec implements AttributeCodec {
             return in.readObject();
         } catch (VirtualMachineError e) {
             if (e instanceof StackOverflowError) {
-                // a value whose hashCode recurses through itself: the stack is unwound by now
-                throw new UndecodableAttributeException(name, e);
+                // a value whose hashCode recurses through itself; the stack is unwound by now, and
+                // its thousand frames say nothing the log needs
+                throw new UndecodableAttributeException(name, new InvalidClassException(
+                        "reading it recursed without end (StackOverflowError)"));
             }
             // OutOfMemoryError and the like are the server's condition, not this value's; the
             // gate refuses hostile lengths before allocation, so these do not come from the bytes

@@ -212,7 +212,8 @@ class HostileJavaBytesTest {
         list.add(list); // added after hashing; reading it back hashes a list that holds itself
         byte[] bytes = serialize(set);
         UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("l", bytes));
-        assertTrue(e.getCause() instanceof StackOverflowError, String.valueOf(e.getCause()));
+        assertTrue(e.getMessage().contains("StackOverflowError"), e.getMessage());
+        assertTrue(e.getCause().getStackTrace().length < 100, "the log line does not carry the overflowed stack");
     }
 
     /** Fails its static initializer once the property is set: a class changed since the value was stored. */
