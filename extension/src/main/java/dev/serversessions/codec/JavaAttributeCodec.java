@@ -26,14 +26,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * refuses everything else, denied packages first. Libraries in {@code WEB-INF/lib} are not
  * allowed by default: they are where deserialization gadgets live.
  *
- * <p>The limits below are far above what a session holds and far below what hurts the server:
- * the depth bounds the hash work of nested collections that share their children (2^depth
- * {@code hashCode} calls), and an array may not claim more elements than the stored value has
- * bytes left, so a length field of 2^31 is refused instead of allocated.
+ * <p>The limits below are far above what a session holds and far below what hurts the server.
+ * Before the stream is opened, {@link StreamShape} bounds the work of hashing what it holds
+ * (nested collections that share their children cost 2^depth {@code hashCode} calls); an array
+ * may not claim more elements than the stored value has bytes left, so a length field of 2^31
+ * is refused instead of allocated.
  */
 public final class JavaAttributeCodec implements AttributeCodec {
-    /** Nesting of objects in one value: 16 levels of nested sets sharing their children cost 2^16 hash calls. */
-    public static final int MAX_DEPTH = 16;
+    /** Nesting of objects in one value. */
+    public static final int MAX_DEPTH = 64;
+    /** Objects visited to read one value, each counted once per path that reaches it: {@link StreamShape}. */
+    public static final long MAX_WORK = StreamShape.MAX_WORK;
     /** Objects and back references read for one value. */
     public static final long MAX_REFERENCES = 1_000_000;
     /** Serialized size of one value, checked when it is put and when it is read. */
@@ -96,6 +99,11 @@ public final class JavaAttributeCodec implements AttributeCodec {
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
         }
         Gate gate = new Gate(bytes.length);
+        try {
+            StreamShape.check(bytes, MAX_DEPTH);
+        } catch (InvalidClassException e) {
+            throw new UndecodableAttributeException(name, e);
+        }
         try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(gate);
             return in.readObject();

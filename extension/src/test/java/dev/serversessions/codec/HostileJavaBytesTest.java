@@ -157,12 +157,63 @@ class HostileJavaBytesTest {
     }
 
     @Test
-    void sharedNestingUpToTheDepthLimitStillFinishesQuickly() {
-        // the worst the depth limit lets through: a chain of shared sets as deep as allowed
-        Set<Object> root = new HashSet<>();
-        Set<Object> left = root;
+    void chainsOfSharedSetsJoinedByBackReferencesAreRefusedQuickly() {
+        // within the depth limit: each chain is 12 levels, and the next chain's deepest sets hold the
+        // previous chain, so hashing the third costs 2^36 visits. Built outermost first, so that
+        // building it here hashes only sets that are still empty.
+        List<Set<Object>> chains = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
+        fillSharedSets(chains.get(2), 12, chains.get(1));
+        fillSharedSets(chains.get(1), 12, chains.get(0));
+        fillSharedSets(chains.get(0), 12, "x");
+        byte[] bytes = serialize(new ArrayList<>(chains));
+        assertTrue(bytes.length < 3_000, bytes.length + " bytes");
+
+        long start = System.nanoTime();
+        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("c", bytes));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("would visit more than"), e.getMessage());
+        assertTrue(millis < 1_000, "refused after " + millis + " ms");
+    }
+
+    @Test
+    void theMostSharingTheWorkLimitLetsThroughStillReadsQuickly() {
+        long slowest = 0;
+        int levels = 8;
+        while (true) {
+            Set<Object> top = new HashSet<>();
+            fillSharedSets(top, levels, "x");
+            byte[] bytes = serialize(top);
+            long start = System.nanoTime();
+            try {
+                codec.decode("s", bytes);
+            } catch (UndecodableAttributeException e) {
+                assertTrue(e.getMessage().contains("would visit more than"), e.getMessage());
+                break;
+            }
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            levels++;
+        }
+        assertTrue(levels > 12, "refused at only " + levels + " levels");
+        assertTrue(slowest < 1_000, "the deepest accepted (" + (levels - 1) + " levels) read in " + slowest + " ms");
+    }
+
+    @Test
+    void largeValuesWithoutSharingAreWithinTheWorkLimit() {
+        List<String> list = new ArrayList<>();
+        Map<String, Integer> map = new HashMap<>();
+        for (int i = 0; i < 100_000; i++) {
+            list.add("item " + i);
+            map.put("key " + i, i);
+        }
+        assertEquals(list, codec.decode("l", codec.encode("l", list)));
+        assertEquals(map, codec.decode("m", codec.encode("m", map)));
+    }
+
+    /** Gives {@code top} {@code levels} of sets where each level's two sets both hold the next level's two. */
+    private static void fillSharedSets(Set<Object> top, int levels, Object tail) {
+        Set<Object> left = top;
         Set<Object> right = new HashSet<>();
-        for (int i = 0; i < JavaAttributeCodec.MAX_DEPTH - 1; i++) {
+        for (int i = 0; i < levels; i++) {
             Set<Object> a = new HashSet<>();
             Set<Object> b = new HashSet<>();
             a.add("x");
@@ -173,11 +224,8 @@ class HostileJavaBytesTest {
             left = a;
             right = b;
         }
-        byte[] bytes = serialize(root);
-        long start = System.nanoTime();
-        assertTrue(codec.decode("s", bytes) instanceof HashSet<?>);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 1_000, "read after " + millis + " ms");
+        left.add(tail);
+        right.add(tail);
     }
 
     @Test

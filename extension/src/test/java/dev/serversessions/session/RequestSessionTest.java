@@ -190,7 +190,7 @@ class RequestSessionTest {
     void aValueTheNextRequestCouldNotReadIsRefusedAtPutWithTheReason() {
         RequestSession session = runtime().open(null);
         Object deep = "leaf";
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 100; i++) {
             deep = new ArrayList<>(List.of(deep));
         }
         Object tooDeep = deep;

