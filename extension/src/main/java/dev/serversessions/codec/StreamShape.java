@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class StreamShape {
     /** Sum, over the objects of one value, of the objects each reaches counted once per path. */
-    static final long MAX_WORK = 2_000_000;
+    static final long MAX_WORK = 1_000_000;
 
     private static final int HANDLE_BASE = ObjectStreamConstants.baseWireHandle;
 

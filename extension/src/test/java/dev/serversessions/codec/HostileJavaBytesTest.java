@@ -194,7 +194,8 @@ class HostileJavaBytesTest {
             levels++;
         }
         assertTrue(levels > 12, "refused at only " + levels + " levels");
-        assertTrue(slowest < 1_000, "the deepest accepted (" + (levels - 1) + " levels) read in " + slowest + " ms");
+        // a margin over "well under a second" for a shared, slow machine; without the limit it never ends
+        assertTrue(slowest < 2_000, "the deepest accepted (" + (levels - 1) + " levels) read in " + slowest + " ms");
     }
 
     @Test

@@ -74,7 +74,6 @@ public final class WildFlyServer implements AppServer {
                 copyTree(home().resolve("standalone/configuration"), configuration);
             }
             Files.createDirectories(baseDir.resolve("deployments"));
-            Files.createDirectories(tempDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot provision " + baseDir, e);
         }
@@ -90,8 +89,7 @@ public final class WildFlyServer implements AppServer {
                 "-Djboss.http.port=" + port, "-Djboss.https.port=" + httpsPort,
                 "-Djboss.management.http.port=" + managementPort,
                 "-Djboss.management.https.port=" + managementHttpsPort,
-                "-Djboss.tx.node.id=it-" + port,
-                "-Djava.io.tmpdir=" + tempDir()));
+                "-Djboss.tx.node.id=it-" + port));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME")
@@ -169,11 +167,6 @@ public final class WildFlyServer implements AppServer {
 
     public int port() {
         return port;
-    }
-
-    /** The server's {@code java.io.tmpdir}: its own, so tests can see what it leaves there. */
-    public Path tempDir() {
-        return baseDir.resolve("tmp");
     }
 
     @Override
