@@ -86,8 +86,9 @@ public final class JavaAttributeCodec implements AttributeCodec {
         try {
             decode(name, bytes);
         } catch (UndecodableAttributeException e) {
+            String reason = e.getCause().getMessage();
             throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: it could not be read back ("
-                    + e.getCause().getMessage() + "); see SESSION_SERIALIZATION_ALLOWLIST", e);
+                    + reason + ")" + (reason != null && reason.endsWith("is not allowed") ? "; see SESSION_SERIALIZATION_ALLOWLIST" : ""), e);
         }
         return bytes;
     }
