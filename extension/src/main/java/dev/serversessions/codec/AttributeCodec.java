@@ -15,6 +15,16 @@ public interface AttributeCodec {
     byte[] encode(String name, Object value);
 
     /**
+     * Encodes a value the application is putting: the place to refuse what {@link #decode} would
+     * refuse later, while the application can still be told why.
+     *
+     * @throws IllegalArgumentException naming the attribute and the reason
+     */
+    default byte[] encodeForPut(String name, Object value) {
+        return encode(name, value);
+    }
+
+    /**
      * Decodes a value.
      *
      * @throws UndecodableAttributeException when the bytes are corrupt, or name a class that is

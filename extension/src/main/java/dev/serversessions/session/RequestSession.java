@@ -143,11 +143,12 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void put(String name, Object value) {
         checkName(name);
+        checkUnicode(name);
         if (value == null) {
             remove(name);
             return;
         }
-        codec.encode(name, value); // fails here, naming the attribute, not at the end of the request
+        codec.encodeForPut(name, value); // fails here, naming the attribute, not at the end of the request
         load();
         announceCreation();
         Object old = values.put(name, value);
@@ -497,6 +498,22 @@ public final class RequestSession implements ServerSession {
         if (isReserved(name)) {
             throw new IllegalArgumentException("Session attribute names starting with '" + RESERVED_PREFIX
                     + "' are reserved for the library: '" + name + "'");
+        }
+    }
+
+    /**
+     * Stores keep names as UTF-8, where a lone surrogate becomes '?': the value would come back
+     * under another name, or collide with one.
+     */
+    private static void checkUnicode(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("Session attribute name is not valid Unicode: a lone surrogate \\u"
+                        + Integer.toHexString(c) + " at index " + i + " (names are stored as UTF-8)");
+            }
         }
     }
 

@@ -175,6 +175,34 @@ class RequestSessionTest {
     }
 
     @Test
+    void aNameThatIsNotValidUnicodeIsRefusedAtPut() {
+        SessionRuntime runtime = runtime();
+        RequestSession session = runtime.open(null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.put("cart\uD800", 1));
+        assertTrue(e.getMessage().contains("lone surrogate") && e.getMessage().contains("index 4"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> session.put("\uDC00x", 1), "a low surrogate first");
+        session.put("emoji \uD83D\uDE00", 1); // a pair is a character
+        String id = saveAndGetId(session);
+        assertEquals(1, runtime.open(id).get("emoji \uD83D\uDE00"));
+    }
+
+    @Test
+    void aValueTheNextRequestCouldNotReadIsRefusedAtPutWithTheReason() {
+        RequestSession session = runtime().open(null);
+        Object deep = "leaf";
+        for (int i = 0; i < 100; i++) {
+            deep = new ArrayList<>(List.of(deep));
+        }
+        Object tooDeep = deep;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.put("tree", tooDeep));
+        assertTrue(e.getMessage().contains("'tree'") && e.getMessage().contains("deeper than"), e.getMessage());
+        IllegalArgumentException denied = assertThrows(IllegalArgumentException.class,
+                () -> session.put("file", new java.io.File("/tmp")));
+        assertTrue(denied.getMessage().contains("java.io.File"), denied.getMessage());
+        assertFalse(session.contains("tree") || session.contains("file"));
+    }
+
+    @Test
     void aNonPermanentSessionGetsABrowserSessionCookie() {
         SessionRuntime runtime = runtime();
         RequestSession session = runtime.open(null);

@@ -1,16 +1,25 @@
 package dev.serversessions.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.HostileJavaBytes;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.Ports;
 import dev.serversessions.it.support.RedisMonitor;
 import dev.serversessions.it.support.RedisMonitor.Command;
 import dev.serversessions.it.support.RedisServer;
 import dev.serversessions.it.support.StoreOutage;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -128,6 +137,51 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             assertTrue(admin.hkeys(key).containsAll(List.of("a:user", "m:created")), admin.hkeys(key).toString());
             assertTrue(admin.pttl(key) > 2_678_000_000L, "31 days to live: " + admin.pttl(key));
         }
+    }
+
+    /**
+     * Issue 13 item 1 through HTTP: Java serialization streams written straight into the session's
+     * hash, each built to listen, connect, spin, exhaust the heap, overflow the stack or fail to
+     * load. Each request answers 200 with an empty session, quickly; the stored bytes stay; nothing
+     * listened on the payload's port and nothing connected to the watched one.
+     */
+    @Test
+    void hostileJavaBytesInTheStoreAreAnEmptySessionWithNoPortOpenedAndNoConnection() throws Exception {
+        int listenPort = Ports.free();
+        int watchPort = Ports.free();
+        Map<String, byte[]> payloads = HostileJavaBytes.all(listenPort, watchPort);
+        try (ServerSocket watch = HostileJavaBytes.watch(watchPort); Jedis admin = redis.admin()) {
+            admin.auth(PASSWORD);
+            admin.select(1);
+            Map<String, Long> millis = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> payload : payloads.entrySet()) {
+                Browser browser = browser();
+                browser.put("/api/session/user", "alice");
+                byte[] key = ("session:" + browser.cookie().orElseThrow()).getBytes(StandardCharsets.UTF_8);
+                byte[] field = "a:user".getBytes(StandardCharsets.UTF_8);
+                admin.hset(key, field, payload.getValue());
+
+                long start = System.nanoTime();
+                Response read = browser.get("/api/session");
+                millis.put(payload.getKey(), (System.nanoTime() - start) / 1_000_000);
+                assertEquals(200, read.status(), payload.getKey() + ": " + read.body());
+                assertEquals("{}", read.body(), payload.getKey());
+                assertArrayEquals(payload.getValue(), admin.hget(key, field), payload.getKey() + ": the stored entry is left alone");
+            }
+            System.out.println("Hostile Java bytes, milliseconds per request: " + millis);
+            millis.forEach((payload, ms) -> assertTrue(ms < 2_000, payload + " took " + ms + " ms"));
+
+            assertFalse(HostileJavaBytes.listeningPorts().contains(listenPort), "something listens on " + listenPort);
+            watch.setSoTimeout(1_000);
+            try (Socket accepted = watch.accept()) {
+                throw new AssertionError("the server connected to the watched port from " + accepted.getRemoteSocketAddress());
+            } catch (SocketTimeoutException expected) {
+                // nobody came
+            }
+        }
+        String log = server.log();
+        assertTrue(log.contains("cannot be decoded"), "logged");
+        assertFalse(log.contains("OutOfMemoryError"), "no OutOfMemoryError anywhere in the log");
     }
 
     private static List<String> roundTrips(List<Command> commands) {

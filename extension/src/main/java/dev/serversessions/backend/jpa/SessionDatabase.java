@@ -258,6 +258,7 @@ final class SessionDatabase implements AutoCloseable {
             factory.close();
         }
         factory = null;
+        SessionPersistenceUnit.EmptyRoot.remove();
     }
 
     /** The statements of one unit of work. */

@@ -10,9 +10,12 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.List;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -91,12 +94,49 @@ final class SessionPersistenceUnit implements PersistenceUnitInfo {
         if (source != null && source.getLocation() != null && "file".equals(source.getLocation().getProtocol())) {
             return source.getLocation();
         }
-        try {
-            return Files.createTempDirectory("server-sessions-unit").toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return EmptyRoot.url();
+    }
+
+    /**
+     * Where the jar is no directory (WildFly's {@code vfs:}), an empty directory of this
+     * deployment's own: made once, not per factory (a database that is down makes a new factory
+     * per request), and removed when the backend closes at undeploy. This class is loaded once
+     * per deployment, with the library in {@code WEB-INF/lib}.
+     */
+    static final class EmptyRoot {
+        private static Path dir;
+
+        private EmptyRoot() {
+        }
+
+        static synchronized URL url() {
+            try {
+                if (dir == null || !Files.isDirectory(dir)) {
+                    dir = Files.createTempDirectory("server-sessions-unit");
+                }
+                return dir.toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static synchronized void remove() {
+            if (dir == null) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                dir.toFile().deleteOnExit();
+                Logger.getLogger(SessionPersistenceUnit.class.getName()).log(Level.FINE, "cannot remove " + dir, e);
+            }
+            dir = null;
+        }
+
+        static synchronized Path current() {
+            return dir;
         }
     }
 

@@ -1,0 +1,439 @@
+package dev.serversessions.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.rmi.server.RMIServerSocketFactory;
+import java.rmi.server.UnicastRemoteObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bytes a store writer chooses, through the Java codec: each payload is refused as undecodable,
+ * before it does what it was built to do (open a port, connect, spin, allocate).
+ */
+class HostileJavaBytesTest {
+    /** As an application that allowlists its whole namespace: denials must still win. */
+    private final JavaAttributeCodec codec = new JavaAttributeCodec(getClass().getClassLoader(), List.of("dev.serversessions.**"));
+
+    @TempDir
+    Path dir;
+
+    /** An application class that is a remote object: reading one re-exports it on its port. */
+    static final class Exported extends UnicastRemoteObject implements Greeter {
+        private static final long serialVersionUID = 1L;
+
+        Exported(int port) throws RemoteException {
+            super(port, null, new LoopbackSockets());
+        }
+
+        @Override
+        public String greet() {
+            return "hello";
+        }
+    }
+
+    /** Tests listen on loopback only; a field of the remote object, so it is serialized with it. */
+    static final class LoopbackSockets implements RMIServerSocketFactory, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        }
+    }
+
+    public interface Greeter extends Remote {
+        String greet() throws RemoteException;
+    }
+
+    @Test
+    void aRemoteObjectIsRefusedAndOpensNoPort() throws Exception {
+        int port = freePort();
+        Exported remote = new Exported(port);
+        UnicastRemoteObject.unexportObject(remote, true);
+        byte[] bytes = serialize(remote);
+        awaitClosed(port);
+
+        Set<Integer> before = listeningPorts();
+        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("r", bytes));
+        assertTrue(e.getMessage().contains("java.rmi.server.UnicastRemoteObject is denied"), e.getMessage());
+        Set<Integer> opened = listeningPorts();
+        opened.removeAll(before);
+        assertEquals(Set.of(), opened, "ports opened by the decode");
+        assertFalse(listening(port), "the remote object was not re-exported on its port " + port);
+    }
+
+    @Test
+    void aRemoteStubIsRefusedAndConnectsNowhere() throws Exception {
+        int port = freePort();
+        String hostProperty = System.setProperty("java.rmi.server.hostname", "127.0.0.1");
+        byte[] stub;
+        byte[] handler;
+        Exported remote = new Exported(port);
+        try {
+            Remote proxy = UnicastRemoteObject.toStub(remote);
+            assertTrue(Proxy.isProxyClass(proxy.getClass()), "a dynamic proxy over RemoteObjectInvocationHandler");
+            stub = serialize(proxy);
+            handler = serialize(Proxy.getInvocationHandler(proxy));
+        } finally {
+            UnicastRemoteObject.unexportObject(remote, true);
+            restore("java.rmi.server.hostname", hostProperty);
+        }
+        awaitClosed(port);
+
+        try (ServerSocket watch = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            UndecodableAttributeException proxied = assertThrows(UndecodableAttributeException.class, () -> codec.decode("s", stub));
+            assertTrue(proxied.getMessage().contains("proxy"), proxied.getMessage());
+            UndecodableAttributeException bare = assertThrows(UndecodableAttributeException.class, () -> codec.decode("h", handler));
+            assertTrue(bare.getMessage().contains("java.rmi.server.RemoteObjectInvocationHandler is denied"), bare.getMessage());
+            assertNoConnection(watch);
+        }
+    }
+
+    @Test
+    void aUrlIsRefusedAndConnectsNowhere() throws Exception {
+        try (ServerSocket watch = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // URLDNS: hashing the key resolves its host; the handler would then be the app's to open
+            Map<URL, String> map = new HashMap<>(Map.of(new URL("http://127.0.0.1:" + watch.getLocalPort() + "/"), "x"));
+            byte[] bytes = serialize(map);
+            UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("u", bytes));
+            assertTrue(e.getMessage().contains("java.net.URL is denied"), e.getMessage());
+            assertNoConnection(watch);
+        }
+    }
+
+    @Test
+    void nestedSetsThatShareTheirChildrenAreRefusedQuickly() {
+        // 2 kB for 2^100 hashCode calls: each level's two sets both hold the next level's two
+        Set<Object> root = new HashSet<>();
+        Set<Object> left = root;
+        Set<Object> right = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Set<Object> a = new HashSet<>();
+            Set<Object> b = new HashSet<>();
+            a.add("x");
+            left.add(a);
+            left.add(b);
+            right.add(a);
+            right.add(b);
+            left = a;
+            right = b;
+        }
+        byte[] bytes = serialize(root);
+        assertTrue(bytes.length < 10_000, bytes.length + " bytes");
+
+        long start = System.nanoTime();
+        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("s", bytes));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("deeper than " + JavaAttributeCodec.MAX_DEPTH), e.getMessage());
+        assertTrue(millis < 1_000, "refused after " + millis + " ms");
+    }
+
+    @Test
+    void chainsOfSharedSetsJoinedByBackReferencesAreRefusedQuickly() {
+        // within the depth limit: each chain is 12 levels, and the next chain's deepest sets hold the
+        // previous chain, so hashing the third costs 2^36 visits. Built outermost first, so that
+        // building it here hashes only sets that are still empty.
+        List<Set<Object>> chains = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
+        fillSharedSets(chains.get(2), 12, chains.get(1));
+        fillSharedSets(chains.get(1), 12, chains.get(0));
+        fillSharedSets(chains.get(0), 12, "x");
+        byte[] bytes = serialize(new ArrayList<>(chains));
+        assertTrue(bytes.length < 3_000, bytes.length + " bytes");
+
+        long start = System.nanoTime();
+        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("c", bytes));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("would visit more than"), e.getMessage());
+        assertTrue(millis < 1_000, "refused after " + millis + " ms");
+    }
+
+    @Test
+    void theMostSharingTheWorkLimitLetsThroughStillReadsQuickly() {
+        long slowest = 0;
+        int levels = 8;
+        while (true) {
+            Set<Object> top = new HashSet<>();
+            fillSharedSets(top, levels, "x");
+            byte[] bytes = serialize(top);
+            long start = System.nanoTime();
+            try {
+                codec.decode("s", bytes);
+            } catch (UndecodableAttributeException e) {
+                assertTrue(e.getMessage().contains("would visit more than"), e.getMessage());
+                break;
+            }
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            levels++;
+        }
+        assertTrue(levels > 12, "refused at only " + levels + " levels");
+        // a margin over "well under a second" for a shared, slow machine; without the limit it never ends
+        assertTrue(slowest < 2_000, "the deepest accepted (" + (levels - 1) + " levels) read in " + slowest + " ms");
+    }
+
+    @Test
+    void largeValuesWithoutSharingAreWithinTheWorkLimit() {
+        List<String> list = new ArrayList<>();
+        Map<String, Integer> map = new HashMap<>();
+        for (int i = 0; i < 100_000; i++) {
+            list.add("item " + i);
+            map.put("key " + i, i);
+        }
+        assertEquals(list, codec.decode("l", codec.encode("l", list)));
+        assertEquals(map, codec.decode("m", codec.encode("m", map)));
+    }
+
+    /** Gives {@code top} {@code levels} of sets where each level's two sets both hold the next level's two. */
+    private static void fillSharedSets(Set<Object> top, int levels, Object tail) {
+        Set<Object> left = top;
+        Set<Object> right = new HashSet<>();
+        for (int i = 0; i < levels; i++) {
+            Set<Object> a = new HashSet<>();
+            Set<Object> b = new HashSet<>();
+            a.add("x");
+            left.add(a);
+            left.add(b);
+            right.add(a);
+            right.add(b);
+            left = a;
+            right = b;
+        }
+        left.add(tail);
+        right.add(tail);
+    }
+
+    @Test
+    void anArrayLengthOf2To31IsRefusedBeforeAllocation() {
+        for (int length : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, 100_000}) {
+            byte[] ints = withArrayLength(serialize(new int[] {7}), 4, length);
+            UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("a", ints));
+            assertTrue(length < 0 || e.getMessage().contains("array of " + length), e.getMessage());
+        }
+        byte[] strings = withArrayLength(serialize(new String[] {null}), 1, Integer.MAX_VALUE);
+        assertThrows(UndecodableAttributeException.class, () -> codec.decode("a", strings));
+        assertEquals(1, ((int[]) codec.decode("a", serialize(new int[] {7}))).length, "the unpatched array reads");
+    }
+
+    @Test
+    void aCollectionClaimingBillionsOfElementsIsRefusedBeforeItsTableIsAllocated() {
+        HashMap<String, String> map = new HashMap<>(Map.of("k", "v"));
+        byte[] bytes = serialize(map);
+        // HashMap writes capacity then size as two ints in its block; the size sets the table
+        int size = indexOf(bytes, new byte[] {0, 0, 0, 1, 116}); // size 1, then TC_STRING "k"
+        assertTrue(size > 0);
+        bytes[size] = 0x40;
+        byte[] hostile = bytes;
+        assertThrows(UndecodableAttributeException.class, () -> codec.decode("m", hostile));
+    }
+
+    @Test
+    void aValueWhoseHashCodeNeverEndsIsUndecodable() {
+        List<Object> list = new ArrayList<>();
+        Set<Object> set = new HashSet<>();
+        set.add(list);
+        list.add(list); // added after hashing; reading it back hashes a list that holds itself
+        byte[] bytes = serialize(set);
+        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("l", bytes));
+        assertTrue(e.getMessage().contains("StackOverflowError"), e.getMessage());
+        assertTrue(e.getCause().getStackTrace().length < 100, "the log line does not carry the overflowed stack");
+    }
+
+    /** Fails its static initializer once the property is set: a class changed since the value was stored. */
+    public static final class Fragile implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        static {
+            if (Boolean.getBoolean("hostile.fragile")) {
+                throw new IllegalStateException("static initializer fails");
+            }
+        }
+    }
+
+    public static class Parent implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    public static final class Child extends Parent {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aClassWhoseStaticInitializerFailsIsUndecodable() throws Exception {
+        byte[] bytes = serialize(new Fragile());
+        try (URLClassLoader fresh = isolatedLoader(Fragile.class)) {
+            JavaAttributeCodec redeployed = new JavaAttributeCodec(fresh, List.of("dev.serversessions.**"));
+            System.setProperty("hostile.fragile", "true");
+            try {
+                UndecodableAttributeException first = assertThrows(UndecodableAttributeException.class, () -> redeployed.decode("f", bytes));
+                assertTrue(first.getCause() instanceof LinkageError, String.valueOf(first.getCause()));
+                UndecodableAttributeException again = assertThrows(UndecodableAttributeException.class, () -> redeployed.decode("f", bytes));
+                assertTrue(again.getCause() instanceof NoClassDefFoundError, String.valueOf(again.getCause()));
+            } finally {
+                System.clearProperty("hostile.fragile");
+            }
+        }
+    }
+
+    @Test
+    void aClassWhoseSuperclassIsGoneIsUndecodable() throws Exception {
+        byte[] bytes = serialize(new Child());
+        try (URLClassLoader fresh = isolatedLoader(Child.class)) { // Parent was removed
+            JavaAttributeCodec redeployed = new JavaAttributeCodec(fresh, List.of("dev.serversessions.**"));
+            UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> redeployed.decode("c", bytes));
+            assertTrue(e.getCause() instanceof NoClassDefFoundError, String.valueOf(e.getCause()));
+        }
+    }
+
+    @Test
+    void theValueTypesSessionsHoldStillRoundTrip() {
+        Map<String, Object> map = new ConcurrentHashMap<>(Map.of("n", 1, "big", new java.math.BigDecimal("1.50"),
+                "when", java.time.ZonedDateTime.parse("2026-11-30T10:00:00+01:00[Europe/Paris]"),
+                "id", java.util.UUID.randomUUID(), "locale", java.util.Locale.GERMANY, "day", java.time.DayOfWeek.MONDAY,
+                "sorted", new TreeSet<>(List.of("b", "a")), "immutable", List.of(1, 2, 3), "bytes", new byte[0]));
+        Object[] values = {map, Map.of("a", Set.of(1)), java.util.EnumSet.of(java.time.DayOfWeek.FRIDAY),
+                new java.util.EnumMap<>(Map.of(java.time.DayOfWeek.SUNDAY, "rest")), java.util.Collections.unmodifiableList(new ArrayList<>(List.of("x"))),
+                java.util.Arrays.asList("p", "q"), new java.util.LinkedList<>(List.of(1L)), new java.util.ArrayDeque<>(List.of('c')),
+                new java.util.Date(0), java.time.Duration.ofMinutes(5), new long[] {1, 2}, new String[][] {{"nested"}},
+                new java.util.concurrent.atomic.AtomicLong(3)};
+        for (Object value : values) {
+            Object back = codec.decode("v", codec.encode("v", value));
+            assertEquals(value.getClass(), back.getClass());
+        }
+        assertEquals(map.keySet(), ((Map<?, ?>) codec.decode("m", codec.encode("m", map))).keySet());
+        byte[] big = new byte[5 * 1024 * 1024];
+        assertEquals(big.length, ((byte[]) codec.decode("b", codec.encode("b", big))).length, "a 5 MB array is not an attack");
+    }
+
+    @Test
+    void aValueBeyondTheSizeLimitIsRefusedAtEncodeAndAtDecode() {
+        byte[] tooBig = new byte[JavaAttributeCodec.MAX_BYTES];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> codec.encode("upload", tooBig));
+        assertTrue(e.getMessage().contains("'upload'") && e.getMessage().contains(String.valueOf(JavaAttributeCodec.MAX_BYTES)), e.getMessage());
+        assertThrows(UndecodableAttributeException.class, () -> codec.decode("upload", new byte[JavaAttributeCodec.MAX_BYTES + 1]));
+    }
+
+    private URLClassLoader isolatedLoader(Class<?> only) throws IOException {
+        String resource = only.getName().replace('.', '/') + ".class";
+        Path copy = dir.resolve(resource);
+        Files.createDirectories(copy.getParent());
+        try (var in = only.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, copy);
+        }
+        return new URLClassLoader(new URL[] {dir.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
+
+    static byte[] serialize(Object value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A one-element array's stream ends with its length then the element. */
+    private static byte[] withArrayLength(byte[] bytes, int elementBytes, int length) {
+        byte[] patched = bytes.clone();
+        int at = patched.length - elementBytes - 4;
+        assertEquals(1, (patched[at] << 24) | (patched[at + 1] << 16) | (patched[at + 2] << 8) | patched[at + 3]);
+        patched[at] = (byte) (length >>> 24);
+        patched[at + 1] = (byte) (length >>> 16);
+        patched[at + 2] = (byte) (length >>> 8);
+        patched[at + 3] = (byte) length;
+        return patched;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0; i <= bytes.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static void assertNoConnection(ServerSocket watch) throws IOException {
+        watch.setSoTimeout(300);
+        try (Socket accepted = watch.accept()) {
+            throw new AssertionError("the decode connected to " + watch.getLocalSocketAddress() + " from " + accepted.getRemoteSocketAddress());
+        } catch (SocketTimeoutException expected) {
+            // nobody came
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitClosed(int port) throws InterruptedException {
+        for (int i = 0; i < 100 && listening(port); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(listening(port), "port " + port + " still open before the decode");
+    }
+
+    private static boolean listening(int port) {
+        return listeningPorts().contains(port);
+    }
+
+    /** Listening TCP ports of this machine, from the kernel's tables (state 0A is LISTEN). */
+    static Set<Integer> listeningPorts() {
+        Set<Integer> ports = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length > 3 && "0A".equals(fields[3])) {
+                        String local = fields[1];
+                        ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ports;
+    }
+
+    private static void restore(String key, String previous) {
+        if (previous == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, previous);
+        }
+    }
+}
