@@ -352,6 +352,10 @@ public final class RequestSession implements ServerSession {
         Map<String, byte[]> current = encodeCurrent();
         boolean empty = current.keySet().stream().allMatch(RequestSession::isReserved);
         if (empty) {
+            if (storedId != null && isRename(retired.find(storedId))) {
+                // a login renamed it after we loaded it: expiring the cookie would log the user out
+                throw conflict("was given a new id by another request while this one cleared it");
+            }
             if (storedId != null) {
                 backend.delete(storedId);
                 retired.deleted(storedId);

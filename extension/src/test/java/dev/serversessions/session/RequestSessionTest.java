@@ -326,6 +326,21 @@ class RequestSessionTest {
     }
 
     @Test
+    void clearingASessionALoginRenamedMeanwhileLeavesTheLoginAlone() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession clear = runtime.open(oldId);
+        clear.get("user");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        clear.clear();
+        assertThrows(SessionConflictException.class, clear::save, "expiring the cookie would log the user out");
+        assertEquals("alice", runtime.open(newId).get("user"));
+    }
+
+    @Test
     void anInvalidateRacingARegenerateAlsoEndsTheRenamedSession() {
         SessionRuntime runtime = runtime();
         String oldId = storedSessionOf(runtime, "user", "alice");
