@@ -50,6 +50,7 @@ public final class RequestSession implements ServerSession {
     private final boolean refreshEachRequest;
     private final String requestedId;
     private final RetiredIds retired;
+    private final long startedNanos = System.nanoTime();
 
     private boolean loaded;
     /** The client sent an id and the store had no session for it. */
@@ -429,9 +430,13 @@ public final class RequestSession implements ServerSession {
                 ? CookieAction.send(id, permanent, expires) : CookieAction.NONE;
     }
 
-    /** Deletes a session, and the id another request of this server renamed it to after we loaded it. */
+    /**
+     * Deletes a session, and the id another request of this server renamed it to while this one
+     * ran: the logout then wins over a login it raced with. Renames from before this request
+     * started are not followed, so a stale or fixated old id cannot end the renamed session.
+     */
     private void deleteFollowingRenames(SessionBackend backend, String doomed) {
-        String movedTo = retired.lastMove(doomed);
+        String movedTo = retired.lastMoveSince(doomed, startedNanos);
         backend.delete(doomed);
         retired.deleted(doomed);
         if (movedTo != null) {

@@ -39,12 +39,15 @@ final class RetiredIds {
         return entry == null || System.nanoTime() - entry.atNanos() > KEEP_NANOS ? null : entry;
     }
 
-    /** The live id a session known as {@code id} moved to through renames, or null if it did not. */
-    String lastMove(String id) {
+    /**
+     * The id a session known as {@code id} moved to through renames made at or after
+     * {@code sinceNanos}, or null if it did not move since then.
+     */
+    String lastMoveSince(String id, long sinceNanos) {
         String current = id;
         for (int hops = 0; hops < 16; hops++) {
             Retired entry = find(current);
-            if (entry == null || entry.movedTo() == null) {
+            if (entry == null || entry.movedTo() == null || entry.atNanos() - sinceNanos < 0) {
                 return current.equals(id) ? null : current;
             }
             current = entry.movedTo();

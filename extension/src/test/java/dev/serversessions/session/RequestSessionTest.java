@@ -356,6 +356,20 @@ class RequestSessionTest {
     }
 
     @Test
+    void aLogoutWithAnOldIdSentAfterTheLoginDoesNotEndTheLoggedInSession() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        RequestSession stale = runtime.open(oldId); // e.g. an attacker who fixated the old id
+        stale.invalidate();
+        stale.save();
+        assertEquals("alice", runtime.open(newId).get("user"), "only a logout already running during the login follows it");
+    }
+
+    @Test
     void withoutRefreshAChangeMovesTheExpiryAndResendsTheCookie() {
         MovableClock clock = new MovableClock();
         Map<String, String> keys = Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
