@@ -2,6 +2,7 @@ package dev.serversessions.session;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -53,8 +54,12 @@ public final class RequestSession implements ServerSession {
     private final boolean defaultPermanent;
     private final boolean refreshEachRequest;
     private final String requestedId;
+    private final RetiredIds retired;
+    private final long startedNanos = System.nanoTime();
 
     private boolean loaded;
+    /** The client sent an id and the store had no session for it. */
+    private boolean requestedIdUnknown;
     /** The id the store knows this session by; null while it is not stored. */
     private String storedId;
     /** The current id; differs from storedId after regenerate, null until first needed. */
@@ -72,6 +77,9 @@ public final class RequestSession implements ServerSession {
     private SessionEvents events = SessionEvents.NONE;
     private boolean createdEventSent;
     private SessionStoreUnavailableException failure;
+    private SessionConflictException conflict;
+    /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
+    private int modifications;
 
     RequestSession(SessionRuntime runtime, String requestedId) {
         this.runtime = runtime;
@@ -82,6 +90,7 @@ public final class RequestSession implements ServerSession {
         this.defaultPermanent = runtime.settings().permanent();
         this.refreshEachRequest = runtime.settings().refreshEachRequest();
         this.requestedId = requestedId;
+        this.retired = runtime.retiredIds();
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -92,6 +101,14 @@ public final class RequestSession implements ServerSession {
     /** The well-formed (and correctly signed) id the client sent, or null. */
     public String requestedId() {
         return requestedId;
+    }
+
+    /**
+     * How many times the application changed the session through its methods; a change made
+     * in place to a value it read is not counted (the save finds those by encoding).
+     */
+    public synchronized int modifications() {
+        return modifications;
     }
 
     /** Whether anything has touched the session in this request. */
@@ -150,6 +167,7 @@ public final class RequestSession implements ServerSession {
         }
         codec.encodeForPut(name, value); // fails here, naming the attribute, not at the end of the request
         load();
+        modifications++;
         announceCreation();
         Object old = values.put(name, value);
         exposed.add(name);
@@ -164,6 +182,7 @@ public final class RequestSession implements ServerSession {
     public synchronized void remove(String name) {
         checkName(name);
         load();
+        modifications++;
         Object old = values.remove(name);
         exposed.remove(name);
         if (old != null) {
@@ -242,6 +261,7 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void regenerate() {
         load();
+        modifications++;
         String old = id;
         id = ids.generate();
         if (old != null && storedId != null) {
@@ -251,6 +271,7 @@ public final class RequestSession implements ServerSession {
 
     @Override
     public synchronized void invalidate() {
+        modifications++;
         String doomed = loaded ? storedId : requestedId;
         if (events != SessionEvents.NONE) {
             // listeners see the session as it was: destroyed first, then every attribute unbound
@@ -288,6 +309,7 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void setPermanent(boolean permanent) {
         load();
+        modifications++;
         if (permanent == defaultPermanent) {
             values.remove(PERMANENT);
         } else {
@@ -308,6 +330,7 @@ public final class RequestSession implements ServerSession {
      */
     public synchronized void setMaxInactiveSeconds(int seconds) {
         load();
+        modifications++;
         if (seconds == lifetime.toSeconds()) {
             values.remove(MAX_INACTIVE);
         } else {
@@ -354,42 +377,60 @@ public final class RequestSession implements ServerSession {
             // request did not get its session, and the caller answers 503
             throw failure;
         }
+        if (conflict != null) {
+            throw conflict; // the same for a conflict: the caller answers 409
+        }
         if (!loaded) {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
         SessionBackend backend = runtime.activeBackend();
         if (pendingDelete != null) {
-            backend.delete(pendingDelete);
+            deleteFollowingRenames(backend, pendingDelete);
             pendingDelete = null;
         }
         Map<String, byte[]> current = encodeCurrent();
         boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n));
         if (empty) {
+            if (storedId != null && isRename(retired.find(storedId))) {
+                // a login renamed it after we loaded it: expiring the cookie would log the user out
+                throw conflict("was given a new id by another request while this one cleared it");
+            }
             if (storedId != null) {
                 backend.delete(storedId);
+                retired.deleted(storedId);
                 expireCookie = true;
                 startFresh();
             }
             return expireCookie ? CookieAction.EXPIRE : CookieAction.NONE;
         }
         Instant now = clock.instant();
-        Instant newExpiry = refreshEachRequest || storedId == null ? now.plus(lifetime()) : expires;
         boolean idChanged = false;
         if (storedId != null && id != null && !id.equals(storedId)) {
             if (!backend.changeId(storedId, id)) {
-                storedId = null; // vanished meanwhile: nothing to move, so store it as new below
-            } else {
-                storedId = id;
-                idChanged = true;
+                // It existed when loaded, so another request invalidated it or gave it a new id:
+                // storing it again under our new id would bring a logged-out session back.
+                throw conflict("was invalidated or given a new id by another request while this one regenerated it");
             }
+            retired.renamed(storedId, id);
+            storedId = id;
+            idChanged = true;
         }
+        boolean changed;
+        Instant newExpiry;
         if (storedId == null) {
+            if (requestedIdUnknown && isRename(retired.find(requestedId))) {
+                // The cookie's session was renamed (a login) after the client sent it: a new
+                // session and its cookie would replace the login's cookie and log the user out.
+                throw conflict("was given a new id by another request before this one could change it");
+            }
             if (id == null) {
                 id = ids.generate();
             }
+            newExpiry = now.plus(lifetime());
             backend.apply(id, new ChangeSet(current, Set.of(), created, newExpiry, true));
             storedId = id;
             idChanged = true;
+            changed = true;
         } else {
             Map<String, byte[]> put = new HashMap<>();
             current.forEach((name, bytes) -> {
@@ -399,12 +440,18 @@ public final class RequestSession implements ServerSession {
             });
             Set<String> removed = new HashSet<>(baseline.keySet());
             removed.removeAll(current.keySet());
-            if (!put.isEmpty() || !removed.isEmpty()) {
+            changed = !put.isEmpty() || !removed.isEmpty();
+            // As in Flask: without refresh on every request, a modified session still gets the
+            // full lifetime again, or an active session would die at creation + lifetime.
+            newExpiry = refreshEachRequest || changed || idChanged ? now.plus(lifetime()) : expires;
+            if (changed) {
                 if (!backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false))) {
-                    // Another request invalidated it meanwhile: a late save must not resurrect it.
-                    startFresh();
-                    return CookieAction.EXPIRE;
+                    // Vanished since loaded: a late save must not resurrect it, and the cookie
+                    // belongs to the request that invalidated or renamed it.
+                    throw conflict("was invalidated or given a new id by another request while this one changed it");
                 }
+            } else if (idChanged && !refreshEachRequest) {
+                backend.touch(storedId, newExpiry); // the rename kept the old expiry; the load did not slide it
             }
         }
         baseline.clear();
@@ -412,8 +459,42 @@ public final class RequestSession implements ServerSession {
         expires = newExpiry;
         expireCookie = false;
         boolean permanent = isPermanent();
-        return idChanged || (permanent && refreshEachRequest)
+        if (!idChanged && retired.find(storedId) != null) {
+            // Another request of this server retired the id after this one loaded it: re-sending
+            // it could overwrite the new cookie the browser just got with a dead id.
+            return CookieAction.NONE;
+        }
+        return idChanged || (permanent && (refreshEachRequest || changed))
                 ? CookieAction.send(id, permanent, expires) : CookieAction.NONE;
+    }
+
+    /**
+     * Deletes a session, and the id another request of this server renamed it to while this one
+     * ran: the logout then wins over a login it raced with. Renames from before this request
+     * started are not followed, so a stale or fixated old id cannot end the renamed session.
+     */
+    private void deleteFollowingRenames(SessionBackend backend, String doomed) {
+        String movedTo = retired.lastMoveSince(doomed, startedNanos);
+        backend.delete(doomed);
+        retired.deleted(doomed);
+        if (movedTo != null) {
+            backend.delete(movedTo);
+            retired.deleted(movedTo);
+        }
+    }
+
+    private static boolean isRename(RetiredIds.Retired entry) {
+        return entry != null && entry.movedTo() != null;
+    }
+
+    /** Drops this request's changes and remembers why, so that every later save says so too. */
+    private SessionConflictException conflict(String what) {
+        String tag = SessionIds.logTag(storedId != null ? storedId : requestedId);
+        LOG.info(() -> "Session " + tag + " " + what + "; this request's changes were not saved");
+        startFresh();
+        conflict = new SessionConflictException("The session " + what + "; this request's changes were not saved. "
+                + "Retry the request with the current session cookie.");
+        return conflict;
     }
 
     private Map<String, byte[]> encodeCurrent() {
@@ -454,6 +535,7 @@ public final class RequestSession implements ServerSession {
             }
         }
         loaded = true;
+        requestedIdUnknown = requestedId != null;
         startFresh();
     }
 

@@ -39,6 +39,7 @@ public final class SessionRuntime {
     private final SessionIds ids;
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
+    private final RetiredIds retiredIds = new RetiredIds();
     private volatile ClientLookup clients = ClientLookup.NONE;
     private volatile Supplier<SessionBackend> applicationBackend;
     private volatile SessionBackend activeBackend;
@@ -105,6 +106,11 @@ public final class SessionRuntime {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Ids requests of this application retired lately (see {@link RetiredIds}). */
+    RetiredIds retiredIds() {
+        return retiredIds;
     }
 
     /** Lets backends use clients the application produced (set by the CDI extension). */

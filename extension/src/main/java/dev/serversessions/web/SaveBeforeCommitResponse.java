@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * sendError, sendRedirect, when the declared content length is reached, and when the body is
  * about to overflow the response buffer (the container then commits on its own, which is where
  * Spring Session long lost cookies). Saving early is harmless: what changes afterwards is saved
- * again at the end of the request.
+ * again at the end of the request. Once the response has committed, writes no longer save.
  */
 final class SaveBeforeCommitResponse extends HttpServletResponseWrapper {
     private final SessionCommit commit;
@@ -31,25 +31,25 @@ final class SaveBeforeCommitResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flushBuffer() throws IOException {
-        commit.run();
+        commit.runBeforeCommit();
         super.flushBuffer();
     }
 
     @Override
     public void sendError(int sc) throws IOException {
-        commit.run();
+        commit.runBeforeCommit();
         super.sendError(sc);
     }
 
     @Override
     public void sendError(int sc, String msg) throws IOException {
-        commit.run();
+        commit.runBeforeCommit();
         super.sendError(sc, msg);
     }
 
     @Override
     public void sendRedirect(String location) throws IOException {
-        commit.run();
+        commit.runBeforeCommit();
         super.sendRedirect(location);
     }
 
@@ -120,7 +120,7 @@ final class SaveBeforeCommitResponse extends HttpServletResponseWrapper {
     /** Saves first if writing {@code bytes} more could make the container commit. */
     private void beforeWriting(long bytes) {
         if (written + bytes >= getBufferSize() || (contentLength >= 0 && written + bytes >= contentLength)) {
-            commit.run();
+            commit.runBeforeCommit();
         }
         written += bytes;
     }
@@ -146,13 +146,13 @@ final class SaveBeforeCommitResponse extends HttpServletResponseWrapper {
 
         @Override
         public void flush() throws IOException {
-            commit.run();
+            commit.runBeforeCommit();
             delegate.flush();
         }
 
         @Override
         public void close() throws IOException {
-            commit.run();
+            commit.runBeforeCommit();
             delegate.close();
         }
 
@@ -190,13 +190,13 @@ final class SaveBeforeCommitResponse extends HttpServletResponseWrapper {
 
         @Override
         public void flush() throws IOException {
-            commit.run();
+            commit.runBeforeCommit();
             delegate.flush();
         }
 
         @Override
         public void close() throws IOException {
-            commit.run();
+            commit.runBeforeCommit();
             delegate.close();
         }
     }

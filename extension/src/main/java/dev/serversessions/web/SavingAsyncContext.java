@@ -1,6 +1,7 @@
 package dev.serversessions.web;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -8,6 +9,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** An {@link AsyncContext} that saves the session before {@link #complete()} commits the response. */
 final class SavingAsyncContext implements AsyncContext {
@@ -42,6 +45,59 @@ final class SavingAsyncContext implements AsyncContext {
             return outages.answer(e, request, response);
         } catch (java.io.IOException io) {
             return true; // the client is gone; nothing more to tell it
+        }
+    }
+
+    /**
+     * Saves when an async request ends without our {@link #complete()}: on timeout (before the
+     * container answers it, so a new session still gets its cookie), on error, and on a complete
+     * through the container's own context (the data is saved; the cookie may have left).
+     */
+    static final class SaveAtEnd implements AsyncListener {
+        private static final Logger LOG = Logger.getLogger(SaveAtEnd.class.getName());
+        private final SessionCommit commit;
+        private final StoreOutages outages;
+        private final HttpServletRequest request;
+
+        SaveAtEnd(SessionCommit commit, StoreOutages outages, HttpServletRequest request) {
+            this.commit = commit;
+            this.outages = outages;
+            this.request = request;
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            save(event);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            save(event);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            save(event);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // a new startAsync goes through SessionRequest again, which registers a new listener
+        }
+
+        private void save(AsyncEvent event) {
+            try {
+                commit.run();
+            } catch (RuntimeException e) {
+                try {
+                    if (!(event.getSuppliedResponse() instanceof HttpServletResponse response)
+                            || !outages.answer(e, request, response)) {
+                        LOG.log(Level.WARNING, "Session of " + request.getRequestURI() + " not saved at the end of an async request", e);
+                    }
+                } catch (java.io.IOException io) {
+                    LOG.log(Level.FINE, "the client is gone", io);
+                }
+            }
         }
     }
 

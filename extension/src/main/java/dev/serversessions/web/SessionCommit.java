@@ -20,6 +20,8 @@ final class SessionCommit {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private CookieAction written = CookieAction.NONE;
+    private boolean savedBeforeCommit;
+    private int modificationsAtSave;
 
     SessionCommit(RequestSession session, SessionCookie cookie, HttpServletRequest request, HttpServletResponse response) {
         this.session = session;
@@ -30,6 +32,25 @@ final class SessionCommit {
 
     RequestSession session() {
         return session;
+    }
+
+    /**
+     * Saves because the response may be about to commit. Once a save has run for the commit, a
+     * streaming response does not save again on every write: that re-encoded every attribute the
+     * request read, once per line. It saves again only if the application changed the session
+     * since (the cookie may need to say something new); whatever changes after the commit is
+     * saved at the end of the request, where nothing could reach the cookie anyway.
+     */
+    synchronized void runBeforeCommit() {
+        if (response.isCommitted()) {
+            return;
+        }
+        if (savedBeforeCommit && session.modifications() == modificationsAtSave) {
+            return;
+        }
+        run();
+        savedBeforeCommit = true;
+        modificationsAtSave = session.modifications();
     }
 
     /** Saves what changed and sets the cookie; safe to call any number of times. */

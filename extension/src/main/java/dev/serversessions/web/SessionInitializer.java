@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * Installs the session filter and its lifecycle listener in every WAR that carries this jar, so
  * that no web.xml edit is needed. The filter is mapped to {@code /*} ahead of the application's
- * own filters, which may already use the session. Bad settings fail the deployment here, with
+ * own filters, which may already use the session, and for error and async dispatches, where
+ * it carries on with the request's own session (error pages see the same session and user). Bad settings fail the deployment here, with
  * every problem listed, even in a WAR without CDI.
  */
 @HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class})
@@ -39,7 +40,7 @@ public final class SessionInitializer implements ServletContainerInitializer {
             return; // registered already, e.g. by a web.xml of the application's own
         }
         filter.setAsyncSupported(true);
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR), false, "/*");
         context.addListener(new SessionLifecycle(runtime));
     }
 }

@@ -96,11 +96,25 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public AsyncContext startAsync() {
-        return new SavingAsyncContext(super.startAsync(this, response), commit, outages, this);
+        return saving(super.startAsync(this, response));
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        return new SavingAsyncContext(super.startAsync(request, response), commit, outages, this);
+        return saving(super.startAsync(request, response));
+    }
+
+    /** The same saving view for code that completes through {@code request.getAsyncContext()}. */
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext async = super.getAsyncContext();
+        return async instanceof SavingAsyncContext ? async : new SavingAsyncContext(async, commit, outages, this);
+    }
+
+    private AsyncContext saving(AsyncContext async) {
+        // saves what the application changed when the async request times out, fails, or is
+        // completed by someone who never saw our AsyncContext (the container, another library)
+        async.addListener(new SavingAsyncContext.SaveAtEnd(commit, outages, this));
+        return new SavingAsyncContext(async, commit, outages, this);
     }
 }

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.config.SettingsSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -211,5 +215,215 @@ class RequestSessionTest {
         CookieAction action = session.save();
         assertFalse(action.permanent());
         assertFalse(runtime.open(action.id()).isPermanent(), "the choice is stored with the session");
+    }
+
+    /** A clock the test moves forward, so that expiry arithmetic is exact. */
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private String storedSessionOf(SessionRuntime runtime, String name, Object value) {
+        RequestSession first = runtime.open(null);
+        first.put(name, value);
+        return saveAndGetId(first);
+    }
+
+    @Test
+    void aRegenerateRacingAnInvalidateDoesNotBringTheSessionBack() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession login = runtime.open(oldId);
+        assertEquals("alice", login.get("user"));
+
+        RequestSession logout = runtime.open(oldId);
+        logout.invalidate();
+        assertEquals(CookieAction.EXPIRE, logout.save());
+
+        login.regenerate();
+        login.put("user", "bob");
+        String newId = login.id();
+        SessionConflictException conflict = assertThrows(SessionConflictException.class, login::save);
+        assertTrue(conflict.getMessage().contains("not saved"), conflict.getMessage());
+        assertThrows(SessionConflictException.class, login::save, "every later save of that request says so too");
+        assertTrue(runtime.open(oldId).isNew(), "the invalidated session stays dead");
+        assertTrue(runtime.open(newId).isNew(), "and is not stored again under the new id");
+    }
+
+    @Test
+    void aRegenerateRacingAnInvalidateOnAnotherServerDoesNotBringTheSessionBack() {
+        SessionRuntime one = runtime();
+        SessionRuntime other = runtime(); // shares only the store, not what this server remembers
+        String oldId = storedSessionOf(one, "user", "alice");
+        RequestSession login = one.open(oldId);
+        login.get("user");
+        RequestSession logout = other.open(oldId);
+        logout.invalidate();
+        logout.save();
+
+        login.regenerate();
+        String newId = login.id();
+        assertThrows(SessionConflictException.class, login::save);
+        assertTrue(other.open(newId).isNew());
+    }
+
+    @Test
+    void aWriteRacingARegenerateFailsVisiblyAndKeepsTheLogin() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession write = runtime.open(oldId);
+        write.get("user");
+        RequestSession login = runtime.open(oldId);
+        login.get("user");
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        write.put("theme", "dark");
+        assertThrows(SessionConflictException.class, write::save);
+        RequestSession after = runtime.open(newId);
+        assertEquals("alice", after.get("user"), "the login's session is untouched");
+        assertNull(after.get("theme"));
+        assertTrue(runtime.open(oldId).isNew(), "the write did not recreate the old id");
+    }
+
+    @Test
+    void aWriteRacingARegenerateOnAnotherServerFailsVisiblyToo() {
+        SessionRuntime one = runtime();
+        SessionRuntime other = runtime();
+        String oldId = storedSessionOf(one, "user", "alice");
+        RequestSession write = other.open(oldId);
+        write.get("user");
+        RequestSession login = one.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        write.put("theme", "dark");
+        assertThrows(SessionConflictException.class, write::save);
+        assertNull(one.open(newId).get("theme"));
+        assertTrue(one.open(oldId).isNew());
+    }
+
+    @Test
+    void aWriteWithTheOldCookieArrivingJustAfterALoginDoesNotStartASecondSession() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        saveAndGetId(login);
+
+        RequestSession late = runtime.open(oldId);
+        assertNull(late.get("user"));
+        late.put("theme", "dark");
+        String wouldBeId = late.id();
+        assertThrows(SessionConflictException.class, late::save,
+                "a new session's cookie would replace the login's and log the user out");
+        assertTrue(runtime.open(wouldBeId).isNew());
+    }
+
+    @Test
+    void aReadOnlyRequestNeverResendsAnIdRenamedAfterItLoaded() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession read = runtime.open(oldId);
+        assertEquals("alice", read.get("user"));
+
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+        assertNotEquals(oldId, newId);
+
+        assertEquals(CookieAction.NONE, read.save(), "re-sending the old id would log the user out");
+    }
+
+    @Test
+    void clearingASessionALoginRenamedMeanwhileLeavesTheLoginAlone() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession clear = runtime.open(oldId);
+        clear.get("user");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        clear.clear();
+        assertThrows(SessionConflictException.class, clear::save, "expiring the cookie would log the user out");
+        assertEquals("alice", runtime.open(newId).get("user"));
+    }
+
+    @Test
+    void anInvalidateRacingARegenerateAlsoEndsTheRenamedSession() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession logout = runtime.open(oldId);
+        logout.get("user");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        logout.invalidate();
+        assertEquals(CookieAction.EXPIRE, logout.save());
+        assertTrue(runtime.open(newId).isNew(), "the logout that loaded the session ends it under its new id too");
+    }
+
+    @Test
+    void aLogoutWithAnOldIdSentAfterTheLoginDoesNotEndTheLoggedInSession() {
+        SessionRuntime runtime = runtime();
+        String oldId = storedSessionOf(runtime, "user", "alice");
+        RequestSession login = runtime.open(oldId);
+        login.regenerate();
+        String newId = saveAndGetId(login);
+
+        RequestSession stale = runtime.open(oldId); // e.g. an attacker who fixated the old id
+        stale.invalidate();
+        stale.save();
+        assertEquals("alice", runtime.open(newId).get("user"), "only a logout already running during the login follows it");
+    }
+
+    @Test
+    void withoutRefreshAChangeMovesTheExpiryAndResendsTheCookie() {
+        MovableClock clock = new MovableClock();
+        Map<String, String> keys = Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
+                "SESSION_REFRESH_EACH_REQUEST", "false", "PERMANENT_SESSION_LIFETIME", "3600");
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(keys), getClass().getClassLoader(), clock);
+        RequestSession first = runtime.open(null);
+        first.put("a", 1);
+        CookieAction created = first.save();
+        String id = created.id();
+        assertEquals(clock.instant().plusSeconds(3600), created.expires());
+
+        clock.advance(Duration.ofSeconds(600));
+        RequestSession change = runtime.open(id);
+        change.put("b", 2);
+        CookieAction changed = change.save();
+        assertEquals(CookieAction.Kind.SEND, changed.kind(), "a changed session's cookie is re-sent");
+        assertEquals(id, changed.id());
+        Instant moved = clock.instant().plusSeconds(3600);
+        assertEquals(moved, changed.expires());
+        assertEquals(moved.toEpochMilli() / 1000, runtime.open(id).expiryTime().toEpochMilli() / 1000,
+                "the store's expiry moved too");
+
+        clock.advance(Duration.ofSeconds(600));
+        RequestSession read = runtime.open(id);
+        assertEquals(2, read.get("b"));
+        assertEquals(CookieAction.NONE, read.save(), "a read-only request still neither slides nor re-sends");
+        assertEquals(moved.toEpochMilli() / 1000, runtime.open(id).expiryTime().toEpochMilli() / 1000);
     }
 }

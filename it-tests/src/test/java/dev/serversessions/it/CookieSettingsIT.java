@@ -89,6 +89,25 @@ class CookieSettingsIT {
     }
 
     @Test
+    void withoutRefreshAChangeStillMovesTheExpiryAndResendsAPermanentCookie() throws InterruptedException {
+        Browser browser = new Browser(server, "sid");
+        browser.put("/api/session/a", "1");
+        assertEquals("true", browser.get("/probe/permanent?value=true").body());
+        long first = Long.parseLong(browser.get("/probe/expiry").body());
+        Thread.sleep(1500);
+
+        Response change = browser.put("/api/session/b", "2");
+        assertEquals(204, change.status());
+        assertTrue(change.setsCookie() && change.setCookie().contains("Max-Age="), String.valueOf(change.setCookies()));
+        long second = Long.parseLong(browser.get("/probe/expiry").body());
+        assertTrue(second - first >= 1000, "a changed session's expiry moved by " + (second - first) + " ms");
+
+        Response read = browser.get("/api/session");
+        assertTrue(read.setCookies().isEmpty(), "a read-only request still sets no cookie: " + read.setCookies());
+        assertEquals(second, Long.parseLong(browser.get("/probe/expiry").body()), "nor moves the expiry");
+    }
+
+    @Test
     void jsonSessionsKeepIntegersAsIntegers() {
         Browser browser = new Browser(server, "sid");
         assertEquals("1", browser.post("/api/counter").body());

@@ -444,4 +444,146 @@ public abstract class SessionSemanticsContract {
         assertTrue(page.contains("<strong id=\"user\">alice</strong>"), page);
         assertTrue(page.contains("<strong id=\"visits\">3</strong>"), page);
     }
+
+    private static String latch() {
+        return "race-" + java.util.UUID.randomUUID();
+    }
+
+    /** Starts a request with the browser's cookie that loads the session and waits to be released. */
+    private CompletableFuture<Response> heldAfterLoad(Browser browser, String latch, String then) {
+        Browser sameCookie = browser.on(server());
+        CompletableFuture<Response> held = CompletableFuture.supplyAsync(
+                () -> sameCookie.get("/probe/hold?latch=" + latch + "&name=user" + then));
+        assertEquals("true", new Browser(server()).get("/probe/await-held?latch=" + latch).body(), "the request loaded its session");
+        return held;
+    }
+
+    private Response release(CompletableFuture<Response> held, String latch) throws Exception {
+        assertEquals("released", new Browser(server()).get("/probe/release?latch=" + latch).body());
+        return held.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReadOnlyRequestRacingALoginNeverHandsTheBrowserBackTheDeadId() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+        String oldId = browser.cookie().orElseThrow();
+        String latch = latch();
+        CompletableFuture<Response> read = heldAfterLoad(browser, latch, "");
+
+        assertEquals(204, browser.post("/api/session/regenerate").status());
+        String newId = browser.cookie().orElseThrow();
+        assertNotEquals(oldId, newId);
+
+        Response late = release(read, latch);
+        assertEquals(200, late.status(), late.body());
+        assertEquals("alice", late.body(), "it read the session as it was when it loaded it");
+        assertTrue(late.setCookies().stream().noneMatch(c -> c.contains(oldId)),
+                "re-sending the old id would replace the login's cookie and log the user out: " + late.setCookies());
+        assertEquals("alice", attribute(browser, "user"));
+    }
+
+    @Test
+    void aWriteRacingALoginFailsVisiblyAndTheLoginKeepsItsSession() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+        String oldId = browser.cookie().orElseThrow();
+        String latch = latch();
+        CompletableFuture<Response> write = heldAfterLoad(browser, latch, "&then=put&put=theme&value=dark");
+
+        assertEquals(204, browser.post("/api/session/regenerate").status());
+
+        Response late = release(write, latch);
+        assertEquals(409, late.status(), late.body());
+        assertFalse(late.body().contains("Exception"), late.body());
+        assertTrue(late.setCookies().isEmpty(), "the cookie is the login's to set: " + late.setCookies());
+        assertEquals("alice", attribute(browser, "user"));
+        assertNull(attribute(browser, "theme"), "the racing write's change was not saved, and it said so");
+        assertEquals("{}", new Browser(server()).withCookie(oldId).get("/api/session").body(), "the old id stays dead");
+    }
+
+    @Test
+    void aWriteWithTheOldCookieJustAfterALoginDoesNotReplaceTheLoginsCookie() {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+        Browser stale = browser.on(server());
+        assertEquals(204, browser.post("/api/session/regenerate").status());
+
+        Response late = stale.put("/api/session/theme", "dark");
+        assertEquals(409, late.status(), late.body());
+        assertTrue(late.setCookies().isEmpty(), "a second session's cookie would log the user out: " + late.setCookies());
+        assertEquals("alice", attribute(browser, "user"));
+    }
+
+    @Test
+    void aLoginRacingALogoutDoesNotBringTheSessionBack() throws Exception {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+        String oldId = browser.cookie().orElseThrow();
+        String latch = latch();
+        CompletableFuture<Response> login = heldAfterLoad(browser, latch, "&then=regenerate");
+
+        Response logout = browser.on(server()).post("/api/session/invalidate");
+        assertEquals(204, logout.status());
+        assertTrue(logout.expiresCookie());
+
+        Response late = release(login, latch);
+        assertEquals(409, late.status(), "the logged-out session must not be stored again under a new id: " + late.body());
+        assertFalse(late.setsCookie(), String.valueOf(late.setCookies()));
+        assertEquals("{}", new Browser(server()).withCookie(oldId).get("/api/session").body());
+    }
+
+    @Test
+    void aStreamingResponseEncodesTheSessionOnceAtCommitAndOnceAtTheEnd() {
+        Browser browser = browser();
+        assertEquals("stored", browser.get("/probe/put-counted?name=cart&size=2000").body());
+
+        Response stream = browser.get("/probe/stream?name=cart&lines=20000");
+        assertEquals(200, stream.status());
+        assertEquals(20_000, stream.body().lines().count());
+        int encodes = Integer.parseInt(new Browser(server()).get("/probe/serializations").body());
+        assertTrue(encodes >= 1 && encodes <= 2, "the 2,000-item cart the request read was encoded " + encodes + " times");
+    }
+
+    @Test
+    void anErrorPageSeesTheRequestsSessionAndNoContainerSessionIsMade() {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+
+        Response missing = browser.get("/no-such-page?count-error=1");
+        assertEquals(404, missing.status());
+        assertTrue(missing.body().contains("error 404 user=alice httpSession.user=alice"), missing.body());
+        assertFalse(missing.setsContainerSessionCookie(), String.valueOf(missing.allSetCookies()));
+        assertEquals("1", attribute(browser, "errors"), "what the error page changed is saved");
+        assertEquals("alice", attribute(browser, "user"));
+    }
+
+    @Test
+    void changesBeforeSendErrorAreSeenByTheErrorPageAndSaved() {
+        Browser browser = browser();
+        browser.put("/api/session/user", "alice");
+
+        Response failed = browser.get("/probe/send-error-500?name=step&value=before-the-error");
+        assertEquals(500, failed.status());
+        assertTrue(failed.body().contains("user=alice") && failed.body().contains("step=before-the-error"), failed.body());
+        assertFalse(failed.setsContainerSessionCookie(), String.valueOf(failed.allSetCookies()));
+        assertEquals("before-the-error", attribute(browser, "step"));
+    }
+
+    @Test
+    void changesBeforeCompletingThroughTheRequestsAsyncContextAreSaved() {
+        Browser browser = browser();
+        Response async = browser.get("/probe/async-context-complete?name=a&value=1");
+        assertEquals("completed", async.body());
+        assertTrue(async.setsCookie(), "saved before complete() committed the response");
+        assertEquals("1", attribute(browser, "a"));
+    }
+
+    @Test
+    void changesBeforeAnAsyncTimeoutAreSaved() {
+        Browser browser = browser();
+        Response timedOut = browser.get("/probe/async-timeout?name=t&value=1&millis=500");
+        assertTrue(timedOut.setsCookie(), timedOut.status() + " " + timedOut.body());
+        assertEquals("1", attribute(browser, "t"));
+    }
 }

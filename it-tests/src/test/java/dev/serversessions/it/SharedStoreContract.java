@@ -13,6 +13,7 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,5 +168,48 @@ abstract class SharedStoreContract {
         for (AppServer node : List.of(a(), b())) {
             assertEquals(String.join(",", expected), browser.on(node).get("/beans/slots").body(), node.toString());
         }
+    }
+
+    @Test
+    void aWriteOnBRacingALoginOnAFailsVisiblyAndTheLoginKeepsItsSession() throws Exception {
+        Browser onA = new Browser(a());
+        onA.put("/api/session/user", "alice");
+        String latch = "race-" + java.util.UUID.randomUUID();
+        Browser onB = onA.on(b());
+        CompletableFuture<Response> write = CompletableFuture.supplyAsync(
+                () -> onB.get("/probe/hold?latch=" + latch + "&name=user&then=put&put=theme&value=dark"));
+        assertEquals("true", new Browser(b()).get("/probe/await-held?latch=" + latch).body());
+
+        assertEquals(204, onA.post("/api/session/regenerate").status());
+        new Browser(b()).get("/probe/release?latch=" + latch);
+        Response late = write.get(60, TimeUnit.SECONDS);
+
+        // B remembers nothing of A's rename: the store's answer alone makes the write fail
+        assertEquals(409, late.status(), late.body());
+        assertTrue(late.setCookies().isEmpty(), String.valueOf(late.setCookies()));
+        JsonObject after = attributes(onA.on(b()));
+        assertEquals("alice", after.getString("user"));
+        assertFalse(after.containsKey("theme"));
+    }
+
+    @Test
+    void aLoginOnARacingALogoutOnBDoesNotBringTheSessionBack() throws Exception {
+        Browser onA = new Browser(a());
+        onA.put("/api/session/user", "alice");
+        String oldId = onA.cookie().orElseThrow();
+        String latch = "race-" + java.util.UUID.randomUUID();
+        Browser loginOnA = onA.on(a());
+        CompletableFuture<Response> login = CompletableFuture.supplyAsync(
+                () -> loginOnA.get("/probe/hold?latch=" + latch + "&name=user&then=regenerate"));
+        assertEquals("true", new Browser(a()).get("/probe/await-held?latch=" + latch).body());
+
+        Response logout = onA.on(b()).post("/api/session/invalidate");
+        assertTrue(logout.expiresCookie());
+        new Browser(a()).get("/probe/release?latch=" + latch);
+        Response late = login.get(60, TimeUnit.SECONDS);
+
+        assertEquals(409, late.status(), "the logged-out session must not come back under a new id: " + late.body());
+        assertFalse(late.setsCookie(), String.valueOf(late.setCookies()));
+        assertEquals("{}", new Browser(b()).withCookie(oldId).get("/api/session").body());
     }
 }

@@ -131,6 +131,87 @@ public class ProbeServlet extends HttpServlet {
                     text(response, e.getMessage());
                 }
             }
+            case "hold" -> {
+                // Loads the session, waits until the test releases it, then does its part of a race.
+                String latch = request.getParameter("latch");
+                Object seen = session.get(name);
+                try {
+                    if (!RequestHolds.holdAfterLoad(latch)) {
+                        throw new IllegalStateException("never released: " + latch);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                String then = String.valueOf(request.getParameter("then"));
+                switch (then) {
+                    case "put" -> session.put(request.getParameter("put"), value);
+                    case "regenerate" -> session.regenerate();
+                    case "invalidate" -> session.invalidate();
+                    default -> { } // read only
+                }
+                text(response, String.valueOf(seen));
+            }
+            case "await-held" -> {
+                try {
+                    text(response, String.valueOf(RequestHolds.awaitLoaded(request.getParameter("latch"))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            case "release" -> {
+                RequestHolds.release(request.getParameter("latch"));
+                text(response, "released");
+            }
+            case "put-counted" -> {
+                session.put(name, new CountedValue(Integer.parseInt(request.getParameter("size"))));
+                text(response, "stored");
+            }
+            case "stream" -> {
+                // reads a big value, then streams far more than the response buffer line by line
+                CountedValue cart = session.get(name, CountedValue.class);
+                CountedValue.SERIALIZATIONS.set(0);
+                response.setContentType("text/plain;charset=UTF-8");
+                java.io.PrintWriter out = response.getWriter();
+                int lines = Integer.parseInt(request.getParameter("lines"));
+                for (int i = 0; i < lines; i++) {
+                    out.println("line " + i + " of a cart of " + cart.size());
+                }
+            }
+            case "serializations" -> text(response, String.valueOf(CountedValue.SERIALIZATIONS.get()));
+            case "permanent" -> {
+                session.setPermanent(Boolean.parseBoolean(value));
+                text(response, String.valueOf(session.isPermanent()));
+            }
+            case "send-error-500" -> {
+                session.put(name, value);
+                response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "failed on purpose");
+            }
+            case "async-context-complete" -> {
+                // completes through request.getAsyncContext(), not the context startAsync returned
+                jakarta.servlet.http.HttpSession httpSession = request.getSession();
+                request.startAsync();
+                new Thread(() -> {
+                    sleep(50);
+                    httpSession.setAttribute(name, value);
+                    try {
+                        request.getAsyncContext().getResponse().setContentType("text/plain");
+                        request.getAsyncContext().getResponse().getWriter().write("completed");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } finally {
+                        request.getAsyncContext().complete();
+                    }
+                }).start();
+            }
+            case "async-timeout" -> {
+                // changes the session, then never completes: the container times the request out
+                jakarta.servlet.http.HttpSession httpSession = request.getSession();
+                AsyncContext async = request.startAsync();
+                async.setTimeout(Long.parseLong(request.getParameter("millis")));
+                httpSession.setAttribute(name, value);
+            }
             default -> response.sendError(HttpServletResponse.SC_NOT_FOUND, "no probe " + probe);
         }
     }

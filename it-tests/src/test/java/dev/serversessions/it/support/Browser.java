@@ -78,7 +78,7 @@ public final class Browser {
                 cookieValue = setCookie.contains("Max-Age=0") || value.isEmpty() ? null : value;
             }
             return new Response(response.statusCode(), response.body(), setCookies,
-                    response.headers().firstValue("Location").orElse(null));
+                    response.headers().firstValue("Location").orElse(null), response.headers().allValues("Set-Cookie"));
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -87,8 +87,13 @@ public final class Browser {
         }
     }
 
-    /** What came back: status, body and our cookie's Set-Cookie headers. */
-    public record Response(int status, String body, List<String> setCookies, String location) {
+    /** What came back: status, body and our cookie's Set-Cookie headers (and every Set-Cookie header). */
+    public record Response(int status, String body, List<String> setCookies, String location, List<String> allSetCookies) {
+        /** Whether the runtime created its own session (JSESSIONID) in this response. */
+        public boolean setsContainerSessionCookie() {
+            return allSetCookies.stream().anyMatch(c -> c.startsWith("JSESSIONID="));
+        }
+
         public boolean setsCookie() {
             return setCookies.stream().anyMatch(c -> !c.contains("Max-Age=0"));
         }
