@@ -52,14 +52,18 @@ final class RedisSessionBackend implements SessionBackend {
      * creation time), which is then left untouched: its expiry is not slid.
      */
     private static final RedisScript LOAD = new RedisScript("""
-            local kind = redis.call('TYPE', KEYS[1])['ok']
-            if kind == 'none' then return false end
-            if kind ~= 'hash' then return 'the key holds a Redis ' .. kind .. ', not a session hash' end
-            local created = redis.call('HGET', KEYS[1], 'm:created')
-            if not created or not string.match(created, '^%-?%d+$') then
-              return 'the hash has no numeric m:created field'
+            local fields = redis.pcall('HGETALL', KEYS[1])
+            if fields.err then
+              return 'the key holds a Redis ' .. redis.call('TYPE', KEYS[1])['ok'] .. ', not a session hash'
             end
-            local fields = redis.call('HGETALL', KEYS[1])
+            if #fields == 0 then return false end
+            local created
+            for i = 1, #fields, 2 do
+              if fields[i] == 'm:created' then created = fields[i + 1] end
+            end
+            if not created or #created > 18 or not string.match(created, '^%-?%d+$') then
+              return 'the hash has no m:created field of milliseconds'
+            end
             if ARGV[1] == '' then return {fields, redis.call('PTTL', KEYS[1])} end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return {fields, tonumber(ARGV[1])}
