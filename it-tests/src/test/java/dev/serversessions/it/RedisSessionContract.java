@@ -142,4 +142,30 @@ abstract class RedisSessionContract extends SessionSemanticsContract {
         return RedisMonitor.roundTrips(commands) + " round trip(s) " + roundTrips(commands) + ", "
                 + commands.size() + " command(s) in Redis " + commands.stream().map(Command::name).collect(Collectors.toList());
     }
+
+    /** WRONGTYPE is not an outage: a string, a list or a set under a session key is no session. */
+    @Test
+    void aKeyOfAnotherTypeIsNoSessionAndLeftAlone() {
+        for (String type : List.of("string", "list", "set")) {
+            String id = unusedId();
+            String key = "session:" + id;
+            try (Jedis admin = redis.admin()) {
+                admin.auth(PASSWORD);
+                admin.select(1);
+                switch (type) {
+                    case "string" -> admin.set(key, "not a session");
+                    case "list" -> admin.rpush(key, "a");
+                    default -> admin.sadd(key, "a");
+                }
+                assertForeignEntryIsNoSession(id);
+                assertEquals(type, admin.type(key), "left alone");
+            }
+        }
+    }
+
+    /** Over SESSION_MAX_SIZE's default of 4 MiB. */
+    @Test
+    void aValueOverTheSessionSizeLimitIsRefusedWith413() {
+        assertTooLargeValueIsRefusedAndTheRestKept(4 * 1024 * 1024 + 10, 4 * 1024 * 1024);
+    }
 }
