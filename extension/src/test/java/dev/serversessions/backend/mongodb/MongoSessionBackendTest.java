@@ -390,6 +390,25 @@ class MongoSessionBackendTest extends SessionBackendContract {
         assertEquals(Optional.empty(), backend.load(id, inMinutes(60)));
     }
 
+    /**
+     * The limit the backend states leaves room under MongoDB's 16 MiB document: a session of
+     * exactly that size, as the core measures it, is stored and read back, even with a name whose
+     * every character must be escaped in the field name.
+     */
+    @Test
+    void aSessionOfTheStatedMaximumFitsOneDocument() {
+        String name = freshCollection();
+        SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, name));
+        String id = IDS.generate();
+        String dots = ".".repeat(1000);
+        int small = 10;
+        int big = (int) (backend.maxSessionBytes() - dots.length() - "big".length() - small
+                - 2L * SessionBackend.BYTES_PER_ATTRIBUTE);
+        backend.apply(id, create(Map.of("big", new byte[big], dots, new byte[small]), inMinutes(5)));
+        assertEquals(big, backend.load(id, inMinutes(30)).orElseThrow().attributes().get("big").length);
+        assertTrue(backend.apply(id, change(Map.of("big", new byte[big]), Set.of(), inMinutes(30))));
+    }
+
     private static List<Document> indexes(String collection) {
         return collection(collection).listIndexes().into(new ArrayList<>());
     }
