@@ -34,7 +34,25 @@ public class SessionTooLargeException extends IllegalArgumentException {
         this.limit = limit;
     }
 
-    /** The attribute whose value was refused. */
+    /**
+     * A store refusing a change set as too large, which the core's check at {@code put} cannot
+     * always prevent: concurrent requests that each stay under the limit may together grow the
+     * stored session past it. The core then drops the request's change and logs it.
+     *
+     * @param sessionBytes the size of the entry the store was asked to write, in its own measure
+     * @param limit        the store's limit, in the same measure
+     * @param store        what limits it, for the log (e.g. the setting's name)
+     */
+    public SessionTooLargeException(long sessionBytes, long limit, String store) {
+        super("The session would take " + sessionBytes + " bytes in the store, over the limit of " + limit + " bytes ("
+                + store + "); the change was not stored");
+        this.attribute = null;
+        this.attributeBytes = 0;
+        this.sessionBytes = sessionBytes;
+        this.limit = limit;
+    }
+
+    /** The attribute whose value was refused; null when a store refused a whole change set. */
     public String attribute() {
         return attribute;
     }

@@ -375,7 +375,17 @@ public final class RequestSession implements ServerSession {
             Set<String> removed = new HashSet<>(baseline.keySet());
             removed.removeAll(current.keySet());
             if (!put.isEmpty() || !removed.isEmpty()) {
-                if (!backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false))) {
+                boolean applied;
+                try {
+                    applied = backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false));
+                } catch (SessionTooLargeException e) {
+                    // Concurrent requests grew the stored session meanwhile, past what the store
+                    // takes: this request's change is dropped, the stored session is kept, and the
+                    // response goes on; the baseline below keeps a later save from trying again.
+                    LOG.warning(() -> "Session " + SessionIds.logTag(storedId) + ": " + e.getMessage());
+                    applied = true;
+                }
+                if (!applied) {
                     // Another request invalidated it meanwhile: a late save must not resurrect it.
                     startFresh();
                     return CookieAction.EXPIRE;

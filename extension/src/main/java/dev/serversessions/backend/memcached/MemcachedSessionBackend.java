@@ -4,6 +4,7 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.backend.memcached.Memcached.Call;
 import dev.serversessions.session.SessionIds;
@@ -286,14 +287,15 @@ final class MemcachedSessionBackend implements SessionBackend {
     /**
      * The item's bytes, refused here if memcached would refuse them: spymemcached answers a
      * too-large item by dropping the whole connection, failing other requests' commands too.
+     * The core's limit at put keeps one request's session within {@link #maxSessionBytes()};
+     * this catches what concurrent requests add up to.
      */
     private byte[] sized(String id, String key, SessionItem item) {
         byte[] bytes = item.toBytes();
         long total = (long) bytes.length + key.length() + ITEM_OVERHEAD_BYTES;
         if (total > maxItemBytes) {
-            throw new IllegalStateException("Session " + SessionIds.logTag(id) + " needs a memcached item of about " + total
-                    + " bytes, over the limit of " + maxItemBytes + " (" + MemcachedSettings.MAX_ITEM_BYTES
-                    + ", memcached -I): store less in the session, or raise both limits");
+            throw new SessionTooLargeException(total, maxItemBytes, "memcached's item limit, " + MemcachedSettings.MAX_ITEM_BYTES
+                    + " and memcached -I: store less in the session, or raise both limits");
         }
         return bytes;
     }

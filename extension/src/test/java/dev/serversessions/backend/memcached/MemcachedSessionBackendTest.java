@@ -219,13 +219,47 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
     void aSessionTooLargeForMemcachedIsRefusedClearlyAndTheConnectionSurvives() {
         SessionBackend backend = backend();
         String id = IDS.generate();
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        dev.serversessions.api.SessionTooLargeException refused = assertThrows(dev.serversessions.api.SessionTooLargeException.class,
                 () -> backend.apply(id, create(Map.of("huge", new byte[2 * 1024 * 1024]), inMinutes(5))));
         assertTrue(refused.getMessage().contains("SESSION_MEMCACHED_MAX_ITEM_BYTES"), refused.getMessage());
 
         String other = IDS.generate();
         assertTrue(backend.apply(other, create(Map.of("a", bytes("1")), inMinutes(5))));
         assertTrue(backend.load(other, null).isPresent());
+    }
+
+    /**
+     * The core keeps each request's session under the item limit, but two requests that each
+     * add half of it to one session outgrow it together: the later save is dropped with a log
+     * line, not a 500, and the session keeps the earlier change.
+     */
+    @Test
+    void twoRequestsThatTogetherOutgrowTheItemLimitLoseTheLaterChangeNotTheSession() {
+        dev.serversessions.session.SessionRuntime runtime = dev.serversessions.session.SessionRuntime.create(
+                SettingsSource.of(Map.of("SESSION_TYPE", "memcached", "SESSION_MEMCACHED", memcached.address(),
+                        "SESSION_SERIALIZATION_FORMAT", "json")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        try {
+            dev.serversessions.session.RequestSession first = runtime.open(null);
+            first.put("user", "alice");
+            String id = first.save().id();
+            dev.serversessions.session.RequestSession a = runtime.open(id);
+            dev.serversessions.session.RequestSession b = runtime.open(id);
+            assertEquals("alice", a.get("user"));
+            assertEquals("alice", b.get("user"));
+            a.put("left", "x".repeat(600_000));
+            b.put("right", "y".repeat(600_000)); // each request alone is within the limit
+            a.save();
+            assertEquals(id, b.save().id(), "no exception; the cookie is re-sent as after any request");
+            b.save(); // the end-of-request save: no exception either
+
+            dev.serversessions.session.RequestSession after = runtime.open(id);
+            assertEquals("alice", after.get("user"));
+            assertEquals(600_000, after.get("left", String.class).length());
+            assertNull(after.get("right"));
+        } finally {
+            runtime.activeBackend().close();
+        }
     }
 
     @Test
