@@ -538,10 +538,12 @@ public final class RequestSession implements ServerSession {
                 exposed.remove(name);
                 dropped.add(name);
             }
-            String tag = id == null ? "(new)" : SessionIds.logTag(id);
-            LOG.warning(() -> "Session " + tag + " would be " + measured + " bytes, over the limit of " + limit
-                    + " bytes (SESSION_MAX_SIZE, or the store's own item limit where lower): the change to "
-                    + dropped + " made in place was not saved; the stored value is kept");
+            if (!dropped.isEmpty()) { // else: stored before the limit was lowered, and unchanged
+                String tag = id == null ? "(new)" : SessionIds.logTag(id);
+                LOG.warning(() -> "Session " + tag + " would be " + measured + " bytes, over the limit of " + limit
+                        + " bytes (SESSION_MAX_SIZE, or the store's own item limit where lower): the change to "
+                        + dropped + " made in place was not saved; the stored value is kept");
+            }
         }
         sizes.clear();
         current.forEach((name, bytes) -> sizes.put(name, measure(name, bytes.length)));

@@ -142,6 +142,25 @@ class SessionSizeLimitTest {
         assertNull(session.get("list"));
     }
 
+    @Test
+    void aSessionStoredBeforeTheLimitWasLoweredIsStillReadAndKeptWithoutWarnings() {
+        RequestSession first = runtime(8192).open(null);
+        first.put("big", "x".repeat(6000));
+        String id = saveAndGetId(first);
+
+        SessionRuntime lowered = runtime(4096);
+        RequestSession read = lowered.open(id);
+        assertEquals(6000, read.get("big", String.class).length());
+        warnings.clear();
+        read.save();
+        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
+        assertThrows(SessionTooLargeException.class, () -> read.put("more", "y"), "it takes nothing more");
+        read.remove("big");
+        read.put("more", "y");
+        read.save();
+        assertEquals("y", lowered.open(id).get("more"));
+    }
+
     private String messages() {
         return warnings.stream().map(LogRecord::getMessage).toList().toString();
     }
