@@ -21,6 +21,10 @@ public interface SessionBackend extends AutoCloseable {
      * @param slideExpiryTo when not null, the session's expiry is moved to this instant in the
      *                      same round trip (a touch, not a rewrite)
      * @return the session, or empty if the store has none (unknown, expired, deleted)
+     * @throws MalformedSessionException if the store holds something under this id that is not
+     *                                   a session of this library (another type, missing or
+     *                                   mistyped fields, foreign bytes); the backend leaves it
+     *                                   as it is
      */
     Optional<StoredSession> load(String id, Instant slideExpiryTo);
 
@@ -59,6 +63,24 @@ public interface SessionBackend extends AutoCloseable {
     /** Whether this store forgets expired entries itself, so that purging is never needed. */
     default boolean expiresEntriesItself() {
         return true;
+    }
+
+    /**
+     * What one session counts per attribute besides the UTF-8 bytes of its name and its
+     * encoded value, when the core measures a session against {@link #maxSessionBytes()}: room
+     * for a backend's own framing of an attribute (lengths, field types, separators).
+     */
+    int BYTES_PER_ATTRIBUTE = 16;
+
+    /**
+     * The largest session this store can hold, measured as the sum over its attributes of name
+     * bytes, value bytes and {@link #BYTES_PER_ATTRIBUTE}; the backend subtracts whatever else
+     * its entry needs (key, times, headers). The core refuses a {@code put} that would go over
+     * the lower of this and {@code SESSION_MAX_SIZE}, so a backend never gets a change set it
+     * cannot write. The default: no limit of the store's own.
+     */
+    default long maxSessionBytes() {
+        return Long.MAX_VALUE;
     }
 
     /** A short description for logs: the store's kind and address, never credentials. */

@@ -27,7 +27,8 @@ public record SessionSettings(
         SameSite cookieSameSite,
         Duration lifetime,
         boolean refreshEachRequest,
-        boolean wrapHttpSession) {
+        boolean wrapHttpSession,
+        long maxSessionBytes) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -47,6 +48,16 @@ public record SessionSettings(
     public static final String LIFETIME = "PERMANENT_SESSION_LIFETIME";
     public static final String REFRESH_EACH_REQUEST = "SESSION_REFRESH_EACH_REQUEST";
     public static final String HTTPSESSION = "SESSION_HTTPSESSION";
+    public static final String MAX_SIZE = "SESSION_MAX_SIZE";
+
+    /**
+     * 4 MiB: far above what a session should hold (a large cart is some kB), low enough that a
+     * runaway value cannot fill the store or stall every request of its session; the store's
+     * own limit wins where it is lower (memcached's 1 MB item).
+     */
+    public static final long DEFAULT_MAX_SIZE_BYTES = 4L * 1024 * 1024;
+    /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
+    private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -87,6 +98,11 @@ public record SessionSettings(
             values.problem(COOKIE_SAMESITE + "=None needs " + COOKIE_SECURE + "=true: browsers drop SameSite=None cookies that are not Secure");
         }
         long lifetime = values.number(LIFETIME, DEFAULT_LIFETIME_SECONDS, 1);
+        long maxSize = values.number(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024);
+        if (maxSize > MAX_MAX_SIZE_BYTES) {
+            values.problem(MAX_SIZE, String.valueOf(maxSize), "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
+            maxSize = DEFAULT_MAX_SIZE_BYTES;
+        }
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -107,7 +123,8 @@ public record SessionSettings(
                 sameSite,
                 Duration.ofSeconds(lifetime),
                 values.bool(REFRESH_EACH_REQUEST, true),
-                values.bool(HTTPSESSION, true));
+                values.bool(HTTPSESSION, true),
+                maxSize);
     }
 
     private static SessionType readType(ConfigValues values) {

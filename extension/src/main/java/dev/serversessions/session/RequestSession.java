@@ -1,23 +1,29 @@
 package dev.serversessions.session;
 
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.ServerSession;
 import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.codec.AttributeCodec;
 import dev.serversessions.codec.UndecodableAttributeException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,6 +78,8 @@ public final class RequestSession implements ServerSession {
     private final Map<String, byte[]> baseline = new HashMap<>();
     /** Attributes whose value the application may hold a reference to: re-encoded at save. */
     private final Set<String> exposed = new HashSet<>();
+    /** Each attribute's size as last encoded, measured as {@link #measure} does: for the size limit at put. */
+    private final Map<String, Long> sizes = new HashMap<>();
     private String pendingDelete;
     private boolean expireCookie;
     private SessionEvents events = SessionEvents.NONE;
@@ -165,10 +173,14 @@ public final class RequestSession implements ServerSession {
             remove(name);
             return;
         }
-        codec.encodeForPut(name, value); // fails here, naming the attribute, not at the end of the request
+        // fails here, naming the attribute, not at the end of the request
+        byte[] encoded = codec.encodeForPut(name, value);
         load();
+        long size = measure(name, encoded.length);
+        checkSize(name, size);
         modifications++;
         announceCreation();
+        sizes.put(name, size);
         Object old = values.put(name, value);
         exposed.add(name);
         if (old == null) {
@@ -185,6 +197,7 @@ public final class RequestSession implements ServerSession {
         modifications++;
         Object old = values.remove(name);
         exposed.remove(name);
+        sizes.remove(name);
         if (old != null) {
             events.attributeRemoved(this, name, old);
         }
@@ -388,7 +401,7 @@ public final class RequestSession implements ServerSession {
             deleteFollowingRenames(backend, pendingDelete);
             pendingDelete = null;
         }
-        Map<String, byte[]> current = encodeCurrent();
+        Map<String, byte[]> current = withinSizeLimit(encodeCurrent());
         boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n));
         if (empty) {
             if (storedId != null && isRename(retired.find(storedId))) {
@@ -445,7 +458,17 @@ public final class RequestSession implements ServerSession {
             // full lifetime again, or an active session would die at creation + lifetime.
             newExpiry = refreshEachRequest || changed || idChanged ? now.plus(lifetime()) : expires;
             if (changed) {
-                if (!backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false))) {
+                boolean applied;
+                try {
+                    applied = backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false));
+                } catch (SessionTooLargeException e) {
+                    // Concurrent requests grew the stored session meanwhile, past what the store
+                    // takes: this request's change is dropped, the stored session is kept, and the
+                    // response goes on; the baseline below keeps a later save from trying again.
+                    LOG.warning(() -> "Session " + SessionIds.logTag(storedId) + ": " + e.getMessage());
+                    applied = true;
+                }
+                if (!applied) {
                     // Vanished since loaded: a late save must not resurrect it, and the cookie
                     // belongs to the request that invalidated or renamed it.
                     throw conflict("was invalidated or given a new id by another request while this one changed it");
@@ -516,6 +539,11 @@ public final class RequestSession implements ServerSession {
             } catch (SessionStoreUnavailableException e) {
                 failure = e;
                 throw e;
+            } catch (MalformedSessionException e) {
+                // Not ours (another type, mistyped fields, foreign bytes): left alone in the store,
+                // and this request carries on with a fresh session under a new id.
+                UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG);
+                stored = Optional.empty();
             }
             loaded = true;
             if (stored.isPresent() && decode(stored.get())) {
@@ -526,6 +554,7 @@ public final class RequestSession implements ServerSession {
                 Instant previous = expires.minus(lifetime);
                 lastAccess = previous.isBefore(created) ? created : previous.isAfter(now) ? now : previous;
                 baseline.putAll(stored.get().attributes());
+                baseline.forEach((name, bytes) -> sizes.put(name, measure(name, bytes.length)));
                 if (refreshEachRequest && !lifetime().equals(lifetime)) {
                     // the load slid by the default lifetime; this session has its own
                     expires = now.plus(lifetime());
@@ -559,10 +588,86 @@ public final class RequestSession implements ServerSession {
         values.clear();
         baseline.clear();
         exposed.clear();
+        sizes.clear();
         Instant now = clock.instant();
         created = now;
         lastAccess = now;
         expires = now.plus(lifetime);
+    }
+
+    /**
+     * The most bytes this session may take: {@code SESSION_MAX_SIZE}, or the store's own limit
+     * where that is lower.
+     */
+    private long sizeLimit() {
+        return Math.min(runtime.settings().maxSessionBytes(), runtime.activeBackend().maxSessionBytes());
+    }
+
+    /** An attribute's share of the session, as {@link SessionBackend#maxSessionBytes()} counts it. */
+    private static long measure(String name, int valueBytes) {
+        return (long) name.getBytes(StandardCharsets.UTF_8).length + valueBytes + SessionBackend.BYTES_PER_ATTRIBUTE;
+    }
+
+    /** Refuses a put that would make the session too big, before anything of it is kept. */
+    private void checkSize(String name, long size) {
+        long total = size;
+        for (Map.Entry<String, Long> other : sizes.entrySet()) {
+            if (!other.getKey().equals(name)) {
+                total += other.getValue();
+            }
+        }
+        long limit = sizeLimit();
+        if (total > limit) {
+            throw new SessionTooLargeException(name, size, total, limit);
+        }
+    }
+
+    /**
+     * The session as it will be written, within the size limit. Values changed in place are
+     * only measured here, when it is too late to refuse them to the application: the largest
+     * changed attributes are then put back to what the store holds (or left out, if new) until
+     * the session fits, with one log line. The response goes on; the rest of the change is saved.
+     */
+    private Map<String, byte[]> withinSizeLimit(Map<String, byte[]> current) {
+        long total = 0;
+        for (Map.Entry<String, byte[]> attribute : current.entrySet()) {
+            total += measure(attribute.getKey(), attribute.getValue().length);
+        }
+        long limit = sizeLimit();
+        if (total > limit) {
+            long measured = total;
+            List<String> changed = current.keySet().stream()
+                    .filter(name -> !Arrays.equals(current.get(name), baseline.get(name)))
+                    .sorted(Comparator.comparingInt((String name) -> current.get(name).length).reversed())
+                    .toList();
+            List<String> dropped = new ArrayList<>();
+            for (String name : changed) {
+                if (total <= limit) {
+                    break;
+                }
+                total -= measure(name, current.get(name).length);
+                byte[] stored = baseline.get(name);
+                if (stored == null) {
+                    current.remove(name);
+                    values.remove(name);
+                } else {
+                    current.put(name, stored);
+                    values.put(name, codec.decode(name, stored));
+                    total += measure(name, stored.length);
+                }
+                exposed.remove(name);
+                dropped.add(name);
+            }
+            if (!dropped.isEmpty()) { // else: stored before the limit was lowered, and unchanged
+                String tag = id == null ? "(new)" : SessionIds.logTag(id);
+                LOG.warning(() -> "Session " + tag + " would be " + measured + " bytes, over the limit of " + limit
+                        + " bytes (SESSION_MAX_SIZE, or the store's own item limit where lower): the change to "
+                        + dropped + " made in place was not saved; the stored value is kept");
+            }
+        }
+        sizes.clear();
+        current.forEach((name, bytes) -> sizes.put(name, measure(name, bytes.length)));
+        return current;
     }
 
     private static boolean isReserved(String name) {

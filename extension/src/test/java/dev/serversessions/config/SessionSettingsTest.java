@@ -51,6 +51,7 @@ class SessionSettingsTest {
         assertEquals(Duration.ofDays(31), settings.lifetime());
         assertTrue(settings.refreshEachRequest());
         assertTrue(settings.wrapHttpSession());
+        assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
     }
 
     @Test
@@ -107,6 +108,9 @@ class SessionSettingsTest {
         "SESSION_ID_LENGTH|8|SESSION_ID_LENGTH=8 must be a whole number of at least 16",
         "SESSION_ID_LENGTH|lots|SESSION_ID_LENGTH=lots is not a whole number (16 or more)",
         "SESSION_ID_LENGTH|1000|SESSION_ID_LENGTH=1000 must be a number of bytes from 16 to 256",
+        "SESSION_MAX_SIZE|100|SESSION_MAX_SIZE=100 must be a whole number of at least 1024",
+        "SESSION_MAX_SIZE|4MB|SESSION_MAX_SIZE=4MB is not a whole number (1024 or more)",
+        "SESSION_MAX_SIZE|2000000000|SESSION_MAX_SIZE=2000000000 must be a number of bytes from 1024 to 1073741824",
         "SESSION_SERIALIZATION_FORMAT|pickle|SESSION_SERIALIZATION_FORMAT=pickle is not one of java, json",
         "SESSION_CLEANUP_N_REQUESTS|0|SESSION_CLEANUP_N_REQUESTS=0 must be a whole number of at least 1",
         "SESSION_CLEANUP_N_REQUESTS|often|SESSION_CLEANUP_N_REQUESTS=often is not a whole number (1 or more)",

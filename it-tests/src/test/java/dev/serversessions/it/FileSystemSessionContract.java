@@ -85,4 +85,19 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
     public AppServer beanServer() {
         return server();
     }
+
+    @Test
+    void aFileThatIsNotOursIsNoSessionAndLeftAlone() throws Exception {
+        String id = unusedId();
+        assertEquals(204, browser().put("/api/session/a", "1").status()); // the directory exists from here on
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("session:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path file = directory().resolve(java.util.HexFormat.of().formatHex(digest));
+        byte[] foreign = {'S', 'S', 'F', '1', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 99, 'x'};
+        Files.write(file, foreign);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(600)));
+
+        assertForeignEntryIsNoSession(id);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(foreign, Files.readAllBytes(file), "left alone");
+    }
 }

@@ -142,6 +142,24 @@ abstract class HttpSessionApiContract {
         assertEquals(List.of("created", "added a=1", "replaced a=1", "removed a=2"), events());
     }
 
+    /**
+     * HttpSession.setAttribute refuses a value over SESSION_MAX_SIZE (4 MiB by default) with the
+     * library's SessionTooLargeException, which the example answers 413; no listener hears of
+     * it and the session keeps its other attributes.
+     */
+    @Test
+    void setAttributeOfAValueTooLargeForTheStoreIsRefusedAndTheSessionKept() {
+        Browser browser = browser();
+        assertEquals(204, browser.put("/legacy/session/user", "alice").status());
+        events();
+        Response refused = browser.put("/legacy/session/big", "x".repeat(4 * 1024 * 1024 + 10));
+        assertEquals(413, refused.status(), refused.body());
+        assertTrue(refused.body().contains("'big'") && refused.body().contains("4194304"), refused.body());
+        assertEquals(List.of(), events().stream().filter(e -> e.contains("big")).toList(), "no listener was told");
+        String attributes = browser.get("/legacy/session").body();
+        assertTrue(attributes.contains("alice") && !attributes.contains("big"), attributes);
+    }
+
     @Test
     void bindingListenersAreToldOnPutReplaceRemoveAndInvalidate() {
         Browser browser = browser();

@@ -128,4 +128,23 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract {
         counts.put("commands", counts.values().stream().mapToLong(Long::longValue).sum());
         return counts;
     }
+
+    @Test
+    void anItemOfAnotherFormatIsNoSessionAndLeftAlone() {
+        String id = unusedId();
+        byte[] foreign = "a plain string another client stored".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        memcached.rawSet("session:" + id, foreign, 600);
+
+        assertForeignEntryIsNoSession(id);
+        byte[] kept = memcached.rawGet("session:" + id);
+        assertEquals(new String(foreign, java.nio.charset.StandardCharsets.UTF_8),
+                new String(java.util.Arrays.copyOf(kept, foreign.length), java.nio.charset.StandardCharsets.UTF_8),
+                "left alone (a sliding read may append its expiry record)");
+    }
+
+    /** Over memcached's 1 MB item, less the room the backend keeps for key and header. */
+    @Test
+    void aValueOverMemcachedsItemLimitIsRefusedWith413() {
+        assertTooLargeValueIsRefusedAndTheRestKept(1024 * 1024, 1024 * 1024 - 1024);
+    }
 }

@@ -137,4 +137,20 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
         assertTrue(server().log().contains("Session store mongodb mongodb://127.0.0.1:" + mongo.port() + " collection it_sessions.web is unavailable"),
                 "log names the store");
     }
+
+    @Test
+    void aDocumentWithMistypedFieldsIsNoSessionAndLeftAlone() {
+        MongoCollection<Document> web = shell.getDatabase("it_sessions").getCollection("web");
+        String stringExpiry = unusedId();
+        web.insertOne(new Document("_id", "session:" + stringExpiry).append("created", new java.util.Date())
+                .append("expires", "2099-01-01").append("attributes", new Document("user", new Binary(new byte[] {1}))));
+        String textAttributes = unusedId();
+        web.insertOne(new Document("_id", "session:" + textAttributes).append("created", new java.util.Date())
+                .append("expires", new java.util.Date(System.currentTimeMillis() + 600_000)).append("attributes", "user=mallory"));
+
+        assertForeignEntryIsNoSession(stringExpiry);
+        assertForeignEntryIsNoSession(textAttributes);
+        assertEquals("2099-01-01", web.find(new Document("_id", "session:" + stringExpiry)).first().get("expires"));
+        assertEquals("user=mallory", web.find(new Document("_id", "session:" + textAttributes)).first().get("attributes"));
+    }
 }

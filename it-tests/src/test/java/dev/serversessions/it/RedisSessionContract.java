@@ -103,7 +103,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             assertEquals(List.of("EVALSHA"), roundTrips(read), "one sliding load: " + read);
             assertEquals(List.of("HGETALL", "PEXPIRE"), scripted(read), "the slide is a PEXPIRE, not a rewrite");
             assertEquals(List.of("EVALSHA", "EVALSHA"), roundTrips(write), "one load, one save: " + write);
-            assertEquals(List.of("HGETALL", "PEXPIRE", "EXISTS", "HSET", "PEXPIRE"), scripted(write),
+            assertEquals(List.of("HGETALL", "PEXPIRE", "TYPE", "HSET", "PEXPIRE"), scripted(write),
                     "only the changed attribute is written");
             assertEquals(List.of("EVALSHA"), roundTrips(firstWrite), "a new session is saved without a load: " + firstWrite);
         }
@@ -200,5 +200,31 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     @Override
     public AppServer beanServer() {
         return server();
+    }
+
+    /** WRONGTYPE is not an outage: a string, a list or a set under a session key is no session. */
+    @Test
+    void aKeyOfAnotherTypeIsNoSessionAndLeftAlone() {
+        for (String type : List.of("string", "list", "set")) {
+            String id = unusedId();
+            String key = "session:" + id;
+            try (Jedis admin = redis.admin()) {
+                admin.auth(PASSWORD);
+                admin.select(1);
+                switch (type) {
+                    case "string" -> admin.set(key, "not a session");
+                    case "list" -> admin.rpush(key, "a");
+                    default -> admin.sadd(key, "a");
+                }
+                assertForeignEntryIsNoSession(id);
+                assertEquals(type, admin.type(key), "left alone");
+            }
+        }
+    }
+
+    /** Over SESSION_MAX_SIZE's default of 4 MiB. */
+    @Test
+    void aValueOverTheSessionSizeLimitIsRefusedWith413() {
+        assertTooLargeValueIsRefusedAndTheRestKept(4 * 1024 * 1024 + 10, 4 * 1024 * 1024);
     }
 }

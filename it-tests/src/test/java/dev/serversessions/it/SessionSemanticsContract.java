@@ -586,4 +586,49 @@ public abstract class SessionSemanticsContract {
         assertTrue(timedOut.setsCookie(), timedOut.status() + " " + timedOut.body());
         assertEquals("1", attribute(browser, "t"));
     }
+
+    /** An id of the library's form that no session has: the cookie that points at a foreign entry. */
+    protected static String unusedId() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * The store holds something that is not a session of ours under {@code id}: a browser sending
+     * that cookie gets 200 and no session, again and again (never a 500, never a 503), the server
+     * logs it once by the id's tag, and the browser's first write makes a session under a new id.
+     */
+    protected void assertForeignEntryIsNoSession(String id) {
+        Browser browser = browser().withCookie(id);
+        for (int i = 0; i < 3; i++) {
+            Response read = browser.get("/api/session");
+            assertEquals(200, read.status(), read.body());
+            assertEquals("{}", read.body().trim());
+        }
+        assertEquals(204, browser.put("/api/session/user", "alice").status());
+        assertNotEquals(id, browser.cookie().orElseThrow(), "the write made a session under a new id");
+        assertEquals("alice", attribute(browser, "user"));
+        String line = "Session " + dev.serversessions.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
+        String log = server().log();
+        assertEquals(1, log.split(java.util.regex.Pattern.quote(line), -1).length - 1, "logged once: " + line);
+        assertFalse(log.contains(id), "the id itself is never logged");
+    }
+
+    /**
+     * A value the store cannot take: the example's PUT answers 413 with the library's reason
+     * (attribute, size, limit) and no stack trace, and the session keeps everything else.
+     */
+    protected void assertTooLargeValueIsRefusedAndTheRestKept(int valueBytes, long limit) {
+        Browser browser = browser();
+        assertEquals(204, browser.put("/api/session/user", "alice").status());
+        Response refused = browser.put("/api/session/big", "x".repeat(valueBytes));
+        assertEquals(413, refused.status(), refused.body());
+        assertTrue(refused.body().contains("'big'") && refused.body().contains(String.valueOf(limit)), refused.body());
+        assertFalse(refused.body().contains("Exception") || refused.body().contains("\tat "), refused.body());
+        assertEquals("alice", attribute(browser, "user"));
+        assertNull(attribute(browser, "big"));
+        assertEquals(204, browser.put("/api/session/note", "small").status(), "the session still takes what fits");
+        assertEquals("small", attribute(browser, "note"));
+    }
 }

@@ -110,4 +110,31 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
 
         assertEquals("3 items", attribute(browser, "cart"));
     }
+
+    /**
+     * A row the library never writes, in tables a DBA loosened (docs/jpa.md lets them be made by
+     * hand): a session row without a creation time.
+     */
+    @Test
+    void aRowWithANullCreationTimeIsNoSessionAndLeftAlone() throws Exception {
+        assertEquals(204, browser().put("/api/session/a", "1").status()); // the tables exist from here on
+        String id = unusedId();
+        String table = schema + "." + TABLE;
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute(database.directUrl().startsWith("jdbc:mariadb")
+                    ? "ALTER TABLE " + table + " MODIFY created_millis BIGINT NULL"
+                    : "ALTER TABLE " + table + " ALTER COLUMN created_millis DROP NOT NULL");
+            statement.execute("INSERT INTO " + table + " (id, session_id, created_millis, expires_millis) VALUES (-7, 'session:"
+                    + id + "', NULL, " + (System.currentTimeMillis() + 600_000) + ")");
+        }
+        assertForeignEntryIsNoSession(id);
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+                java.sql.Statement statement = sql.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("SELECT created_millis FROM " + table + " WHERE id = -7")) {
+            assertTrue(row.next(), "left alone");
+            row.getLong(1);
+            assertTrue(row.wasNull(), "left alone");
+        }
+    }
 }

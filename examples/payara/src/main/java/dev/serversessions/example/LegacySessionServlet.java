@@ -1,5 +1,6 @@
 package dev.serversessions.example;
 
+import dev.serversessions.api.SessionTooLargeException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,7 +39,12 @@ public class LegacySessionServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "PUT /legacy/session/{name}");
             return;
         }
-        request.getSession().setAttribute(path.substring(1), Json.readBody(request));
+        try {
+            request.getSession().setAttribute(path.substring(1), Json.readBody(request));
+        } catch (SessionTooLargeException e) {
+            SessionApiServlet.tooLarge(response, e);
+            return;
+        }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 

@@ -1,6 +1,7 @@
 package dev.serversessions.example;
 
 import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.SessionTooLargeException;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * The example's HTTP API over {@link ServerSession}:
  * {@code GET /api/session}, {@code PUT|DELETE /api/session/{name}},
- * {@code POST /api/session/regenerate}, {@code POST /api/session/invalidate}.
+ * {@code POST /api/session/regenerate}, {@code POST /api/session/invalidate}. A value the
+ * library refuses as too large for the session store is answered 413.
  */
 @WebServlet("/api/session/*")
 public class SessionApiServlet extends HttpServlet {
@@ -42,8 +44,23 @@ public class SessionApiServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "PUT /api/session/{name}");
             return;
         }
-        session.put(name, Json.readBody(request));
+        try {
+            session.put(name, Json.readBody(request));
+        } catch (SessionTooLargeException e) {
+            tooLarge(response, e);
+            return;
+        }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /**
+     * 413 with the library's one-line reason (attribute, size, limit) as plain text: the value
+     * was refused, the session is as it was, and nothing about the server is disclosed.
+     */
+    static void tooLarge(HttpServletResponse response, SessionTooLargeException e) throws IOException {
+        response.setStatus(413); // Payload Too Large
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().println(e.getMessage());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.serversessions.backend.filesystem;
 
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -71,7 +72,18 @@ final class FileSystemSessionBackend implements SessionBackend {
             if (!expires.isAfter(clock.instant())) {
                 return Optional.empty();
             }
-            SessionFile session = SessionFile.parse(Files.readAllBytes(file));
+            if (attributes.isDirectory()) {
+                throw new MalformedSessionException("a directory stands where the session file should be");
+            }
+            byte[] data = Files.readAllBytes(file);
+            SessionFile session;
+            try {
+                session = SessionFile.parse(data);
+            } catch (IOException e) {
+                // garbage, a truncated file, lengths that do not add up: not a file this library
+                // wrote; it is left alone (the request gets a session under a new id)
+                throw new MalformedSessionException("the session file is not one this library wrote (" + e.getMessage() + ")", e);
+            }
             if (slideExpiryTo != null) {
                 Files.setLastModifiedTime(file, FileTime.from(slideExpiryTo));
                 expires = slideExpiryTo;

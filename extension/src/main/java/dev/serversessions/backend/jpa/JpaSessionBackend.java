@@ -1,6 +1,7 @@
 package dev.serversessions.backend.jpa;
 
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -56,13 +57,30 @@ final class JpaSessionBackend implements SessionBackend {
         }
         Map<String, byte[]> attributes = new HashMap<>();
         for (Object[] row : rows) {
-            if (row[2] != null) {
-                attributes.put((String) row[2], (byte[]) row[3]);
+            if (row[2] == null && row[3] == null) {
+                continue; // the LEFT JOIN's row of a session without attributes
             }
+            if (!(row[2] instanceof String name) || !(row[3] instanceof byte[] value)) {
+                throw new MalformedSessionException("an attribute row has a " + (row[2] instanceof String ? "value" : "name")
+                        + " that is null or of another type");
+            }
+            attributes.put(name, value);
         }
         Object[] first = rows.get(0);
-        return Optional.of(new StoredSession(attributes, Instant.ofEpochMilli(((Number) first[0]).longValue()),
-                Instant.ofEpochMilli(((Number) first[1]).longValue())));
+        return Optional.of(new StoredSession(attributes, millis(first[0], "created_millis"), millis(first[1], "expires_millis")));
+    }
+
+    /**
+     * A time column as the library writes it. Rows written by hand or by another program (the
+     * tables need not be ours: docs/jpa.md) may hold a null: that row is no session of ours, and
+     * is left as it is. A null expiry never gets this far: no query matches it.
+     */
+    private static Instant millis(Object column, String name) {
+        if (!(column instanceof Number number)) {
+            throw new MalformedSessionException("the session row's " + name + " is "
+                    + (column == null ? "null" : "a " + column.getClass().getSimpleName()));
+        }
+        return Instant.ofEpochMilli(number.longValue());
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.serversessions.backend.memcached;
 
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.backend.memcached.Memcached.Call;
 import dev.serversessions.session.SessionIds;
@@ -42,6 +44,9 @@ final class MemcachedSessionBackend implements SessionBackend {
     static final int COMPACT_AFTER_SLIDES = 64;
     /** memcached's per-item overhead besides key and value (item header, CAS, suffix), rounded up. */
     private static final int ITEM_OVERHEAD_BYTES = 96;
+    /** Key, item overhead, header (24) and up to 64 expiry records (576), rounded up. */
+    private static final int ITEM_ROOM_BYTES = MemcachedSettings.MAX_KEY_BYTES + ITEM_OVERHEAD_BYTES + 24
+            + COMPACT_AFTER_SLIDES * 9 + 78;
 
     private final Memcached memcached;
     private final String keyPrefix;
@@ -87,10 +92,10 @@ final class MemcachedSessionBackend implements SessionBackend {
                 call.await(record);
                 value = found == null ? null : found.getValue();
             }
-            Optional<SessionItem> item = value == null ? Optional.empty() : parse(id, value);
-            if (item.isEmpty()) {
+            if (value == null) {
                 return Optional.<StoredSession>empty();
             }
+            Optional<SessionItem> item = Optional.of(parseOrThrow(value));
             if (!item.get().isLiveAt(now)) {
                 if (slideExpiryTo != null) {
                     // memcached kept it a moment longer than its expiry, and the touch just
@@ -174,6 +179,17 @@ final class MemcachedSessionBackend implements SessionBackend {
             }
             throw contention(oldId);
         });
+    }
+
+    /**
+     * The item limit less room for what an item holds besides the attributes: the key (at
+     * most 250 bytes), memcached's own item overhead, this format's header and the expiry records
+     * sliding reads append before an item is compacted. The core counts more per attribute than
+     * this format's 8 bytes of lengths, so a session the core lets through always fits.
+     */
+    @Override
+    public long maxSessionBytes() {
+        return maxItemBytes - (long) ITEM_ROOM_BYTES;
     }
 
     @Override
@@ -271,14 +287,15 @@ final class MemcachedSessionBackend implements SessionBackend {
     /**
      * The item's bytes, refused here if memcached would refuse them: spymemcached answers a
      * too-large item by dropping the whole connection, failing other requests' commands too.
+     * The core's limit at put keeps one request's session within {@link #maxSessionBytes()};
+     * this catches what concurrent requests add up to.
      */
     private byte[] sized(String id, String key, SessionItem item) {
         byte[] bytes = item.toBytes();
         long total = (long) bytes.length + key.length() + ITEM_OVERHEAD_BYTES;
         if (total > maxItemBytes) {
-            throw new IllegalStateException("Session " + SessionIds.logTag(id) + " needs a memcached item of about " + total
-                    + " bytes, over the limit of " + maxItemBytes + " (" + MemcachedSettings.MAX_ITEM_BYTES
-                    + ", memcached -I): store less in the session, or raise both limits");
+            throw new SessionTooLargeException(total, maxItemBytes, "memcached's item limit, " + MemcachedSettings.MAX_ITEM_BYTES
+                    + " and memcached -I: store less in the session, or raise both limits");
         }
         return bytes;
     }
@@ -291,11 +308,26 @@ final class MemcachedSessionBackend implements SessionBackend {
         return parse(id, stored.getValue()).filter(item -> item.isLiveAt(now));
     }
 
+    /**
+     * An item another client stored (a plain string, another library's format or flags,
+     * garbage, a truncated or lying length) is no session: reported to the core, which logs it
+     * once and gives the request a session under a new id, so the item is left as it is. The
+     * sliding read may have appended an expiry record and moved its TTL; nothing else is written.
+     */
+    private static SessionItem parseOrThrow(byte[] value) {
+        try {
+            return SessionItem.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedSessionException("the memcached item is not a server session item (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** On the write paths a foreign item counts as no session: a change never lands in it. */
     private static Optional<SessionItem> parse(String id, byte[] value) {
         try {
             return Optional.of(SessionItem.parse(value));
         } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "Session " + SessionIds.logTag(id) + " in memcached is not a server session item ("
+            LOG.fine(() -> "Session " + SessionIds.logTag(id) + " in memcached is not a server session item ("
                     + e.getMessage() + "); it is treated as no session");
             return Optional.empty();
         }

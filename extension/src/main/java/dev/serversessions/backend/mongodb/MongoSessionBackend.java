@@ -29,6 +29,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -65,6 +66,8 @@ final class MongoSessionBackend implements SessionBackend {
     private static final String CREATED = "created";
     private static final String EXPIRES = "expires";
     private static final String ATTRIBUTES = "attributes";
+    /** MongoDB's {@code maxBsonObjectSize}. */
+    static final long MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
 
     private final MongoClient client;
     private final boolean ownsClient;
@@ -95,7 +98,36 @@ final class MongoSessionBackend implements SessionBackend {
                 ? sessions.find(live).first()
                 : sessions.findOneAndUpdate(live, Updates.set(EXPIRES, Date.from(slideExpiryTo)),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
-        return Optional.ofNullable(document).map(MongoSessionBackend::toStoredSession);
+        if (document == null) {
+            checkNotForeign(id);
+            return Optional.empty();
+        }
+        return Optional.of(toStoredSession(document));
+    }
+
+    /**
+     * The live filter matches only a document whose {@code expires} is a date (MongoDB does not
+     * compare a date with a string), so a document of another shape under the key is never slid
+     * or changed, but also looks like no session. On such a miss (an unknown or expired id,
+     * rarely more) one more read of the key's {@code expires} tells a foreign document apart,
+     * so that it is reported once rather than silently mistaken for an expired session.
+     */
+    private void checkNotForeign(String id) {
+        Document other = call(() -> sessions.find(eq(ID, keyPrefix + id)).projection(new Document(EXPIRES, 1)).first());
+        if (other != null && !(other.get(EXPIRES) instanceof Date)) {
+            throw new MalformedSessionException("the document's " + EXPIRES + " is "
+                    + (other.containsKey(EXPIRES) ? "not a date" : "missing"));
+        }
+    }
+
+    /**
+     * MongoDB's 16 MiB limit of one BSON document, less room for the {@code _id}, the two dates
+     * and the escapes of field names ({@link FieldNames}); per attribute BSON takes a type byte,
+     * the name's NUL, a length and a subtype, within what the core counts.
+     */
+    @Override
+    public long maxSessionBytes() {
+        return MAX_DOCUMENT_BYTES - 16 * 1024;
     }
 
     @Override
@@ -202,25 +234,39 @@ final class MongoSessionBackend implements SessionBackend {
         return document;
     }
 
+    /**
+     * The session in a live document, or {@link MalformedSessionException} for a document this
+     * library did not write: {@code attributes} missing or not a document, an attribute that is
+     * not binary or whose field name is no encoding of a name, {@code created} not a date. Such a
+     * document is left as it is (the request gets a session under a new id); one wrong attribute
+     * is enough, as one undecodable value is for the codec, since half a session is not one.
+     * A missing {@code created} is taken as the expiry, as it always was.
+     */
     private static StoredSession toStoredSession(Document document) {
         Map<String, byte[]> attributes = new HashMap<>();
         Object stored = document.get(ATTRIBUTES);
-        if (stored instanceof Document fields) {
-            fields.forEach((field, value) -> {
-                try {
-                    if (value instanceof Binary binary) {
-                        attributes.put(FieldNames.decode(field), binary.getData());
-                    } else {
-                        LOG.warning(() -> "Session attribute field '" + field + "' holds no binary value; it is ignored");
-                    }
-                } catch (IllegalArgumentException e) {
-                    LOG.warning(() -> "Session attribute field '" + field + "' was not written by this library; it is ignored");
-                }
-            });
+        if (!(stored instanceof Document fields)) {
+            throw new MalformedSessionException("the document's " + ATTRIBUTES + " is "
+                    + (stored == null ? "missing" : "a " + stored.getClass().getSimpleName() + ", not a document"));
+        }
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            if (!(field.getValue() instanceof Binary binary)) {
+                throw new MalformedSessionException("an attribute field holds "
+                        + (field.getValue() == null ? "null" : "a " + field.getValue().getClass().getSimpleName())
+                        + ", not binary data");
+            }
+            try {
+                attributes.put(FieldNames.decode(field.getKey()), binary.getData());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedSessionException("an attribute field name was not written by this library", e);
+            }
+        }
+        Object created = document.get(CREATED);
+        if (created != null && !(created instanceof Date)) {
+            throw new MalformedSessionException("the document's " + CREATED + " is not a date");
         }
         Date expires = document.getDate(EXPIRES);
-        Date created = document.getDate(CREATED);
-        return new StoredSession(attributes, (created != null ? created : expires).toInstant(), expires.toInstant());
+        return new StoredSession(attributes, (created != null ? (Date) created : expires).toInstant(), expires.toInstant());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.serversessions.backend.redis;
 
 import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -45,10 +46,24 @@ final class RedisSessionBackend implements SessionBackend {
     private static final Duration NO_EXPIRY = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
 
-    /** KEYS: session; ARGV: time to live in ms to slide to, or empty. Returns {fields, ttl} or nil. */
+    /**
+     * KEYS: session; ARGV: time to live in ms to slide to, or empty. Returns {fields, ttl}, nil,
+     * or a string saying why the key holds no session of ours (another type, a hash without our
+     * creation time), which is then left untouched: its expiry is not slid.
+     */
     private static final RedisScript LOAD = new RedisScript("""
-            local fields = redis.call('HGETALL', KEYS[1])
+            local fields = redis.pcall('HGETALL', KEYS[1])
+            if fields.err then
+              return 'the key holds a Redis ' .. redis.call('TYPE', KEYS[1])['ok'] .. ', not a session hash'
+            end
             if #fields == 0 then return false end
+            local created
+            for i = 1, #fields, 2 do
+              if fields[i] == 'm:created' then created = fields[i + 1] end
+            end
+            if not created or #created > 18 or not string.match(created, '^%-?%d+$') then
+              return 'the hash has no m:created field of milliseconds'
+            end
             if ARGV[1] == '' then return {fields, redis.call('PTTL', KEYS[1])} end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return {fields, tonumber(ARGV[1])}
@@ -56,14 +71,15 @@ final class RedisSessionBackend implements SessionBackend {
 
     /**
      * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, number of puts, then field/value
-     * pairs, then fields to delete. Returns 0, writing nothing, if an existing session is gone.
+     * pairs, then fields to delete. Returns 0, writing nothing, if an existing session is gone
+     * (or another client put a key of another type there meanwhile: it is not ours to change).
      */
     private static final RedisScript APPLY = new RedisScript("""
             local key = KEYS[1]
             if ARGV[1] == '1' then
               redis.call('DEL', key)
               redis.call('HSET', key, 'm:created', ARGV[2])
-            elseif redis.call('EXISTS', key) == 0 then
+            elseif redis.call('TYPE', key)['ok'] ~= 'hash' then
               return 0
             end
             local puts = tonumber(ARGV[4])
@@ -130,10 +146,14 @@ final class RedisSessionBackend implements SessionBackend {
     public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
         Instant now = clock.instant();
         byte[] slide = slideExpiryTo == null ? new byte[0] : number(timeToLive(now, slideExpiryTo));
-        List<?> reply = (List<?>) call(c -> LOAD.run(c, List.of(key(id)), List.of(slide)));
-        if (reply == null) {
+        Object answer = call(c -> LOAD.run(c, List.of(key(id)), List.of(slide)));
+        if (answer == null) {
             return Optional.empty();
         }
+        if (answer instanceof byte[] problem) {
+            throw new MalformedSessionException(new String(problem, StandardCharsets.UTF_8));
+        }
+        List<?> reply = (List<?>) answer;
         List<?> fields = (List<?>) reply.get(0);
         long ttl = (Long) reply.get(1);
         Map<String, byte[]> attributes = new HashMap<>();
@@ -144,7 +164,11 @@ final class RedisSessionBackend implements SessionBackend {
             if (field.startsWith(ATTRIBUTE_FIELD)) {
                 attributes.put(field.substring(ATTRIBUTE_FIELD.length()), value);
             } else if (field.equals(CREATED_FIELD)) {
-                created = Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+                try {
+                    created = Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+                } catch (NumberFormatException | java.time.DateTimeException e) {
+                    throw new MalformedSessionException("the hash's m:created field is not a time in milliseconds", e);
+                }
             }
         }
         Instant expires = slideExpiryTo != null ? slideExpiryTo : ttl >= 0 ? now.plusMillis(ttl) : now.plus(NO_EXPIRY);

@@ -1,14 +1,18 @@
 package dev.serversessions.backend.filesystem;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.backend.SessionBackendContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
@@ -134,15 +138,42 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         b.close();
     }
 
+    /**
+     * Files that are not ours where a session file should be: garbage, a truncated session file,
+     * one whose header looks right but whose lengths lie, and a directory. Each is malformed (the
+     * core logs it once and starts a session under a new id), never an outage, and left as it is.
+     */
     @Test
-    void aCorruptFileIsNoSession() throws IOException {
+    void aFileThatIsNotASessionFileIsMalformedAndLeftAlone() throws IOException {
         SessionBackend backend = backend();
+        byte[] session = new SessionFile(Instant.now(), Map.of("user", bytes("alice"))).toBytes();
+        byte[] lyingLength = session.clone();
+        lyingLength[16 + 3] = 100; // magic 4, created 8, count 4: the name's length now says 100
+        Map<String, byte[]> files = Map.of(
+                "garbage", bytes("garbage"),
+                "truncated", java.util.Arrays.copyOf(session, session.length - 2),
+                "lying length", lyingLength,
+                "empty", new byte[0]);
+        FileTime future = FileTime.from(Instant.now().plusSeconds(300));
+        for (Map.Entry<String, byte[]> foreign : files.entrySet()) {
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+            Path file = ((FileSystemSessionBackend) backend).fileOf(id);
+            Files.write(file, foreign.getValue());
+            Files.setLastModifiedTime(file, future);
+
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, null), foreign.getKey());
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(60)), foreign.getKey());
+            assertArrayEquals(foreign.getValue(), Files.readAllBytes(file), foreign.getKey());
+            assertEquals(future, Files.getLastModifiedTime(file), "not slid: " + foreign.getKey());
+        }
+
         String id = IDS.generate();
         backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
         Path file = ((FileSystemSessionBackend) backend).fileOf(id);
-        Files.write(file, bytes("garbage"));
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(300)));
-
-        assertFalse(backend.load(id, null).isPresent());
+        Files.delete(file);
+        Files.createDirectory(file);
+        Files.setLastModifiedTime(file, future);
+        assertThrows(MalformedSessionException.class, () -> backend.load(id, null), "a directory is no session, nor an outage");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -367,6 +368,79 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         assertEquals(List.of("INSERT", "INSERT", "COMMIT"), verbs(created));
         assertEquals(List.of("UPDATE", "SELECT", "COMMIT"), verbs(read));
         assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
+    }
+
+    /**
+     * Rows the library would never write, in tables made by hand without NOT NULL (docs/jpa.md
+     * lets a DBA create them): a null creation time, an attribute row with a null value or name.
+     * Each is malformed, never a NullPointerException; nothing but a slid expiry is written.
+     * A null expiry matches no query: that row is no session, like an expired one.
+     */
+    @Test
+    void rowsWithNullTimesOrValuesAreMalformedAndLeftAlone() throws Exception {
+        String bytesType = switch (SqlDialect.ofUrl(database().url()).orElseThrow()) {
+            case POSTGRESQL -> "BYTEA";
+            case MARIADB -> "LONGBLOB";
+            default -> "VARBINARY(1000)";
+        };
+        database().execute(
+                "CREATE TABLE hand_sessions (id BIGINT PRIMARY KEY, session_id VARCHAR(512) NOT NULL UNIQUE,"
+                        + " created_millis BIGINT, expires_millis BIGINT)",
+                "CREATE TABLE hand_sessions_attributes (session_ref BIGINT NOT NULL, attribute_hash CHAR(64) NOT NULL,"
+                        + " attribute_name VARCHAR(200), attribute_value " + bytesType + ", PRIMARY KEY (session_ref, attribute_hash))");
+        SessionBackend backend = mine(Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "hand_sessions"));
+        long now = System.currentTimeMillis();
+        long future = now + 600_000;
+        String nullCreated = IDS.generate();
+        String nullValue = IDS.generate();
+        String nullName = IDS.generate();
+        String nullExpiry = IDS.generate();
+        try (java.sql.Connection connection = database().connect()) {
+            insertSession(connection, 1, nullCreated, null, future);
+            insertSession(connection, 2, nullValue, now, future);
+            insertAttribute(connection, 2, "user", null);
+            insertSession(connection, 3, nullName, now, future);
+            insertAttribute(connection, 3, null, bytes("1"));
+            insertSession(connection, 4, nullExpiry, now, null);
+        }
+
+        for (String id : List.of(nullCreated, nullValue, nullName)) {
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, null));
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(60)));
+        }
+        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry, null));
+        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry, inMinutes(60)));
+        assertEquals(1, database().count("SELECT COUNT(*) FROM hand_sessions WHERE created_millis IS NULL"));
+        assertEquals(2, database().count("SELECT COUNT(*) FROM hand_sessions_attributes"));
+        assertEquals(1, database().count("SELECT COUNT(*) FROM hand_sessions WHERE expires_millis IS NULL"));
+    }
+
+    private static void insertSession(java.sql.Connection connection, long ref, String id, Long created, Long expires)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO hand_sessions (id, session_id, created_millis, expires_millis) VALUES (?, ?, ?, ?)")) {
+            insert.setLong(1, ref);
+            insert.setString(2, "session:" + id);
+            insert.setObject(3, created, java.sql.Types.BIGINT);
+            insert.setObject(4, expires, java.sql.Types.BIGINT);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void insertAttribute(java.sql.Connection connection, long ref, String name, byte[] value)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO hand_sessions_attributes (session_ref, attribute_hash, attribute_name, attribute_value) VALUES (?, ?, ?, ?)")) {
+            insert.setLong(1, ref);
+            insert.setString(2, JpaSessionBackend.hash(String.valueOf(name)));
+            insert.setString(3, name);
+            if (value == null) {
+                insert.setNull(4, java.sql.Types.VARBINARY);
+            } else {
+                insert.setBytes(4, value);
+            }
+            insert.executeUpdate();
+        }
     }
 
     private static List<String> verbs(List<String> executed) {

@@ -153,8 +153,13 @@ public final class MemcachedServer implements AutoCloseable {
 
     /** Stores raw bytes under {@code key} through the text protocol, bypassing the backend. */
     public void rawSet(String key, byte[] value, int exptime) {
+        rawSet(key, value, exptime, 0);
+    }
+
+    /** Stores raw bytes with the given client flags (other clients mark compressed or serialized values so). */
+    public void rawSet(String key, byte[] value, int exptime, int flags) {
         ByteArrayOutputStream command = new ByteArrayOutputStream();
-        command.writeBytes(("set " + key + " 0 " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        command.writeBytes(("set " + key + " " + flags + " " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         command.writeBytes(value);
         String answer = new String(converse(command.toByteArray()), StandardCharsets.US_ASCII);
         if (!answer.startsWith("STORED")) {

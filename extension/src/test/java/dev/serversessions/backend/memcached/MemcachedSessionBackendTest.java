@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
@@ -162,28 +163,103 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         assertEquals(compact, memcached.rawGet("session:" + id).length);
     }
 
+    /**
+     * Items another client stored under a session key: a plain string, a value with another
+     * client's flags (spymemcached's serialized or compressed values), garbage, a truncated item
+     * and one whose header looks right but whose lengths lie. Each is reported as malformed, not
+     * as an outage, and a change is never written into it.
+     */
     @Test
-    void anItemThatIsNotASessionIsNoSession() {
+    void anItemThatIsNotASessionIsMalformedAndNeverAdopted() {
         SessionBackend backend = backend();
-        String id = IDS.generate();
-        memcached.rawSet("session:" + id, bytes("written by someone else"), 300);
+        byte[] session = SessionItem.create(create(Map.of("user", bytes("alice")), inMinutes(30))).toBytes();
+        byte[] lyingLength = session.clone();
+        lyingLength[24 + 3] = 100; // the first name's length says 100 bytes; the item is shorter
+        Map<String, byte[]> items = Map.of(
+                "plain string", bytes("written by someone else"),
+                "serialized", new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 't', 0, 1, 'x'},
+                "garbage", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26},
+                "truncated", java.util.Arrays.copyOf(session, session.length - 3),
+                "lying length", lyingLength);
+        int flags = 0;
+        for (Map.Entry<String, byte[]> item : items.entrySet()) {
+            String id = IDS.generate();
+            memcached.rawSet("session:" + id, item.getValue(), 300, flags++ * 2);
 
-        assertEquals(Optional.empty(), backend.load(id, null));
-        assertEquals(Optional.empty(), backend.load(id, inMinutes(30)));
-        assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(30))), "never adopted");
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, null), item.getKey());
+            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(30)), item.getKey());
+            assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(30))), "never adopted: " + item.getKey());
+            assertFalse(backend.changeId(id, IDS.generate()), "never moved: " + item.getKey());
+            byte[] kept = memcached.rawGet("session:" + id);
+            assertArrayEquals(item.getValue(), java.util.Arrays.copyOf(kept, item.getValue().length),
+                    "left as it was, but for the expiry record a sliding read appends: " + item.getKey());
+        }
+    }
+
+    /**
+     * The limit the backend states holds with room to spare: a session of exactly that size,
+     * as the core measures it, is stored and keeps being stored after many sliding reads (each
+     * appends to the item) and a rewrite.
+     */
+    @Test
+    void aSessionOfTheStatedMaximumFitsMemcachedsItemLimit() {
+        SessionBackend backend = backend("a-key-prefix-of-some-length:");
+        String id = IDS.generate();
+        int value = (int) backend.maxSessionBytes() - "big".length() - SessionBackend.BYTES_PER_ATTRIBUTE;
+        assertTrue(value > 1_000_000 - 2048, "close to memcached's 1 MB: " + value);
+        assertTrue(backend.apply(id, create(Map.of("big", new byte[value]), inMinutes(5))));
+        for (int i = 0; i < 100; i++) {
+            assertTrue(backend.load(id, inMinutes(30)).isPresent(), "sliding read " + i);
+        }
+        assertTrue(backend.apply(id, change(Map.of("big", new byte[value]), Set.of(), inMinutes(30))));
+        assertEquals(value, backend.load(id, null).orElseThrow().attributes().get("big").length);
     }
 
     @Test
     void aSessionTooLargeForMemcachedIsRefusedClearlyAndTheConnectionSurvives() {
         SessionBackend backend = backend();
         String id = IDS.generate();
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        dev.serversessions.api.SessionTooLargeException refused = assertThrows(dev.serversessions.api.SessionTooLargeException.class,
                 () -> backend.apply(id, create(Map.of("huge", new byte[2 * 1024 * 1024]), inMinutes(5))));
         assertTrue(refused.getMessage().contains("SESSION_MEMCACHED_MAX_ITEM_BYTES"), refused.getMessage());
 
         String other = IDS.generate();
         assertTrue(backend.apply(other, create(Map.of("a", bytes("1")), inMinutes(5))));
         assertTrue(backend.load(other, null).isPresent());
+    }
+
+    /**
+     * The core keeps each request's session under the item limit, but two requests that each
+     * add half of it to one session outgrow it together: the later save is dropped with a log
+     * line, not a 500, and the session keeps the earlier change.
+     */
+    @Test
+    void twoRequestsThatTogetherOutgrowTheItemLimitLoseTheLaterChangeNotTheSession() {
+        dev.serversessions.session.SessionRuntime runtime = dev.serversessions.session.SessionRuntime.create(
+                SettingsSource.of(Map.of("SESSION_TYPE", "memcached", "SESSION_MEMCACHED", memcached.address(),
+                        "SESSION_SERIALIZATION_FORMAT", "json")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        try {
+            dev.serversessions.session.RequestSession first = runtime.open(null);
+            first.put("user", "alice");
+            String id = first.save().id();
+            dev.serversessions.session.RequestSession a = runtime.open(id);
+            dev.serversessions.session.RequestSession b = runtime.open(id);
+            assertEquals("alice", a.get("user"));
+            assertEquals("alice", b.get("user"));
+            a.put("left", "x".repeat(600_000));
+            b.put("right", "y".repeat(600_000)); // each request alone is within the limit
+            a.save();
+            assertEquals(id, b.save().id(), "no exception; the cookie is re-sent as after any request");
+            b.save(); // the end-of-request save: no exception either
+
+            dev.serversessions.session.RequestSession after = runtime.open(id);
+            assertEquals("alice", after.get("user"));
+            assertEquals(600_000, after.get("left", String.class).length());
+            assertNull(after.get("right"));
+        } finally {
+            runtime.activeBackend().close();
+        }
     }
 
     @Test

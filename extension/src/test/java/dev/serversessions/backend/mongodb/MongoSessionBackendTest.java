@@ -334,6 +334,81 @@ class MongoSessionBackendTest extends SessionBackendContract {
         return indexes(collection).stream().filter(i -> new Document("expires", 1).equals(i.get("key"))).findFirst();
     }
 
+    /**
+     * Documents another program wrote under a session's _id: every one is malformed (the core
+     * logs it once and starts a session under a new id), none is an outage or an exception of the
+     * driver, and none is changed by a read, a sliding read or a save.
+     */
+    @Test
+    void aDocumentWithMissingOrMistypedFieldsIsMalformedAndLeftAlone() {
+        String name = freshCollection();
+        SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, name));
+        Date future = Date.from(inMinutes(30));
+        Map<String, Document> documents = Map.of(
+                "expiry as a string", new Document("created", new Date()).append("expires", "2099-01-01")
+                        .append("attributes", new Document("a", new Binary(bytes("1")))),
+                "no expiry", new Document("created", new Date()).append("attributes", new Document()),
+                "attributes a string", new Document("created", new Date()).append("expires", future).append("attributes", "a=1"),
+                "no attributes", new Document("created", new Date()).append("expires", future),
+                "an attribute as text", new Document("created", new Date()).append("expires", future)
+                        .append("attributes", new Document("user", "alice")),
+                "an attribute as a number", new Document("created", new Date()).append("expires", future)
+                        .append("attributes", new Document("n", 42)),
+                "a field name that is no encoding", new Document("created", new Date()).append("expires", future)
+                        .append("attributes", new Document("bad%zz", new Binary(bytes("1")))),
+                "created as a number", new Document("created", 12345L).append("expires", future)
+                        .append("attributes", new Document("a", new Binary(bytes("1")))));
+        for (Map.Entry<String, Document> foreign : documents.entrySet()) {
+            String id = IDS.generate();
+            Document document = new Document("_id", "session:" + id);
+            document.putAll(foreign.getValue());
+            collection(name).insertOne(document);
+
+            assertThrows(dev.serversessions.api.MalformedSessionException.class, () -> backend.load(id, null), foreign.getKey());
+            assertThrows(dev.serversessions.api.MalformedSessionException.class, () -> backend.load(id, inMinutes(60)), foreign.getKey());
+            if (!(foreign.getValue().get("expires") instanceof Date)) {
+                assertFalse(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(60))), foreign.getKey());
+                assertEquals(document, collection(name).find(new Document("_id", "session:" + id)).first(),
+                        "left exactly as it was: " + foreign.getKey());
+            } else {
+                Document after = collection(name).find(new Document("_id", "session:" + id)).first();
+                after.remove("expires");
+                document.remove("expires");
+                assertEquals(document, after, "only the expiry may have been slid: " + foreign.getKey());
+            }
+        }
+    }
+
+    @Test
+    void anExpiredSessionIsNoSessionAndNotMalformed() {
+        String name = freshCollection();
+        SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, name));
+        String id = IDS.generate();
+        collection(name).insertOne(new Document("_id", "session:" + id).append("created", new Date(0))
+                .append("expires", new Date(1000)).append("attributes", new Document()));
+        assertEquals(Optional.empty(), backend.load(id, null));
+        assertEquals(Optional.empty(), backend.load(id, inMinutes(60)));
+    }
+
+    /**
+     * The limit the backend states leaves room under MongoDB's 16 MiB document: a session of
+     * exactly that size, as the core measures it, is stored and read back, even with a name whose
+     * every character must be escaped in the field name.
+     */
+    @Test
+    void aSessionOfTheStatedMaximumFitsOneDocument() {
+        String name = freshCollection();
+        SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, name));
+        String id = IDS.generate();
+        String dots = ".".repeat(1000);
+        int small = 10;
+        int big = (int) (backend.maxSessionBytes() - dots.length() - "big".length() - small
+                - 2L * SessionBackend.BYTES_PER_ATTRIBUTE);
+        backend.apply(id, create(Map.of("big", new byte[big], dots, new byte[small]), inMinutes(5)));
+        assertEquals(big, backend.load(id, inMinutes(30)).orElseThrow().attributes().get("big").length);
+        assertTrue(backend.apply(id, change(Map.of("big", new byte[big]), Set.of(), inMinutes(30))));
+    }
+
     private static List<Document> indexes(String collection) {
         return collection(collection).listIndexes().into(new ArrayList<>());
     }

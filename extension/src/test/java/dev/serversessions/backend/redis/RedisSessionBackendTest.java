@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.SessionType;
@@ -105,7 +106,8 @@ class RedisSessionBackendTest extends SessionBackendContract {
             assertEquals(List.of("EVALSHA"), names(slidingLoad, true), slidingLoad.toString());
             assertEquals(List.of("HGETALL", "PEXPIRE"), names(slidingLoad, false), "the slide is a PEXPIRE, not a rewrite");
             assertEquals(List.of("EVALSHA"), names(apply, true), apply.toString());
-            assertEquals(List.of("EXISTS", "HSET", "HSET", "HDEL", "PEXPIRE"), names(apply, false), "only the changed fields are written");
+            assertEquals(List.of("TYPE", "HSET", "HSET", "HDEL", "PEXPIRE"), names(apply, false),
+                    "only the changed fields are written, into a hash that is still there");
             assertEquals(List.of("PEXPIRE"), names(touch, true));
             assertEquals(List.of("EVALSHA"), names(changeId, true));
             assertEquals(List.of("DEL"), names(delete, true));
@@ -196,6 +198,56 @@ class RedisSessionBackendTest extends SessionBackendContract {
             backend.close();
 
             assertTrue(own.exists("own:" + id), "the application's client still works");
+        }
+    }
+
+    /**
+     * Keys another client wrote where a session should be: reported as malformed (the core
+     * then logs once and starts a session under a new id), never as an outage, and left exactly
+     * as they were, even by a sliding read.
+     */
+    @Test
+    void aKeyOfAnotherTypeIsMalformedNotAnOutageAndIsLeftAlone() {
+        SessionBackend backend = backend("foreign:");
+        try (Jedis admin = redis.admin()) {
+            for (String type : List.of("string", "list", "set", "zset")) {
+                String id = IDS.generate();
+                String key = "foreign:" + id;
+                switch (type) {
+                    case "string" -> admin.set(key, "not a session");
+                    case "list" -> admin.rpush(key, "a", "b");
+                    case "set" -> admin.sadd(key, "a");
+                    default -> admin.zadd(key, 1, "a");
+                }
+                MalformedSessionException e = assertThrows(MalformedSessionException.class, () -> backend.load(id, null), type);
+                assertTrue(e.getMessage().contains(type), e.getMessage());
+                assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(30)), type);
+
+                assertEquals(type, admin.type(key));
+                assertEquals(-1, admin.ttl(key), "the sliding read did not give the " + type + " an expiry");
+                assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(5))),
+                        "a change is not written into a " + type + " (nor a WRONGTYPE error)");
+                assertEquals(type, admin.type(key));
+            }
+        }
+    }
+
+    @Test
+    void aHashWithoutANumericCreationTimeIsMalformedAndLeftAlone() {
+        SessionBackend backend = backend("foreign:");
+        try (Jedis admin = redis.admin()) {
+            String missing = IDS.generate();
+            admin.hset("foreign:" + missing, Map.of("a:user", "alice", "owner", "another app"));
+            String text = IDS.generate();
+            admin.hset("foreign:" + text, Map.of("m:created", "yesterday", "a:user", "alice"));
+            String huge = IDS.generate();
+            admin.hset("foreign:" + huge, Map.of("m:created", "99999999999999999999999", "a:user", "alice"));
+
+            for (String id : List.of(missing, text, huge)) {
+                assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(30)));
+                assertEquals(-1, admin.ttl("foreign:" + id), "not slid");
+            }
+            assertEquals("yesterday", admin.hget("foreign:" + text, "m:created"));
         }
     }
 
