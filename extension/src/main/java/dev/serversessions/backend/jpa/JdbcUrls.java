@@ -3,7 +3,9 @@ package dev.serversessions.backend.jpa;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
@@ -22,6 +24,35 @@ final class JdbcUrls {
         String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
         redacted = USER_INFO.matcher(redacted).replaceAll("//$1:***@");
         return ORACLE_THIN.matcher(redacted).replaceAll("$1/***@");
+    }
+
+    /**
+     * The driver's own connect, login and read timeouts, set to {@code seconds}, as properties
+     * for {@code Driver.connect}. Left alone, PostgreSQL's driver reads forever and MariaDB's
+     * and MySQL's connect for 30 s and read forever, so a database that stops answering would
+     * hold a request (and the backend's start-up, which others wait for) far past the timeout.
+     * A value the URL sets itself wins, as the drivers read URL parameters over properties.
+     */
+    static Properties driverTimeouts(String url, int seconds) {
+        String u = url.toLowerCase(Locale.ROOT);
+        String millis = String.valueOf(seconds * 1000L);
+        String secs = String.valueOf(seconds);
+        Properties timeouts = new Properties();
+        if (u.startsWith("jdbc:postgresql:")) {
+            timeouts.setProperty("connectTimeout", secs);
+            timeouts.setProperty("loginTimeout", secs);
+            timeouts.setProperty("socketTimeout", secs);
+        } else if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            timeouts.setProperty("connectTimeout", millis);
+            timeouts.setProperty("socketTimeout", millis);
+        } else if (u.startsWith("jdbc:sqlserver:")) {
+            timeouts.setProperty("loginTimeout", secs);
+            timeouts.setProperty("socketTimeout", millis);
+        } else if (u.startsWith("jdbc:oracle:")) {
+            timeouts.setProperty("oracle.net.CONNECT_TIMEOUT", millis);
+            timeouts.setProperty("oracle.jdbc.ReadTimeout", millis);
+        }
+        return timeouts;
     }
 
     /**

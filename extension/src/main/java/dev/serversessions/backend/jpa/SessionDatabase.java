@@ -10,10 +10,13 @@ import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -41,6 +44,8 @@ final class SessionDatabase implements AutoCloseable {
     private volatile EntityManagerFactory factory;
     private volatile SessionTables tables;
     private volatile boolean closed;
+    /** Held while the factory is built and the tables are checked. */
+    private final ReentrantLock starting = new ReentrantLock();
 
     /**
      * @param opener       builds or finds the factory; called again after a failed start
@@ -76,6 +81,8 @@ final class SessionDatabase implements AutoCloseable {
             try {
                 SessionTables ready = ready();
                 return once(ready, work, transactional);
+            } catch (SessionStoreUnavailableException e) {
+                throw e; // the start-up lock was not free in time: retrying would wait again
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
@@ -132,13 +139,16 @@ final class SessionDatabase implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        synchronized (this) {
+        lockStart();
+        try {
             if (tables == null) {
                 SessionTables candidate = new SessionTables(settings, dialect());
                 createMissingTables(candidate);
                 tables = candidate;
             }
             return tables;
+        } finally {
+            starting.unlock();
         }
     }
 
@@ -147,7 +157,8 @@ final class SessionDatabase implements AutoCloseable {
         if (open != null && !closed) {
             return open;
         }
-        synchronized (this) {
+        lockStart();
+        try {
             if (closed) {
                 throw new IllegalStateException("the session backend " + description + " is closed");
             }
@@ -155,6 +166,26 @@ final class SessionDatabase implements AutoCloseable {
                 factory = opener.get();
             }
             return factory;
+        } finally {
+            starting.unlock();
+        }
+    }
+
+    /**
+     * Takes the start-up lock, waiting at most the timeout. The request holding it connects,
+     * which while the database is unreachable takes up to the driver's connect timeout, again
+     * for every statement of the table check; the requests behind it must get their 503 within
+     * the timeout rather than wait for each of those attempts in turn.
+     */
+    private void lockStart() {
+        try {
+            if (!starting.tryLock(settings.timeoutSeconds(), TimeUnit.SECONDS)) {
+                throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                        "another request has been connecting for " + settings.timeoutSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
         }
     }
 
@@ -162,14 +193,21 @@ final class SessionDatabase implements AutoCloseable {
      * A factory that never got ready may be stuck (EclipseLink keeps a failed
      * deployment, a JNDI lookup may have failed): build it again on the next request.
      */
-    private synchronized void discardUnusedFactory() {
-        if (owned && factory != null && tables == null) {
-            try {
-                factory.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing a factory that never connected failed", e);
+    private void discardUnusedFactory() {
+        if (!starting.tryLock()) {
+            return; // the request holding the lock is starting it anew right now
+        }
+        try {
+            if (owned && factory != null && tables == null) {
+                try {
+                    factory.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "closing a factory that never connected failed", e);
+                }
+                factory = null;
             }
-            factory = null;
+        } finally {
+            starting.unlock();
         }
     }
 
@@ -252,12 +290,17 @@ final class SessionDatabase implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         closed = true;
-        if (owned && factory != null) {
-            factory.close();
+        starting.lock();
+        try {
+            if (owned && factory != null) {
+                factory.close();
+            }
+            factory = null;
+        } finally {
+            starting.unlock();
         }
-        factory = null;
     }
 
     /** The statements of one unit of work. */

@@ -13,6 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -101,6 +105,8 @@ final class RedisSessionBackend implements SessionBackend {
     private final int maxRetries;
     private final Duration retryWindow;
     private volatile UnifiedJedis client;
+    /** The build in progress, if any; guarded by {@code this}. */
+    private CompletableFuture<UnifiedJedis> building;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow) {
@@ -121,9 +127,11 @@ final class RedisSessionBackend implements SessionBackend {
 
     /** A backend on the application's client, which it never closes. */
     static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
-        return new RedisSessionBackend(() -> client, false, keyPrefix,
+        RedisSessionBackend backend = new RedisSessionBackend(() -> client, false, keyPrefix,
                 "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
                 Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
+        backend.client = client;
+        return backend;
     }
 
     @Override
@@ -240,21 +248,79 @@ final class RedisSessionBackend implements SessionBackend {
             }
         }
         client = null;
+        building = null;
     }
 
-    /** The client, built on first use; a failed build is tried again by the next request. */
-    private UnifiedJedis client() {
+    /**
+     * The client, built on first use; a failed build is tried again by the next request.
+     *
+     * <p>Building a sentinel or cluster client asks node after node for the topology, each up
+     * to the connect timeout: while they are unreachable one build takes k timeouts. So it runs
+     * on a thread of its own, once however many requests need it, and each request waits for it
+     * only until its own deadline; a build that outlives the request still gives the next
+     * requests their client. (Built under a lock in the request, the requests queued behind it
+     * each waited out a whole build of their own.)
+     */
+    private UnifiedJedis client(long deadline) {
         UnifiedJedis c = client;
-        if (c == null) {
+        if (c != null) {
+            return c;
+        }
+        CompletableFuture<UnifiedJedis> pending;
+        synchronized (this) {
+            if (client != null) {
+                return client;
+            }
+            if (building == null) {
+                CompletableFuture<UnifiedJedis> started = new CompletableFuture<>();
+                building = started;
+                Thread builder = new Thread(() -> build(started), "server-sessions-redis-connect");
+                builder.setDaemon(true);
+                builder.start();
+            }
+            pending = building;
+        }
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SessionStoreUnavailableException(description,
+                    new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SessionStoreUnavailableException(description, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
+        }
+    }
+
+    private void build(CompletableFuture<UnifiedJedis> started) {
+        UnifiedJedis built;
+        try {
+            built = connect.get();
+        } catch (RuntimeException | Error e) {
             synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = connect.get();
-                    client = c;
+                if (building == started) {
+                    building = null;
                 }
             }
+            started.completeExceptionally(e);
+            return;
         }
-        return c;
+        boolean current;
+        synchronized (this) {
+            current = building == started;
+            if (current) {
+                client = built;
+                building = null;
+            }
+        }
+        if (!current && ownsClient) {
+            built.close(); // the backend was closed while this build ran
+        }
+        started.complete(built);
     }
 
     /**
@@ -269,7 +335,7 @@ final class RedisSessionBackend implements SessionBackend {
         JedisException failure = null;
         for (int attempt = 0; ; attempt++) {
             try {
-                return command.apply(client());
+                return command.apply(client(deadline));
             } catch (JedisConnectionException | JedisClusterOperationException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);
