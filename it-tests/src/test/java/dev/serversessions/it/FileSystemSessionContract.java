@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 abstract class FileSystemSessionContract extends SessionSemanticsContract {
 
+    /**
+     * Files have no configurable timeout: the only wait is for the directory lock, at most ten
+     * seconds (another writer, in this JVM or another, holding it).
+     */
+    @Override
+    protected long storeTimeoutMillis() {
+        return 10_000;
+    }
+
     /** The session directory of the server under test. */
     protected abstract Path directory();
 

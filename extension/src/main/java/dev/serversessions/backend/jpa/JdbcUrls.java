@@ -8,20 +8,29 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What the backend needs to know about a JDBC URL: its driver, and how to log it safely. */
 final class JdbcUrls {
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
-    private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
-    private static final Pattern ORACLE_THIN = Pattern.compile("(?i)(:thin:[^/@:]*)/[^@]*@");
+    /**
+     * A password option: up to the next '&' after a '?' or '&' (PostgreSQL, MariaDB, MySQL),
+     * up to the next ';' after a ';' (SQL Server, H2), or a SQL Server {braced value}. Any option
+     * whose name ends in password counts (sslpassword, trustStorePassword, ...).
+     */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile(
+            "(?i)([?&][A-Za-z.]*(?:password|pwd)=)[^&]*|(;[A-Za-z.]*(?:password|pwd)=)(?:\\{(?:[^}]|\\}\\})*\\}|[^;]*)");
+    /** {@code //user:password@host}: the password runs to the last '@', which no host or option holds. */
+    private static final Pattern USER_INFO = Pattern.compile("(?s)//([^/@:]*):.*@");
+    /** {@code jdbc:oracle:thin:user/password@host}, likewise to the last '@'. */
+    private static final Pattern ORACLE_THIN = Pattern.compile("(?is)(:thin:[^/@:]*)/.*@");
 
     private JdbcUrls() {
     }
 
     /** The URL with any password replaced by {@code ***}, for logs and messages. */
     static String redact(String url) {
-        String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+        String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : m.group(2)) + "***"));
         redacted = USER_INFO.matcher(redacted).replaceAll("//$1:***@");
         return ORACLE_THIN.matcher(redacted).replaceAll("$1/***@");
     }
