@@ -25,6 +25,8 @@ final class JdbcUrls {
     /** {@code jdbc:oracle:thin:user/password@host}, likewise to the last '@'. */
     private static final Pattern ORACLE_THIN = Pattern.compile("(?is)(:thin:[^/@:]*)/.*@");
 
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
     private JdbcUrls() {
     }
 
@@ -65,6 +67,19 @@ final class JdbcUrls {
     }
 
     /**
+     * Whether the URL's parameters hold a '%' that starts no %XX escape where the driver
+     * percent-decodes them (PostgreSQL): that driver would log the undecodable value, which may
+     * be the password, and then refuse the URL anyway.
+     */
+    static boolean hasBadEscape(String url) {
+        int query = url.indexOf('?');
+        if (!url.regionMatches(true, 0, "jdbc:postgresql:", 0, 16) || query < 0) {
+            return false;
+        }
+        return BAD_ESCAPE.matcher(url.substring(query)).find();
+    }
+
+    /**
      * The class of the driver in {@code loader} that accepts {@code url}. Drivers are found through
      * the service loader of the application's class loader, not the DriverManager: in a server the
      * DriverManager registered its drivers long before the WAR's own were visible, and refuses
@@ -78,7 +93,9 @@ final class JdbcUrls {
                     break;
                 }
                 Driver driver = drivers.next();
-                if (driver.acceptsURL(url)) {
+                // Drivers log the URL they are asked about (PostgreSQL's at FINE, whichever
+                // driver's URL it is): only the prefix decides, so they see it without secrets.
+                if (driver.acceptsURL(redact(url))) {
                     return Optional.of(driver.getClass().getName());
                 }
             } catch (SQLException | ServiceConfigurationError | LinkageError e) {

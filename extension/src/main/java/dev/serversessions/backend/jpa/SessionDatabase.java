@@ -14,6 +14,7 @@ import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,15 +47,25 @@ final class SessionDatabase implements AutoCloseable {
     private volatile boolean closed;
     /** Held while the factory is built and the tables are checked. */
     private final ReentrantLock starting = new ReentrantLock();
+    /**
+     * One permit per connection of the write and of the read pool we built, or null for a pool
+     * that is not ours. EclipseLink's pool lets a request wait its full timeout for a connection
+     * on each attempt; taking a permit first lets it wait only for what is left of its timeout.
+     */
+    private final Semaphore writeConnections;
+    private final Semaphore readConnections;
 
     /**
      * @param opener       builds or finds the factory; called again after a failed start
      * @param owned        whether the backend built the factory and so closes it
      * @param description  the database for logs, without credentials
      * @param knownDialect the dialect if the JDBC URL tells it
+     * @param ownPool      whether the factory's connection pool is the one built from the settings
      */
     SessionDatabase(Supplier<EntityManagerFactory> opener, boolean owned, String description, JpaSettings settings,
-            Optional<SqlDialect> knownDialect) {
+            Optional<SqlDialect> knownDialect, boolean ownPool) {
+        this.writeConnections = ownPool ? new Semaphore(settings.poolSize()) : null;
+        this.readConnections = ownPool ? new Semaphore(settings.poolSize()) : null;
         this.opener = opener;
         this.owned = owned;
         this.description = description;
@@ -77,16 +88,25 @@ final class SessionDatabase implements AutoCloseable {
     }
 
     private <T> T run(Function<Statements, T> work, boolean transactional) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
             try {
                 SessionTables ready = ready();
-                return once(ready, work, transactional);
+                Semaphore connections = transactional ? writeConnections : readConnections;
+                acquire(connections, deadline);
+                try {
+                    return once(ready, work, transactional);
+                } finally {
+                    if (connections != null) {
+                        connections.release();
+                    }
+                }
             } catch (SessionStoreUnavailableException e) {
                 throw e; // the start-up lock was not free in time: retrying would wait again
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
-                        || failure == SqlFailure.CONNECTION && attempt == 1;
+                        || failure == SqlFailure.CONNECTION && attempt == 1 && System.nanoTime() < deadline;
                 if (!retry) {
                     throw translate(e, failure);
                 }
@@ -168,6 +188,21 @@ final class SessionDatabase implements AutoCloseable {
             return factory;
         } finally {
             starting.unlock();
+        }
+    }
+
+    private void acquire(Semaphore connections, long deadline) {
+        if (connections == null) {
+            return;
+        }
+        try {
+            if (!connections.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                        "no free connection within " + settings.timeoutSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
         }
     }
 
