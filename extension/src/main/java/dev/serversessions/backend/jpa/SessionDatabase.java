@@ -14,9 +14,12 @@ import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -45,8 +48,10 @@ final class SessionDatabase implements AutoCloseable {
     private volatile EntityManagerFactory factory;
     private volatile SessionTables tables;
     private volatile boolean closed;
-    /** Held while the factory is built and the tables are checked. */
+    /** Held while the factory is built, and to look at or replace {@link #start}. */
     private final ReentrantLock starting = new ReentrantLock();
+    /** The start in progress, if any; guarded by {@link #starting}. */
+    private CompletableFuture<SessionTables> start;
     /**
      * One permit per connection of the write and of the read pool we built, or null for a pool
      * that is not ours. EclipseLink's pool lets a request wait its full timeout for a connection
@@ -91,7 +96,7 @@ final class SessionDatabase implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
             try {
-                SessionTables ready = ready();
+                SessionTables ready = ready(deadline);
                 Semaphore connections = transactional ? writeConnections : readConnections;
                 acquire(connections, deadline);
                 try {
@@ -153,23 +158,75 @@ final class SessionDatabase implements AutoCloseable {
         }
     }
 
-    /** The tables, created first if missing; fails while the database cannot be reached. */
-    private SessionTables ready() {
+    /**
+     * The tables, created first if missing; fails while the database cannot be reached.
+     *
+     * <p>Starting connects (EclipseLink logs its pools in, each up to the driver's timeout, and
+     * PostgreSQL's driver tries with and without TLS) and then checks the tables: against a
+     * database that does not answer that is several timeouts. It runs once, on a thread of its
+     * own, and each request waits for it only until its own deadline; a start that outlives its
+     * request still readies the backend for the next. The factory itself is built here, in the
+     * request: a DataSource's JNDI name may resolve only in a component's thread.
+     */
+    private SessionTables ready(long deadline) {
         SessionTables known = tables;
         if (known != null) {
             return known;
         }
-        lockStart();
+        factory();
+        CompletableFuture<SessionTables> pending;
+        lockStart(deadline);
         try {
-            if (tables == null) {
-                SessionTables candidate = new SessionTables(settings, dialect());
-                createMissingTables(candidate);
-                tables = candidate;
+            if (tables != null) {
+                return tables;
             }
-            return tables;
+            if (start == null) {
+                start = startInBackground();
+            }
+            pending = start;
         } finally {
             starting.unlock();
         }
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                    "the database did not answer within " + settings.timeoutSeconds() + " s"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SessionStoreUnavailableException(description, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
+        }
+    }
+
+    private CompletableFuture<SessionTables> startInBackground() {
+        CompletableFuture<SessionTables> started = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                SessionTables candidate = new SessionTables(settings, dialect());
+                createMissingTables(candidate);
+                tables = candidate;
+                started.complete(candidate);
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            } finally {
+                starting.lock();
+                try {
+                    start = null;
+                } finally {
+                    starting.unlock();
+                }
+            }
+        }, "server-sessions-sql-start");
+        // drivers and EclipseLink load classes through it: the application's, as in the request
+        thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        thread.setDaemon(true);
+        thread.start();
+        return started;
     }
 
     private EntityManagerFactory factory() {
@@ -177,7 +234,7 @@ final class SessionDatabase implements AutoCloseable {
         if (open != null && !closed) {
             return open;
         }
-        lockStart();
+        lockStart(System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()));
         try {
             if (closed) {
                 throw new IllegalStateException("the session backend " + description + " is closed");
@@ -207,14 +264,12 @@ final class SessionDatabase implements AutoCloseable {
     }
 
     /**
-     * Takes the start-up lock, waiting at most the timeout. The request holding it connects,
-     * which while the database is unreachable takes up to the driver's connect timeout, again
-     * for every statement of the table check; the requests behind it must get their 503 within
-     * the timeout rather than wait for each of those attempts in turn.
+     * Takes the start-up lock, waiting at most until the request's deadline: whoever holds it
+     * may be building the factory, and the requests behind it must get their 503 in time.
      */
-    private void lockStart() {
+    private void lockStart(long deadline) {
         try {
-            if (!starting.tryLock(settings.timeoutSeconds(), TimeUnit.SECONDS)) {
+            if (!starting.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
                         "another request has been connecting for " + settings.timeoutSeconds() + " s"));
             }
@@ -233,7 +288,7 @@ final class SessionDatabase implements AutoCloseable {
             return; // the request holding the lock is starting it anew right now
         }
         try {
-            if (owned && factory != null && tables == null) {
+            if (owned && factory != null && tables == null && start == null) {
                 try {
                     factory.close();
                 } catch (RuntimeException e) {
