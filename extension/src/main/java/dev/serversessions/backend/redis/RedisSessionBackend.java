@@ -275,6 +275,7 @@ final class RedisSessionBackend implements SessionBackend {
                 CompletableFuture<UnifiedJedis> started = new CompletableFuture<>();
                 building = started;
                 Thread builder = new Thread(() -> build(started), "server-sessions-redis-connect");
+                builder.setContextClassLoader(Thread.currentThread().getContextClassLoader());
                 builder.setDaemon(true);
                 builder.start();
             }
