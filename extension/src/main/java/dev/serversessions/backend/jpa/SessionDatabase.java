@@ -107,7 +107,7 @@ final class SessionDatabase implements AutoCloseable {
                     }
                 }
             } catch (SessionStoreUnavailableException e) {
-                throw e; // the start-up lock was not free in time: retrying would wait again
+                throw e; // the deadline passed waiting for the start or a connection: nothing left to retry with
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS

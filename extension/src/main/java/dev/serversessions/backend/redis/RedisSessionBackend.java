@@ -327,9 +327,10 @@ final class RedisSessionBackend implements SessionBackend {
     /**
      * Runs one command or script. After a Redis restart every pooled connection is dead, and
      * without dropping them the first requests after recovery would fail one by one; so a
-     * failed connection is retried on a fresh one: once in any case, more often only while the
-     * failures are quick (dead connections fail at once, a network that swallows packets does
-     * not). Every operation here may safely run twice.
+     * failed connection is retried on a fresh one, as long as the failures leave time within the
+     * timeout (dead connections fail at once; a network that swallows packets, or a cluster
+     * whose every node is down, uses up the timeout in one attempt, and a second would double
+     * the request's wait). Every operation here may safely run twice.
      */
     private <T> T call(Function<UnifiedJedis, T> command) {
         long deadline = System.nanoTime() + retryWindow.toNanos();
@@ -342,7 +343,7 @@ final class RedisSessionBackend implements SessionBackend {
                     e.addSuppressed(failure);
                 }
                 failure = e;
-                if (attempt >= maxRetries || attempt > 0 && System.nanoTime() > deadline) {
+                if (attempt >= maxRetries || System.nanoTime() > deadline) {
                     throw new SessionStoreUnavailableException(description, failure);
                 }
                 dropIdleConnections();
