@@ -1,6 +1,7 @@
 package dev.serversessions.config;
 
 import dev.serversessions.api.SessionType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,9 @@ public record SessionSettings(
     public static final String PERMANENT = "SESSION_PERMANENT";
     public static final String USE_SIGNER = "SESSION_USE_SIGNER";
     public static final String SECRET_KEY = "SESSION_SECRET_KEY";
+    /** HMAC-SHA256 gains nothing from a longer key, and an attacker everything from a shorter one. */
+    static final int MIN_SECRET_KEY_BYTES = 32;
+    private static final String SECRET_KEY_REMEDY = "generate one with: openssl rand -base64 48";
     public static final String KEY_PREFIX = "SESSION_KEY_PREFIX";
     public static final String ID_LENGTH = "SESSION_ID_LENGTH";
     public static final String SERIALIZATION_FORMAT = "SESSION_SERIALIZATION_FORMAT";
@@ -71,8 +75,13 @@ public record SessionSettings(
         boolean useSigner = values.bool(USE_SIGNER, false);
         Optional<String> secretKey = values.optionalString(SECRET_KEY);
         if (useSigner && secretKey.isEmpty()) {
-            values.problem(SECRET_KEY + " is required when " + USE_SIGNER + "=true (a long random string)");
+            values.problem(SECRET_KEY + " is required when " + USE_SIGNER + "=true: " + SECRET_KEY_REMEDY);
         }
+        // checked whenever it is set, not only with the signer: a short key is a mistake either way
+        // (the value itself is never repeated: it is a secret)
+        secretKey.map(k -> k.getBytes(StandardCharsets.UTF_8).length).filter(n -> n < MIN_SECRET_KEY_BYTES)
+                .ifPresent(n -> values.problem(SECRET_KEY + " is " + n + " bytes long; it must be at least "
+                        + MIN_SECRET_KEY_BYTES + " random bytes: " + SECRET_KEY_REMEDY));
         String keyPrefix = values.string(KEY_PREFIX, "session:");
         if (keyPrefix.length() > 100 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             values.problem(KEY_PREFIX, keyPrefix, "must be at most 100 characters without spaces or control characters");

@@ -50,7 +50,8 @@ public final class SessionRuntime {
         this.config = config;
         this.appLoader = appLoader;
         this.codec = AttributeCodecs.forSettings(settings, appLoader);
-        this.ids = new SessionIds(settings.idLength(), settings.secretKey().orElse(null));
+        // the key signs cookies only with the signer on: a key set for another use changes no cookie
+        this.ids = new SessionIds(settings.idLength(), settings.useSigner() ? settings.secretKey().orElse(null) : null);
         this.clock = clock;
     }
 

@@ -60,7 +60,7 @@ class SessionSettingsTest {
         keys.put("SESSION_TYPE", "JPA");
         keys.put("SESSION_PERMANENT", "false");
         keys.put("SESSION_USE_SIGNER", "TRUE");
-        keys.put("SESSION_SECRET_KEY", "s3cret-s3cret-s3cret");
+        keys.put("SESSION_SECRET_KEY", "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret");
         keys.put("SESSION_KEY_PREFIX", "shop:");
         keys.put("SESSION_ID_LENGTH", "48");
         keys.put("SESSION_SERIALIZATION_FORMAT", "Json");
@@ -81,7 +81,7 @@ class SessionSettingsTest {
         assertEquals(SessionType.SQLALCHEMY, s.type());
         assertFalse(s.permanent());
         assertTrue(s.useSigner());
-        assertEquals(Optional.of("s3cret-s3cret-s3cret"), s.secretKey());
+        assertEquals(Optional.of("s3cret-s3cret-s3cret-s3cret-s3cret-s3cret"), s.secretKey());
         assertEquals("shop:", s.keyPrefix());
         assertEquals(48, s.idLength());
         assertEquals(SerializationFormat.JSON, s.serializationFormat());
@@ -134,8 +134,34 @@ class SessionSettingsTest {
 
     @Test
     void theSignerNeedsASecretKey() {
-        assertEquals(List.of("SESSION_SECRET_KEY is required when SESSION_USE_SIGNER=true (a long random string)"),
+        assertEquals(List.of("SESSION_SECRET_KEY is required when SESSION_USE_SIGNER=true: generate one with: openssl rand -base64 48"),
                 problems(Map.of("SESSION_USE_SIGNER", "true")));
+    }
+
+    @Test
+    void aSecretKeyShorterThan32BytesFailsWithHowToGenerateOneAndNeverShowsTheKey() {
+        String shortKey = "only-thirty-one-bytes-long-key!";
+        for (Map<String, String> keys : List.of(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", shortKey),
+                Map.of("SESSION_SECRET_KEY", shortKey))) {
+            List<String> problems = problems(keys);
+            assertEquals(List.of("SESSION_SECRET_KEY is 31 bytes long; it must be at least 32 random bytes:"
+                    + " generate one with: openssl rand -base64 48"), problems, keys.toString());
+            assertFalse(String.join("\n", problems).contains(shortKey));
+        }
+        SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", "\u00e9".repeat(16))), getClass().getClassLoader(),
+                Clock.systemUTC()); // bytes, not characters: 16 x 2 is enough
+    }
+
+    @Test
+    void theSecretKeySignsCookiesOnlyWithTheSignerOn() {
+        String key = "a-key-of-more-than-thirty-two-bytes-for-this-test";
+        SessionRuntime signing = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", key)),
+                getClass().getClassLoader(), Clock.systemUTC());
+        SessionRuntime notSigning = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", key)),
+                getClass().getClassLoader(), Clock.systemUTC());
+        String id = signing.ids().generate();
+        assertTrue(signing.ids().cookieValue(id).startsWith(id + "."), signing.ids().cookieValue(id));
+        assertEquals(id, notSigning.ids().cookieValue(id), "with the signer off the key signs nothing");
     }
 
     @Test

@@ -8,8 +8,18 @@ import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +29,15 @@ import org.junit.jupiter.api.Test;
  * WildFly).
  */
 abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
+
+    /**
+     * Files have no configurable timeout: the only wait is for the directory lock, at most ten
+     * seconds (another writer, in this JVM or another, holding it).
+     */
+    @Override
+    protected long storeTimeoutMillis() {
+        return 10_000;
+    }
 
     /** The session directory of the server under test. */
     protected abstract Path directory();
@@ -46,6 +65,55 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
                 Files.move(parked, directory);
             }
         };
+    }
+
+    /**
+     * Another process (here the test) holds the directory lock, as a second server sharing the
+     * directory would while it writes: 20 concurrent writers each get their 503 once the lock
+     * wait runs out, none waits longer; readers take no lock and are served meanwhile; and
+     * writes work again as soon as the lock is free.
+     */
+    @Test
+    void whileAnotherProcessHoldsTheDirectoryLockWritersGet503InTimeAndReadersAreServed() throws Exception {
+        List<Browser> browsers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Browser browser = browser();
+            assertEquals(204, browser.put("/api/session/a", "1").status());
+            browsers.add(browser);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(40);
+        List<Future<long[]>> writes = new ArrayList<>();
+        List<Future<long[]>> reads = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(directory().resolve(".lock"), StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            for (Browser browser : browsers) {
+                writes.add(pool.submit(() -> timed(() -> browser.put("/api/session/b", "2").status())));
+                reads.add(pool.submit(() -> timed(() -> browser.get("/probe/read?name=a").status())));
+            }
+            for (Future<long[]> read : reads) {
+                long[] outcome = read.get(60, TimeUnit.SECONDS);
+                assertEquals(200, outcome[0], "a reader takes no lock");
+                assertTrue(outcome[1] < OUTAGE_MARGIN_MS, "a read took " + outcome[1] + " ms");
+            }
+            long slowest = 0;
+            for (Future<long[]> write : writes) {
+                long[] outcome = write.get(60, TimeUnit.SECONDS);
+                assertEquals(503, outcome[0], "a writer gives up on a lock it cannot get");
+                slowest = Math.max(slowest, outcome[1]);
+            }
+            System.out.println("Directory lock held elsewhere (" + getClass().getSimpleName() + "): 20 writers, slowest 503 after "
+                    + slowest + " ms");
+            assertTrue(slowest <= storeTimeoutMillis() + OUTAGE_MARGIN_MS, "a writer waited " + slowest + " ms");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(204, browsers.get(0).put("/api/session/b", "2").status(), "writes work again once the lock is free");
+    }
+
+    private static long[] timed(Callable<Integer> request) throws Exception {
+        long start = System.nanoTime();
+        int status = request.call();
+        return new long[] {status, (System.nanoTime() - start) / 1_000_000};
     }
 
     @Test

@@ -44,6 +44,12 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract {
         }
     }
 
+    /** SESSION_MEMCACHED_TIMEOUT_MS. */
+    @Override
+    protected long storeTimeoutMillis() {
+        return TIMEOUT_MS;
+    }
+
     @Override
     protected AppServer server() {
         return server;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the subclass starts ({@link MongoSessionIT}: Payara Micro, {@link MongoSessionWildFlyIT}: WildFly).
  */
 abstract class MongoSessionContract extends SessionSemanticsContract {
+    protected static final long TIMEOUT_MS = 1500;
     protected static MongoDbServer mongo;
     private static AppServer server;
     private static MongoClient shell;
@@ -58,7 +59,7 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
                 "SESSION_MONGODB", store.connectionString(),
                 "SESSION_MONGODB_DB", "it_sessions",
                 "SESSION_MONGODB_COLLECT", "web",
-                "SESSION_MONGODB_TIMEOUT_MS", "1500");
+                "SESSION_MONGODB_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
     }
 
     @AfterAll
@@ -75,6 +76,12 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
             mongo.close();
             mongo = null;
         }
+    }
+
+    /** SESSION_MONGODB_TIMEOUT_MS. */
+    @Override
+    protected long storeTimeoutMillis() {
+        return TIMEOUT_MS;
     }
 
     @Override

@@ -24,7 +24,8 @@ class RedisClusterSessionIT extends SessionSemanticsContract {
     static void start() {
         cluster = new RedisCluster(PayaraMicro.workDir().resolve("redis-cluster-" + System.nanoTime()));
         server = PayaraMicro.start("redis-cluster", Map.of("SESSION_TYPE", "redis",
-                "SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", cluster.seeds()));
+                "SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", cluster.seeds(),
+                "SESSION_REDIS_TIMEOUT_MS", "2000"));
     }
 
     @AfterAll
@@ -35,6 +36,12 @@ class RedisClusterSessionIT extends SessionSemanticsContract {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    /** SESSION_REDIS_TIMEOUT_MS. */
+    @Override
+    protected long storeTimeoutMillis() {
+        return 2000;
     }
 
     @Override

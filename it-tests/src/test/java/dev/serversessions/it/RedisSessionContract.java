@@ -35,6 +35,7 @@ import redis.clients.jedis.Jedis;
  */
 abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
     private static final String PASSWORD = "it-s3cret";
+    private static final long TIMEOUT_MS = 2000;
     private static RedisServer redis;
     private static AppServer server;
 
@@ -42,7 +43,8 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     protected static void start(AppServer.Launcher runtime) {
         redis = RedisServer.persistent(PayaraMicro.workDir(), "--requirepass", PASSWORD);
         server = runtime.start("redis", Map.of("SESSION_TYPE", "redis",
-                "SESSION_REDIS", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/1"));
+                "SESSION_REDIS", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/1",
+                "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)));
     }
 
     @AfterAll
@@ -55,6 +57,12 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             redis.close();
             redis = null;
         }
+    }
+
+    /** SESSION_REDIS_TIMEOUT_MS. */
+    @Override
+    protected long storeTimeoutMillis() {
+        return TIMEOUT_MS;
     }
 
     @Override

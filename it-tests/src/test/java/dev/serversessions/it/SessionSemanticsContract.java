@@ -41,6 +41,20 @@ public abstract class SessionSemanticsContract {
     /** How to make the store unreachable for a while. */
     protected abstract StoreOutage outage();
 
+    /**
+     * The longest a request may wait for the store as the server under test is configured
+     * (its {@code SESSION_*_TIMEOUT*}): during an outage every request must end within it plus
+     * {@link #OUTAGE_MARGIN_MS}.
+     */
+    protected abstract long storeTimeoutMillis();
+
+    /**
+     * What a request may take beyond the store's timeout under the load run: servlet and JSON
+     * work of 50 concurrent requests on a shared two-core machine. Far below what an unbounded
+     * wait costs (MongoDB's 120 s pool wait, k connect timeouts queued behind a lock).
+     */
+    protected static final long OUTAGE_MARGIN_MS = 2500;
+
     protected Browser browser() {
         return new Browser(server());
     }
@@ -395,6 +409,87 @@ public abstract class SessionSemanticsContract {
         assertEquals(200, after.status(), after.body());
         if (outage().keepsData()) {
             assertEquals("yes", attribute(browser, "kept"));
+        }
+    }
+
+    /**
+     * 50 clients keep incrementing their counters; the store goes away while requests are in
+     * flight and comes back. Every response is a 200 or a 503 within the store's timeout plus a
+     * margin, none hangs, and the service comes back by itself.
+     */
+    @Test
+    void anOutageInTheMiddleOfALoadRunGives200Or503InTimeAndServiceComesBack() throws Exception {
+        int clients = 50;
+        List<Browser> browsers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            browsers.add(browser());
+        }
+        record Outcome(long startNanos, long endNanos, int status, String failure) {
+            long millis() {
+                return (endNanos - startNanos) / 1_000_000;
+            }
+        }
+        List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long begun;
+        long ended;
+        try {
+            List<Future<?>> loops = new ArrayList<>();
+            for (Browser client : browsers) {
+                loops.add(pool.submit(() -> {
+                    while (running.get()) {
+                        long start = System.nanoTime();
+                        try {
+                            Response response = client.post("/api/counter");
+                            outcomes.add(new Outcome(start, System.nanoTime(), response.status(),
+                                    response.status() == 200 || response.status() == 503 ? null : response.body()));
+                        } catch (AssertionError | RuntimeException e) {
+                            outcomes.add(new Outcome(start, System.nanoTime(), -1, e.toString()));
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(2000);
+            begun = System.nanoTime();
+            outage().begin();
+            try {
+                Thread.sleep(Math.max(4000, 2 * storeTimeoutMillis()));
+            } finally {
+                ended = System.nanoTime();
+                outage().end();
+            }
+            Thread.sleep(Math.max(4000, 2 * storeTimeoutMillis()));
+            running.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            running.set(false);
+            pool.shutdownNow();
+        }
+
+        List<Outcome> all = List.copyOf(outcomes);
+        long bound = storeTimeoutMillis() + OUTAGE_MARGIN_MS;
+        long inFlightAtBegin = all.stream().filter(o -> o.startNanos() < begun && o.endNanos() > begun).count();
+        List<Outcome> during = all.stream().filter(o -> o.endNanos() > begun && o.startNanos() < ended).toList();
+        long slowest = all.stream().mapToLong(Outcome::millis).max().orElse(0);
+        long slowestDuring = during.stream().mapToLong(Outcome::millis).max().orElse(0);
+        long unavailable = all.stream().filter(o -> o.status() == 503).count();
+        System.out.println("Outage under load (" + getClass().getSimpleName() + "): " + all.size() + " requests, "
+                + inFlightAtBegin + " in flight when the store went away, " + unavailable + " x 503, slowest "
+                + slowest + " ms (during the outage " + slowestDuring + " ms), bound " + bound + " ms");
+
+        assertTrue(inFlightAtBegin > 0, "the store must go away while requests are running");
+        assertTrue(unavailable > 0, "the outage must have been noticed");
+        List<Outcome> wrong = all.stream().filter(o -> o.failure() != null).toList();
+        assertTrue(wrong.isEmpty(), "only 200 and 503: " + wrong.stream().limit(5).toList());
+        List<Outcome> late = all.stream().filter(o -> o.millis() > bound).toList();
+        assertTrue(late.isEmpty(), late.size() + " responses took longer than " + bound + " ms, e.g. "
+                + late.stream().map(Outcome::millis).sorted(java.util.Comparator.reverseOrder()).limit(10).toList());
+        for (Browser client : browsers) {
+            Response after = client.post("/api/counter");
+            assertEquals(200, after.status(), "service came back without a restart: " + after.body());
         }
     }
 

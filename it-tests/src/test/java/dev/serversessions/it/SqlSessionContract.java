@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 abstract class SqlSessionContract extends SessionSemanticsContract {
     protected static final String TABLE = "web_sessions";
     protected static final String SEQUENCE = "web_session_keys";
+    protected static final int TIMEOUT_SECONDS = 3;
     protected static SqlServer database;
     protected static String schema;
     protected static AppServer server;
@@ -37,6 +38,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         env.put("SESSION_SQLALCHEMY_SCHEMA", schema);
         env.put("SESSION_SQLALCHEMY_SEQUENCE", SEQUENCE);
         env.put("SESSION_CLEANUP_N_REQUESTS", "1");
+        env.put("SESSION_SQLALCHEMY_TIMEOUT", String.valueOf(TIMEOUT_SECONDS));
         server = runtime.start(name, env);
     }
 
@@ -50,6 +52,12 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
             database.close();
             database = null;
         }
+    }
+
+    /** SESSION_SQLALCHEMY_TIMEOUT. */
+    @Override
+    protected long storeTimeoutMillis() {
+        return TIMEOUT_SECONDS * 1000L;
     }
 
     @Override

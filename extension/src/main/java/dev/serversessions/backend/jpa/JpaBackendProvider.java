@@ -49,12 +49,12 @@ public final class JpaBackendProvider implements BackendProvider {
         SessionDatabase database;
         if (own.isPresent() && own.get() instanceof EntityManagerFactory factory) {
             database = new SessionDatabase(() -> factory, false, "sqlalchemy, the application's EntityManagerFactory"
-                    + settings.bindKey().map(k -> " @Named(\"" + k + "\")").orElse("") + place, settings, Optional.empty());
+                    + settings.bindKey().map(k -> " @Named(\"" + k + "\")").orElse("") + place, settings, Optional.empty(), false);
         } else if (own.isPresent()) {
             DataSource dataSource = (DataSource) own.get();
             database = new SessionDatabase(() -> SessionEntityManagerFactories.forDataSource(dataSource, settings, loader()), true,
                     "sqlalchemy, the application's DataSource" + settings.bindKey().map(k -> " @Named(\"" + k + "\")").orElse("")
-                            + place, settings, Optional.empty());
+                            + place, settings, Optional.empty(), false);
         } else {
             database = fromTarget(settings, place);
         }
@@ -70,11 +70,11 @@ public final class JpaBackendProvider implements BackendProvider {
                     "no JDBC driver on the class path accepts " + JdbcUrls.redact(jdbc.url())));
             Supplier<EntityManagerFactory> opener = () -> SessionEntityManagerFactories.forUrl(jdbc.url(), driver, settings, loader());
             return new SessionDatabase(opener, true, "sqlalchemy " + JdbcUrls.redact(jdbc.url()) + place, settings,
-                    SqlDialect.ofUrl(jdbc.url()));
+                    SqlDialect.ofUrl(jdbc.url()), true);
         }
         String name = ((JndiName) target).name();
         return new SessionDatabase(() -> SessionEntityManagerFactories.forDataSource(lookup(name), settings, loader()), true,
-                "sqlalchemy DataSource " + name + place, settings, Optional.empty());
+                "sqlalchemy DataSource " + name + place, settings, Optional.empty(), false);
     }
 
     /** Looks the DataSource up on first use, from a request thread, where the component's names resolve. */

@@ -118,6 +118,11 @@ record JpaSettings(
 
     private static Optional<Target> target(ConfigValues values, String value) {
         if (value.regionMatches(true, 0, "jdbc:", 0, 5)) {
+            if (JdbcUrls.hasBadEscape(value)) {
+                values.problem(URL, JdbcUrls.redact(value), "has a '%' in its parameters that starts no %XX escape;"
+                        + " the driver percent-decodes them: write a % (in the password too) as %25");
+                return Optional.empty();
+            }
             if (value.length() > 5 && !value.contains(" ")) {
                 return Optional.of(new JdbcUrl(value));
             }

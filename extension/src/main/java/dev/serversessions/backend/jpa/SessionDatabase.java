@@ -10,10 +10,17 @@ import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -41,15 +48,29 @@ final class SessionDatabase implements AutoCloseable {
     private volatile EntityManagerFactory factory;
     private volatile SessionTables tables;
     private volatile boolean closed;
+    /** Held while the factory is built, and to look at or replace {@link #start}. */
+    private final ReentrantLock starting = new ReentrantLock();
+    /** The start in progress, if any; guarded by {@link #starting}. */
+    private CompletableFuture<SessionTables> start;
+    /**
+     * One permit per connection of the write and of the read pool we built, or null for a pool
+     * that is not ours. EclipseLink's pool lets a request wait its full timeout for a connection
+     * on each attempt; taking a permit first lets it wait only for what is left of its timeout.
+     */
+    private final Semaphore writeConnections;
+    private final Semaphore readConnections;
 
     /**
      * @param opener       builds or finds the factory; called again after a failed start
      * @param owned        whether the backend built the factory and so closes it
      * @param description  the database for logs, without credentials
      * @param knownDialect the dialect if the JDBC URL tells it
+     * @param ownPool      whether the factory's connection pool is the one built from the settings
      */
     SessionDatabase(Supplier<EntityManagerFactory> opener, boolean owned, String description, JpaSettings settings,
-            Optional<SqlDialect> knownDialect) {
+            Optional<SqlDialect> knownDialect, boolean ownPool) {
+        this.writeConnections = ownPool ? new Semaphore(settings.poolSize()) : null;
+        this.readConnections = ownPool ? new Semaphore(settings.poolSize()) : null;
         this.opener = opener;
         this.owned = owned;
         this.description = description;
@@ -72,14 +93,25 @@ final class SessionDatabase implements AutoCloseable {
     }
 
     private <T> T run(Function<Statements, T> work, boolean transactional) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
             try {
-                SessionTables ready = ready();
-                return once(ready, work, transactional);
+                SessionTables ready = ready(deadline);
+                Semaphore connections = transactional ? writeConnections : readConnections;
+                acquire(connections, deadline);
+                try {
+                    return once(ready, work, transactional);
+                } finally {
+                    if (connections != null) {
+                        connections.release();
+                    }
+                }
+            } catch (SessionStoreUnavailableException e) {
+                throw e; // the deadline passed waiting for the start or a connection: nothing left to retry with
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
-                        || failure == SqlFailure.CONNECTION && attempt == 1;
+                        || failure == SqlFailure.CONNECTION && attempt == 1 && System.nanoTime() < deadline;
                 if (!retry) {
                     throw translate(e, failure);
                 }
@@ -126,20 +158,75 @@ final class SessionDatabase implements AutoCloseable {
         }
     }
 
-    /** The tables, created first if missing; fails while the database cannot be reached. */
-    private SessionTables ready() {
+    /**
+     * The tables, created first if missing; fails while the database cannot be reached.
+     *
+     * <p>Starting connects (EclipseLink logs its pools in, each up to the driver's timeout, and
+     * PostgreSQL's driver tries with and without TLS) and then checks the tables: against a
+     * database that does not answer that is several timeouts. It runs once, on a thread of its
+     * own, and each request waits for it only until its own deadline; a start that outlives its
+     * request still readies the backend for the next. The factory itself is built here, in the
+     * request: a DataSource's JNDI name may resolve only in a component's thread.
+     */
+    private SessionTables ready(long deadline) {
         SessionTables known = tables;
         if (known != null) {
             return known;
         }
-        synchronized (this) {
-            if (tables == null) {
+        factory();
+        CompletableFuture<SessionTables> pending;
+        lockStart(deadline);
+        try {
+            if (tables != null) {
+                return tables;
+            }
+            if (start == null) {
+                start = startInBackground();
+            }
+            pending = start;
+        } finally {
+            starting.unlock();
+        }
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                    "the database did not answer within " + settings.timeoutSeconds() + " s"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SessionStoreUnavailableException(description, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
+        }
+    }
+
+    private CompletableFuture<SessionTables> startInBackground() {
+        CompletableFuture<SessionTables> started = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
                 SessionTables candidate = new SessionTables(settings, dialect());
                 createMissingTables(candidate);
                 tables = candidate;
+                started.complete(candidate);
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            } finally {
+                starting.lock();
+                try {
+                    start = null;
+                } finally {
+                    starting.unlock();
+                }
             }
-            return tables;
-        }
+        }, "server-sessions-sql-start");
+        // drivers and EclipseLink load classes through it: the application's, as in the request
+        thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        thread.setDaemon(true);
+        thread.start();
+        return started;
     }
 
     private EntityManagerFactory factory() {
@@ -147,7 +234,8 @@ final class SessionDatabase implements AutoCloseable {
         if (open != null && !closed) {
             return open;
         }
-        synchronized (this) {
+        lockStart(System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()));
+        try {
             if (closed) {
                 throw new IllegalStateException("the session backend " + description + " is closed");
             }
@@ -155,6 +243,39 @@ final class SessionDatabase implements AutoCloseable {
                 factory = opener.get();
             }
             return factory;
+        } finally {
+            starting.unlock();
+        }
+    }
+
+    private void acquire(Semaphore connections, long deadline) {
+        if (connections == null) {
+            return;
+        }
+        try {
+            if (!connections.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                        "no free connection within " + settings.timeoutSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
+        }
+    }
+
+    /**
+     * Takes the start-up lock, waiting at most until the request's deadline: whoever holds it
+     * may be building the factory, and the requests behind it must get their 503 in time.
+     */
+    private void lockStart(long deadline) {
+        try {
+            if (!starting.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
+                        "another request has been connecting for " + settings.timeoutSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
         }
     }
 
@@ -162,14 +283,21 @@ final class SessionDatabase implements AutoCloseable {
      * A factory that never got ready may be stuck (EclipseLink keeps a failed
      * deployment, a JNDI lookup may have failed): build it again on the next request.
      */
-    private synchronized void discardUnusedFactory() {
-        if (owned && factory != null && tables == null) {
-            try {
-                factory.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing a factory that never connected failed", e);
+    private void discardUnusedFactory() {
+        if (!starting.tryLock()) {
+            return; // the request holding the lock is starting it anew right now
+        }
+        try {
+            if (owned && factory != null && tables == null && start == null) {
+                try {
+                    factory.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "closing a factory that never connected failed", e);
+                }
+                factory = null;
             }
-            factory = null;
+        } finally {
+            starting.unlock();
         }
     }
 
@@ -252,12 +380,17 @@ final class SessionDatabase implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         closed = true;
-        if (owned && factory != null) {
-            factory.close();
+        starting.lock();
+        try {
+            if (owned && factory != null) {
+                factory.close();
+            }
+            factory = null;
+        } finally {
+            starting.unlock();
         }
-        factory = null;
         SessionPersistenceUnit.EmptyRoot.remove();
     }
 

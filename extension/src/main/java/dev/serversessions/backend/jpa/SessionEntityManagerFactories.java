@@ -28,6 +28,9 @@ final class SessionEntityManagerFactories {
         properties.put("jakarta.persistence.jdbc.driver", driverClass);
         settings.user().ifPresent(u -> properties.put("jakarta.persistence.jdbc.user", u));
         settings.password().ifPresent(p -> properties.put("jakarta.persistence.jdbc.password", p));
+        // EclipseLink hands properties of this prefix to Driver.connect
+        JdbcUrls.driverTimeouts(url, settings.timeoutSeconds())
+                .forEach((name, value) -> properties.put("eclipselink.jdbc.property." + name, value));
         long waitMillis = settings.timeoutSeconds() * 1000L;
         for (String pool : new String[] {"default", "read"}) {
             String prefix = "eclipselink.connection-pool." + pool + ".";

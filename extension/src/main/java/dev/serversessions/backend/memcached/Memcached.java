@@ -72,6 +72,7 @@ final class Memcached implements AutoCloseable {
      *                               spymemcached has no get-and-touch and no delete-if-unchanged
      */
     static Memcached applicationClient(MemcachedClient client, MemcachedSettings settings) {
+        SpyLogger.adopt(client);
         Collection<MemcachedNode> nodes = client.getConnection().getLocator().getAll();
         if (!nodes.stream().allMatch(BinaryMemcachedNodeImpl.class::isInstance)) {
             throw new IllegalStateException("The application's @Backend(MEMCACHED) MemcachedClient speaks memcached's text protocol;"

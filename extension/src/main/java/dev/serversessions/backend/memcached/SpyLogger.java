@@ -1,11 +1,15 @@
 package dev.serversessions.backend.memcached;
 
 import dev.serversessions.session.SessionIds;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.compat.log.AbstractLogger;
 import net.spy.memcached.compat.log.Level;
 import net.spy.memcached.compat.log.LoggerFactory;
@@ -48,6 +52,62 @@ public final class SpyLogger extends AbstractLogger {
             LoggerFactory.getLogger(SpyLogger.class);
         } finally {
             System.clearProperty(PROPERTY);
+        }
+    }
+
+    /**
+     * Gives the application's client the redaction our own client has. The application may have
+     * built it before the backend existed, so spymemcached's logger factory may already have
+     * chosen its default logger (standard error, ids in clear), and every part of the client
+     * that has logged keeps the logger it got. Unless the application chose a logger itself, the
+     * factory is set up again with this class, and the client's long-lived parts (the client,
+     * its connection and nodes: where the warnings of a dead node come from) get one each.
+     */
+    static synchronized void adopt(MemcachedClient client) {
+        if (System.getProperty(PROPERTY) != null) {
+            return;
+        }
+        if (!(LoggerFactory.getLogger(SpyLogger.class) instanceof SpyLogger)) {
+            try {
+                Field instance = LoggerFactory.class.getDeclaredField("instance");
+                instance.setAccessible(true);
+                instance.set(null, null); // the next getLogger builds a factory that reads the property
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                java.util.logging.Logger.getLogger(SpyLogger.class.getName()).warning(() -> "spymemcached's log could not be"
+                        + " redirected (" + e + "); its warnings may show session ids: set -D" + PROPERTY + "="
+                        + SpyLogger.class.getName());
+                return;
+            }
+        }
+        install();
+        List<Object> parts = new ArrayList<>();
+        parts.add(client);
+        parts.add(client.getConnection());
+        parts.addAll(client.getConnection().getLocator().getAll()); // the nodes themselves, not read-only copies
+        for (Object part : parts) {
+            replaceLogger(part);
+        }
+    }
+
+    /** Sets the {@code logger} field spymemcached's base classes (SpyObject, SpyThread) cache. */
+    private static void replaceLogger(Object part) {
+        for (Class<?> type = part.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Field logger = type.getDeclaredField("logger");
+                if (logger.getType() == net.spy.memcached.compat.log.Logger.class) {
+                    logger.setAccessible(true);
+                    if (!(logger.get(part) instanceof SpyLogger)) {
+                        logger.set(part, LoggerFactory.getLogger(part.getClass()));
+                    }
+                    return;
+                }
+            } catch (NoSuchFieldException e) {
+                // declared further up
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                java.util.logging.Logger.getLogger(SpyLogger.class.getName()).log(java.util.logging.Level.FINE,
+                        "the logger of " + part.getClass().getName() + " could not be replaced", e);
+                return;
+            }
         }
     }
 

@@ -40,8 +40,11 @@ public final class MongoBackendProvider implements BackendProvider {
 
     /**
      * The connection string's settings, with our timeout wherever the string sets none: the
-     * driver's own defaults (30 s to select a server, no read timeout) would hold a request, or
-     * a thread of the server, far longer than a 503 should take.
+     * driver's own defaults (30 s to select a server, no read timeout, 120 s to wait for a pooled
+     * connection) would hold a request, or a thread of the server, far longer than a 503 should
+     * take. The pool wait matters under load: while the store is down every connection attempt
+     * hangs for the connect timeout, and the requests queued behind the pool's few connections
+     * would otherwise wait for all of those attempts in turn.
      */
     static MongoClientSettings clientSettings(MongoSettings settings) {
         var uri = settings.connectionString();
@@ -51,6 +54,11 @@ public final class MongoBackendProvider implements BackendProvider {
                 .applyToClusterSettings(cluster -> {
                     if (uri.getServerSelectionTimeout() == null) {
                         cluster.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS);
+                    }
+                })
+                .applyToConnectionPoolSettings(pool -> {
+                    if (uri.getMaxWaitTime() == null) {
+                        pool.maxWaitTime(timeout, TimeUnit.MILLISECONDS);
                     }
                 })
                 .applyToSocketSettings(socket -> {

@@ -32,7 +32,7 @@ record MongoSettings(ConnectionString connectionString, String database, String 
             connectionString = new ConnectionString(uri);
         } catch (RuntimeException e) {
             values.problem(MONGODB, withoutPassword(uri), "is not a MongoDB connection string"
-                    + " (mongodb://host:port[,host:port...][/?options] or mongodb+srv://host): " + e.getMessage());
+                    + " (mongodb://host:port[,host:port...][/?options] or mongodb+srv://host): " + safeReason(uri, e.getMessage()));
             connectionString = new ConnectionString(DEFAULT_URI);
         }
         String database = values.string(DB, "flask_session");
@@ -57,25 +57,39 @@ record MongoSettings(ConnectionString connectionString, String database, String 
         return scheme + String.join(",", connectionString.getHosts());
     }
 
-    /** A connection string fit for an error message: the password, if any, masked. */
+    /**
+     * A connection string fit for an error message: the password, if any, masked. The user
+     * information runs to the last '@' (hosts and options hold none), so a password with an
+     * unencoded '/', '@', ':', '?' or '%' is masked whole.
+     */
     static String withoutPassword(String uri) {
         int start = uri.indexOf("://");
-        if (start < 0) {
-            return uri;
-        }
-        int end = uri.length();
-        for (char delimiter : new char[] {'/', '?'}) {
-            int index = uri.indexOf(delimiter, start + 3);
-            if (index >= 0) {
-                end = Math.min(end, index);
-            }
-        }
-        int at = uri.lastIndexOf('@', end - 1);
-        if (at < start) {
+        int at = uri.lastIndexOf('@');
+        if (start < 0 || at < start) {
             return uri;
         }
         String userInfo = uri.substring(start + 3, at);
         int colon = userInfo.indexOf(':');
         return colon < 0 ? uri : uri.substring(0, start + 3) + userInfo.substring(0, colon) + ":****" + uri.substring(at);
+    }
+
+    /**
+     * The driver's complaint about {@code uri}, unless it quotes any piece of the password: its
+     * parser echoes parts of what it could not read, and a password is one of those parts.
+     */
+    static String safeReason(String uri, String reason) {
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (start < 0 || at < start || reason == null) {
+            return reason;
+        }
+        String userInfo = uri.substring(start + 3, at);
+        String password = userInfo.substring(userInfo.indexOf(':') + 1);
+        for (int i = 0; i + 3 <= password.length(); i++) {
+            if (reason.contains(password.substring(i, i + 3))) {
+                return "(the driver's reason quotes the password, so it is not shown)";
+            }
+        }
+        return password.length() < 3 && !password.isEmpty() ? reason.replace(password, "****") : reason;
     }
 }

@@ -23,13 +23,25 @@ import redis.clients.jedis.HostAndPort;
  * @param database the logical database, 0 unless the URI has a path
  */
 record RedisAddress(boolean tls, Optional<String> user, Optional<String> password, List<HostAndPort> nodes, int database) {
-    private static final Pattern URI = Pattern.compile("(?:(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?"
-            + "(?:(?<userinfo>[^@/]*)@)?(?<hosts>[^/?#]*)(?:/(?<db>[^?#]*))?(?<rest>[?#].*)?");
+    /*
+     * The user information runs to the last '@': a host, port or database number never holds
+     * one, and a password may hold '/', ':', '?' or '#' unencoded; so splitting there never
+     * mistakes a piece of the password for the host (and so never logs it as one).
+     */
+    private static final Pattern URI = Pattern.compile("(?s)(?:(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?"
+            + "(?:(?<userinfo>.*)@)?(?<hosts>[^/?#@]*)(?:/(?<db>[^?#@]*))?(?<rest>[?#][^@]*)?");
+    private static final Pattern SCHEME = Pattern.compile("\\A[A-Za-z][A-Za-z0-9+.-]*://");
     private static final Pattern USERINFO = Pattern.compile("\\A([^:]*)(?::(.*))?\\z");
 
     /** The value as it may be logged: user and password replaced by {@code ***}. */
     static String redact(String value) {
-        return value.trim().replaceAll("\\A((?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^@/]*@", "$1***@");
+        String trimmed = value.trim();
+        int at = trimmed.lastIndexOf('@');
+        if (at < 0) {
+            return trimmed;
+        }
+        Matcher scheme = SCHEME.matcher(trimmed);
+        return (scheme.find() ? scheme.group() : "") + "***" + trimmed.substring(at);
     }
 
     /**
@@ -53,6 +65,9 @@ record RedisAddress(boolean tls, Optional<String> user, Optional<String> passwor
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
         if (m.group("userinfo") != null) {
+            if (m.group("userinfo").indexOf('@') >= 0) {
+                throw new IllegalArgumentException("has an '@' in its user or password; write it as %40 there");
+            }
             Matcher info = USERINFO.matcher(m.group("userinfo"));
             info.matches();
             user = Optional.of(decode(info.group(1))).filter(s -> !s.isEmpty());
@@ -98,8 +113,13 @@ record RedisAddress(boolean tls, Optional<String> user, Optional<String> passwor
         return new HostAndPort(host, port);
     }
 
+    /** Percent-decoding; the driver's message would quote the text, so a bad escape is reported without it. */
     private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("has a '%' in its user or password that starts no %XX escape; write a % there as %25");
+        }
     }
 
     /** The nodes as {@code host:port,host:port}, for logs. */

@@ -14,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -117,6 +121,8 @@ final class RedisSessionBackend implements SessionBackend {
     private final int maxRetries;
     private final Duration retryWindow;
     private volatile UnifiedJedis client;
+    /** The build in progress, if any; guarded by {@code this}. */
+    private CompletableFuture<UnifiedJedis> building;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow) {
@@ -137,9 +143,11 @@ final class RedisSessionBackend implements SessionBackend {
 
     /** A backend on the application's client, which it never closes. */
     static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
-        return new RedisSessionBackend(() -> client, false, keyPrefix,
+        RedisSessionBackend backend = new RedisSessionBackend(() -> client, false, keyPrefix,
                 "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
                 Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
+        backend.client = client;
+        return backend;
     }
 
     @Override
@@ -264,42 +272,102 @@ final class RedisSessionBackend implements SessionBackend {
             }
         }
         client = null;
+        building = null;
     }
 
-    /** The client, built on first use; a failed build is tried again by the next request. */
-    private UnifiedJedis client() {
+    /**
+     * The client, built on first use; a failed build is tried again by the next request.
+     *
+     * <p>Building a sentinel or cluster client asks node after node for the topology, each up
+     * to the connect timeout: while they are unreachable one build takes k timeouts. So it runs
+     * on a thread of its own, once however many requests need it, and each request waits for it
+     * only until its own deadline; a build that outlives the request still gives the next
+     * requests their client. (Built under a lock in the request, the requests queued behind it
+     * each waited out a whole build of their own.)
+     */
+    private UnifiedJedis client(long deadline) {
         UnifiedJedis c = client;
-        if (c == null) {
+        if (c != null) {
+            return c;
+        }
+        CompletableFuture<UnifiedJedis> pending;
+        synchronized (this) {
+            if (client != null) {
+                return client;
+            }
+            if (building == null) {
+                CompletableFuture<UnifiedJedis> started = new CompletableFuture<>();
+                building = started;
+                Thread builder = new Thread(() -> build(started), "server-sessions-redis-connect");
+                builder.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+                builder.setDaemon(true);
+                builder.start();
+            }
+            pending = building;
+        }
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SessionStoreUnavailableException(description,
+                    new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SessionStoreUnavailableException(description, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreUnavailableException(description, e);
+        }
+    }
+
+    private void build(CompletableFuture<UnifiedJedis> started) {
+        UnifiedJedis built;
+        try {
+            built = connect.get();
+        } catch (RuntimeException | Error e) {
             synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = connect.get();
-                    client = c;
+                if (building == started) {
+                    building = null;
                 }
             }
+            started.completeExceptionally(e);
+            return;
         }
-        return c;
+        boolean current;
+        synchronized (this) {
+            current = building == started;
+            if (current) {
+                client = built;
+                building = null;
+            }
+        }
+        if (!current && ownsClient) {
+            built.close(); // the backend was closed while this build ran
+        }
+        started.complete(built);
     }
 
     /**
      * Runs one command or script. After a Redis restart every pooled connection is dead, and
      * without dropping them the first requests after recovery would fail one by one; so a
-     * failed connection is retried on a fresh one: once in any case, more often only while the
-     * failures are quick (dead connections fail at once, a network that swallows packets does
-     * not). Every operation here may safely run twice.
+     * failed connection is retried on a fresh one, as long as the failures leave time within the
+     * timeout (dead connections fail at once; a network that swallows packets, or a cluster
+     * whose every node is down, uses up the timeout in one attempt, and a second would double
+     * the request's wait). Every operation here may safely run twice.
      */
     private <T> T call(Function<UnifiedJedis, T> command) {
         long deadline = System.nanoTime() + retryWindow.toNanos();
         JedisException failure = null;
         for (int attempt = 0; ; attempt++) {
             try {
-                return command.apply(client());
+                return command.apply(client(deadline));
             } catch (JedisConnectionException | JedisClusterOperationException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
                 failure = e;
-                if (attempt >= maxRetries || attempt > 0 && System.nanoTime() > deadline) {
+                if (attempt >= maxRetries || System.nanoTime() > deadline) {
                     throw new SessionStoreUnavailableException(description, failure);
                 }
                 dropIdleConnections();

@@ -2,6 +2,7 @@ package dev.serversessions.backend.memcached;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +15,27 @@ import dev.serversessions.config.ConfigValues;
 import dev.serversessions.config.SessionSettings;
 import dev.serversessions.config.SettingsSource;
 import dev.serversessions.session.SessionIds;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +131,81 @@ class MemcachedBackendProviderTest {
         } finally {
             client.shutdown();
         }
+    }
+
+    /**
+     * The application built its client before the backend existed, so spymemcached set up its
+     * default logger (standard error, keys in clear); once the backend uses the client, a dead
+     * node's warnings reach the log as they do from our own client: through java.util.logging,
+     * without session ids.
+     */
+    @Test
+    void theApplicationsClientLogsWithoutSessionIdsLikeOurOwn() throws Exception {
+        Field factory = net.spy.memcached.compat.log.LoggerFactory.class.getDeclaredField("instance");
+        factory.setAccessible(true);
+        factory.set(null, null); // as in a fresh class loader: nothing chose spymemcached's logger yet
+        List<String> julRecords = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (julRecords) {
+                    julRecords.add(record.getLoggerName() + " " + new SimpleFormatter().formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        Level rootLevel = root.getLevel();
+        ByteArrayOutputStream standardError = new ByteArrayOutputStream();
+        PrintStream originalError = System.err;
+        MemcachedServer second = MemcachedServer.start();
+        List<String> ids = new ArrayList<>();
+        System.setErr(new PrintStream(standardError, true, StandardCharsets.UTF_8));
+        root.setLevel(Level.ALL);
+        root.addHandler(capture);
+        try {
+            MemcachedClient client = new MemcachedClient(new ConnectionFactoryBuilder()
+                    .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).setOpTimeout(500).build(),
+                    List.of(new InetSocketAddress("127.0.0.1", memcached.port()), new InetSocketAddress("127.0.0.1", second.port())));
+            try {
+                SessionBackend backend = create(Map.of("SESSION_MEMCACHED_TIMEOUT_MS", "500"), client);
+                for (int i = 0; i < 20; i++) {
+                    String id = IDS.generate();
+                    ids.add(id);
+                    backend.apply(id, new ChangeSet(Map.of("a", new byte[] {1}), Set.of(), Instant.now(),
+                            Instant.now().plusSeconds(60), true));
+                }
+                second.kill();
+                for (String id : ids) {
+                    try {
+                        backend.load(id, null);
+                    } catch (SessionStoreUnavailableException e) {
+                        // the commands in flight when the node died
+                    }
+                }
+                Thread.sleep(1000); // spymemcached logs from its own thread
+            } finally {
+                client.shutdown(2, TimeUnit.SECONDS);
+            }
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(rootLevel);
+            System.setErr(originalError);
+            second.close();
+        }
+        String logged = standardError.toString(StandardCharsets.UTF_8) + String.join("\n", julRecords);
+        for (String id : ids) {
+            assertFalse(logged.contains(id), "a session id in the log: " + logged);
+        }
+        assertTrue(julRecords.stream().anyMatch(r -> r.startsWith("net.spy.memcached.MemcachedConnection")),
+                "the client's connection logs through java.util.logging: " + julRecords);
     }
 
     @Test

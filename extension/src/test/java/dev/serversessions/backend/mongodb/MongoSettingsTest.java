@@ -73,13 +73,16 @@ class MongoSettingsTest {
         assertEquals(1234, ours.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS));
         assertEquals(1234, ours.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS));
         assertEquals(1234, ours.getSocketSettings().getReadTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(1234, ours.getConnectionPoolSettings().getMaxWaitTime(TimeUnit.MILLISECONDS),
+                "a request queued for a pooled connection waits no longer than the timeout (the driver's default is 120 s)");
 
         MongoClientSettings theirs = MongoBackendProvider.clientSettings(MongoSettings.read(values(Map.of(
-                MongoSettings.MONGODB, "mongodb://h/?serverSelectionTimeoutMS=9000&connectTimeoutMS=8000&socketTimeoutMS=7000&appName=shop",
+                MongoSettings.MONGODB, "mongodb://h/?serverSelectionTimeoutMS=9000&connectTimeoutMS=8000&socketTimeoutMS=7000&waitQueueTimeoutMS=6000&appName=shop",
                 MongoSettings.TIMEOUT_MS, "1234"))));
         assertEquals(9000, theirs.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS));
         assertEquals(8000, theirs.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS));
         assertEquals(7000, theirs.getSocketSettings().getReadTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(6000, theirs.getConnectionPoolSettings().getMaxWaitTime(TimeUnit.MILLISECONDS));
         assertEquals("shop", theirs.getApplicationName());
     }
 }

@@ -34,6 +34,7 @@ public class ErrorPageServlet extends HttpServlet {
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().write("error " + request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE)
                 + " user=" + injected + " httpSession.user=" + viaHttpSession
-                + (name == null ? "" : " " + name + "=" + session.get(name)) + "\n");
+                + (name == null ? "" : " " + name + "=" + session.get(name))
+                + " message=" + request.getAttribute(RequestDispatcher.ERROR_MESSAGE) + "\n");
     }
 }
