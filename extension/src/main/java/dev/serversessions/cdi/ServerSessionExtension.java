@@ -33,6 +33,9 @@ import jakarta.enterprise.inject.spi.ProcessBean;
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
+    private static final String LOGIN_DECORATOR = "dev.serversessions.security.SessionLoginDecorator";
+    private static final String HTTP_AUTHENTICATION_MECHANISM =
+            "jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
 
@@ -40,6 +43,31 @@ public class ServerSessionExtension implements Extension {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
         if (hasMicroProfileHealth(ServerSessionExtension.class.getClassLoader())) {
             event.addAnnotatedType(readinessCheck(), READINESS_CHECK);
+        }
+    }
+
+    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
+        // only where Jakarta Security is present, and named so this class loads where it is not
+        ClassLoader loader = ServerSessionExtension.class.getClassLoader();
+        if (isPresent(HTTP_AUTHENTICATION_MECHANISM, loader)) {
+            event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+        }
+    }
+
+    private static boolean isPresent(String name, ClassLoader loader) {
+        try {
+            Class.forName(name, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name + " is part of this jar", e);
         }
     }
 

@@ -27,7 +27,8 @@ public record SessionSettings(
         SameSite cookieSameSite,
         Duration lifetime,
         boolean refreshEachRequest,
-        boolean wrapHttpSession) {
+        boolean wrapHttpSession,
+        boolean login) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -47,6 +48,7 @@ public record SessionSettings(
     public static final String LIFETIME = "PERMANENT_SESSION_LIFETIME";
     public static final String REFRESH_EACH_REQUEST = "SESSION_REFRESH_EACH_REQUEST";
     public static final String HTTPSESSION = "SESSION_HTTPSESSION";
+    public static final String LOGIN = "SESSION_LOGIN";
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -107,7 +109,8 @@ public record SessionSettings(
                 sameSite,
                 Duration.ofSeconds(lifetime),
                 values.bool(REFRESH_EACH_REQUEST, true),
-                values.bool(HTTPSESSION, true));
+                values.bool(HTTPSESSION, true),
+                values.bool(LOGIN, true));
     }
 
     private static SessionType readType(ConfigValues values) {

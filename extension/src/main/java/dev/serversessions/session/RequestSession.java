@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One request's view of its session, and the one place that holds the request rules: load
@@ -36,6 +37,8 @@ public final class RequestSession implements ServerSession {
     public static final String RESERVED_PREFIX = "__ss:";
     private static final String PERMANENT = RESERVED_PREFIX + "permanent";
     private static final String MAX_INACTIVE = RESERVED_PREFIX + "maxInactive";
+    /** The authenticated caller ({@link Caller}); unlike other metadata it keeps a session alive. */
+    public static final String CALLER = RESERVED_PREFIX + "caller";
     /** What "never expires" means to stores that need a date: far, but before 2038's 32-bit limit. */
     private static final Duration NEVER = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
@@ -48,6 +51,8 @@ public final class RequestSession implements ServerSession {
     private final boolean defaultPermanent;
     private final boolean refreshEachRequest;
     private final String requestedId;
+    private final SecretKeySpec callerKey;
+    private boolean badCallerLogged;
 
     private boolean loaded;
     /** The id the store knows this session by; null while it is not stored. */
@@ -77,6 +82,7 @@ public final class RequestSession implements ServerSession {
         this.defaultPermanent = runtime.settings().permanent();
         this.refreshEachRequest = runtime.settings().refreshEachRequest();
         this.requestedId = requestedId;
+        this.callerKey = runtime.callerKey();
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -205,7 +211,13 @@ public final class RequestSession implements ServerSession {
     public synchronized void regenerate() {
         load();
         String old = id;
+        // a caller record is bound to the id it was signed for: sign it again for the new one
+        Optional<Caller> caller = Caller.fromStored(values.get(CALLER), old, callerKey);
         id = ids.generate();
+        caller.ifPresent(c -> {
+            values.put(CALLER, c.toStored(id, callerKey));
+            exposed.add(CALLER);
+        });
         if (old != null && storedId != null) {
             events.idChanged(this, old);
         }
@@ -229,6 +241,47 @@ public final class RequestSession implements ServerSession {
         }
         loaded = true;
         startFresh();
+    }
+
+    /**
+     * The authenticated caller this session holds, if any. A record that fails its check (a
+     * MAC that does not match this session, or not the shape this library writes) is ignored:
+     * the request is anonymous, and one line is logged with the id's tag.
+     */
+    public synchronized Optional<Caller> caller() {
+        load();
+        Object stored = values.get(CALLER);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Optional<Caller> caller = Caller.fromStored(stored, id, callerKey);
+        if (caller.isEmpty() && !badCallerLogged) {
+            badCallerLogged = true;
+            LOG.warning(() -> "Session " + SessionIds.logTag(String.valueOf(id)) + " holds a caller record that fails its "
+                    + (callerKey == null ? "format check" : "MAC check (changed in the store, copied from another session, or signed with another SESSION_SECRET_KEY)")
+                    + ": ignored, the request is anonymous");
+        }
+        return caller;
+    }
+
+    /**
+     * Records a successful authentication: the caller is stored with the session, which gets a
+     * new id (against session fixation: an id known before the login never carries it).
+     */
+    public synchronized void logIn(Caller caller) {
+        load();
+        announceCreation();
+        values.remove(CALLER); // regenerate must not re-sign a record that is replaced anyway
+        regenerate();
+        values.put(CALLER, caller.toStored(id, callerKey));
+        exposed.add(CALLER);
+    }
+
+    /** Forgets the authenticated caller; the rest of the session stays. */
+    public synchronized void logOut() {
+        load();
+        values.remove(CALLER);
+        exposed.remove(CALLER);
     }
 
     /** Tells listeners about a new session once, when it first gets something to keep. */
@@ -325,7 +378,7 @@ public final class RequestSession implements ServerSession {
             pendingDelete = null;
         }
         Map<String, byte[]> current = encodeCurrent();
-        boolean empty = current.keySet().stream().allMatch(RequestSession::isReserved);
+        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !n.equals(CALLER));
         if (empty) {
             if (storedId != null) {
                 backend.delete(storedId);

@@ -37,6 +37,7 @@ public final class SessionRuntime {
     private final ClassLoader appLoader;
     private final AttributeCodec codec;
     private final SessionIds ids;
+    private final javax.crypto.spec.SecretKeySpec callerKey;
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private volatile ClientLookup clients = ClientLookup.NONE;
@@ -50,6 +51,7 @@ public final class SessionRuntime {
         this.appLoader = appLoader;
         this.codec = AttributeCodecs.forSettings(settings, appLoader);
         this.ids = new SessionIds(settings.idLength(), settings.secretKey().orElse(null));
+        this.callerKey = Caller.key(settings.secretKey().orElse(null));
         this.clock = clock;
     }
 
@@ -101,6 +103,11 @@ public final class SessionRuntime {
 
     public SessionIds ids() {
         return ids;
+    }
+
+    /** The key that signs stored callers, or null without {@code SESSION_SECRET_KEY}. */
+    javax.crypto.spec.SecretKeySpec callerKey() {
+        return callerKey;
     }
 
     public Clock clock() {
