@@ -54,13 +54,18 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
             return delegate.validateRequest(request, response, context);
         }
         RequestSession session = AuthenticationSessions.of(request, response);
-        Optional<Caller> stored;
-        try {
-            stored = session.caller(); // no store call without a session cookie
-        } catch (SessionStoreUnavailableException e) {
-            // anonymous here; the session filter answers 503 for this request, as for any other
-            // request whose session could not be loaded
-            return delegate.validateRequest(request, response, context);
+        Optional<Caller> stored = Optional.empty();
+        // Loaded only when it may matter: the login hint cookie says this session holds a caller,
+        // or the resource is protected. Requests of anonymous sessions that touch nothing still
+        // cost no store call.
+        if (session.requestedId() != null && (context.isProtected() || AuthenticationSessions.mayHoldCaller(request, session))) {
+            try {
+                stored = session.caller();
+            } catch (SessionStoreUnavailableException e) {
+                // anonymous here; the session filter answers 503 for this request, as for any
+                // other request whose session could not be loaded
+                return delegate.validateRequest(request, response, context);
+            }
         }
         if (stored.isPresent() && !context.isAuthenticationRequest()) {
             return context.notifyContainerAboutLogin(stored.get().name(), stored.get().groups());
@@ -71,7 +76,9 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
                 && !principal.getName().isEmpty()) {
             Set<String> groups = context.getGroups();
             Caller caller = new Caller(principal.getName(), groups == null ? Set.of() : groups);
-            if (!stored.equals(Optional.of(caller))) {
+            // an explicit login always gets a new id; a mechanism that authenticates every request
+            // (BASIC) stores its caller once
+            if (context.isAuthenticationRequest() || !stored.equals(Optional.of(caller))) {
                 session.logIn(caller);
                 AuthenticationSessions.saveIfBeforeFilter(request);
             }

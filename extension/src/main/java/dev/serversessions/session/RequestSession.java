@@ -277,6 +277,14 @@ public final class RequestSession implements ServerSession {
         exposed.add(CALLER);
     }
 
+    /**
+     * Whether the session holds a caller record (checked or not), or null while it has not been
+     * loaded: asking never costs a store call.
+     */
+    public synchronized Boolean holdsCallerIfLoaded() {
+        return loaded ? values.containsKey(CALLER) : null;
+    }
+
     /** Forgets the authenticated caller; the rest of the session stays. */
     public synchronized void logOut() {
         load();

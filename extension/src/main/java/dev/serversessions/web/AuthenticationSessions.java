@@ -38,6 +38,19 @@ public final class AuthenticationSessions {
     }
 
     /**
+     * Whether the session of this request may hold a caller: it has a session cookie and the
+     * login hint cookie beside it (see {@link SessionCookie#loginHintName()}). Only then is the
+     * session loaded for the caller on a request nothing else asked to authenticate.
+     */
+    public static boolean mayHoldCaller(HttpServletRequest request, RequestSession session) {
+        if (session.requestedId() == null) {
+            return false;
+        }
+        SessionRuntime runtime = SessionRuntime.forApplication();
+        return new SessionCookie(runtime.settings(), runtime.ids()).hasLoginHint(request);
+    }
+
+    /**
      * Saves the session and sets its cookie now if the request has not reached the filter: the
      * container may answer it without running the filter chain at all (a redirect after a
      * FORM login, a 401). Once the filter has adopted the session it saves it as usual.

@@ -20,6 +20,8 @@ final class SessionCommit {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private CookieAction written = CookieAction.NONE;
+    /** Whether the client holds the login hint now: null until first needed. */
+    private Boolean hint;
 
     SessionCommit(RequestSession session, SessionCookie cookie, HttpServletRequest request, HttpServletResponse response) {
         this.session = session;
@@ -35,18 +37,38 @@ final class SessionCommit {
     /** Saves what changed and sets the cookie; safe to call any number of times. */
     synchronized void run() {
         CookieAction action = session.save();
-        if (action.kind() == CookieAction.Kind.NONE || saysTheSame(action, written)) {
-            return;
-        }
-        if (response.isCommitted()) {
-            if (action.kind() == CookieAction.Kind.SEND && (written.id() == null || !written.id().equals(action.id()))) {
-                LOG.warning(() -> "Session " + SessionIds.logTag(action.id()) + " was created or changed its id after the response to "
-                        + request.getRequestURI() + " was committed: the client did not get its cookie");
+        boolean sent = false;
+        if (action.kind() != CookieAction.Kind.NONE && !saysTheSame(action, written)) {
+            if (response.isCommitted()) {
+                if (action.kind() == CookieAction.Kind.SEND && (written.id() == null || !written.id().equals(action.id()))) {
+                    LOG.warning(() -> "Session " + SessionIds.logTag(action.id()) + " was created or changed its id after the response to "
+                            + request.getRequestURI() + " was committed: the client did not get its cookie");
+                }
+            } else {
+                cookie.write(request, response, action);
+                written = action;
+                sent = action.kind() == CookieAction.Kind.SEND;
             }
+        }
+        updateLoginHint(action, sent);
+    }
+
+    /** Keeps the login hint cookie in step with whether the session holds a caller. */
+    private void updateLoginHint(CookieAction action, boolean sessionCookieSent) {
+        Boolean holds = session.holdsCallerIfLoaded();
+        if (holds == null || response.isCommitted()) {
             return;
         }
-        cookie.write(request, response, action);
-        written = action;
+        if (hint == null) {
+            hint = cookie.hasLoginHint(request);
+        }
+        // re-sent with the session cookie, so that both slide together
+        if (holds != hint || holds && sessionCookieSent) {
+            cookie.writeLoginHint(request, response, holds, action.kind() == CookieAction.Kind.SEND
+                    ? (action.permanent() ? java.time.Duration.between(java.time.Instant.now(), action.expires()) : null)
+                    : session.isPermanent() ? java.time.Duration.between(java.time.Instant.now(), session.expiryTime()) : null);
+            hint = holds;
+        }
     }
 
     private static boolean saysTheSame(CookieAction a, CookieAction b) {

@@ -90,7 +90,11 @@ public class HomePageServlet extends HttpServlet {
                     return;
                 }
             }
-            case "logout" -> request.logout();
+            case "logout" -> {
+                // the usual end of a visit: the login ends, and so does everything else kept
+                request.logout();
+                session.invalidate();
+            }
             case "add" -> {
                 String item = request.getParameter("item");
                 if (item != null && !item.isBlank()) {
