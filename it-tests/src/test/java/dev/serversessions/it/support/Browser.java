@@ -67,7 +67,12 @@ public final class Browser {
             form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(namesAndValues[i], StandardCharsets.UTF_8))
                     .append('=').append(URLEncoder.encode(namesAndValues[i + 1], StandardCharsets.UTF_8));
         }
-        return send("POST", path, form.toString(), "application/x-www-form-urlencoded");
+        return send("POST", path, form.toString(), "application/x-www-form-urlencoded", Map.of());
+    }
+
+    /** A GET with one more request header (e.g. {@code Authorization}) on this request only. */
+    public Response get(String path, String header, String value) {
+        return send("GET", path, null, null, Map.of(header, value));
     }
 
     public Response get(String path) {
@@ -87,15 +92,16 @@ public final class Browser {
     }
 
     public Response send(String method, String path, String body) {
-        return send(method, path, body, null);
+        return send(method, path, body, null, Map.of());
     }
 
-    private Response send(String method, String path, String body, String contentType) {
+    private Response send(String method, String path, String body, String contentType, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.url(path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         List<String> cookies = new ArrayList<>();
         if (cookieValue != null) {
             cookies.add(cookieName + "=" + cookieValue);

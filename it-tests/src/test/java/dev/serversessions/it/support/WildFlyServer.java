@@ -49,9 +49,14 @@ public final class WildFlyServer implements AppServer {
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static WildFlyServer start(String name, Map<String, String> env) {
+        return start(name, env, Path.of(System.getProperty("it.war")));
+    }
+
+    /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */
+    public static WildFlyServer start(String name, Map<String, String> env, Path war) {
         WildFlyServer server = new WildFlyServer(name, env);
         server.provision();
-        server.copyIntoDeployments(Path.of(System.getProperty("it.war")), "ROOT.war");
+        server.copyIntoDeployments(war, "ROOT.war");
         server.startProcess();
         server.awaitReady();
         return server;
