@@ -5,6 +5,8 @@ import dev.serversessions.session.RequestSession;
 import dev.serversessions.session.SessionIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
@@ -55,18 +57,19 @@ final class SessionCommit {
 
     /** Keeps the login hint cookie in step with whether the session holds a caller. */
     private void updateLoginHint(CookieAction action, boolean sessionCookieSent) {
-        Boolean holds = session.holdsCallerIfLoaded();
-        if (holds == null || response.isCommitted()) {
+        Boolean loaded = session.holdsCallerIfLoaded();
+        if (loaded == null || response.isCommitted()) {
             return;
         }
+        boolean holds = loaded;
         if (hint == null) {
             hint = cookie.hasLoginHint(request);
         }
         // re-sent with the session cookie, so that both slide together
-        if (holds != hint || holds && sessionCookieSent) {
-            cookie.writeLoginHint(request, response, holds, action.kind() == CookieAction.Kind.SEND
-                    ? (action.permanent() ? java.time.Duration.between(java.time.Instant.now(), action.expires()) : null)
-                    : session.isPermanent() ? java.time.Duration.between(java.time.Instant.now(), session.expiryTime()) : null);
+        if (holds != hint.booleanValue() || holds && sessionCookieSent) {
+            Instant expires = action.kind() == CookieAction.Kind.SEND ? action.expires() : session.expiryTime();
+            boolean permanent = action.kind() == CookieAction.Kind.SEND ? action.permanent() : session.isPermanent();
+            cookie.writeLoginHint(request, response, holds, permanent ? Duration.between(Instant.now(), expires) : null);
             hint = holds;
         }
     }
