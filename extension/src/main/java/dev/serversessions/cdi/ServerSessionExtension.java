@@ -14,11 +14,14 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
+import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
 
 /**
@@ -34,8 +37,10 @@ import jakarta.enterprise.inject.spi.ProcessBean;
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
     private static final String LOGIN_DECORATOR = "dev.serversessions.security.SessionLoginDecorator";
-    private static final String HTTP_AUTHENTICATION_MECHANISM =
-            "jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism";
+    private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
+    private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
+    private Class<?> mechanismType;
+    private boolean mechanismFound;
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
 
@@ -46,20 +51,37 @@ public class ServerSessionExtension implements Extension {
         }
     }
 
-    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
-        // only where Jakarta Security is present, and named so this class loads where it is not
-        ClassLoader loader = ServerSessionExtension.class.getClassLoader();
-        if (isPresent(HTTP_AUTHENTICATION_MECHANISM, loader)) {
-            event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+    void lookForAuthenticationMechanisms(@Observes BeforeBeanDiscovery event) {
+        // named, so this class loads where Jakarta Security is absent
+        try {
+            mechanismType = Class.forName(HTTP_AUTHENTICATION_MECHANISM, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            mechanismType = null;
         }
     }
 
-    private static boolean isPresent(String name, ClassLoader loader) {
-        try {
-            Class.forName(name, false, loader);
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+    void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {
+        if (mechanismType == null || mechanismFound) {
+            return;
+        }
+        AnnotatedType<?> type = event.getAnnotatedType();
+        Class<?> javaClass = type.getJavaClass();
+        if (!javaClass.isInterface() && mechanismType.isAssignableFrom(javaClass) && !javaClass.getName().equals(LOGIN_DECORATOR)
+                || type.getAnnotations().stream().map(a -> a.annotationType().getName())
+                        .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
+            mechanismFound = true;
+        }
+    }
+
+    /**
+     * Adds the login decorator only to an application that has an authentication mechanism (its
+     * own class, or a built-in one's definition annotation): Soteria takes any bean of type
+     * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
+     * uses Jakarta Security, and would then fail every request of an application without one.
+     */
+    void addLoginDecorator(@Observes AfterTypeDiscovery event) {
+        if (mechanismFound) {
+            event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
         }
     }
 

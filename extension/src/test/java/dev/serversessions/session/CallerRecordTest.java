@@ -85,6 +85,13 @@ class CallerRecordTest {
     }
 
     @Test
+    void theJsonCodecStoresAndReadsTheCallerToo() {
+        SessionRuntime runtime = runtime(Map.of("SESSION_SERIALIZATION_FORMAT", "json", "SESSION_SECRET_KEY", "a-long-random-test-secret"));
+        String id = logIn(runtime, null, ALICE);
+        assertEquals(Optional.of(ALICE), open(runtime, id).caller());
+    }
+
+    @Test
     void aSessionHoldingOnlyALoginIsKept() {
         SessionRuntime runtime = runtime(Map.of());
         String id = logIn(runtime, null, BOB);
