@@ -14,7 +14,6 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
 import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -23,6 +22,7 @@ import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 
 /**
  * Makes {@code @Inject ServerSession} and {@code @Inject SessionBackend} work. The library jar is
@@ -51,13 +51,15 @@ public class ServerSessionExtension implements Extension {
         }
     }
 
-    void lookForAuthenticationMechanisms(@Observes BeforeBeanDiscovery event) {
+    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
         // named, so this class loads where Jakarta Security is absent
         try {
             mechanismType = Class.forName(HTTP_AUTHENTICATION_MECHANISM, false, ServerSessionExtension.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             mechanismType = null;
+            return;
         }
+        event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
     }
 
     void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {
@@ -74,14 +76,16 @@ public class ServerSessionExtension implements Extension {
     }
 
     /**
-     * Adds the login decorator only to an application that has an authentication mechanism (its
+     * Keeps the login decorator only in an application that has an authentication mechanism (its
      * own class, or a built-in one's definition annotation): Soteria takes any bean of type
      * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
      * uses Jakarta Security, and would then fail every request of an application without one.
+     * Every type has been seen when bean attributes are processed.
      */
-    void addLoginDecorator(@Observes AfterTypeDiscovery event) {
-        if (mechanismFound) {
-            event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+    void dropUnneededLoginDecorator(@Observes ProcessBeanAttributes<?> event) {
+        if (!mechanismFound && event.getAnnotated() instanceof AnnotatedType<?> type
+                && type.getJavaClass().getName().equals(LOGIN_DECORATOR)) {
+            event.veto();
         }
     }
 
