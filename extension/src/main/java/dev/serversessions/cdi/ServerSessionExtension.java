@@ -12,6 +12,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedType;
@@ -23,6 +24,7 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
+import java.util.Arrays;
 
 /**
  * Makes {@code @Inject ServerSession} and {@code @Inject SessionBackend} work. The library jar is
@@ -68,11 +70,24 @@ public class ServerSessionExtension implements Extension {
         }
         AnnotatedType<?> type = event.getAnnotatedType();
         Class<?> javaClass = type.getJavaClass();
-        if (!javaClass.isInterface() && mechanismType.isAssignableFrom(javaClass) && !javaClass.getName().equals(LOGIN_DECORATOR)
-                || type.getAnnotations().stream().map(a -> a.annotationType().getName())
-                        .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
+        if (isMechanismBean(type) || type.getAnnotations().stream().map(a -> a.annotationType().getName())
+                .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
             mechanismFound = true;
         }
+    }
+
+    /**
+     * Whether a class would be a bean of type {@code HttpAuthenticationMechanism}. Soteria adds
+     * its built-in mechanisms' classes to every application, restricted with {@code @Typed} to
+     * their own class: those are no sign that the application uses Jakarta Security.
+     */
+    private boolean isMechanismBean(AnnotatedType<?> type) {
+        Class<?> javaClass = type.getJavaClass();
+        if (javaClass.isInterface() || !mechanismType.isAssignableFrom(javaClass) || javaClass.getName().equals(LOGIN_DECORATOR)) {
+            return false;
+        }
+        Typed typed = type.getAnnotation(Typed.class);
+        return typed == null || Arrays.asList(typed.value()).contains(mechanismType);
     }
 
     /**

@@ -45,6 +45,17 @@ class LoginDecoratorTest {
     public static class NoMechanism {
     }
 
+    /** What Soteria adds to every application: a mechanism class that is no bean of the mechanism type. */
+    @ApplicationScoped
+    @jakarta.enterprise.inject.Typed(TypedToItself.class)
+    public static class TypedToItself implements HttpAuthenticationMechanism {
+        @Override
+        public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                    HttpMessageContext context) {
+            return AuthenticationStatus.NOT_DONE;
+        }
+    }
+
     @BeforeAll
     static void configure() {
         System.setProperty("SESSION_FILE_DIR", dir.resolve("store").toString());
@@ -74,5 +85,6 @@ class LoginDecoratorTest {
     @Test
     void anApplicationWithoutMechanismGetsNoDecorator() {
         assertEquals(List.of(), decoratorsOfMechanisms(NoMechanism.class));
+        assertEquals(List.of(), decoratorsOfMechanisms(TypedToItself.class), "Soteria's own classes are no mechanism beans");
     }
 }
