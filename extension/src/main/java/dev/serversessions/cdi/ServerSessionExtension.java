@@ -35,6 +35,8 @@ import java.util.Arrays;
  * per type whose client library is present; and the unqualified {@link SessionBackend}, the
  * configured one, unless the application produces its own (requests then use the
  * application's); and, where the runtime has MicroProfile Health, a readiness check of the store.
+ * In an application with a Jakarta Security authentication mechanism it adds the decorator that
+ * keeps the caller in the server session ({@code SessionLoginDecorator}).
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
@@ -69,7 +71,6 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         AnnotatedType<?> type = event.getAnnotatedType();
-        Class<?> javaClass = type.getJavaClass();
         if (isMechanismBean(type) || type.getAnnotations().stream().map(a -> a.annotationType().getName())
                 .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
             mechanismFound = true;
