@@ -14,23 +14,28 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Annotated;
+import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.inject.spi.PassivationCapable;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessProducerField;
 import jakarta.enterprise.inject.spi.ProcessProducerMethod;
-import jakarta.enterprise.context.spi.Contextual;
 import jakarta.inject.Named;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Member;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,10 +54,18 @@ import java.util.logging.Logger;
  * <p>Also the context of {@link ServerSessionScoped}, whose beans are session attributes named
  * after the bean class (and member, for producers), never after a runtime's bean id, so that
  * another runtime sharing the store finds them.
+ *
+ * <p>In an application with a Jakarta Security authentication mechanism it adds the decorator that
+ * keeps the caller in the server session ({@code SessionLoginDecorator}).
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.health.SessionStoreReadiness";
     private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
+    private static final String LOGIN_DECORATOR = "dev.serversessions.security.SessionLoginDecorator";
+    private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
+    private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
+    private Class<?> mechanismType;
+    private boolean mechanismFound;
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
     /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
@@ -62,6 +75,64 @@ public class ServerSessionExtension implements Extension {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
         if (hasMicroProfileHealth(ServerSessionExtension.class.getClassLoader())) {
             event.addAnnotatedType(readinessCheck(), READINESS_CHECK);
+        }
+    }
+
+    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
+        // named, so this class loads where Jakarta Security is absent
+        try {
+            mechanismType = Class.forName(HTTP_AUTHENTICATION_MECHANISM, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            mechanismType = null;
+            return;
+        }
+        event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+    }
+
+    void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {
+        if (mechanismType == null || mechanismFound) {
+            return;
+        }
+        AnnotatedType<?> type = event.getAnnotatedType();
+        if (isMechanismBean(type) || type.getAnnotations().stream().map(a -> a.annotationType().getName())
+                .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
+            mechanismFound = true;
+        }
+    }
+
+    /**
+     * Whether a class would be a bean of type {@code HttpAuthenticationMechanism}. Soteria adds
+     * its built-in mechanisms' classes to every application, restricted with {@code @Typed} to
+     * their own class: those are no sign that the application uses Jakarta Security.
+     */
+    private boolean isMechanismBean(AnnotatedType<?> type) {
+        Class<?> javaClass = type.getJavaClass();
+        if (javaClass.isInterface() || !mechanismType.isAssignableFrom(javaClass) || javaClass.getName().equals(LOGIN_DECORATOR)) {
+            return false;
+        }
+        Typed typed = type.getAnnotation(Typed.class);
+        return typed == null || Arrays.asList(typed.value()).contains(mechanismType);
+    }
+
+    /**
+     * Keeps the login decorator only in an application that has an authentication mechanism (its
+     * own class, or a built-in one's definition annotation): Soteria takes any bean of type
+     * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
+     * uses Jakarta Security, and would then fail every request of an application without one.
+     * Every type has been seen when bean attributes are processed.
+     */
+    void dropUnneededLoginDecorator(@Observes ProcessBeanAttributes<?> event) {
+        if (!mechanismFound && event.getAnnotated() instanceof AnnotatedType<?> type
+                && type.getJavaClass().getName().equals(LOGIN_DECORATOR)) {
+            event.veto();
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name + " is part of this jar", e);
         }
     }
 

@@ -29,7 +29,8 @@ public record SessionSettings(
         Duration lifetime,
         boolean refreshEachRequest,
         boolean wrapHttpSession,
-        long maxSessionBytes) {
+        long maxSessionBytes,
+        boolean login) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -62,6 +63,7 @@ public record SessionSettings(
     public static final long DEFAULT_MAX_SIZE_BYTES = 4L * 1024 * 1024;
     /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
     private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
+    public static final String LOGIN = "SESSION_LOGIN";
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -133,7 +135,8 @@ public record SessionSettings(
                 Duration.ofSeconds(lifetime),
                 values.bool(REFRESH_EACH_REQUEST, true),
                 values.bool(HTTPSESSION, true),
-                maxSize);
+                maxSize,
+                values.bool(LOGIN, true));
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One request's view of its session, and the one place that holds the request rules: load
@@ -48,6 +49,8 @@ public final class RequestSession implements ServerSession {
     public static final String BEAN_PREFIX = RESERVED_PREFIX + "bean:";
     private static final String PERMANENT = RESERVED_PREFIX + "permanent";
     private static final String MAX_INACTIVE = RESERVED_PREFIX + "maxInactive";
+    /** The authenticated caller ({@link Caller}); unlike other metadata it keeps a session alive. */
+    public static final String CALLER = RESERVED_PREFIX + "caller";
     /** What "never expires" means to stores that need a date: far, but before 2038's 32-bit limit. */
     private static final Duration NEVER = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
@@ -62,6 +65,8 @@ public final class RequestSession implements ServerSession {
     private final String requestedId;
     private final RetiredIds retired;
     private final long startedNanos = System.nanoTime();
+    private final SecretKeySpec callerKey;
+    private boolean badCallerLogged;
 
     private boolean loaded;
     /** The client sent an id and the store had no session for it. */
@@ -99,6 +104,7 @@ public final class RequestSession implements ServerSession {
         this.refreshEachRequest = runtime.settings().refreshEachRequest();
         this.requestedId = requestedId;
         this.retired = runtime.retiredIds();
+        this.callerKey = runtime.callerKey();
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -244,6 +250,7 @@ public final class RequestSession implements ServerSession {
         String name = BEAN_PREFIX + key;
         codec.encode(name, instance);
         load();
+        modifications++;
         announceCreation();
         values.put(name, instance);
         exposed.add(name);
@@ -252,6 +259,7 @@ public final class RequestSession implements ServerSession {
     /** Removes a {@code @ServerSessionScoped} bean's instance; absent is not an error. */
     public synchronized void removeBean(String key) {
         load();
+        modifications++;
         values.remove(BEAN_PREFIX + key);
         exposed.remove(BEAN_PREFIX + key);
     }
@@ -276,7 +284,13 @@ public final class RequestSession implements ServerSession {
         load();
         modifications++;
         String old = id;
+        // a caller record is bound to the id it was signed for: sign it again for the new one
+        Optional<Caller> caller = Caller.fromStored(values.get(CALLER), old, callerKey);
         id = ids.generate();
+        caller.ifPresent(c -> {
+            values.put(CALLER, c.toStored(id, callerKey));
+            exposed.add(CALLER);
+        });
         if (old != null && storedId != null) {
             events.idChanged(this, old);
         }
@@ -301,6 +315,56 @@ public final class RequestSession implements ServerSession {
         }
         loaded = true;
         startFresh();
+    }
+
+    /**
+     * The authenticated caller this session holds, if any. A record that fails its check (a
+     * MAC that does not match this session, or not the shape this library writes) is ignored:
+     * the request is anonymous, and one line is logged with the id's tag.
+     */
+    public synchronized Optional<Caller> caller() {
+        load();
+        Object stored = values.get(CALLER);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Optional<Caller> caller = Caller.fromStored(stored, id, callerKey);
+        if (caller.isEmpty() && !badCallerLogged) {
+            badCallerLogged = true;
+            LOG.warning(() -> "Session " + SessionIds.logTag(String.valueOf(id)) + " holds a caller record that fails its "
+                    + (callerKey == null ? "format check" : "MAC check (changed in the store, copied from another session, or signed with another SESSION_SECRET_KEY)")
+                    + ": ignored, the request is anonymous");
+        }
+        return caller;
+    }
+
+    /**
+     * Records a successful authentication: the caller is stored with the session, which gets a
+     * new id (against session fixation: an id known before the login never carries it).
+     */
+    public synchronized void logIn(Caller caller) {
+        load();
+        announceCreation();
+        values.remove(CALLER); // regenerate must not re-sign a record that is replaced anyway
+        regenerate();
+        values.put(CALLER, caller.toStored(id, callerKey));
+        exposed.add(CALLER);
+    }
+
+    /**
+     * Whether the session holds a caller record (checked or not), or null while it has not been
+     * loaded: asking never costs a store call.
+     */
+    public synchronized Boolean holdsCallerIfLoaded() {
+        return loaded ? values.containsKey(CALLER) : null;
+    }
+
+    /** Forgets the authenticated caller; the rest of the session stays. */
+    public synchronized void logOut() {
+        load();
+        modifications++;
+        values.remove(CALLER);
+        exposed.remove(CALLER);
     }
 
     /** Tells listeners about a new session once, when it first gets something to keep. */
@@ -402,7 +466,7 @@ public final class RequestSession implements ServerSession {
             pendingDelete = null;
         }
         Map<String, byte[]> current = withinSizeLimit(encodeCurrent());
-        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n));
+        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n) && !n.equals(CALLER));
         if (empty) {
             if (storedId != null && isRename(retired.find(storedId))) {
                 // a login renamed it after we loaded it: expiring the cookie would log the user out

@@ -37,6 +37,7 @@ public final class SessionRuntime {
     private final ClassLoader appLoader;
     private final AttributeCodec codec;
     private final SessionIds ids;
+    private final javax.crypto.spec.SecretKeySpec callerKey;
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private final RetiredIds retiredIds = new RetiredIds();
@@ -52,6 +53,7 @@ public final class SessionRuntime {
         this.codec = AttributeCodecs.forSettings(settings, appLoader);
         // the key signs cookies only with the signer on: a key set for another use changes no cookie
         this.ids = new SessionIds(settings.idLength(), settings.useSigner() ? settings.secretKey().orElse(null) : null);
+        this.callerKey = Caller.key(settings.secretKey().orElse(null));
         this.clock = clock;
     }
 
@@ -103,6 +105,11 @@ public final class SessionRuntime {
 
     public SessionIds ids() {
         return ids;
+    }
+
+    /** The key that signs stored callers, or null without {@code SESSION_SECRET_KEY}. */
+    javax.crypto.spec.SecretKeySpec callerKey() {
+        return callerKey;
     }
 
     public Clock clock() {

@@ -5,6 +5,8 @@ import dev.serversessions.session.RequestSession;
 import dev.serversessions.session.SessionIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +24,8 @@ final class SessionCommit {
     private CookieAction written = CookieAction.NONE;
     private boolean savedBeforeCommit;
     private int modificationsAtSave;
+    /** Whether the client holds the login hint now: null until first needed. */
+    private Boolean hint;
 
     SessionCommit(RequestSession session, SessionCookie cookie, HttpServletRequest request, HttpServletResponse response) {
         this.session = session;
@@ -56,18 +60,39 @@ final class SessionCommit {
     /** Saves what changed and sets the cookie; safe to call any number of times. */
     synchronized void run() {
         CookieAction action = session.save();
-        if (action.kind() == CookieAction.Kind.NONE || saysTheSame(action, written)) {
-            return;
-        }
-        if (response.isCommitted()) {
-            if (action.kind() == CookieAction.Kind.SEND && (written.id() == null || !written.id().equals(action.id()))) {
-                LOG.warning(() -> "Session " + SessionIds.logTag(action.id()) + " was created or changed its id after the response to "
-                        + request.getRequestURI() + " was committed: the client did not get its cookie");
+        boolean sent = false;
+        if (action.kind() != CookieAction.Kind.NONE && !saysTheSame(action, written)) {
+            if (response.isCommitted()) {
+                if (action.kind() == CookieAction.Kind.SEND && (written.id() == null || !written.id().equals(action.id()))) {
+                    LOG.warning(() -> "Session " + SessionIds.logTag(action.id()) + " was created or changed its id after the response to "
+                            + request.getRequestURI() + " was committed: the client did not get its cookie");
+                }
+            } else {
+                cookie.write(request, response, action);
+                written = action;
+                sent = action.kind() == CookieAction.Kind.SEND;
             }
+        }
+        updateLoginHint(action, sent);
+    }
+
+    /** Keeps the login hint cookie in step with whether the session holds a caller. */
+    private void updateLoginHint(CookieAction action, boolean sessionCookieSent) {
+        Boolean loaded = session.holdsCallerIfLoaded();
+        if (loaded == null || response.isCommitted()) {
             return;
         }
-        cookie.write(request, response, action);
-        written = action;
+        boolean holds = loaded;
+        if (hint == null) {
+            hint = cookie.hasLoginHint(request);
+        }
+        // re-sent with the session cookie, so that both slide together
+        if (holds != hint.booleanValue() || holds && sessionCookieSent) {
+            Instant expires = action.kind() == CookieAction.Kind.SEND ? action.expires() : session.expiryTime();
+            boolean permanent = action.kind() == CookieAction.Kind.SEND ? action.permanent() : session.isPermanent();
+            cookie.writeLoginHint(request, response, holds, permanent ? Duration.between(Instant.now(), expires) : null);
+            hint = holds;
+        }
     }
 
     private static boolean saysTheSame(CookieAction a, CookieAction b) {

@@ -45,15 +45,43 @@ final class SessionCookie {
 
     void write(HttpServletRequest request, HttpServletResponse response, CookieAction action) {
         switch (action.kind()) {
-            case SEND -> response.addHeader("Set-Cookie", header(request, ids.cookieValue(action.id()),
+            case SEND -> response.addHeader("Set-Cookie", header(request, settings.cookieName(), ids.cookieValue(action.id()),
                     action.permanent() ? Duration.between(Instant.now(), action.expires()) : null));
-            case EXPIRE -> response.addHeader("Set-Cookie", header(request, "", Duration.ZERO));
+            case EXPIRE -> response.addHeader("Set-Cookie", header(request, settings.cookieName(), "", Duration.ZERO));
             case NONE -> { }
         }
     }
 
-    private String header(HttpServletRequest request, String value, Duration maxAge) {
-        StringBuilder header = new StringBuilder(160).append(settings.cookieName()).append('=').append(value);
+    /**
+     * The name of the login hint: a cookie beside the session cookie, present while the session
+     * holds an authenticated caller. It is only a hint, never trusted: it tells the login hook
+     * that loading the session before the filter runs is worth a store call, so that requests
+     * of anonymous sessions that do not touch them still cost none. A forged hint costs one load.
+     */
+    String loginHintName() {
+        return settings.cookieName() + "_login";
+    }
+
+    boolean hasLoginHint(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (loginHintName().equals(cookie.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Sets the login hint for as long as the session cookie lives ({@code maxAge} null: browser session), or expires it. */
+    void writeLoginHint(HttpServletRequest request, HttpServletResponse response, boolean on, Duration maxAge) {
+        response.addHeader("Set-Cookie", on ? header(request, loginHintName(), "1", maxAge)
+                : header(request, loginHintName(), "", Duration.ZERO));
+    }
+
+    private String header(HttpServletRequest request, String name, String value, Duration maxAge) {
+        StringBuilder header = new StringBuilder(160).append(name).append('=').append(value);
         if (maxAge != null) {
             long seconds = Math.max(0, (maxAge.toMillis() + 999) / 1000);
             Instant expires = seconds == 0 ? Instant.EPOCH : Instant.now().plusSeconds(seconds);

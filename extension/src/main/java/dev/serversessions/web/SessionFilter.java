@@ -1,7 +1,6 @@
 package dev.serversessions.web;
 
 import dev.serversessions.session.CurrentSession;
-import dev.serversessions.session.RequestSession;
 import dev.serversessions.session.SessionEvents;
 import dev.serversessions.session.SessionRuntime;
 import jakarta.servlet.DispatcherType;
@@ -21,7 +20,7 @@ import java.io.IOException;
  * code: it works in a WAR without CDI.
  */
 public final class SessionFilter implements Filter {
-    private static final String COMMIT = SessionCommit.class.getName();
+    static final String COMMIT = SessionCommit.class.getName();
 
     private final SessionRuntime runtime;
     private final SessionEvents events;
@@ -52,11 +51,17 @@ public final class SessionFilter implements Filter {
         }
         SessionCommit commit = (SessionCommit) request.getAttribute(COMMIT);
         if (commit == null || request.getDispatcherType() == DispatcherType.REQUEST) {
-            RequestSession session = runtime.open(cookie.read(request));
-            if (events != null) {
-                session.listenWith(events);
+            // authentication may have opened (and used) the session before any filter ran
+            SessionCommit early = (SessionCommit) request.getAttribute(AuthenticationSessions.EARLY);
+            if (early != null) {
+                request.removeAttribute(AuthenticationSessions.EARLY);
+                commit = early;
+            } else {
+                commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
             }
-            commit = new SessionCommit(session, cookie, request, response);
+            if (events != null) {
+                commit.session().listenWith(events);
+            }
             request.setAttribute(COMMIT, commit);
         }
         SaveBeforeCommitResponse wrappedResponse = new SaveBeforeCommitResponse(response, commit);

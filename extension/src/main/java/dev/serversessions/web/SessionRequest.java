@@ -3,6 +3,7 @@ package dev.serversessions.web;
 import dev.serversessions.session.RequestSession;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -92,6 +93,17 @@ final class SessionRequest extends HttpServletRequestWrapper {
     @Override
     public boolean isRequestedSessionIdFromURL() {
         return wrapHttpSession ? false : super.isRequestedSessionIdFromURL();
+    }
+
+    /**
+     * Ends the login in the server session too, so that no server re-establishes the caller
+     * afterwards; then lets the container log out (which also calls the authentication
+     * mechanism's {@code cleanSubject}).
+     */
+    @Override
+    public void logout() throws ServletException {
+        commit.session().logOut();
+        super.logout();
     }
 
     @Override

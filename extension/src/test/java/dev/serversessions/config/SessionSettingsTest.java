@@ -52,6 +52,7 @@ class SessionSettingsTest {
         assertTrue(settings.refreshEachRequest());
         assertTrue(settings.wrapHttpSession());
         assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
+        assertTrue(settings.login(), "logins are kept in the server session unless switched off");
     }
 
     @Test
@@ -124,6 +125,7 @@ class SessionSettingsTest {
         "PERMANENT_SESSION_LIFETIME|31d|PERMANENT_SESSION_LIFETIME=31d is not a whole number (1 or more)",
         "SESSION_REFRESH_EACH_REQUEST|2|SESSION_REFRESH_EACH_REQUEST=2 is not a boolean (true or false)",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
+        "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
         "SESSION_FILE_MODE|0400|SESSION_FILE_MODE=0400 must let the owner read and write (e.g. 0600 or 0640)",

@@ -1,6 +1,24 @@
 package dev.serversessions.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.session.RequestSession;
+import dev.serversessions.session.SessionIds;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.RedisServer;
 import dev.serversessions.it.support.WildFlyServer;
@@ -8,8 +26,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Payara Micro and WildFly serving the same application from one Redis. */
+/**
+ * Payara Micro and WildFly serving the same application from one Redis; with
+ * {@code SESSION_SECRET_KEY} set, so that caller records written into Redis by hand, the way
+ * anyone with access to the store could, are tested here.
+ */
 class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
+    private static final String SECRET_KEY = "a-long-random-secret-for-the-caller-records-of-this-test";
+    private static final String CALLER_FIELD = "a:" + RequestSession.CALLER;
     private static RedisServer redis;
     private static PayaraMicro payara;
     private static WildFlyServer wildFly;
@@ -17,7 +41,9 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
     @BeforeAll
     static void start() {
         redis = RedisServer.persistent(PayaraMicro.workDir());
-        Map<String, String> env = Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port());
+        // the secret key signs stored callers (the cookie signer stays off: SESSION_USE_SIGNER)
+        Map<String, String> env = Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
+                "SESSION_SECRET_KEY", SECRET_KEY);
         payara = PayaraMicro.start("mixed-redis-payara", env);
         wildFly = WildFlyServer.start("mixed-redis-wildfly", env);
     }
@@ -42,5 +68,68 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
     @Override
     protected AppServer b() {
         return wildFly;
+    }
+
+    /** The session id a browser's cookie carries (with a secret key set the cookie is {@code id.signature}). */
+    private static String idOf(Browser browser) {
+        return browser.cookie().orElseThrow().split("\\.", 2)[0];
+    }
+
+    private static byte[] storedCaller(String id) {
+        try (Jedis jedis = redis.admin()) {
+            byte[] bytes = jedis.hget(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8));
+            assertNotNull(bytes, "no caller record in Redis for the logged-in session");
+            return bytes;
+        }
+    }
+
+    private static void storeCaller(String id, byte[] bytes) {
+        try (Jedis jedis = redis.admin()) {
+            jedis.hset(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8), bytes);
+        }
+    }
+
+    @Test
+    void aCallerRecordWhoseGroupsWereEditedInTheStoreIsIgnored() throws Exception {
+        Browser bob = new Browser(payara);
+        assertEquals(204, logIn(bob, "bob", "bob-secret").status());
+        String id = idOf(bob);
+        List<?> record;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(storedCaller(id)))) {
+            record = (List<?>) in.readObject(); // SESSION_SERIALIZATION_FORMAT=java: a plain list of strings
+        }
+        assertEquals("bob", record.get(1), "the stored record: " + record);
+        List<Object> promoted = new ArrayList<>(record);
+        promoted.add(3, "admin"); // ["caller/1", "bob", mac, "admin", "user"]: same MAC, more groups
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(promoted);
+        }
+        storeCaller(id, bytes.toByteArray());
+
+        assertEquals(401, admin(bob.on(wildFly)), "an edited record must never be trusted");
+        JsonObject seen = whoami(bob.on(wildFly));
+        assertTrue(seen.isNull("user"), "the request is anonymous: " + seen);
+        assertEquals(401, admin(bob.on(payara)));
+        String tag = SessionIds.logTag(id);
+        assertTrue(wildFly.log().lines().anyMatch(l -> l.contains(tag) && l.contains("caller record")),
+                "one log line names the session by its tag " + tag);
+        assertFalse(wildFly.log().contains(id), "the log must not contain the live id");
+    }
+
+    @Test
+    void aValidCallerRecordCopiedIntoAnotherSessionIsIgnored() {
+        Browser alice = new Browser(payara);
+        assertEquals(204, logIn(alice, "alice", "alice-secret").status());
+        Browser bob = new Browser(wildFly);
+        assertEquals(204, logIn(bob, "bob", "bob-secret").status());
+
+        // bob can write the store: he copies alice's (correctly signed) record into his session
+        storeCaller(idOf(bob), storedCaller(idOf(alice)));
+
+        JsonObject seen = whoami(bob.on(payara));
+        assertTrue(seen.isNull("user"), "a record is bound to the session it was signed for: " + seen);
+        assertEquals(401, admin(bob.on(wildFly)));
+        assertEquals("alice", whoami(alice.on(wildFly)).getString("user"), "alice's own session is untouched");
     }
 }

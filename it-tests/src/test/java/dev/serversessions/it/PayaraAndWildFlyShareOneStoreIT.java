@@ -18,7 +18,8 @@ class PayaraAndWildFlyShareOneStoreIT extends SharedStoreContract {
     @BeforeAll
     static void start() {
         Map<String, String> env = Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", FileSystemSessionContract.newSessionDirectory().toString());
+                "SESSION_FILE_DIR", FileSystemSessionContract.newSessionDirectory().toString(),
+                "SESSION_SECRET_KEY", "a-long-random-secret-for-the-caller-records-of-this-test");
         payara = PayaraMicro.start("mixed-payara", env);
         wildFly = WildFlyServer.start("mixed-wildfly", env);
     }

@@ -532,8 +532,9 @@ public abstract class SessionSemanticsContract {
         assertTrue(browser.get("/").body().contains("<strong id=\"visits\">2</strong>"));
         String before = browser.cookie().orElseThrow();
 
-        Response login = browser.send("POST", "/?action=login&user=alice", "");
+        Response login = browser.postForm("/", "action", "login", "username", "alice", "password", "alice-secret");
         assertEquals(302, login.status());
+        assertEquals(server().url("/").toString(), login.location(), "a failed login would redirect to /?login=failed");
         assertNotEquals(before, browser.cookie().orElseThrow());
         String page = browser.get("/").body();
         assertTrue(page.contains("<strong id=\"user\">alice</strong>"), page);

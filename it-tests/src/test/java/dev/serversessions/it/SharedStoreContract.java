@@ -59,18 +59,18 @@ abstract class SharedStoreContract {
     @Test
     void logoutOnBIsSeenOnA() {
         Browser onA = new Browser(a());
-        assertEquals(302, onA.send("POST", "/?action=login&user=alice", "").status());
-        String id = onA.cookie().orElseThrow();
+        assertEquals(302, onA.postForm("/", "action", "login", "username", "alice", "password", "alice-secret").status());
         Browser onB = onA.on(b());
         assertTrue(onB.get("/").body().contains("<strong id=\"user\">alice</strong>"), "logged in on B too");
+        Browser staleTabOnA = onB.on(a()); // still sends the cookies of before the logout
 
-        Response logout = onB.send("POST", "/?action=logout", "");
+        Response logout = onB.postForm("/", "action", "logout");
         assertEquals(302, logout.status());
         assertTrue(logout.expiresCookie());
 
-        String pageOnA = new Browser(a()).withCookie(id).get("/").body();
-        assertFalse(pageOnA.contains("alice"), "A still knows the user of a logged-out session:\n" + pageOnA);
-        assertEquals("{}", new Browser(a()).withCookie(id).get("/api/session").body());
+        String pageOnA = staleTabOnA.get("/").body();
+        assertFalse(pageOnA.contains("<strong id=\"user\">"), "A still knows the user of a logged-out session:\n" + pageOnA);
+        assertEquals(401, staleTabOnA.get("/api/admin").status());
     }
 
     @Test
@@ -91,7 +91,7 @@ abstract class SharedStoreContract {
     void httpSessionAttributesRoundTripAcrossTheNodes() {
         Browser onA = new Browser(a());
         assertEquals("set", onA.get("/httpsession/set?name=color&value=blue").body());
-        String id = onA.cookie().orElseThrow();
+        String id = onA.cookie().orElseThrow().split("\\.", 2)[0]; // the cookie is id.signature when a secret key is set
         Browser onB = onA.on(b());
 
         String info = onB.get("/httpsession/info").body();
@@ -211,5 +211,131 @@ abstract class SharedStoreContract {
         assertEquals(409, late.status(), "the logged-out session must not come back under a new id: " + late.body());
         assertFalse(late.setsCookie(), String.valueOf(late.setCookies()));
         assertEquals("{}", new Browser(b()).withCookie(oldId).get("/api/session").body());
+    }
+
+    // ---- logins (issue 12): the caller lives in the store, not in either server ----
+
+    /** Logs in through the example's API ({@code POST /api/login}, Jakarta Security). */
+    protected static Response logIn(Browser browser, String user, String password) {
+        Response login = browser.postForm("/api/login", "username", user, "password", password);
+        assertNoContainerSession(login);
+        return login;
+    }
+
+    protected static JsonObject whoami(Browser browser) {
+        Response response = browser.get("/api/whoami");
+        assertEquals(200, response.status(), response.body());
+        assertNoContainerSession(response);
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    protected static int admin(Browser browser) {
+        Response response = browser.get("/api/admin");
+        assertNoContainerSession(response);
+        return response.status();
+    }
+
+    /** The container's own session is never needed: no JSESSIONID, on any runtime. */
+    protected static void assertNoContainerSession(Response response) {
+        assertTrue(response.allSetCookies().stream().noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("JSESSIONID")),
+                "the container's own session was used: " + response.allSetCookies());
+    }
+
+
+    @Test
+    void aLoginOnAIsTheSameCallerWithTheSameRolesOnB() {
+        Browser alice = new Browser(a());
+        assertEquals(204, logIn(alice, "alice", "alice-secret").status());
+        JsonObject onB = whoami(alice.on(b()));
+        assertEquals("alice", onB.getString("user"), onB.toString());
+        assertEquals(List.of("admin", "user"), onB.getJsonArray("roles").getValuesAs(jakarta.json.JsonString::getString));
+        assertTrue(onB.getString("server").endsWith(":" + b().url("/").getPort()), "B answered: " + onB);
+        assertEquals(200, admin(alice.on(b())), "role admin on B");
+
+        Browser bob = new Browser(b());
+        assertEquals(204, logIn(bob, "bob", "bob-secret").status());
+        JsonObject bobOnA = whoami(bob.on(a()));
+        assertEquals("bob", bobOnA.getString("user"));
+        assertEquals(List.of("user"), bobOnA.getJsonArray("roles").getValuesAs(jakarta.json.JsonString::getString));
+        assertEquals(403, admin(bob.on(a())), "logged in, but not in role admin");
+        assertEquals(403, admin(bob.on(b())));
+
+        Browser anonymous = new Browser(b());
+        JsonObject nobody = whoami(anonymous);
+        assertTrue(nobody.isNull("user"), nobody.toString());
+        assertEquals(0, nobody.getJsonArray("roles").size());
+        assertEquals(401, admin(anonymous));
+        assertEquals(401, admin(new Browser(a())));
+        assertTrue(anonymous.cookie().isEmpty(), "asking who is logged in creates no session");
+    }
+
+    @Test
+    void wrongCredentialsAre401AndLogNobodyIn() {
+        Browser browser = new Browser(a());
+        Response wrong = logIn(browser, "alice", "bob-secret");
+        assertEquals(401, wrong.status());
+        assertFalse(wrong.setsCookie(), "a failed login stores nothing");
+        assertEquals(401, logIn(browser, "mallory", "alice-secret").status());
+        assertTrue(whoami(browser.on(b())).isNull("user"));
+    }
+
+    @Test
+    void loginChangesTheSessionIdAndThePreLoginIdIsDead() {
+        Browser browser = new Browser(a());
+        assertEquals(204, browser.put("/api/session/cart", "2 items").status());
+        String before = browser.cookie().orElseThrow();
+
+        Response login = logIn(browser, "alice", "alice-secret");
+        assertEquals(204, login.status());
+        String after = browser.cookie().orElseThrow();
+        assertNotEquals(before, after, "the id a client had before logging in must not carry the login");
+        assertEquals("2 items", attributes(browser.on(b())).getString("cart"), "the session's data moved with it");
+
+        // an attacker who planted or learnt the pre-login id, with every cookie the victim had
+        Browser planted = browser.on(b()).withCookie(before);
+        assertTrue(whoami(planted).isNull("user"), "the pre-login id is not logged in");
+        assertEquals(401, admin(planted));
+        assertEquals("{}", new Browser(b()).withCookie(before).get("/api/session").body(), "the pre-login id is dead");
+    }
+
+    @Test
+    void logoutOnBEndsTheLoginOnA() {
+        Browser alice = new Browser(a());
+        assertEquals(204, logIn(alice, "alice", "alice-secret").status());
+        assertEquals(200, admin(alice));
+        Browser otherTabOnA = alice.on(a()); // keeps the cookies it had: the logout must not rely on them
+
+        Response logout = alice.on(b()).post("/api/logout");
+        assertEquals(204, logout.status());
+        assertNoContainerSession(logout);
+
+        assertTrue(whoami(otherTabOnA).isNull("user"), "A still knows the caller of a logged-out session");
+        assertEquals(401, admin(otherTabOnA));
+        assertEquals(401, admin(alice.on(a())));
+    }
+
+    @Test
+    void invalidatingTheSessionEndsTheLoginEverywhere() {
+        Browser alice = new Browser(a());
+        assertEquals(204, logIn(alice, "alice", "alice-secret").status());
+        Browser stale = alice.on(b());
+        assertEquals(204, alice.on(b()).post("/api/session/invalidate").status());
+        assertEquals(401, admin(stale.on(a())));
+        Browser legacy = new Browser(b());
+        assertEquals(204, logIn(legacy, "bob", "bob-secret").status());
+        Browser staleLegacy = legacy.on(a());
+        assertEquals(204, legacy.on(a()).post("/legacy/session/invalidate").status());
+        assertTrue(whoami(staleLegacy.on(b())).isNull("user"), "HttpSession.invalidate() ends the login");
+    }
+
+    @Test
+    void aRestartedNodeStillKnowsTheLogin() {
+        Browser alice = new Browser(a());
+        assertEquals(204, logIn(alice, "alice", "alice-secret").status());
+        a().restart();
+        JsonObject afterRestart = whoami(alice);
+        assertEquals("alice", afterRestart.getString("user"), afterRestart.toString());
+        assertEquals(200, admin(alice));
+        assertEquals(200, admin(alice.on(b())));
     }
 }

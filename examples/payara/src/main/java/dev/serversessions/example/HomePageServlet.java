@@ -1,19 +1,25 @@
 package dev.serversessions.example;
 
 import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.SessionBackend;
 import jakarta.inject.Inject;
+import jakarta.security.enterprise.SecurityContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.security.Principal;
 import java.util.List;
 
 /**
- * The page a person sees: a visit counter, a cart, and log in / log out. Logging in regenerates
- * the session id (against fixation); logging out invalidates the session. Forms post back here
- * and are answered with a redirect, so the session is saved before that redirect commits.
+ * The page a person sees: a visit counter, a cart, a real login (Jakarta Security, the demo
+ * users of {@link DemoIdentityStore}) with the caller's roles, the store the configuration chose
+ * and which server answered, so two instances side by side show failover in a browser. Forms
+ * post back here and are answered with a redirect, so the session is saved before that redirect
+ * commits.
  */
 @WebServlet("")
 public class HomePageServlet extends HttpServlet {
@@ -25,25 +31,38 @@ public class HomePageServlet extends HttpServlet {
     @Inject
     Cart cart;
 
+    @Inject
+    SessionBackend store;
+
+    @Inject
+    SecurityContext security;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Integer visits = session.get("visits", Integer.class);
         int visit = visits == null ? 1 : visits + 1;
         session.put("visits", visit);
-        String user = session.get("user", String.class);
+        Principal user = request.getUserPrincipal();
 
         response.setContentType("text/html;charset=UTF-8");
         PrintWriter out = response.getWriter();
         out.println("<!doctype html><html><head><meta charset=\"utf-8\"><title>Server sessions</title>");
         out.println("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}form{margin:.5em 0}</style></head><body>");
         out.println("<h1>Server sessions for Jakarta EE</h1>");
-        out.println("<p>Visit number <strong id=\"visits\">" + visit + "</strong> in this session, stored in <code>"
-                + escape(System.getenv().getOrDefault("SESSION_TYPE", "filesystem")) + "</code>.</p>");
+        out.println("<p>Answered by <strong id=\"server\">" + escape(ServerInfo.describe(request))
+                + "</strong>. Visit number <strong id=\"visits\">" + visit + "</strong> in this session, stored in <code id=\"store\">"
+                + escape(store.describe()) + "</code>.</p>");
         if (user == null) {
-            out.println("<form method=\"post\"><input name=\"user\" placeholder=\"your name\" required>"
+            out.println("<p>Not logged in" + ("failed".equals(request.getParameter("login")) ? " (wrong user name or password)" : "")
+                    + ". Demo users: <code>alice</code> / <code>alice-secret</code> (roles admin, user), "
+                    + "<code>bob</code> / <code>bob-secret</code> (role user).</p>"
+                    + "<form method=\"post\"><input name=\"username\" placeholder=\"user name\" required> "
+                    + "<input name=\"password\" type=\"password\" placeholder=\"password\" required> "
                     + "<button name=\"action\" value=\"login\">Log in</button></form>");
         } else {
-            out.println("<p>Logged in as <strong id=\"user\">" + escape(user) + "</strong>.</p>"
+            List<String> roles = AccountApiServlet.ROLES.stream().filter(request::isUserInRole).toList();
+            out.println("<p>Logged in as <strong id=\"user\">" + escape(user.getName()) + "</strong>, roles <strong id=\"roles\">"
+                    + escape(String.join(", ", roles)) + "</strong>. <a href=\"api/admin\">Admin only</a> (403 for other users).</p>"
                     + "<form method=\"post\"><button name=\"action\" value=\"logout\">Log out</button></form>");
         }
         // the cart is a @ServerSessionScoped bean: it lives in the store, not in this server
@@ -58,17 +77,24 @@ public class HomePageServlet extends HttpServlet {
     }
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         String action = String.valueOf(request.getParameter("action"));
         switch (action) {
             case "login" -> {
-                String user = request.getParameter("user");
-                if (user != null && !user.isBlank()) {
-                    session.regenerate();
-                    session.put("user", user.trim());
+                String username = request.getParameter("username");
+                String password = request.getParameter("password");
+                if (username == null || password == null
+                        || !AccountApiServlet.logIn(security, request, response, username, password)) {
+                    String context = request.getContextPath();
+                    response.sendRedirect((context.isEmpty() ? "/" : context + "/") + "?login=failed");
+                    return;
                 }
             }
-            case "logout" -> session.invalidate();
+            case "logout" -> {
+                // the usual end of a visit: the login ends, and so does everything else kept
+                request.logout();
+                session.invalidate();
+            }
             case "add" -> {
                 String item = request.getParameter("item");
                 if (item != null && !item.isBlank()) {

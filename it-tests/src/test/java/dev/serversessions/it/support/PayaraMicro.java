@@ -22,6 +22,7 @@ public final class PayaraMicro implements AppServer {
     private Path log;
     private final Map<String, String> env;
     private final String name;
+    private Path war = Path.of(System.getProperty("it.war", "target/it-app.war"));
     private Process process;
     private int starts;
 
@@ -33,7 +34,13 @@ public final class PayaraMicro implements AppServer {
 
     /** Starts a server and waits until the WAR answers. */
     public static PayaraMicro start(String name, Map<String, String> env) {
+        return start(name, env, Path.of(System.getProperty("it.war")));
+    }
+
+    /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */
+    public static PayaraMicro start(String name, Map<String, String> env, Path war) {
         PayaraMicro server = new PayaraMicro(name, env);
+        server.war = war;
         server.startProcess();
         server.awaitReady();
         return server;
@@ -79,7 +86,7 @@ public final class PayaraMicro implements AppServer {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-jar", System.getProperty("it.payaraMicro"),
-                "--deploy", System.getProperty("it.war"), "--contextroot", "/",
+                "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster",
                 "--rootdir", rootDir.toString(),
                 "--prebootcommandfile", System.getProperty("it.preboot"));
