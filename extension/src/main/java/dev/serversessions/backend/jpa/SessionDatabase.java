@@ -203,23 +203,31 @@ final class SessionDatabase implements AutoCloseable {
         }
     }
 
+    private void forget(CompletableFuture<SessionTables> finished) {
+        starting.lock();
+        try {
+            if (start == finished) {
+                start = null;
+            }
+        } finally {
+            starting.unlock();
+        }
+    }
+
     private CompletableFuture<SessionTables> startInBackground() {
         CompletableFuture<SessionTables> started = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
+            // The start is forgotten before anyone waiting hears how it ended: a request that
+            // retries after a failure must begin a new start, not join this finished one.
             try {
                 SessionTables candidate = new SessionTables(settings, dialect());
                 createMissingTables(candidate);
                 tables = candidate;
+                forget(started);
                 started.complete(candidate);
             } catch (RuntimeException | Error e) {
+                forget(started);
                 started.completeExceptionally(e);
-            } finally {
-                starting.lock();
-                try {
-                    start = null;
-                } finally {
-                    starting.unlock();
-                }
             }
         }, "server-sessions-sql-start");
         // drivers and EclipseLink load classes through it: the application's, as in the request
