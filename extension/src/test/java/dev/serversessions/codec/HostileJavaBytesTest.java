@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,7 +21,6 @@ import java.rmi.server.RMIServerSocketFactory;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bytes a store writer chooses, through the Java codec: each payload is refused as undecodable,
- * before it does what it was built to do (open a port, connect, spin, allocate).
+ * before it does what it was built to do (open a port, connect, spin, allocate). The payloads are
+ * {@link HostileJavaBytes}', the ones the integration tests write into real stores.
  */
 class HostileJavaBytesTest {
     /** As an application that allowlists its whole namespace: denials must still win. */
@@ -78,37 +74,28 @@ class HostileJavaBytesTest {
         int port = freePort();
         Exported remote = new Exported(port);
         UnicastRemoteObject.unexportObject(remote, true);
-        byte[] bytes = serialize(remote);
+        byte[] subclass = HostileJavaBytes.serialize(remote);
         awaitClosed(port);
+        byte[] bare = HostileJavaBytes.remoteObject(port);
 
-        Set<Integer> before = listeningPorts();
-        UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("r", bytes));
-        assertTrue(e.getMessage().contains("java.rmi.server.UnicastRemoteObject is denied"), e.getMessage());
-        Set<Integer> opened = listeningPorts();
-        opened.removeAll(before);
-        assertEquals(Set.of(), opened, "ports opened by the decode");
-        assertFalse(listening(port), "the remote object was not re-exported on its port " + port);
+        for (byte[] bytes : List.of(subclass, bare)) {
+            Set<Integer> before = HostileJavaBytes.listeningPorts();
+            UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("r", bytes));
+            assertTrue(e.getMessage().contains("java.rmi.server.UnicastRemoteObject is denied"), e.getMessage());
+            Set<Integer> opened = HostileJavaBytes.listeningPorts();
+            opened.removeAll(before);
+            assertEquals(Set.of(), opened, "ports opened by the decode");
+            assertFalse(listening(port), "the remote object was not re-exported on its port " + port);
+        }
     }
 
     @Test
     void aRemoteStubIsRefusedAndConnectsNowhere() throws Exception {
         int port = freePort();
-        String hostProperty = System.setProperty("java.rmi.server.hostname", "127.0.0.1");
-        byte[] stub;
-        byte[] handler;
-        Exported remote = new Exported(port);
-        try {
-            Remote proxy = UnicastRemoteObject.toStub(remote);
-            assertTrue(Proxy.isProxyClass(proxy.getClass()), "a dynamic proxy over RemoteObjectInvocationHandler");
-            stub = serialize(proxy);
-            handler = serialize(Proxy.getInvocationHandler(proxy));
-        } finally {
-            UnicastRemoteObject.unexportObject(remote, true);
-            restore("java.rmi.server.hostname", hostProperty);
-        }
-        awaitClosed(port);
+        byte[] stub = HostileJavaBytes.remoteStub(port);
+        byte[] handler = HostileJavaBytes.remoteInvocationHandler(port);
 
-        try (ServerSocket watch = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket watch = HostileJavaBytes.watch(port)) {
             UndecodableAttributeException proxied = assertThrows(UndecodableAttributeException.class, () -> codec.decode("s", stub));
             assertTrue(proxied.getMessage().contains("proxy"), proxied.getMessage());
             UndecodableAttributeException bare = assertThrows(UndecodableAttributeException.class, () -> codec.decode("h", handler));
@@ -121,8 +108,7 @@ class HostileJavaBytesTest {
     void aUrlIsRefusedAndConnectsNowhere() throws Exception {
         try (ServerSocket watch = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // URLDNS: hashing the key resolves its host; the handler would then be the app's to open
-            Map<URL, String> map = new HashMap<>(Map.of(new URL("http://127.0.0.1:" + watch.getLocalPort() + "/"), "x"));
-            byte[] bytes = serialize(map);
+            byte[] bytes = HostileJavaBytes.urlKey(watch.getLocalPort());
             UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("u", bytes));
             assertTrue(e.getMessage().contains("java.net.URL is denied"), e.getMessage());
             assertNoConnection(watch);
@@ -132,21 +118,7 @@ class HostileJavaBytesTest {
     @Test
     void nestedSetsThatShareTheirChildrenAreRefusedQuickly() {
         // 2 kB for 2^100 hashCode calls: each level's two sets both hold the next level's two
-        Set<Object> root = new HashSet<>();
-        Set<Object> left = root;
-        Set<Object> right = new HashSet<>();
-        for (int i = 0; i < 100; i++) {
-            Set<Object> a = new HashSet<>();
-            Set<Object> b = new HashSet<>();
-            a.add("x");
-            left.add(a);
-            left.add(b);
-            right.add(a);
-            right.add(b);
-            left = a;
-            right = b;
-        }
-        byte[] bytes = serialize(root);
+        byte[] bytes = HostileJavaBytes.nestedSets(100);
         assertTrue(bytes.length < 10_000, bytes.length + " bytes");
 
         long start = System.nanoTime();
@@ -159,13 +131,8 @@ class HostileJavaBytesTest {
     @Test
     void chainsOfSharedSetsJoinedByBackReferencesAreRefusedQuickly() {
         // within the depth limit: each chain is 12 levels, and the next chain's deepest sets hold the
-        // previous chain, so hashing the third costs 2^36 visits. Built outermost first, so that
-        // building it here hashes only sets that are still empty.
-        List<Set<Object>> chains = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
-        fillSharedSets(chains.get(2), 12, chains.get(1));
-        fillSharedSets(chains.get(1), 12, chains.get(0));
-        fillSharedSets(chains.get(0), 12, "x");
-        byte[] bytes = serialize(new ArrayList<>(chains));
+        // previous chain, so hashing the third costs 2^36 visits
+        byte[] bytes = HostileJavaBytes.chainedSets(3, 12);
         assertTrue(bytes.length < 3_000, bytes.length + " bytes");
 
         long start = System.nanoTime();
@@ -180,9 +147,7 @@ class HostileJavaBytesTest {
         long slowest = 0;
         int levels = 8;
         while (true) {
-            Set<Object> top = new HashSet<>();
-            fillSharedSets(top, levels, "x");
-            byte[] bytes = serialize(top);
+            byte[] bytes = HostileJavaBytes.nestedSets(levels);
             long start = System.nanoTime();
             try {
                 codec.decode("s", bytes);
@@ -210,56 +175,29 @@ class HostileJavaBytesTest {
         assertEquals(map, codec.decode("m", codec.encode("m", map)));
     }
 
-    /** Gives {@code top} {@code levels} of sets where each level's two sets both hold the next level's two. */
-    private static void fillSharedSets(Set<Object> top, int levels, Object tail) {
-        Set<Object> left = top;
-        Set<Object> right = new HashSet<>();
-        for (int i = 0; i < levels; i++) {
-            Set<Object> a = new HashSet<>();
-            Set<Object> b = new HashSet<>();
-            a.add("x");
-            left.add(a);
-            left.add(b);
-            right.add(a);
-            right.add(b);
-            left = a;
-            right = b;
-        }
-        left.add(tail);
-        right.add(tail);
-    }
-
     @Test
     void anArrayLengthOf2To31IsRefusedBeforeAllocation() {
         for (int length : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, 100_000}) {
-            byte[] ints = withArrayLength(serialize(new int[] {7}), 4, length);
+            byte[] ints = HostileJavaBytes.arrayLength(length);
             UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("a", ints));
             assertTrue(length < 0 || e.getMessage().contains("array of " + length), e.getMessage());
         }
-        byte[] strings = withArrayLength(serialize(new String[] {null}), 1, Integer.MAX_VALUE);
+        byte[] strings = HostileJavaBytes.objectArrayLength(Integer.MAX_VALUE);
         assertThrows(UndecodableAttributeException.class, () -> codec.decode("a", strings));
-        assertEquals(1, ((int[]) codec.decode("a", serialize(new int[] {7}))).length, "the unpatched array reads");
+        assertEquals(1, ((int[]) codec.decode("a", HostileJavaBytes.serialize(new int[] {7}))).length, "the unpatched array reads");
     }
 
     @Test
     void aCollectionClaimingBillionsOfElementsIsRefusedBeforeItsTableIsAllocated() {
-        HashMap<String, String> map = new HashMap<>(Map.of("k", "v"));
-        byte[] bytes = serialize(map);
         // HashMap writes capacity then size as two ints in its block; the size sets the table
-        int size = indexOf(bytes, new byte[] {0, 0, 0, 1, 116}); // size 1, then TC_STRING "k"
-        assertTrue(size > 0);
-        bytes[size] = 0x40;
-        byte[] hostile = bytes;
+        byte[] hostile = HostileJavaBytes.hugeMap();
         assertThrows(UndecodableAttributeException.class, () -> codec.decode("m", hostile));
     }
 
     @Test
     void aValueWhoseHashCodeNeverEndsIsUndecodable() {
-        List<Object> list = new ArrayList<>();
-        Set<Object> set = new HashSet<>();
-        set.add(list);
-        list.add(list); // added after hashing; reading it back hashes a list that holds itself
-        byte[] bytes = serialize(set);
+        // the list is added to itself after hashing; reading it back hashes a list that holds itself
+        byte[] bytes = HostileJavaBytes.selfHashing();
         UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec.decode("l", bytes));
         assertTrue(e.getMessage().contains("StackOverflowError"), e.getMessage());
         assertTrue(e.getCause().getStackTrace().length < 100, "the log line does not carry the overflowed stack");
@@ -286,7 +224,7 @@ class HostileJavaBytesTest {
 
     @Test
     void aClassWhoseStaticInitializerFailsIsUndecodable() throws Exception {
-        byte[] bytes = serialize(new Fragile());
+        byte[] bytes = HostileJavaBytes.serialize(new Fragile());
         try (URLClassLoader fresh = isolatedLoader(Fragile.class)) {
             JavaAttributeCodec redeployed = new JavaAttributeCodec(fresh, List.of("dev.serversessions.**"));
             System.setProperty("hostile.fragile", "true");
@@ -303,7 +241,7 @@ class HostileJavaBytesTest {
 
     @Test
     void aClassWhoseSuperclassIsGoneIsUndecodable() throws Exception {
-        byte[] bytes = serialize(new Child());
+        byte[] bytes = HostileJavaBytes.serialize(new Child());
         try (URLClassLoader fresh = isolatedLoader(Child.class)) { // Parent was removed
             JavaAttributeCodec redeployed = new JavaAttributeCodec(fresh, List.of("dev.serversessions.**"));
             UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> redeployed.decode("c", bytes));
@@ -349,41 +287,6 @@ class HostileJavaBytesTest {
         return new URLClassLoader(new URL[] {dir.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     }
 
-    static byte[] serialize(Object value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A one-element array's stream ends with its length then the element. */
-    private static byte[] withArrayLength(byte[] bytes, int elementBytes, int length) {
-        byte[] patched = bytes.clone();
-        int at = patched.length - elementBytes - 4;
-        assertEquals(1, (patched[at] << 24) | (patched[at + 1] << 16) | (patched[at + 2] << 8) | patched[at + 3]);
-        patched[at] = (byte) (length >>> 24);
-        patched[at + 1] = (byte) (length >>> 16);
-        patched[at + 2] = (byte) (length >>> 8);
-        patched[at + 3] = (byte) length;
-        return patched;
-    }
-
-    private static int indexOf(byte[] bytes, byte[] pattern) {
-        outer:
-        for (int i = 0; i <= bytes.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (bytes[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     private static void assertNoConnection(ServerSocket watch) throws IOException {
         watch.setSoTimeout(300);
         try (Socket accepted = watch.accept()) {
@@ -407,33 +310,6 @@ class HostileJavaBytesTest {
     }
 
     private static boolean listening(int port) {
-        return listeningPorts().contains(port);
-    }
-
-    /** Listening TCP ports of this machine, from the kernel's tables (state 0A is LISTEN). */
-    static Set<Integer> listeningPorts() {
-        Set<Integer> ports = new HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && "0A".equals(fields[3])) {
-                        String local = fields[1];
-                        ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return ports;
-    }
-
-    private static void restore(String key, String previous) {
-        if (previous == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, previous);
-        }
+        return HostileJavaBytes.listeningPorts().contains(port);
     }
 }

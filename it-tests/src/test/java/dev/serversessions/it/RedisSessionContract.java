@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.codec.HostileJavaBytes;
+import dev.serversessions.it.probe.BrokenOnLoad;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.support.HostileJavaBytes;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.Ports;
 import dev.serversessions.it.support.RedisMonitor;
@@ -157,7 +158,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     void hostileJavaBytesInTheStoreAreAnEmptySessionWithNoPortOpenedAndNoConnection() throws Exception {
         int listenPort = Ports.free();
         int watchPort = Ports.free();
-        Map<String, byte[]> payloads = HostileJavaBytes.all(listenPort, watchPort);
+        Map<String, byte[]> payloads = HostileJavaBytes.all(listenPort, watchPort, BrokenOnLoad.class.getName());
         try (ServerSocket watch = HostileJavaBytes.watch(watchPort); Jedis admin = redis.admin()) {
             admin.auth(PASSWORD);
             admin.select(1);

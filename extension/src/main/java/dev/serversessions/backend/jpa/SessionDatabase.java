@@ -1,6 +1,7 @@
 package dev.serversessions.backend.jpa;
 
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.backend.StartUpWait;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -15,11 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -187,20 +186,8 @@ final class SessionDatabase implements AutoCloseable {
         } finally {
             starting.unlock();
         }
-        try {
-            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new SessionStoreUnavailableException(description, new SQLTimeoutException(
-                    "the database did not answer within " + settings.timeoutSeconds() + " s"));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new SessionStoreUnavailableException(description, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SessionStoreUnavailableException(description, e);
-        }
+        return StartUpWait.awaitUntil(pending, deadline, description, () -> new SQLTimeoutException(
+                "the database did not answer within " + settings.timeoutSeconds() + " s"));
     }
 
     private void forget(CompletableFuture<SessionTables> finished) {

@@ -5,6 +5,7 @@ import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.backend.StartUpWait;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -305,20 +303,8 @@ final class RedisSessionBackend implements SessionBackend {
             }
             pending = building;
         }
-        try {
-            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new SessionStoreUnavailableException(description,
-                    new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new SessionStoreUnavailableException(description, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SessionStoreUnavailableException(description, e);
-        }
+        return StartUpWait.awaitUntil(pending, deadline, description,
+                () -> new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
     }
 
     private void build(CompletableFuture<UnifiedJedis> started) {

@@ -1,4 +1,4 @@
-package dev.serversessions.it.support;
+package dev.serversessions.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -28,18 +28,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Java serialization streams a store writer could put where a session attribute belongs, made
- * only of classes every server has (the JDK's, and the test WAR's {@code BrokenOnLoad}), so that
- * each one does its harm wherever nothing refuses it.
+ * only of classes every server has (the JDK's, and, for {@link #brokenOnLoad(String)}, a class the
+ * caller names), so that each one does its harm wherever nothing refuses it. One home for the
+ * codec's unit test and the integration tests (which take it from this module's test-jar), so both
+ * throw the same bytes.
  */
 public final class HostileJavaBytes {
     private HostileJavaBytes() {
     }
 
     /**
-     * Every payload by what it would do.
+     * Every payload made of JDK classes only, by what it would do.
      *
      * @param listenPort the port the remote object would be re-exported (listen) on
      * @param watchPort  a loopback port the stub and the URL would make the server connect to
@@ -54,7 +57,16 @@ public final class HostileJavaBytes {
         payloads.put("int[] of length 2^31-1 (OutOfMemoryError)", arrayLength(Integer.MAX_VALUE));
         payloads.put("HashMap of 2^30 mappings (OutOfMemoryError)", hugeMap());
         payloads.put("list that holds itself in a set (StackOverflowError)", selfHashing());
-        payloads.put("class whose static initializer fails (LinkageError)", brokenOnLoad());
+        return payloads;
+    }
+
+    /**
+     * {@link #all(int, int)} and an instance of {@code brokenOnLoadClass}, a class of the reading
+     * application whose static initializer throws.
+     */
+    public static Map<String, byte[]> all(int listenPort, int watchPort, String brokenOnLoadClass) {
+        Map<String, byte[]> payloads = all(listenPort, watchPort);
+        payloads.put("class whose static initializer fails (LinkageError)", brokenOnLoad(brokenOnLoadClass));
         return payloads;
     }
 
@@ -111,6 +123,18 @@ public final class HostileJavaBytes {
      * Taken from a real export on that port, closed again before the port is watched.
      */
     public static byte[] remoteStub(int port) {
+        return fromStub(port, HostileJavaBytes::serialize);
+    }
+
+    /**
+     * The invocation handler of {@link #remoteStub(int)}'s proxy on its own, without the proxy
+     * around it: reading it makes the same call.
+     */
+    public static byte[] remoteInvocationHandler(int port) {
+        return fromStub(port, stub -> serialize(Proxy.getInvocationHandler(stub)));
+    }
+
+    private static byte[] fromStub(int port, Function<Remote, byte[]> part) {
         String hostProperty = System.setProperty("java.rmi.server.hostname", "127.0.0.1");
         Remote exported = new StubSource();
         Remote stub;
@@ -129,7 +153,7 @@ public final class HostileJavaBytes {
             if (!Proxy.isProxyClass(stub.getClass())) {
                 throw new IllegalStateException("expected a dynamic proxy stub, got " + stub.getClass());
             }
-            return serialize(stub);
+            return part.apply(stub);
         } finally {
             try {
                 UnicastRemoteObject.unexportObject(exported, true);
@@ -212,8 +236,20 @@ public final class HostileJavaBytes {
 
     /** An {@code int[1]} whose length field is patched: the stream ends with length, element. */
     public static byte[] arrayLength(int length) {
-        byte[] bytes = serialize(new int[] {7});
-        int at = bytes.length - 8;
+        return withArrayLength(serialize(new int[] {7}), 4, length);
+    }
+
+    /** A {@code String[] {null}} whose length field is patched: the element is one TC_NULL byte. */
+    public static byte[] objectArrayLength(int length) {
+        return withArrayLength(serialize(new String[] {null}), 1, length);
+    }
+
+    private static byte[] withArrayLength(byte[] oneElementArray, int elementBytes, int length) {
+        byte[] bytes = oneElementArray.clone();
+        int at = bytes.length - elementBytes - 4;
+        if (((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) != 1) {
+            throw new IllegalStateException("no length field of 1 where expected");
+        }
         bytes[at] = (byte) (length >>> 24);
         bytes[at + 1] = (byte) (length >>> 16);
         bytes[at + 2] = (byte) (length >>> 8);
@@ -243,12 +279,16 @@ public final class HostileJavaBytes {
         return serialize(set);
     }
 
-    /** An instance of the test WAR's {@code BrokenOnLoad}, whose static initializer throws. */
-    public static byte[] brokenOnLoad() {
+    /**
+     * An instance of {@code className}, a serializable class with no fields and serialVersionUID 1
+     * whose static initializer throws (the test WAR's {@code BrokenOnLoad}), written by hand so
+     * that the writer need not load it.
+     */
+    public static byte[] brokenOnLoad(String className) {
         return stream(out -> {
             out.writeByte(ObjectStreamConstants.TC_OBJECT);
             out.writeByte(ObjectStreamConstants.TC_CLASSDESC);
-            out.writeUTF("dev.serversessions.it.probe.BrokenOnLoad");
+            out.writeUTF(className);
             out.writeLong(1L);
             out.writeByte(ObjectStreamConstants.SC_SERIALIZABLE);
             out.writeShort(0);
@@ -301,7 +341,7 @@ public final class HostileJavaBytes {
         return ObjectStreamClass.lookup(type).getSerialVersionUID();
     }
 
-    static byte[] serialize(Object value) {
+    public static byte[] serialize(Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
