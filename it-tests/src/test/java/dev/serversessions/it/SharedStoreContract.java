@@ -235,6 +235,13 @@ abstract class SharedStoreContract {
         return response.status();
     }
 
+    /** {@code GET /rest/admin}: a JAX-RS resource with {@code @RolesAllowed("admin")}. */
+    protected static Response restAdmin(Browser browser) {
+        Response response = browser.get("/rest/admin");
+        assertNoContainerSession(response);
+        return response;
+    }
+
     /** The container's own session is never needed: no JSESSIONID, on any runtime. */
     protected static void assertNoContainerSession(Response response) {
         assertTrue(response.allSetCookies().stream().noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("JSESSIONID")),
@@ -251,6 +258,10 @@ abstract class SharedStoreContract {
         assertEquals(List.of("admin", "user"), onB.getJsonArray("roles").getValuesAs(jakarta.json.JsonString::getString));
         assertTrue(onB.getString("server").endsWith(":" + b().url("/").getPort()), "B answered: " + onB);
         assertEquals(200, admin(alice.on(b())), "role admin on B");
+        Response restOnB = restAdmin(alice.on(b()));
+        assertEquals(200, restOnB.status(), "@RolesAllowed(\"admin\") on B: " + restOnB.body());
+        assertEquals("alice", Json.createReader(new StringReader(restOnB.body())).readObject().getString("admin"));
+        assertEquals(200, restAdmin(alice.on(a())).status(), "@RolesAllowed(\"admin\") on A");
 
         Browser bob = new Browser(b());
         assertEquals(204, logIn(bob, "bob", "bob-secret").status());
@@ -259,6 +270,8 @@ abstract class SharedStoreContract {
         assertEquals(List.of("user"), bobOnA.getJsonArray("roles").getValuesAs(jakarta.json.JsonString::getString));
         assertEquals(403, admin(bob.on(a())), "logged in, but not in role admin");
         assertEquals(403, admin(bob.on(b())));
+        assertEquals(403, restAdmin(bob.on(a())).status(), "@RolesAllowed(\"admin\"), logged in without the role");
+        assertEquals(403, restAdmin(bob.on(b())).status());
 
         Browser anonymous = new Browser(b());
         JsonObject nobody = whoami(anonymous);
@@ -266,6 +279,9 @@ abstract class SharedStoreContract {
         assertEquals(0, nobody.getJsonArray("roles").size());
         assertEquals(401, admin(anonymous));
         assertEquals(401, admin(new Browser(a())));
+        // JAX-RS answers an anonymous caller 401 or 403 depending on the implementation; never 200
+        assertNotEquals(200, restAdmin(anonymous).status(), "anonymous on B");
+        assertNotEquals(200, restAdmin(new Browser(a())).status(), "anonymous on A");
         assertTrue(anonymous.cookie().isEmpty(), "asking who is logged in creates no session");
     }
 
