@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
 final class FileSystemSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(FileSystemSessionBackend.class.getName());
     private static final Pattern SESSION_FILE = Pattern.compile("[0-9a-f]{64}");
+    private static final String TEMP_PREFIX = ".tmp-";
 
     private final FileSystemSettings settings;
     private final String keyPrefix;
@@ -159,8 +160,22 @@ final class FileSystemSessionBackend implements SessionBackend {
                     removed++;
                 }
             }
+            removeWriteDebris();
             return removed;
         });
+    }
+
+    /**
+     * Removes temporary files that no write is using. Every write holds the directory lock, as
+     * the purge does now, so a temporary file seen here was left by a write that could not finish
+     * its cleanup: a JVM killed mid-write, or a directory that vanished under it (an outage).
+     */
+    private void removeWriteDebris() throws IOException {
+        try (DirectoryStream<Path> debris = Files.newDirectoryStream(settings.directory(), TEMP_PREFIX + "*")) {
+            for (Path file : debris) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     @Override
@@ -267,7 +282,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     private void write(Path file, SessionFile session, Instant expires) throws IOException {
-        Path temp = settings.directory().resolve(".tmp-" + UUID.randomUUID());
+        Path temp = settings.directory().resolve(TEMP_PREFIX + UUID.randomUUID());
         boolean moved = false;
         try {
             if (posix) {

@@ -176,4 +176,18 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         Files.setLastModifiedTime(file, future);
         assertThrows(MalformedSessionException.class, () -> backend.load(id, null), "a directory is no session, nor an outage");
     }
+
+    @Test
+    void thePurgeRemovesTemporaryFilesThatAWriteLeftBehind() throws IOException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        Path debris = dir.resolve("sessions").resolve(".tmp-left-by-a-killed-jvm");
+        Files.writeString(debris, "half a session");
+
+        backend.purgeExpired();
+
+        assertFalse(Files.exists(debris));
+        assertTrue(backend.load(id, null).isPresent(), "live sessions stay");
+    }
 }
