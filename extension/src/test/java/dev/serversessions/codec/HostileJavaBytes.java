@@ -127,14 +127,15 @@ public final class HostileJavaBytes {
     }
 
     /**
-     * The invocation handler of {@link #remoteStub(int)}'s proxy on its own, without the proxy
-     * around it: reading it makes the same call.
+     * {@link #remoteStub(int)} and its invocation handler on its own (without the proxy
+     * around it; reading it makes the same call), from one export: a
+     * second export right after the first may find the port still held by the first's listener.
      */
-    public static byte[] remoteInvocationHandler(int port) {
-        return fromStub(port, stub -> serialize(Proxy.getInvocationHandler(stub)));
+    public static byte[][] remoteStubAndInvocationHandler(int port) {
+        return fromStub(port, stub -> new byte[][] {serialize(stub), serialize(Proxy.getInvocationHandler(stub))});
     }
 
-    private static byte[] fromStub(int port, Function<Remote, byte[]> part) {
+    private static <T> T fromStub(int port, Function<Remote, T> part) {
         String hostProperty = System.setProperty("java.rmi.server.hostname", "127.0.0.1");
         Remote exported = new StubSource();
         Remote stub;

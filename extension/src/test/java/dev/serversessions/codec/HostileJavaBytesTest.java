@@ -92,8 +92,9 @@ class HostileJavaBytesTest {
     @Test
     void aRemoteStubIsRefusedAndConnectsNowhere() throws Exception {
         int port = freePort();
-        byte[] stub = HostileJavaBytes.remoteStub(port);
-        byte[] handler = HostileJavaBytes.remoteInvocationHandler(port);
+        byte[][] payloads = HostileJavaBytes.remoteStubAndInvocationHandler(port);
+        byte[] stub = payloads[0];
+        byte[] handler = payloads[1];
 
         try (ServerSocket watch = HostileJavaBytes.watch(port)) {
             UndecodableAttributeException proxied = assertThrows(UndecodableAttributeException.class, () -> codec.decode("s", stub));
