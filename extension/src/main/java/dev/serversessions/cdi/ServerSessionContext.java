@@ -10,8 +10,6 @@ import jakarta.enterprise.context.spi.AlterableContext;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.context.spi.CreationalContext;
 import java.lang.annotation.Annotation;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -25,7 +23,6 @@ import java.util.function.Function;
 final class ServerSessionContext implements AlterableContext {
     /** Stable, runtime-independent names of the beans ({@code dev.example.Cart}), by bean. */
     private final Function<Contextual<?>, String> keys;
-    private final Map<Contextual<?>, String> keyCache = new ConcurrentHashMap<>();
 
     ServerSessionContext(Function<Contextual<?>, String> keys) {
         this.keys = keys;
@@ -85,7 +82,7 @@ final class ServerSessionContext implements AlterableContext {
     }
 
     private String key(Contextual<?> bean) {
-        return keyCache.computeIfAbsent(bean, keys);
+        return keys.apply(bean); // the extension's map of the names it worked out at deployment
     }
 
     private static void checkFormat(Contextual<?> bean) {

@@ -58,7 +58,7 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
         // Loaded only when it may matter: the login hint cookie says this session holds a caller,
         // or the resource is protected. Requests of anonymous sessions that touch nothing still
         // cost no store call.
-        if (session.requestedId() != null && (context.isProtected() || AuthenticationSessions.mayHoldCaller(request, session))) {
+        if (session.requestedId() != null && (context.isProtected() || AuthenticationSessions.mayHoldCaller(request, response))) {
             try {
                 stored = session.caller();
             } catch (SessionStoreUnavailableException e) {

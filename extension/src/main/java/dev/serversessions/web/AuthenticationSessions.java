@@ -23,31 +23,30 @@ public final class AuthenticationSessions {
 
     /** The session of this request, opened (lazily: no store call yet) if the filter has not. */
     public static RequestSession of(HttpServletRequest request, HttpServletResponse response) {
+        return commit(request, response).session();
+    }
+
+    /**
+     * Whether the client sent the login hint cookie beside its session cookie (see
+     * {@link SessionCookie#loginHintName()}): only then is the session loaded for the caller on
+     * a request nothing else asked to authenticate.
+     */
+    public static boolean mayHoldCaller(HttpServletRequest request, HttpServletResponse response) {
+        return commit(request, response).clientHoldsLoginHint();
+    }
+
+    private static SessionCommit commit(HttpServletRequest request, HttpServletResponse response) {
         SessionCommit commit = (SessionCommit) request.getAttribute(SessionFilter.COMMIT);
-        if (commit != null) {
-            return commit.session();
+        if (commit == null) {
+            commit = (SessionCommit) request.getAttribute(EARLY);
         }
-        commit = (SessionCommit) request.getAttribute(EARLY);
         if (commit == null) {
             SessionRuntime runtime = SessionRuntime.forApplication();
             SessionCookie cookie = new SessionCookie(runtime.settings(), runtime.ids());
             commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
             request.setAttribute(EARLY, commit);
         }
-        return commit.session();
-    }
-
-    /**
-     * Whether the session of this request may hold a caller: it has a session cookie and the
-     * login hint cookie beside it (see {@link SessionCookie#loginHintName()}). Only then is the
-     * session loaded for the caller on a request nothing else asked to authenticate.
-     */
-    public static boolean mayHoldCaller(HttpServletRequest request, RequestSession session) {
-        if (session.requestedId() == null) {
-            return false;
-        }
-        SessionRuntime runtime = SessionRuntime.forApplication();
-        return new SessionCookie(runtime.settings(), runtime.ids()).hasLoginHint(request);
+        return commit;
     }
 
     /**

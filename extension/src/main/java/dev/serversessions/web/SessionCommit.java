@@ -76,6 +76,14 @@ final class SessionCommit {
         updateLoginHint(action, sent);
     }
 
+    /** Whether the client holds the login hint cookie: as sent with the request, until this response changes it. */
+    synchronized boolean clientHoldsLoginHint() {
+        if (hint == null) {
+            hint = cookie.hasLoginHint(request);
+        }
+        return hint;
+    }
+
     /** Keeps the login hint cookie in step with whether the session holds a caller. */
     private void updateLoginHint(CookieAction action, boolean sessionCookieSent) {
         Boolean loaded = session.holdsCallerIfLoaded();
@@ -83,11 +91,8 @@ final class SessionCommit {
             return;
         }
         boolean holds = loaded;
-        if (hint == null) {
-            hint = cookie.hasLoginHint(request);
-        }
         // re-sent with the session cookie, so that both slide together
-        if (holds != hint.booleanValue() || holds && sessionCookieSent) {
+        if (holds != clientHoldsLoginHint() || holds && sessionCookieSent) {
             Instant expires = action.kind() == CookieAction.Kind.SEND ? action.expires() : session.expiryTime();
             boolean permanent = action.kind() == CookieAction.Kind.SEND ? action.permanent() : session.isPermanent();
             cookie.writeLoginHint(request, response, holds, permanent ? Duration.between(Instant.now(), expires) : null);
