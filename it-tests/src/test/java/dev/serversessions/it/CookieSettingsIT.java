@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every SESSION_COOKIE_* key, the signer, browser-session cookies, no refresh and the JSON
- * format, as a browser sees them, in one server configured away from every default.
+ * Every SESSION_COOKIE_* key, the signer, browser-session cookies, no refresh, the JSON format
+ * and logins left to the container, as a browser sees them, in one server configured away from
+ * every default.
  */
 class CookieSettingsIT {
     private static final String SECRET = "a-long-random-secret-for-the-tests-only";
@@ -36,7 +37,8 @@ class CookieSettingsIT {
                 Map.entry("SESSION_USE_SIGNER", "true"),
                 Map.entry("SESSION_SECRET_KEY", SECRET),
                 Map.entry("SESSION_ID_LENGTH", "48"),
-                Map.entry("SESSION_SERIALIZATION_FORMAT", "json")));
+                Map.entry("SESSION_SERIALIZATION_FORMAT", "json"),
+                Map.entry("SESSION_LOGIN", "false")));
     }
 
     @AfterAll
@@ -145,5 +147,17 @@ class CookieSettingsIT {
         assertTrue(put.body().contains("needs SESSION_SERIALIZATION_FORMAT=java"), put.body());
         assertFalse(put.body().contains("at dev.serversessions"), "no stack trace: " + put.body());
         assertFalse(browser.cookie().isPresent(), "no session was started for it");
+    }
+
+    @Test
+    void withSessionLoginFalseTheCallerIsNotKeptInTheServerSession() {
+        Browser browser = new Browser(server, "sid");
+        Response login = browser.postForm("/api/login", "username", "alice", "password", "alice-secret");
+        assertEquals(204, login.status(), login.body());
+        assertFalse(browser.otherCookies().containsKey("sid_login"), "no login hint: " + login.allSetCookies());
+        // the example's mechanism asks the container to remember nobody: with the library's hook
+        // off, the login lasted for that one request
+        String whoami = browser.get("/api/whoami").body();
+        assertTrue(whoami.contains("\"user\":null"), whoami);
     }
 }
