@@ -227,6 +227,13 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized Set<String> names() {
         load();
+        // Who lists the names reads the values next (an HttpSession dump, a JSON view): decoding
+        // them all first lets undecodable data empty the session before any of it is seen.
+        decodeAll();
+        return attributeNames();
+    }
+
+    private Set<String> attributeNames() {
         return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(n -> !isReserved(n))
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -235,7 +242,7 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void clear() {
         load();
-        for (String name : names()) {
+        for (String name : attributeNames()) {
             remove(name);
         }
         values.keySet().removeIf(RequestSession::isBean);
@@ -317,7 +324,7 @@ public final class RequestSession implements ServerSession {
             decodeAll(); // may find the stored data undecodable: then there is nothing to destroy
             doomed = storedId;
             events.destroying(this);
-            for (String name : names()) {
+            for (String name : attributeNames()) {
                 events.attributeRemoved(this, name, values.get(name));
             }
         }
@@ -697,7 +704,7 @@ public final class RequestSession implements ServerSession {
         return values.get(name);
     }
 
-    /** Every value, for listeners that are told about them all. */
+    /** Every value, for whoever sees them all. */
     private void decodeAll() {
         for (String name : List.copyOf(undecoded)) {
             value(name);
@@ -856,6 +863,6 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized String toString() {
         return "ServerSession[" + (id == null ? "new" : SessionIds.logTag(id)) + ", "
-                + (loaded ? names() : "not loaded") + "]";
+                + (loaded ? attributeNames() : "not loaded") + "]";
     }
 }
