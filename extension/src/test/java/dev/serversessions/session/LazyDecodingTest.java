@@ -214,6 +214,27 @@ class LazyDecodingTest {
     }
 
     @Test
+    void theLoginAndSessionScopedBeansAreAttributesDecodedOnlyWhenUsed() {
+        SessionRuntime runtime = runtime(Map.of());
+        RequestSession first = runtime.open(null);
+        first.logIn(new Caller("alice", Set.of("user")));
+        first.putBean("shop.Cart", new Cart(5000));
+        String id = first.save().id();
+        Cart.READS.set(0);
+        Cart.WRITES.set(0);
+
+        RequestSession login = runtime.open(id);
+        assertEquals("alice", login.caller().orElseThrow().name());
+        login.save();
+        assertEquals(0, Cart.READS.get(), "the bean was never asked for");
+
+        RequestSession shop = runtime.open(id);
+        assertEquals(5000, ((Cart) shop.bean("shop.Cart")).items.size());
+        shop.save();
+        assertEquals(1, Cart.READS.get());
+    }
+
+    @Test
     void listingTheNamesDecodesEveryValueSoUndecodableDataEmptiesTheSessionBeforeAnyIsSeen() {
         SessionRuntime runtime = runtime(Map.of());
         String id = storedWithBigCart(runtime);
