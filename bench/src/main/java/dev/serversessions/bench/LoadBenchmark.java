@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,48 +17,96 @@ import java.util.Set;
  * Runs wrk against the test WAR on Payara Micro, one store after another, and prints a markdown
  * table. The container's own in-memory HttpSession is the ceiling: the same endpoints are
  * served through {@code request.getSession()}, once by the container and once by the store.
+ * Beside the test WAR's endpoints, the example application's own API (the WAR includes it) is
+ * measured as users first meet it; its in-memory ceiling is the same API written against
+ * {@code HttpSession} ({@code /legacy/session}).
  *
- * <p>Arguments: seconds per scenario (default 10), then the targets to run (default all).
+ * <p>Payara runs with the JVM's defaults (C2, G1) unless {@code it.payaraJvmOptions} says
+ * otherwise. With C2 the JIT keeps a store path climbing for a minute or more while the
+ * in-memory session is warm within seconds, so every scenario is warmed until two consecutive
+ * windows agree within {@link #CONVERGED}, at most {@code bench.maxWarmupWindows} windows (the
+ * table says when that cap was hit), then measured over {@link #REPEATS} windows: median and
+ * spread (min–max).
+ *
+ * <p>Arguments: seconds per window (default 10), then the targets to run (default all).
  */
 public final class LoadBenchmark {
     private static final List<Integer> SIZES = List.of(1024, 50 * 1024);
     private static final int REPEATS = 3;
-    private static final int WARM_UP_SECONDS = 3;
+    /** Two consecutive warm-up windows within this fraction of each other: the JIT is done. */
+    private static final double CONVERGED = 0.05;
 
     private LoadBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int maxWarmupWindows = Integer.getInteger("bench.maxWarmupWindows", 18);
         Set<String> only = Set.copyOf(java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+        Duration window = Duration.ofSeconds(seconds);
+        String conditions = conditions(seconds, maxWarmupWindows);
+        System.out.println(conditions);
+        long started = System.nanoTime();
         List<Result> results = new ArrayList<>();
         for (LoadTarget target : LoadTargets.all()) {
             if (!only.isEmpty() && !only.contains(target.name())) {
                 continue;
             }
+            long targetStarted = System.nanoTime();
             System.out.println("== " + target.name());
-            try (LoadTarget.Started started = target.start();
-                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), started.env())) {
+            boolean container = target.name().equals(LoadTargets.CONTAINER);
+            try (LoadTarget.Started store = target.start();
+                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), store.env())) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
                     for (Scenario scenario : Scenario.values()) {
-                        Wrk.run(server, target, scenario, size, cookie, Duration.ofSeconds(WARM_UP_SECONDS)); // JIT warm-up, discarded
-                        List<Result> runs = new ArrayList<>();
-                        for (int i = 0; i < REPEATS; i++) {
-                            runs.add(Wrk.run(server, target, scenario, size, cookie, Duration.ofSeconds(seconds)));
+                        if (scenario.ignoresSession && size != SIZES.get(0)) {
+                            continue; // never reads the session: its size cannot matter
                         }
-                        Result result = Result.median(runs);
-                        System.out.println(result.row());
+                        String sent = scenario.sendsCookie ? cookie : null;
+                        WarmUp warmUp = warmUp(server, scenario, container, sent, window, maxWarmupWindows);
+                        List<Wrk.Measurement> runs = new ArrayList<>();
+                        for (int i = 0; i < REPEATS; i++) {
+                            runs.add(Wrk.run(server, scenario, container, sent, window));
+                        }
+                        Result result = Result.of(target.name(), scenario, size, runs, warmUp);
+                        System.out.println(result.row() + " |");
                         results.add(result);
                     }
                 }
             }
+            System.out.printf("%s took %d s%n", target.name(), (System.nanoTime() - targetStarted) / 1_000_000_000L);
         }
-        String table = Result.table(results);
-        System.out.println(table);
+        String report = conditions + "\n\n" + Result.table(results);
+        System.out.println(report);
+        System.out.printf("the whole run took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         Path out = Path.of(System.getProperty("it.workDir", "target")).resolve("load-results.md");
-        Files.writeString(out, table);
+        Files.writeString(out, report);
         System.out.println("written to " + out);
+    }
+
+    /** What the figures were measured with, printed with every table. */
+    private static String conditions(int seconds, int maxWarmupWindows) {
+        List<String> flags = PayaraMicro.jvmOptions();
+        return "Payara Micro JVM flags: " + (flags.isEmpty() ? "none, the JVM's defaults (C2, default GC and heap)" : String.join(" ", flags))
+                + "; Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores.\n"
+                + "Load: " + Wrk.DESCRIPTION + ". Warm-up per scenario: " + seconds + " s windows until two consecutive ones agree within "
+                + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
+                + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).";
+    }
+
+    /** Runs windows until the last two agree, or the cap is reached. */
+    private static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, String cookie, Duration window,
+                                 int maxWindows) throws IOException, InterruptedException {
+        double previous = -1;
+        for (int n = 1; n <= maxWindows; n++) {
+            double rate = Wrk.run(server, scenario, container, cookie, window).requestsPerSecond();
+            if (previous > 0 && Math.abs(rate - previous) <= CONVERGED * Math.max(rate, previous)) {
+                return new WarmUp(n, window, true);
+            }
+            previous = rate;
+        }
+        return new WarmUp(maxWindows, window, false);
     }
 
     /** A session of {@code size} bytes, created through whichever HttpSession the target serves. */
@@ -70,37 +119,66 @@ public final class LoadBenchmark {
         return cookieName + "=" + browser.cookie().get();
     }
 
-    /** What one kind of request does with the session. */
+    /**
+     * What one kind of request does with the session. The session holds a small attribute
+     * {@code k} and a {@code blob} of the table's size.
+     */
     enum Scenario {
-        READ("read-only", "/httpsession/get?name=k"),
-        WRITE("write one attribute", null),
-        UNTOUCHED("untouched", "/probe/untouched");
+        READ("test WAR: read one small attribute", "GET", "/httpsession/get?name=k", "/httpsession/get?name=k", true, false),
+        WRITE("test WAR: write one attribute", "GET", "/httpsession/set?name=w&value=", "/httpsession/set?name=w&value=", true, false),
+        UNTOUCHED("test WAR: untouched", "GET", "/probe/untouched", "/probe/untouched", true, true),
+        API_READ("example API: GET /api/session (reads all)", "GET", "/api/session", "/legacy/session", true, false),
+        API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
+        API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true);
 
         final String label;
+        final String method;
+        /** Through the library; and the same API on the container's in-memory HttpSession. */
         final String path;
+        final String containerPath;
+        final boolean sendsCookie;
+        final boolean ignoresSession;
 
-        Scenario(String label, String path) {
+        Scenario(String label, String method, String path, String containerPath, boolean sendsCookie, boolean ignoresSession) {
             this.label = label;
+            this.method = method;
             this.path = path;
+            this.containerPath = containerPath;
+            this.sendsCookie = sendsCookie;
+            this.ignoresSession = ignoresSession;
+        }
+
+        /** Each write sends a new value, so that every write really changes the session. */
+        boolean writes() {
+            return this == WRITE || this == API_WRITE;
         }
     }
 
-    /** One wrk run. */
+    /** How long a scenario took to warm up. */
+    record WarmUp(int windows, Duration window, boolean converged) {
+        @Override
+        public String toString() {
+            long total = windows * window.toSeconds();
+            return converged ? total + " s" : "not converged in " + total + " s";
+        }
+    }
+
+    /** The median of the measured windows, with the spread of all and their summed errors. */
     record Result(String target, Scenario scenario, int size, double requestsPerSecond, double min, double max,
-                  String p50, String p99, long errors) {
+                  String p50, String p99, long errors, WarmUp warmUp) {
         String row() {
-            return "| " + target + " | " + scenario.label + " | " + (size / 1024) + " kB | " + String.format("%.0f", requestsPerSecond)
-                    + " | " + String.format("%.0f–%.0f", min, max) + " | " + p50 + " | " + p99 + " | " + errors + " |";
+            return "| " + target + " | " + scenario.label + " | " + (scenario.ignoresSession ? "any" : (size / 1024) + " kB")
+                    + " | " + String.format("%.0f", requestsPerSecond) + " | " + String.format("%.0f–%.0f", min, max)
+                    + " | " + p50 + " | " + p99 + " | " + errors + " | " + warmUp;
         }
 
-        /** The run with the median throughput, with the spread of all runs and their summed errors. */
-        static Result median(List<Result> runs) {
-            List<Result> sorted = new ArrayList<>(runs);
-            sorted.sort(java.util.Comparator.comparingDouble(Result::requestsPerSecond));
-            Result mid = sorted.get(sorted.size() / 2);
-            long errors = runs.stream().mapToLong(Result::errors).sum();
-            return new Result(mid.target, mid.scenario, mid.size, mid.requestsPerSecond,
-                    sorted.get(0).requestsPerSecond, sorted.get(sorted.size() - 1).requestsPerSecond, mid.p50, mid.p99, errors);
+        static Result of(String target, Scenario scenario, int size, List<Wrk.Measurement> runs, WarmUp warmUp) {
+            List<Wrk.Measurement> sorted = new ArrayList<>(runs);
+            sorted.sort(Comparator.comparingDouble(Wrk.Measurement::requestsPerSecond));
+            Wrk.Measurement mid = sorted.get(sorted.size() / 2);
+            long errors = runs.stream().mapToLong(Wrk.Measurement::errors).sum();
+            return new Result(target, scenario, size, mid.requestsPerSecond(), sorted.get(0).requestsPerSecond(),
+                    sorted.get(sorted.size() - 1).requestsPerSecond(), mid.p50(), mid.p99(), errors, warmUp);
         }
 
         static String table(List<Result> results) {
@@ -110,12 +188,12 @@ public final class LoadBenchmark {
                     ceiling.put(r.scenario + "/" + r.size, r.requestsPerSecond);
                 }
             }
-            StringBuilder table = new StringBuilder(
-                    "| store | request | session | req/s (median of 3) | spread | p50 | p99 | errors | of in-memory |\n|---|---|---|---|---|---|---|---|---|\n");
+            StringBuilder table = new StringBuilder("| store | request | session | req/s (median of " + REPEATS
+                    + ") | spread | p50 | p99 | errors | warm-up | of in-memory |\n|---|---|---|---|---|---|---|---|---|---|\n");
             for (Result r : results) {
                 Double base = ceiling.get(r.scenario + "/" + r.size);
                 String ratio = base == null || base == 0 ? "" : String.format("%.0f%%", 100 * r.requestsPerSecond / base);
-                table.append(r.row()).append(' ').append(ratio).append(" |\n");
+                table.append(r.row()).append(" | ").append(ratio).append(" |\n");
             }
             return table.toString();
         }

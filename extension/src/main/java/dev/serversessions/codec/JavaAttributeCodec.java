@@ -79,6 +79,13 @@ public final class JavaAttributeCodec implements AttributeCodec {
      * Reads the value back right away, so that a value the next request could not decode (a
      * class outside the allowlist, a graph deeper than the limit) fails the {@code put} that
      * stores it, with the reason, instead of silently emptying the session later.
+     *
+     * <p>Checking the classes while writing ({@code annotateClass}, {@code replaceObject}) would
+     * save this decode, but not keep the guarantee: what fails is reading, and writing cannot
+     * see it. A serializable class whose first non-serializable superclass has no no-arg
+     * constructor is written fine and refused on read ("no valid constructor"); so are an
+     * application's own {@code readObject}/{@code readResolve} that throw, and a graph whose
+     * {@code hashCode} recurses when a set rebuilds itself. Only reading the bytes back says.
      */
     @Override
     public byte[] encodeForPut(String name, Object value) {

@@ -4,10 +4,12 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -25,12 +27,23 @@ import java.util.Map;
  * mutable, so that a value changed in place is saved like any other.
  */
 public final class JsonAttributeCodec implements AttributeCodec {
-    private final JsonProvider json = JsonProvider.provider();
+    /**
+     * Factories made once: {@code JsonProvider.provider()} and {@code Json.*} look the provider
+     * up through {@code ServiceLoader} on every call.
+     */
+    private final JsonGeneratorFactory generators;
+    private final JsonReaderFactory readers;
+
+    public JsonAttributeCodec() {
+        JsonProvider json = JsonProvider.provider();
+        this.generators = json.createGeneratorFactory(Map.of());
+        this.readers = json.createReaderFactory(Map.of());
+    }
 
     @Override
     public byte[] encode(String name, Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (JsonGenerator generator = json.createGenerator(bytes)) {
+        try (JsonGenerator generator = generators.createGenerator(bytes, StandardCharsets.UTF_8)) {
             write(generator, null, value, name);
         }
         return bytes.toByteArray();
@@ -78,7 +91,7 @@ public final class JsonAttributeCodec implements AttributeCodec {
 
     @Override
     public Object decode(String name, byte[] bytes) {
-        try (JsonReader reader = json.createReader(new java.io.InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
+        try (JsonReader reader = readers.createReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
             return toJava(reader.readValue());
         } catch (RuntimeException e) {
             throw new UndecodableAttributeException(name, e);

@@ -18,17 +18,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -78,10 +79,16 @@ public final class RequestSession implements ServerSession {
     private Instant created;
     private Instant expires;
     private Instant lastAccess;
+    /** Decoded values and values put in this request; a stored value joins on first read. */
     private final Map<String, Object> values = new LinkedHashMap<>();
+    /**
+     * Stored attributes not decoded yet: their bytes stay in {@link #baseline} until the
+     * application reads them, and a save writes nothing for them (their bytes cannot have changed).
+     */
+    private final Set<String> undecoded = new LinkedHashSet<>();
     /** Bytes as the store holds them after the last load or save. */
     private final Map<String, byte[]> baseline = new HashMap<>();
-    /** Attributes whose value the application may hold a reference to: re-encoded at save. */
+    /** Attributes whose (mutable) value the application may hold a reference to: re-encoded at save. */
     private final Set<String> exposed = new HashSet<>();
     /** Each attribute's size as last encoded, measured as {@link #measure} does: for the size limit at put. */
     private final Map<String, Long> sizes = new HashMap<>();
@@ -133,8 +140,8 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized Object get(String name) {
         load();
-        Object value = values.get(name);
-        if (value != null) {
+        Object value = value(name);
+        if (value != null && !isImmutable(value)) {
             exposed.add(name);
         }
         return value;
@@ -184,10 +191,11 @@ public final class RequestSession implements ServerSession {
         load();
         long size = measure(name, encoded.length);
         checkSize(name, size);
+        Object old = replaced(name);
         modifications++;
         announceCreation();
         sizes.put(name, size);
-        Object old = values.put(name, value);
+        values.put(name, value);
         exposed.add(name);
         if (old == null) {
             events.attributeAdded(this, name, value);
@@ -200,8 +208,9 @@ public final class RequestSession implements ServerSession {
     public synchronized void remove(String name) {
         checkName(name);
         load();
+        Object old = replaced(name);
         modifications++;
-        Object old = values.remove(name);
+        values.remove(name);
         exposed.remove(name);
         sizes.remove(name);
         if (old != null) {
@@ -212,13 +221,20 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized boolean contains(String name) {
         load();
-        return !isReserved(name) && values.containsKey(name);
+        return !isReserved(name) && present(name);
     }
 
     @Override
     public synchronized Set<String> names() {
         load();
-        return values.keySet().stream().filter(n -> !isReserved(n))
+        // Who lists the names reads the values next (an HttpSession dump, a JSON view): decoding
+        // them all first lets undecodable data empty the session before any of it is seen.
+        decodeAll();
+        return attributeNames();
+    }
+
+    private Set<String> attributeNames() {
+        return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(n -> !isReserved(n))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -226,10 +242,11 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void clear() {
         load();
-        for (String name : names()) {
+        for (String name : attributeNames()) {
             remove(name);
         }
         values.keySet().removeIf(RequestSession::isBean);
+        undecoded.removeIf(RequestSession::isBean);
         exposed.removeIf(RequestSession::isBean);
     }
 
@@ -261,6 +278,7 @@ public final class RequestSession implements ServerSession {
         load();
         modifications++;
         values.remove(BEAN_PREFIX + key);
+        undecoded.remove(BEAN_PREFIX + key);
         exposed.remove(BEAN_PREFIX + key);
     }
 
@@ -285,7 +303,7 @@ public final class RequestSession implements ServerSession {
         modifications++;
         String old = id;
         // a caller record is bound to the id it was signed for: sign it again for the new one
-        Optional<Caller> caller = Caller.fromStored(values.get(CALLER), old, callerKey);
+        Optional<Caller> caller = Caller.fromStored(value(CALLER), old, callerKey);
         id = ids.generate();
         caller.ifPresent(c -> {
             values.put(CALLER, c.toStored(id, callerKey));
@@ -303,9 +321,10 @@ public final class RequestSession implements ServerSession {
         if (events != SessionEvents.NONE) {
             // listeners see the session as it was: destroyed first, then every attribute unbound
             load();
+            decodeAll(); // may find the stored data undecodable: then there is nothing to destroy
             doomed = storedId;
             events.destroying(this);
-            for (String name : names()) {
+            for (String name : attributeNames()) {
                 events.attributeRemoved(this, name, values.get(name));
             }
         }
@@ -324,7 +343,7 @@ public final class RequestSession implements ServerSession {
      */
     public synchronized Optional<Caller> caller() {
         load();
-        Object stored = values.get(CALLER);
+        Object stored = value(CALLER);
         if (stored == null) {
             return Optional.empty();
         }
@@ -346,6 +365,7 @@ public final class RequestSession implements ServerSession {
         load();
         announceCreation();
         values.remove(CALLER); // regenerate must not re-sign a record that is replaced anyway
+        undecoded.remove(CALLER);
         regenerate();
         values.put(CALLER, caller.toStored(id, callerKey));
         exposed.add(CALLER);
@@ -356,7 +376,7 @@ public final class RequestSession implements ServerSession {
      * loaded: asking never costs a store call.
      */
     public synchronized Boolean holdsCallerIfLoaded() {
-        return loaded ? values.containsKey(CALLER) : null;
+        return loaded ? present(CALLER) : null;
     }
 
     /** Forgets the authenticated caller; the rest of the session stays. */
@@ -364,6 +384,7 @@ public final class RequestSession implements ServerSession {
         load();
         modifications++;
         values.remove(CALLER);
+        undecoded.remove(CALLER);
         exposed.remove(CALLER);
     }
 
@@ -588,6 +609,7 @@ public final class RequestSession implements ServerSession {
         Map<String, byte[]> current = new HashMap<>();
         values.forEach((name, value) -> current.put(name,
                 exposed.contains(name) || !baseline.containsKey(name) ? codec.encode(name, value) : baseline.get(name)));
+        undecoded.forEach(name -> current.put(name, baseline.get(name))); // never read: as stored
         return current;
     }
 
@@ -632,17 +654,86 @@ public final class RequestSession implements ServerSession {
         startFresh();
     }
 
+    /**
+     * Decodes what every request needs of a loaded session (its own lifetime and permanence);
+     * the other attributes wait for their first read ({@link #value}).
+     */
     private boolean decode(StoredSession stored) {
         try {
-            stored.attributes().forEach((name, bytes) -> values.put(name, codec.decode(name, bytes)));
+            stored.attributes().forEach((name, bytes) -> {
+                if (name.equals(PERMANENT) || name.equals(MAX_INACTIVE)) {
+                    values.put(name, codec.decode(name, bytes));
+                } else {
+                    undecoded.add(name);
+                }
+            });
             return true;
         } catch (UndecodableAttributeException e) {
             // The stored entry is left alone (a rollback of the class may make it readable again)
             // and this request carries on with a fresh session.
             UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG);
             values.clear();
+            undecoded.clear();
             return false;
         }
+    }
+
+    private boolean present(String name) {
+        return values.containsKey(name) || undecoded.contains(name);
+    }
+
+    /**
+     * An attribute's value, decoded on its first read. Stored bytes that cannot be decoded
+     * make the session empty right there, before the application sees anything of them, as
+     * if the load had found nothing: the stored entry is left alone (a rollback of the class
+     * may make it readable again), this request carries on with a fresh session under a new
+     * id, and what it changed before this read goes with the session it changed.
+     */
+    private Object value(String name) {
+        if (undecoded.contains(name)) {
+            try {
+                values.put(name, codec.decode(name, baseline.get(name)));
+                undecoded.remove(name);
+            } catch (UndecodableAttributeException e) {
+                UndecodableSessionLog.report(SessionIds.logTag(storedId), e, LOG);
+                requestedIdUnknown = requestedId != null;
+                startFresh();
+                return null;
+            }
+        }
+        return values.get(name);
+    }
+
+    /** Every value, for whoever sees them all. */
+    private void decodeAll() {
+        for (String name : List.copyOf(undecoded)) {
+            value(name);
+        }
+    }
+
+    /**
+     * The value an attribute held before this request replaces or removes it: decoded only
+     * when a listener is told about it, else its stored bytes are simply dropped.
+     */
+    private Object replaced(String name) {
+        if (events == SessionEvents.NONE && undecoded.remove(name)) {
+            return null;
+        }
+        return value(name);
+    }
+
+    /**
+     * Values of these (final, immutable) classes cannot change in place, so reading one gives
+     * the save nothing to re-encode.
+     */
+    private static boolean isImmutable(Object value) {
+        Class<?> type = value.getClass();
+        return type == String.class || type == Integer.class || type == Long.class || type == Boolean.class
+                || type == Double.class || type == Float.class || type == Short.class || type == Byte.class
+                || type == Character.class || type == BigInteger.class || type == BigDecimal.class
+                || type == java.util.UUID.class || type == Instant.class || type == java.time.LocalDate.class
+                || type == java.time.LocalDateTime.class || type == java.time.OffsetDateTime.class
+                || type == java.time.ZonedDateTime.class || type == Duration.class;
     }
 
     private void startFresh() {
@@ -650,6 +741,7 @@ public final class RequestSession implements ServerSession {
         storedId = null;
         id = null;
         values.clear();
+        undecoded.clear();
         baseline.clear();
         exposed.clear();
         sizes.clear();
@@ -771,6 +863,6 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized String toString() {
         return "ServerSession[" + (id == null ? "new" : SessionIds.logTag(id)) + ", "
-                + (loaded ? Collections.unmodifiableSet(values.keySet()) : "not loaded") + "]";
+                + (loaded ? attributeNames() : "not loaded") + "]";
     }
 }

@@ -384,6 +384,47 @@ public abstract class SessionSemanticsContract {
     }
 
     @Test
+    void aRequestReadingOneSmallAttributeNeverDecodesNorWritesTheOthers() {
+        Browser browser = browser();
+        assertEquals("put", browser.get("/probe/put?name=user&value=alice").body());
+        assertEquals("stored", browser.get("/probe/put-counted?name=cart&size=2000").body());
+        assertEquals("corrupted", browser.get("/probe/corrupt").body()); // 'broken': bytes no codec reads
+        String cart = browser.get("/probe/stored-bytes?name=cart").body();
+        String logBefore = server().log();
+        assertEquals("reset", browser.get("/probe/reset-counts").body());
+
+        Response read = browser.get("/probe/read?name=user");
+        assertEquals(200, read.status(), read.body());
+        assertEquals("alice", read.body());
+        assertEquals("put", browser.get("/probe/put?name=note&value=kept").body());
+
+        Browser observer = new Browser(server());
+        assertEquals("0", observer.get("/probe/deserializations").body(), "times the cart was decoded");
+        assertEquals("0", observer.get("/probe/serializations").body(), "times the cart was encoded");
+        assertEquals(cart, browser.get("/probe/stored-bytes?name=cart").body());
+        assertEquals("0102030405", browser.get("/probe/stored-bytes?name=broken").body(), "the bytes never read are untouched");
+        assertEquals("alice kept", browser.get("/probe/read?name=user&name=note").body());
+        assertFalse(server().log().substring(logBefore.length()).contains("cannot be decoded"), "nothing undecodable was read");
+    }
+
+    @Test
+    void undecodableDataARequestReadsIsAnEmptySessionAndOneLogLine() {
+        Browser browser = browser();
+        assertEquals("put", browser.get("/probe/put?name=user&value=alice").body());
+        assertEquals("corrupted", browser.get("/probe/corrupt").body());
+        String id = browser.cookie().orElseThrow();
+
+        Response read = browser.get("/probe/read?name=broken&name=user");
+        assertEquals(200, read.status(), read.body());
+        assertEquals("null null", read.body(), "emptied before the application saw any value");
+        assertEquals("null null", browser.get("/probe/read?name=broken&name=user").body());
+        String line = "Session " + dev.serversessions.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
+        String log = server().log();
+        assertEquals(1, log.split(java.util.regex.Pattern.quote(line), -1).length - 1, "logged once: " + line);
+        assertEquals("0102030405", browser.get("/probe/stored-bytes?name=broken").body(), "left alone in the store");
+    }
+
+    @Test
     void anUnreachableStoreGives503WithoutStackTraceAndTheAppRecovers() throws Exception {
         Browser browser = browser();
         browser.put("/api/session/kept", "yes");

@@ -2,7 +2,6 @@ package dev.serversessions.example;
 
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -72,13 +71,13 @@ public class AccountApiServlet extends HttpServlet {
             return;
         }
         Principal principal = request.getUserPrincipal();
-        JsonObjectBuilder object = Json.createObjectBuilder();
+        JsonObjectBuilder object = Json.BUILDERS.createObjectBuilder();
         if (principal == null) {
             object.addNull("user");
         } else {
             object.add("user", principal.getName());
         }
-        JsonArrayBuilder roles = Json.createArrayBuilder();
+        JsonArrayBuilder roles = Json.BUILDERS.createArrayBuilder();
         ROLES.stream().filter(request::isUserInRole).forEach(roles::add);
         object.add("roles", roles);
         object.add("server", ServerInfo.describe(request));

@@ -1,7 +1,6 @@
 package dev.serversessions.example;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +21,6 @@ public class AdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String admin(@Context SecurityContext security) {
         // a String, so no JSON provider of either implementation is involved
-        return Json.createObjectBuilder().add("admin", security.getUserPrincipal().getName()).build().toString();
+        return Json.BUILDERS.createObjectBuilder().add("admin", security.getUserPrincipal().getName()).build().toString();
     }
 }

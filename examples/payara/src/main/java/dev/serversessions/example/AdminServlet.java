@@ -21,7 +21,7 @@ public class AdminServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] body = jakarta.json.Json.createObjectBuilder().add("admin", request.getUserPrincipal().getName())
+        byte[] body = Json.BUILDERS.createObjectBuilder().add("admin", request.getUserPrincipal().getName())
                 .build().toString().getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(body.length);

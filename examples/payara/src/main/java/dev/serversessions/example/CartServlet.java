@@ -42,7 +42,7 @@ public class CartServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "GET /api/cart");
             return;
         }
-        JsonArrayBuilder items = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder items = Json.BUILDERS.createArrayBuilder();
         cart.items().forEach(items::add);
         byte[] body = items.build().toString().getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json;charset=UTF-8");

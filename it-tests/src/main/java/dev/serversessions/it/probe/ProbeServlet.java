@@ -40,7 +40,18 @@ public class ProbeServlet extends HttpServlet {
         String value = request.getParameter("value");
         switch (probe) {
             case "untouched" -> text(response, "untouched");
-            case "read" -> text(response, String.valueOf(session.get(name)));
+            case "read" -> {
+                // several names are read in the order given, in one request
+                List<String> seen = new ArrayList<>();
+                for (String each : request.getParameterValues("name")) {
+                    seen.add(String.valueOf(session.get(each)));
+                }
+                text(response, String.join(" ", seen));
+            }
+            case "put" -> {
+                session.put(name, value);
+                text(response, "put");
+            }
             case "expiry" -> text(response, String.valueOf(session.expiryTime().toEpochMilli()));
             case "id" -> text(response, session.id() + " " + (session.isNew() ? "new" : "stored"));
             case "flush" -> {
@@ -180,6 +191,17 @@ public class ProbeServlet extends HttpServlet {
                 }
             }
             case "serializations" -> text(response, String.valueOf(CountedValue.SERIALIZATIONS.get()));
+            case "deserializations" -> text(response, String.valueOf(CountedValue.DESERIALIZATIONS.get()));
+            case "reset-counts" -> {
+                CountedValue.SERIALIZATIONS.set(0);
+                CountedValue.DESERIALIZATIONS.set(0);
+                text(response, "reset");
+            }
+            case "stored-bytes" -> {
+                // the attribute's bytes as the store holds them, read past the session (no slide)
+                byte[] stored = backend.load(session.id(), null).map(s -> s.attributes().get(name)).orElse(null);
+                text(response, stored == null ? "absent" : java.util.HexFormat.of().formatHex(stored));
+            }
             case "permanent" -> {
                 session.setPermanent(Boolean.parseBoolean(value));
                 text(response, String.valueOf(session.isPermanent()));

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Map;
  */
 public final class PayaraMicro implements AppServer {
     private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final int port;
     private Path log;
@@ -68,6 +71,19 @@ public final class PayaraMicro implements AppServer {
         }
     }
 
+    /**
+     * The JVM flags of the server: small and quick to start for the test suite (C1 only, serial
+     * GC, 384 MB), or the whitespace-separated {@code it.payaraJvmOptions} where set; the load
+     * benchmark sets it, empty by default, to measure with the JVM's defaults as production runs.
+     */
+    public static List<String> jvmOptions() {
+        String configured = System.getProperty("it.payaraJvmOptions");
+        if (configured == null) {
+            return TEST_JVM_OPTIONS;
+        }
+        return configured.isBlank() ? List.of() : List.of(configured.trim().split("\\s+"));
+    }
+
     public static Path workDir() {
         Path dir = Path.of(System.getProperty("it.workDir", "target/it-work"));
         try {
@@ -82,14 +98,15 @@ public final class PayaraMicro implements AppServer {
         starts++;
         Path rootDir = workDir().resolve("payara-" + name + "-" + port + "-" + starts);
         log = workDir().resolve(name + "-" + port + "-" + starts + ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", System.getProperty("it.payaraMicro"),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions());
+        command.addAll(List.of("-jar", System.getProperty("it.payaraMicro"),
                 "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster",
                 "--rootdir", rootDir.toString(),
-                "--prebootcommandfile", System.getProperty("it.preboot"));
+                "--prebootcommandfile", System.getProperty("it.preboot")));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME"));
         builder.environment().putAll(env);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
