@@ -31,7 +31,7 @@ import java.util.Set;
  * <p>Arguments: seconds per window (default 10), then the targets to run (default all).
  */
 public final class LoadBenchmark {
-    private static final List<Integer> SIZES = List.of(1024, 50 * 1024);
+    private static final List<Integer> SIZES = sizes(System.getProperty("bench.sizes", ""));
     private static final int REPEATS = 3;
     /** Two consecutive warm-up windows within this fraction of each other: the JIT is done. */
     private static final double CONVERGED = 0.05;
@@ -59,7 +59,7 @@ public final class LoadBenchmark {
                  PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), store.env())) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
-                    for (Scenario scenario : Scenario.values()) {
+                    for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""))) {
                         if (scenario.ignoresSession && size != SIZES.get(0)) {
                             continue; // never reads the session: its size cannot matter
                         }
@@ -83,6 +83,18 @@ public final class LoadBenchmark {
         Path out = Path.of(System.getProperty("it.workDir", "target")).resolve("load-results.md");
         Files.writeString(out, report);
         System.out.println("written to " + out);
+    }
+
+    /** The session sizes to measure: all by default, or a comma list of byte counts. */
+    private static List<Integer> sizes(String list) {
+        return list.isBlank() ? List.of(1024, 50 * 1024)
+                : java.util.Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** The scenarios to run: all by default, or a comma list of their names. */
+    private static List<Scenario> scenarios(String list) {
+        return list.isBlank() ? List.of(Scenario.values())
+                : java.util.Arrays.stream(list.split(",")).map(String::trim).map(Scenario::valueOf).toList();
     }
 
     /** What the figures were measured with, printed with every table. */
