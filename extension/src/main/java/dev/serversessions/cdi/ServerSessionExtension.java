@@ -262,7 +262,7 @@ public class ServerSessionExtension implements Extension {
         try {
             runtime = SessionRuntime.forApplication();
         } catch (InvalidSettingsException e) {
-            event.addDeploymentProblem(new DeploymentException(e.getMessage(), e));
+            event.addDeploymentProblem(new DeploymentException(e.getMessage()));
             return;
         }
         runtime.useClients(new CdiClientLookup(beans));

@@ -10,6 +10,7 @@ import dev.serversessions.backend.ClientLookup;
 import dev.serversessions.codec.AttributeCodec;
 import dev.serversessions.codec.AttributeCodecs;
 import dev.serversessions.config.ConfigValues;
+import dev.serversessions.config.InvalidSettingsException;
 import dev.serversessions.config.SessionSettings;
 import dev.serversessions.config.SettingsSource;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.util.logging.Logger;
 public final class SessionRuntime {
     private static final Logger LOG = Logger.getLogger(SessionRuntime.class.getName());
     private static SessionRuntime current;
+    private static boolean settingsProblemsLogged;
 
     private final SessionSettings settings;
     private final ConfigValues config;
@@ -60,12 +62,23 @@ public final class SessionRuntime {
     /**
      * The application's runtime, built on first use from its configuration.
      *
-     * @throws dev.serversessions.config.InvalidSettingsException listing every bad key
+     * @throws InvalidSettingsException naming every bad key; the problems themselves are logged
+     *                                   once, at SEVERE
      */
     public static synchronized SessionRuntime forApplication() {
         if (current == null) {
             ClassLoader loader = SessionRuntime.class.getClassLoader();
-            current = create(SettingsSource.forApplication(loader), loader, Clock.systemUTC());
+            try {
+                current = create(SettingsSource.forApplication(loader), loader, Clock.systemUTC());
+            } catch (InvalidSettingsException e) {
+                // The CDI extension and the servlet initializer both ask; the problems are logged
+                // once, and what the container prints (several times) only points here.
+                if (!settingsProblemsLogged) {
+                    settingsProblemsLogged = true;
+                    LOG.severe(e.getMessage());
+                }
+                throw e.loggedAbove();
+            }
         }
         return current;
     }

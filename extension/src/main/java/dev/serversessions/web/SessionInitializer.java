@@ -31,8 +31,7 @@ public final class SessionInitializer implements ServletContainerInitializer {
         try {
             runtime = SessionRuntime.forApplication();
         } catch (InvalidSettingsException e) {
-            context.log(e.getMessage());
-            throw new ServletException(e.getMessage(), e);
+            throw new ServletException(e.getMessage());
         }
         SessionListeners listeners = runtime.settings().wrapHttpSession() ? SessionListeners.create(context, classes) : null;
         FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(runtime, listeners));

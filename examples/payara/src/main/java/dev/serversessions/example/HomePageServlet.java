@@ -72,7 +72,10 @@ public class HomePageServlet extends HttpServlet {
         }
         out.println("</ul><form method=\"post\"><input name=\"item\" placeholder=\"item\" required>"
                 + "<button name=\"action\" value=\"add\">Add to cart</button></form>");
-        out.println("<p><small>Session id tag: " + (session.isNew() ? "new" : "stored") + ". API: "
+        out.println("<p><small>" + (session.isNew()
+                ? "This is your first visit: the server made a new session for you and sent its id in a cookie."
+                : "Your browser sent the id of a session kept in the store; this page was built from it.")
+                + " API: "
                 + "<code>GET /api/session</code>, <code>POST /api/counter</code>.</small></p></body></html>");
     }
 

@@ -13,9 +13,10 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Builds the Jedis client {@link RedisSettings} describe. */
@@ -35,16 +36,19 @@ final class RedisClients {
         address.password().ifPresent(redis::password);
         GenericObjectPoolConfig<Connection> pool = pool(settings);
         return switch (settings.mode()) {
-            case STANDALONE -> new JedisPooled(pool, address.nodes().get(0), redis.build());
+            case STANDALONE -> RedisClient.builder().hostAndPort(address.nodes().get(0))
+                    .clientConfig(redis.build()).poolConfig(pool).build();
             // Jedis retries a cluster command (redirects, failovers) for up to this long; its
             // default, five timeouts, would hold every request of an outage for ten seconds
-            case CLUSTER -> new JedisCluster(new LinkedHashSet<>(address.nodes()), redis.build(), CLUSTER_ATTEMPTS,
-                    settings.timeout(), pool);
+            case CLUSTER -> RedisClusterClient.builder().nodes(new LinkedHashSet<>(address.nodes()))
+                    .clientConfig(redis.build()).maxAttempts(CLUSTER_ATTEMPTS)
+                    .maxTotalRetriesDuration(settings.timeout()).poolConfig(pool).build();
             case SENTINEL -> {
                 DefaultJedisClientConfig.Builder sentinel = common(settings);
                 settings.sentinelPassword().ifPresent(sentinel::password);
-                yield new JedisSentineled(settings.master().orElseThrow(), redis.build(), pool,
-                        new LinkedHashSet<>(address.nodes()), sentinel.build());
+                yield RedisSentinelClient.builder().masterName(settings.master().orElseThrow())
+                        .clientConfig(redis.build()).poolConfig(pool)
+                        .sentinels(new LinkedHashSet<>(address.nodes())).sentinelClientConfig(sentinel.build()).build();
             }
         };
     }
@@ -52,7 +56,10 @@ final class RedisClients {
     private static DefaultJedisClientConfig.Builder common(RedisSettings settings) {
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).clientName("server-sessions");
+                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).clientName("server-sessions")
+                // Jedis 8 sends HELLO 3 on every new connection by default; the scripts' replies
+                // and every Redis from 2.6 on speak RESP2, so no negotiation is needed
+                .protocol(RedisProtocol.RESP2);
         if (settings.address().tls()) {
             // Jedis checks no host name unless asked: without this any certificate the trust
             // store accepts would do for any host.

@@ -22,7 +22,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -365,9 +366,11 @@ final class RedisSessionBackend implements SessionBackend {
 
     private void dropIdleConnections() {
         UnifiedJedis c = client;
-        if (c instanceof JedisPooled pooled) {
-            pooled.getPool().clear();
-        } else if (c instanceof JedisCluster cluster) {
+        if (c instanceof RedisClient standalone) {
+            standalone.getPool().clear();
+        } else if (c instanceof RedisClusterClient cluster) {
+            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+        } else if (c instanceof JedisCluster cluster) { // an application's own, still in Jedis 8
             cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
         }
     }

@@ -222,7 +222,7 @@ abstract class TestDatabase implements AutoCloseable {
 
     /** MariaDB 10.11 on 127.0.0.1:3306, root without password: a database per test class. */
     static final class MariaDb extends TestDatabase {
-        private static final String ADMIN = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
+        private static final String ADMIN = "jdbc:mariadb://127.0.0.1:3306/test?user=root&sslMode=disable";
         private final java.util.List<String> databases = new ArrayList<>();
 
         MariaDb() throws SQLException {
@@ -236,7 +236,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         String url() {
-            return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root";
+            return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root&sslMode=disable";
         }
 
         @Override
@@ -246,7 +246,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         String urlThroughProxy() {
-            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name + "?user=root&connectTimeout=5000&socketTimeout=10000";
+            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name + "?user=root&sslMode=disable&connectTimeout=5000&socketTimeout=10000";
         }
 
         @Override

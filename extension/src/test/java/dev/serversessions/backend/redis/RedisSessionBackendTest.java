@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The backend contract against a standalone redis-server, plus what only Redis can show. */
@@ -185,7 +185,8 @@ class RedisSessionBackendTest extends SessionBackendContract {
 
     @Test
     void anApplicationsClientIsUsedAndNeverClosed() {
-        try (UnifiedJedis own = new JedisPooled(new HostAndPort("127.0.0.1", redis.port()), DefaultJedisClientConfig.builder().build())) {
+        try (UnifiedJedis own = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", redis.port()))
+                .clientConfig(DefaultJedisClientConfig.builder().build()).build()) {
             ClientLookup lookup = new ClientLookup() {
                 @Override
                 public <T> Optional<T> find(Class<T> type, SessionType store) {

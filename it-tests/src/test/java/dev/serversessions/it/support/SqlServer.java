@@ -202,7 +202,7 @@ public abstract class SqlServer implements AutoCloseable {
     }
 
     private static final class MariaDb extends SqlServer {
-        private static final String ADMIN = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
+        private static final String ADMIN = "jdbc:mariadb://127.0.0.1:3306/test?user=root&sslMode=disable";
 
         MariaDb() {
             super(3306);
@@ -217,12 +217,12 @@ public abstract class SqlServer implements AutoCloseable {
 
         @Override
         public String applicationUrl() {
-            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name + "?user=root&connectTimeout=5000&socketTimeout=15000";
+            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name + "?user=root&sslMode=disable&connectTimeout=5000&socketTimeout=15000";
         }
 
         @Override
         public String directUrl() {
-            return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root";
+            return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root&sslMode=disable";
         }
 
         @Override
