@@ -64,7 +64,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         Path file = fileOf(id);
         try {
             openDirectory();
@@ -84,10 +84,6 @@ final class FileSystemSessionBackend implements SessionBackend {
                 // garbage, a truncated file, lengths that do not add up: not a file this library
                 // wrote; it is left alone (the request gets a session under a new id)
                 throw new MalformedSessionException("the session file is not one this library wrote (" + e.getMessage() + ")", e);
-            }
-            if (slideExpiryTo != null) {
-                Files.setLastModifiedTime(file, FileTime.from(slideExpiryTo));
-                expires = slideExpiryTo;
             }
             return Optional.of(new StoredSession(session.attributes(), session.created(), expires));
         } catch (NoSuchFileException e) {

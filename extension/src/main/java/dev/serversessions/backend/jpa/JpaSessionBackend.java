@@ -45,13 +45,11 @@ final class JpaSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         String key = keyPrefix + id;
         long now = clock.millis();
-        List<Object[]> rows = slideExpiryTo == null
-                ? database.read(sql -> sql.rows(sql.tables().load(), key, now))
-                : database.write(sql -> sql.update(sql.tables().touch(), slideExpiryTo.toEpochMilli(), key, now) == 0
-                        ? List.<Object[]>of() : sql.rows(sql.tables().load(), key, now));
+        // one SELECT outside any transaction: nothing to commit
+        List<Object[]> rows = database.read(sql -> sql.rows(sql.tables().load(), key, now));
         if (rows.isEmpty()) {
             return Optional.empty();
         }

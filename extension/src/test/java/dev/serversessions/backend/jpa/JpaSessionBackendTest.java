@@ -89,7 +89,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         assertEquals(Set.of("session_ref", "attribute_hash", "attribute_name", "attribute_value"),
                 database().columns(schema, "web_sessions_attributes"));
         assertFalse(database().tables(database().defaultSchema()).contains("web_sessions"), "nothing in the default schema");
-        assertArrayEquals(bytes("1"), backend.load(id, null).orElseThrow().attributes().get("a"));
+        assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
     }
 
     @Test
@@ -112,7 +112,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         database().execute("ALTER TABLE kept_sessions ADD COLUMN dba_note VARCHAR(20)");
 
         SessionBackend second = mine(keys);
-        assertArrayEquals(bytes("1"), second.load(id, null).orElseThrow().attributes().get("a"));
+        assertArrayEquals(bytes("1"), second.load(id).orElseThrow().attributes().get("a"));
         assertTrue(second.apply(IDS.generate(), create(Map.of("b", bytes("2")), inMinutes(5))));
         assertTrue(database().columns(database().defaultSchema(), "kept_sessions").contains("dba_note"));
     }
@@ -130,7 +130,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
 
         assertEquals(1, database().count("SELECT COUNT(*) FROM purged_sessions"));
         assertEquals(1, database().count("SELECT COUNT(*) FROM purged_sessions_attributes"), "the expired session's attributes go too");
-        assertTrue(backend.load(live, null).isPresent());
+        assertTrue(backend.load(live).isPresent());
         assertEquals(0, backend.purgeExpired());
     }
 
@@ -154,7 +154,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
                 });
                 assertTrue(a.get(30, TimeUnit.SECONDS), "first write on A, round " + round);
                 assertTrue(b.get(30, TimeUnit.SECONDS), "first write on B, round " + round);
-                assertEquals(Set.of("from-a", "from-b"), serverA.load(id, null).orElseThrow().attributes().keySet(),
+                assertEquals(Set.of("from-a", "from-b"), serverA.load(id).orElseThrow().attributes().keySet(),
                         "round " + round);
             }
         } finally {
@@ -171,7 +171,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
 
         assertTrue(backend.apply(id, create(Map.of("new", bytes("2")), inMinutes(5))));
 
-        assertEquals(Set.of("new"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(Set.of("new"), backend.load(id).orElseThrow().attributes().keySet());
     }
 
     @Test
@@ -181,7 +181,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         try {
             backend = mine(Map.of(JpaSettings.URL, database().urlThroughProxy(), JpaSettings.TABLE, "late_sessions"));
             SessionStoreUnavailableException down = assertThrows(SessionStoreUnavailableException.class,
-                    () -> backend.load(IDS.generate(), null));
+                    () -> backend.load(IDS.generate()));
             assertTrue(down.getMessage().contains("late_sessions"), down.getMessage());
             assertThrows(SessionStoreUnavailableException.class, () -> backend.apply(IDS.generate(),
                     create(Map.of("a", bytes("1")), inMinutes(5))));
@@ -190,7 +190,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         }
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
-        assertTrue(backend.load(id, null).isPresent());
+        assertTrue(backend.load(id).isPresent());
     }
 
     @Test
@@ -198,13 +198,13 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         SessionBackend backend = mine(Map.of(JpaSettings.URL, database().urlThroughProxy(), JpaSettings.TABLE, "outage_sessions"));
         String id = IDS.generate();
         backend.apply(id, create(Map.of("kept", bytes("yes")), inMinutes(5)));
-        assertTrue(backend.load(id, inMinutes(6)).isPresent());
+        assertTrue(backend.load(id).isPresent());
 
         database().proxy().cut();
         try {
             long start = System.nanoTime();
             SessionStoreUnavailableException down = assertThrows(SessionStoreUnavailableException.class,
-                    () -> backend.load(id, inMinutes(6)));
+                    () -> backend.load(id));
             assertTrue(down.getMessage().contains(backend.describe()), down.getMessage());
             assertThrows(SessionStoreUnavailableException.class,
                     () -> backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
@@ -212,7 +212,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         } finally {
             database().proxy().restore();
         }
-        StoredSession after = backend.load(id, inMinutes(6)).orElseThrow();
+        StoredSession after = backend.load(id).orElseThrow();
         assertArrayEquals(bytes("yes"), after.attributes().get("kept"));
     }
 
@@ -225,7 +225,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         database().proxy().cut(); // every pooled connection breaks while nobody asks
         database().proxy().restore();
 
-        assertTrue(backend.load(id, inMinutes(6)).isPresent());
+        assertTrue(backend.load(id).isPresent());
         assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
     }
 
@@ -242,7 +242,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
                     lookupOf(jakarta.persistence.EntityManagerFactory.class, factory)));
             String id = IDS.generate();
             assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
-            assertArrayEquals(bytes("1"), backend.load(id, inMinutes(6)).orElseThrow().attributes().get("a"));
+            assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
             assertTrue(backend.describe().contains("the application's EntityManagerFactory"), backend.describe());
             backend.close();
             assertTrue(factory.isOpen(), "the application's factory stays open");
@@ -261,7 +261,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
         assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of("a"), inMinutes(5))));
-        assertEquals(Set.of("b"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(Set.of("b"), backend.load(id).orElseThrow().attributes().keySet());
         assertEquals(1, database().count("SELECT COUNT(*) FROM app_ds_sessions_attributes"));
     }
 
@@ -324,7 +324,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
             pool.shutdownNow();
         }
         for (String id : ids) {
-            assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), backend.load(id, null).orElseThrow().attributes().keySet());
+            assertEquals(Set.of("r0", "r1", "r2", "r3", "r4"), backend.load(id).orElseThrow().attributes().keySet());
         }
     }
 
@@ -405,11 +405,10 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         }
 
         for (String id : List.of(nullCreated, nullValue, nullName)) {
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, null));
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(60)));
+            assertThrows(MalformedSessionException.class, () -> backend.load(id));
         }
-        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry, null));
-        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry, inMinutes(60)));
+        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry));
+        assertEquals(java.util.Optional.empty(), backend.load(nullExpiry));
         assertEquals(1, database().count("SELECT COUNT(*) FROM hand_sessions WHERE created_millis IS NULL"));
         assertEquals(2, database().count("SELECT COUNT(*) FROM hand_sessions_attributes"));
         assertEquals(1, database().count("SELECT COUNT(*) FROM hand_sessions WHERE expires_millis IS NULL"));
