@@ -81,22 +81,34 @@ final class SessionDatabase implements AutoCloseable {
         return description;
     }
 
+    /** The tables once the database has been reached, or null before. */
+    SessionTables startedTables() {
+        return tables;
+    }
+
     /** Runs {@code work} in one transaction, retried on a deadlock or a broken connection. */
     <T> T write(Function<Statements, T> work) {
-        return run(work, true);
+        return run(work, true, writeConnections);
+    }
+
+    /**
+     * Runs {@code work}, one statement that writes atomically by itself, without a transaction:
+     * the statement commits as it runs (auto-commit), which saves the round trip of a commit.
+     */
+    <T> T autoCommitted(Function<Statements, T> work) {
+        return run(work, false, writeConnections);
     }
 
     /** Runs read-only {@code work} without a transaction of its own. */
     <T> T read(Function<Statements, T> work) {
-        return run(work, false);
+        return run(work, false, readConnections);
     }
 
-    private <T> T run(Function<Statements, T> work, boolean transactional) {
+    private <T> T run(Function<Statements, T> work, boolean transactional, Semaphore connections) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
             try {
                 SessionTables ready = ready(deadline);
-                Semaphore connections = transactional ? writeConnections : readConnections;
                 acquire(connections, deadline);
                 try {
                     return once(ready, work, transactional);
