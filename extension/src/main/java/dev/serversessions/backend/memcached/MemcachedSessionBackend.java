@@ -206,7 +206,7 @@ final class MemcachedSessionBackend implements SessionBackend {
     /**
      * The item limit less room for what an item holds besides the attributes: the key (at
      * most 250 bytes), memcached's own item overhead, this format's header and the expiry records
-     * sliding reads append before an item is compacted. The core counts more per attribute than
+     * slides append before an item is compacted. The core counts more per attribute than
      * this format's 8 bytes of lengths, so a session the core lets through always fits.
      */
     @Override
