@@ -30,10 +30,12 @@ import java.util.logging.Logger;
  * a failed start), creates the tables if they are missing, and runs units of work, turning every
  * database failure into {@link SessionStoreUnavailableException}.
  *
- * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and once
- * after a broken connection (EclipseLink then tests its pooled connections and drops the dead
- * ones, so the first request after an outage succeeds). Every unit of work the backend runs is
- * idempotent, so a retry never applies a change twice.
+ * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and after
+ * a broken connection, which EclipseLink then tests and drops. After an outage every pooled
+ * connection may be dead, and each fails at once, so a broken connection is retried up to once
+ * per pooled connection while the request's time lasts: the first request after an outage
+ * succeeds, on either pool (loads read through the read pool, writes through the other). Every
+ * unit of work the backend runs is idempotent, so a retry never applies a change twice.
  */
 final class SessionDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionDatabase.class.getName());
@@ -122,7 +124,7 @@ final class SessionDatabase implements AutoCloseable {
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
-                        || failure == SqlFailure.CONNECTION && attempt == 1 && System.nanoTime() < deadline;
+                        || failure == SqlFailure.CONNECTION && attempt <= settings.poolSize() && System.nanoTime() < deadline;
                 if (!retry) {
                     throw translate(e, failure);
                 }
