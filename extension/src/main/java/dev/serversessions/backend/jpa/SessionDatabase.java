@@ -32,14 +32,17 @@ import java.util.logging.Logger;
  *
  * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and after
  * a broken connection, which EclipseLink then tests and drops. After an outage every pooled
- * connection may be dead, and each fails at once, so a broken connection is retried up to once
- * per pooled connection while the request's time lasts: the first request after an outage
- * succeeds, on either pool (loads read through the read pool, writes through the other). Every
+ * connection may be dead, and each fails at once, so a broken connection is retried once, and
+ * again up to once per pooled connection while the failures come at once and the request's time
+ * lasts: the first request after an outage succeeds, on either pool (loads read through the read
+ * pool, writes through the other), and a database that is still down is not asked again. Every
  * unit of work the backend runs is idempotent, so a retry never applies a change twice.
  */
 final class SessionDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionDatabase.class.getName());
     private static final int CONFLICT_ATTEMPTS = 5;
+    /** A pooled connection an outage killed fails at once; a database that is down takes longer. */
+    private static final long FAST_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Supplier<EntityManagerFactory> opener;
     private final boolean owned;
@@ -109,6 +112,7 @@ final class SessionDatabase implements AutoCloseable {
     private <T> T run(Function<Statements, T> work, boolean transactional, Semaphore connections) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
+            long started = System.nanoTime();
             try {
                 SessionTables ready = ready(deadline);
                 acquire(connections, deadline);
@@ -124,7 +128,8 @@ final class SessionDatabase implements AutoCloseable {
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
-                        || failure == SqlFailure.CONNECTION && attempt <= settings.poolSize() && System.nanoTime() < deadline;
+                        || failure == SqlFailure.CONNECTION && System.nanoTime() < deadline
+                        && (attempt == 1 || attempt <= settings.poolSize() && System.nanoTime() - started < FAST_FAILURE_NANOS);
                 if (!retry) {
                     throw translate(e, failure);
                 }
