@@ -389,6 +389,17 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         } else {
             assertEquals(List.of("SELECT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
         }
+
+        SessionRuntime everyRequest = SessionRuntime.create(SettingsSource.of(Map.of(SessionSettings.TYPE, "sqlalchemy",
+                JpaSettings.URL, CountingDriver.counting(database().url()), JpaSettings.TABLE, "counted_sessions",
+                SessionSettings.REFRESH_THRESHOLD, "0")), getClass().getClassLoader(), Clock.systemUTC());
+        runtimes.add(everyRequest);
+        RequestSession sliding = everyRequest.open(fresh.id());
+        sliding.get("cart");
+        sliding.save();
+        List<String> slid = CountingDriver.takeExecuted();
+        System.out.printf("[%s] read-only, slide due: %s%n", getClass().getSimpleName(), slid);
+        assertEquals(List.of("SELECT", "UPDATE", "COMMIT"), verbs(slid), "the load, then the touch");
     }
 
     /**

@@ -119,6 +119,18 @@ class MongoRequestCostTest {
     }
 
     @Test
+    void aReadOnlyRequestWhoseSlideIsDueAddsOneUpdateOfTheExpiry() {
+        SessionRuntime everyRequest = runtime(Map.of("SESSION_REFRESH_THRESHOLD", "0"));
+        try {
+            request(everyRequest, null, s -> s.put("cart", "1 item"));
+            String id = lastCookie;
+            assertEquals(List.of("find", "update"), request(everyRequest, id, s -> s.get("cart")));
+        } finally {
+            everyRequest.activeBackend().close();
+        }
+    }
+
+    @Test
     void withoutRefreshAReadOnlyRequestIsOneFind() {
         request(withoutRefresh, null, s -> s.put("cart", "1 item")); // and this backend's index
         String id = lastCookie;
