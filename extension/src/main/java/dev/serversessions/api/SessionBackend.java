@@ -43,7 +43,9 @@ public interface SessionBackend extends AutoCloseable {
     void delete(String id);
 
     /**
-     * Moves a session's expiry without touching its attributes.
+     * Moves a session's expiry without touching its attributes: the slide of a request that
+     * changed nothing, once the stored expiry has drifted past {@code SESSION_REFRESH_THRESHOLD}
+     * (and after a rename where the expiry does not slide otherwise).
      *
      * @return false if the session no longer exists
      */
