@@ -18,8 +18,12 @@ import java.util.Set;
  * @param isNew   true for the first save of a session: the backend creates it; otherwise the
  *                backend must not resurrect a session that vanished (was invalidated or expired)
  *                since it was loaded
+ * @param version the {@link StoredSession#version()} of the load these changes were made to,
+ *                while nothing this request wrote has changed the stored session since; null
+ *                otherwise (and always when {@code isNew})
  */
-public record ChangeSet(Map<String, byte[]> put, Set<String> removed, Instant created, Instant expires, boolean isNew) {
+public record ChangeSet(Map<String, byte[]> put, Set<String> removed, Instant created, Instant expires, boolean isNew,
+                        Object version) {
     public ChangeSet {
         put = Map.copyOf(put);
         removed = Set.copyOf(removed);
@@ -30,6 +34,11 @@ public record ChangeSet(Map<String, byte[]> put, Set<String> removed, Instant cr
                 throw new IllegalArgumentException("attribute '" + name + "' is both put and removed");
             }
         }
+    }
+
+    /** A change set that names no loaded version. */
+    public ChangeSet(Map<String, byte[]> put, Set<String> removed, Instant created, Instant expires, boolean isNew) {
+        this(put, removed, created, expires, isNew, null);
     }
 
     /** Whether applying this change set would change no attribute. */

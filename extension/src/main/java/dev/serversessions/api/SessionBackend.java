@@ -15,21 +15,24 @@ import java.util.Optional;
 public interface SessionBackend extends AutoCloseable {
 
     /**
-     * Loads a session, never one that has expired.
+     * Loads a session, never one that has expired. A pure read: it writes nothing, not even
+     * the expiry (the core moves that with {@link #touch} when it is due), so that a read-only
+     * request costs the store one read.
      *
-     * @param id            the session id
-     * @param slideExpiryTo when not null, the session's expiry is moved to this instant in the
-     *                      same round trip (a touch, not a rewrite)
+     * @param id the session id
      * @return the session, or empty if the store has none (unknown, expired, deleted)
      * @throws MalformedSessionException if the store holds something under this id that is not
      *                                   a session of this library (another type, missing or
      *                                   mistyped fields, foreign bytes); the backend leaves it
      *                                   as it is
      */
-    Optional<StoredSession> load(String id, Instant slideExpiryTo);
+    Optional<StoredSession> load(String id);
 
     /**
-     * Applies one request's changes atomically.
+     * Applies one request's changes atomically. {@link ChangeSet#version()} is the
+     * {@link StoredSession#version()} of the load the changes were made to, if the core still
+     * holds it: a backend may use it to write without reading first, and must fall back to its
+     * usual write when the store has changed since.
      *
      * @return false if the change set is not new and the session no longer exists; the store
      * is then left unchanged
@@ -40,7 +43,9 @@ public interface SessionBackend extends AutoCloseable {
     void delete(String id);
 
     /**
-     * Moves a session's expiry without touching its attributes.
+     * Moves a session's expiry without touching its attributes: the slide of a request that
+     * changed nothing, once the stored expiry has drifted past {@code SESSION_REFRESH_THRESHOLD}
+     * (and after a rename where the expiry does not slide otherwise).
      *
      * @return false if the session no longer exists
      */

@@ -10,12 +10,20 @@ import java.util.Objects;
  *
  * @param attributes attribute name to encoded value
  * @param created    when the session was first stored
- * @param expires    when the store forgets it (after the slide, if the load slid it)
+ * @param expires    when the store forgets it
+ * @param version    what the backend wants back in {@link ChangeSet#version()} when this very
+ *                   state is changed (memcached: the CAS token and the item read); opaque to the
+ *                   core, null where the backend has no use for it
  */
-public record StoredSession(Map<String, byte[]> attributes, Instant created, Instant expires) {
+public record StoredSession(Map<String, byte[]> attributes, Instant created, Instant expires, Object version) {
     public StoredSession {
         attributes = Map.copyOf(attributes);
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(expires, "expires");
+    }
+
+    /** A session read without a version. */
+    public StoredSession(Map<String, byte[]> attributes, Instant created, Instant expires) {
+        this(attributes, created, expires, null);
     }
 }

@@ -30,7 +30,8 @@ public record SessionSettings(
         boolean refreshEachRequest,
         boolean wrapHttpSession,
         long maxSessionBytes,
-        boolean login) {
+        boolean login,
+        Optional<Duration> refreshThreshold) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -52,6 +53,7 @@ public record SessionSettings(
     public static final String COOKIE_SAMESITE = "SESSION_COOKIE_SAMESITE";
     public static final String LIFETIME = "PERMANENT_SESSION_LIFETIME";
     public static final String REFRESH_EACH_REQUEST = "SESSION_REFRESH_EACH_REQUEST";
+    public static final String REFRESH_THRESHOLD = "SESSION_REFRESH_THRESHOLD";
     public static final String HTTPSESSION = "SESSION_HTTPSESSION";
     public static final String MAX_SIZE = "SESSION_MAX_SIZE";
 
@@ -109,6 +111,13 @@ public record SessionSettings(
             values.problem(COOKIE_SAMESITE + "=None needs " + COOKIE_SECURE + "=true: browsers drop SameSite=None cookies that are not Secure");
         }
         long lifetime = values.number(LIFETIME, DEFAULT_LIFETIME_SECONDS, 1);
+        Optional<Long> refreshThreshold = values.optionalNumber(REFRESH_THRESHOLD, 0);
+        if (refreshThreshold.isPresent() && refreshThreshold.get() > lifetime / 2) {
+            values.problem(REFRESH_THRESHOLD, String.valueOf(refreshThreshold.get()), "must be at most half of "
+                    + LIFETIME + " (" + lifetime / 2 + " s): a session read only by requests that came less often than"
+                    + " the lifetime less the threshold would expire; 0 slides the expiry on every request");
+            refreshThreshold = Optional.empty();
+        }
         long maxSize = values.number(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024);
         if (maxSize > MAX_MAX_SIZE_BYTES) {
             values.problem(MAX_SIZE, String.valueOf(maxSize), "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
@@ -136,7 +145,8 @@ public record SessionSettings(
                 values.bool(REFRESH_EACH_REQUEST, true),
                 values.bool(HTTPSESSION, true),
                 maxSize,
-                values.bool(LOGIN, true));
+                values.bool(LOGIN, true),
+                refreshThreshold.map(Duration::ofSeconds));
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -36,7 +36,7 @@ public class SessionStoreReadiness implements HealthCheck {
         Map<String, Object> data = Map.of("type", runtime.settings().type().configName());
         Status status;
         try {
-            backend.load(runtime.ids().generate(), null);
+            backend.load(runtime.ids().generate());
             status = Status.UP;
         } catch (SessionStoreUnavailableException e) {
             status = Status.DOWN;

@@ -63,6 +63,7 @@ public final class RequestSession implements ServerSession {
     private final Duration lifetime;
     private final boolean defaultPermanent;
     private final boolean refreshEachRequest;
+    private final ExpirySlide slide;
     private final String requestedId;
     private final RetiredIds retired;
     private final long startedNanos = System.nanoTime();
@@ -77,8 +78,11 @@ public final class RequestSession implements ServerSession {
     /** The current id; differs from storedId after regenerate, null until first needed. */
     private String id;
     private Instant created;
+    /** The expiry the store holds, as far as this request knows. */
     private Instant expires;
     private Instant lastAccess;
+    /** The backend's version of what was loaded, while nothing this request wrote has changed it. */
+    private Object storedVersion;
     /** Decoded values and values put in this request; a stored value joins on first read. */
     private final Map<String, Object> values = new LinkedHashMap<>();
     /**
@@ -109,6 +113,7 @@ public final class RequestSession implements ServerSession {
         this.lifetime = runtime.settings().lifetime();
         this.defaultPermanent = runtime.settings().permanent();
         this.refreshEachRequest = runtime.settings().refreshEachRequest();
+        this.slide = new ExpirySlide(runtime.settings().refreshThreshold());
         this.requestedId = requestedId;
         this.retired = runtime.retiredIds();
         this.callerKey = runtime.callerKey();
@@ -318,7 +323,7 @@ public final class RequestSession implements ServerSession {
     public synchronized void invalidate() {
         modifications++;
         String doomed = loaded ? storedId : requestedId;
-        if (events != SessionEvents.NONE) {
+        if (events.listensToInvalidation()) {
             // listeners see the session as it was: destroyed first, then every attribute unbound
             load();
             decodeAll(); // may find the stored data undecodable: then there is nothing to destroy
@@ -434,7 +439,7 @@ public final class RequestSession implements ServerSession {
         } else {
             values.put(MAX_INACTIVE, seconds);
         }
-        expires = clock.instant().plus(lifetime());
+        // the store's expiry moves at save, by the slide rule against the new limit
     }
 
     private Duration lifetime() {
@@ -504,6 +509,7 @@ public final class RequestSession implements ServerSession {
         Instant now = clock.instant();
         boolean idChanged = false;
         if (storedId != null && id != null && !id.equals(storedId)) {
+            storedVersion = null;
             if (!backend.changeId(storedId, id)) {
                 // It existed when loaded, so another request invalidated it or gave it a new id:
                 // storing it again under our new id would bring a logged-out session back.
@@ -515,6 +521,7 @@ public final class RequestSession implements ServerSession {
         }
         boolean changed;
         Instant newExpiry;
+        Instant storedExpiry = expires;
         if (storedId == null) {
             if (requestedIdUnknown && isRename(retired.find(requestedId))) {
                 // The cookie's session was renamed (a login) after the client sent it: a new
@@ -526,6 +533,7 @@ public final class RequestSession implements ServerSession {
             }
             newExpiry = now.plus(lifetime());
             backend.apply(id, new ChangeSet(current, Set.of(), created, newExpiry, true));
+            storedExpiry = newExpiry;
             storedId = id;
             idChanged = true;
             changed = true;
@@ -545,7 +553,9 @@ public final class RequestSession implements ServerSession {
             if (changed) {
                 boolean applied;
                 try {
-                    applied = backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false));
+                    applied = backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false, storedVersion));
+                    storedVersion = null;
+                    storedExpiry = newExpiry;
                 } catch (SessionTooLargeException e) {
                     // Concurrent requests grew the stored session meanwhile, past what the store
                     // takes: this request's change is dropped, the stored session is kept, and the
@@ -558,13 +568,23 @@ public final class RequestSession implements ServerSession {
                     // belongs to the request that invalidated or renamed it.
                     throw conflict("was invalidated or given a new id by another request while this one changed it");
                 }
-            } else if (idChanged && !refreshEachRequest) {
-                backend.touch(storedId, newExpiry); // the rename kept the old expiry; the load did not slide it
+            } else if (refreshEachRequest ? slide.isDue(expires, newExpiry, lifetime()) : idChanged) {
+                // A read-only request (or a rename, which keeps the old expiry) moves the stored
+                // expiry; with refresh on, only once it has drifted past the threshold, so the
+                // requests in between write nothing. A session with its own inactivity limit
+                // slides by the same rule against that limit.
+                storedVersion = null;
+                if (!backend.touch(storedId, newExpiry)) {
+                    // invalidated by another request since this one loaded it: its cookie is dead
+                    startFresh();
+                    return CookieAction.NONE;
+                }
+                storedExpiry = newExpiry;
             }
         }
         baseline.clear();
         baseline.putAll(current);
-        expires = newExpiry;
+        expires = storedExpiry;
         expireCookie = false;
         boolean permanent = isPermanent();
         if (!idChanged && retired.find(storedId) != null) {
@@ -572,8 +592,10 @@ public final class RequestSession implements ServerSession {
             // it could overwrite the new cookie the browser just got with a dead id.
             return CookieAction.NONE;
         }
+        // the cookie's Max-Age slides on every request, as before: the store's expiry may lag
+        // behind it by at most the slide threshold
         return idChanged || (permanent && (refreshEachRequest || changed))
-                ? CookieAction.send(id, permanent, expires) : CookieAction.NONE;
+                ? CookieAction.send(id, permanent, newExpiry) : CookieAction.NONE;
     }
 
     /**
@@ -621,7 +643,7 @@ public final class RequestSession implements ServerSession {
             Instant now = clock.instant();
             Optional<StoredSession> stored;
             try {
-                stored = runtime.activeBackend().load(requestedId, refreshEachRequest ? now.plus(lifetime) : null);
+                stored = runtime.activeBackend().load(requestedId);
             } catch (SessionStoreUnavailableException e) {
                 failure = e;
                 throw e;
@@ -637,15 +659,11 @@ public final class RequestSession implements ServerSession {
                 id = requestedId;
                 created = stored.get().created();
                 expires = stored.get().expires();
+                storedVersion = stored.get().version();
                 Instant previous = expires.minus(lifetime);
                 lastAccess = previous.isBefore(created) ? created : previous.isAfter(now) ? now : previous;
                 baseline.putAll(stored.get().attributes());
                 baseline.forEach((name, bytes) -> sizes.put(name, measure(name, bytes.length)));
-                if (refreshEachRequest && !lifetime().equals(lifetime)) {
-                    // the load slid by the default lifetime; this session has its own
-                    expires = now.plus(lifetime());
-                    runtime.activeBackend().touch(storedId, expires);
-                }
                 return;
             }
         }
@@ -739,6 +757,7 @@ public final class RequestSession implements ServerSession {
     private void startFresh() {
         createdEventSent = false;
         storedId = null;
+        storedVersion = null;
         id = null;
         values.clear();
         undecoded.clear();

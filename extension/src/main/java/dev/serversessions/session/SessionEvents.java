@@ -9,6 +9,14 @@ public interface SessionEvents {
     SessionEvents NONE = new SessionEvents() {
     };
 
+    /**
+     * Whether anyone must see a session's attributes when it is invalidated; if not, a logout
+     * deletes the session without loading it first.
+     */
+    default boolean listensToInvalidation() {
+        return false;
+    }
+
     default void created(RequestSession session) {
     }
 

@@ -26,6 +26,12 @@ public final class SessionIds {
     private final int byteLength;
     private final int textLength;
     private final SecretKeySpec signingKey;
+    /**
+     * One keyed Mac per thread: {@code Mac.getInstance} searches the security providers on every
+     * call, most of a signature's cost. A Mac is not thread safe, hence one per thread; it holds
+     * only JDK objects, so a thread that outlives the application keeps none of its classes.
+     */
+    private final ThreadLocal<Mac> macs;
 
     /**
      * @param byteLength bytes of entropy per id
@@ -36,6 +42,17 @@ public final class SessionIds {
         this.textLength = (byteLength * 8 + 5) / 6;
         this.signingKey = secretKey == null ? null
                 : new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = signingKey == null ? null : ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(signingKey);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     /** A new random id. */
@@ -87,13 +104,8 @@ public final class SessionIds {
     }
 
     private String signature(String id) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey);
-            return BASE64URL.encodeToString(mac.doFinal(id.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        // doFinal resets the Mac for the next use with the same key
+        return BASE64URL.encodeToString(macs.get().doFinal(id.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** A short, irreversible tag of an id for logs, so that logs never leak live ids. */

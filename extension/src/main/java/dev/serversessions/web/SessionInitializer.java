@@ -9,6 +9,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.HandlesTypes;
 import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionBindingListener;
 import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import java.util.EnumSet;
@@ -21,7 +22,8 @@ import java.util.Set;
  * it carries on with the request's own session (error pages see the same session and user). Bad settings fail the deployment here, with
  * every problem listed, even in a WAR without CDI.
  */
-@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class})
+@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class,
+        HttpSessionBindingListener.class})
 public final class SessionInitializer implements ServletContainerInitializer {
     static final String FILTER_NAME = "server-sessions";
 

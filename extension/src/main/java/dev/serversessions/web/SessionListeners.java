@@ -41,6 +41,8 @@ final class SessionListeners implements SessionEvents {
     private final List<HttpSessionListener> lifecycle = new ArrayList<>();
     private final List<HttpSessionAttributeListener> attributes = new ArrayList<>();
     private final List<HttpSessionIdListener> ids = new ArrayList<>();
+    /** Whether the WAR has classes whose instances, stored as values, want {@code valueUnbound}. */
+    private boolean bindingValues;
 
     private SessionListeners(ServletContext context) {
         this.context = context;
@@ -51,6 +53,9 @@ final class SessionListeners implements SessionEvents {
         SessionListeners listeners = new SessionListeners(context);
         Set<String> declared = declaredInWebXml(context);
         for (Class<?> type : candidates == null ? Set.<Class<?>>of() : candidates) {
+            if (HttpSessionBindingListener.class.isAssignableFrom(type)) {
+                listeners.bindingValues = true;
+            }
             boolean registered = type.isAnnotationPresent(WebListener.class) || declared.contains(type.getName());
             if (!registered || type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
                 continue;
@@ -96,6 +101,16 @@ final class SessionListeners implements SessionEvents {
 
     private StoreHttpSession view(RequestSession session) {
         return new StoreHttpSession(session, context);
+    }
+
+    /**
+     * Invalidation loads the session only when someone will look at it: a session listener, or
+     * a value of the WAR's that wants {@code valueUnbound} (a class of the runtime's own that
+     * implements it is not seen here, and is not told when a session ends by logout).
+     */
+    @Override
+    public boolean listensToInvalidation() {
+        return !lifecycle.isEmpty() || !attributes.isEmpty() || bindingValues;
     }
 
     @Override

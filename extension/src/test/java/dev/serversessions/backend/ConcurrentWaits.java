@@ -28,7 +28,7 @@ public final class ConcurrentWaits {
                 loads.add(pool.submit(() -> {
                     long start = System.nanoTime();
                     try {
-                        backend.load(ids.generate(), null);
+                        backend.load(ids.generate());
                     } catch (SessionStoreUnavailableException e) {
                         return (System.nanoTime() - start) / 1_000_000;
                     }

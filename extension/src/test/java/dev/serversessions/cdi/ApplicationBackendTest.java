@@ -30,7 +30,7 @@ class ApplicationBackendTest {
         final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
 
         @Override
-        public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+        public Optional<StoredSession> load(String id) {
             return Optional.ofNullable(sessions.get(id));
         }
 

@@ -179,7 +179,7 @@ class StorePasswordDisclosureTest {
         try {
             shown.append(backend.describe()).append('\n');
             try {
-                backend.load(runtime.ids().generate(), null);
+                backend.load(runtime.ids().generate());
             } catch (SessionStoreUnavailableException e) {
                 shown.append(e.getMessage()).append('\n').append(stackTrace(e));
             } catch (RuntimeException e) {

@@ -60,7 +60,7 @@ class CallerRecordTest {
     }
 
     private static Object readRaw(SessionRuntime runtime, String id, String name) {
-        byte[] bytes = runtime.activeBackend().load(id, null).orElseThrow().attributes().get(name);
+        byte[] bytes = runtime.activeBackend().load(id).orElseThrow().attributes().get(name);
         return bytes == null ? null : runtime.codec().decode(name, bytes);
     }
 
@@ -73,7 +73,7 @@ class CallerRecordTest {
 
         String newId = logIn(runtime, oldId, ALICE);
         assertNotEquals(oldId, newId, "a login gets a new id");
-        assertEquals(Optional.empty(), runtime.activeBackend().load(oldId, null), "the pre-login id is gone");
+        assertEquals(Optional.empty(), runtime.activeBackend().load(oldId), "the pre-login id is gone");
         Object stored = readRaw(runtime, newId, RequestSession.CALLER);
         assertTrue(stored instanceof List<?> list && list.stream().allMatch(String.class::isInstance), "plain strings: " + stored);
 

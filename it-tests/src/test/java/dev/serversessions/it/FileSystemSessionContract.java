@@ -157,6 +157,21 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
         return server();
     }
 
+    /**
+     * The session file's change time (ctime) moves with every write of its content or its
+     * times, and with a rename over it; the kernel keeps it, nobody can set it.
+     */
+    @Test
+    void readOnlyRequestsBetweenSlidesLeaveTheSessionFileAlone() throws Exception {
+        assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("session:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Path file = directory().resolve(java.util.HexFormat.of().formatHex(digest));
+            java.time.Instant changed = ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime")).toInstant();
+            return changed.getEpochSecond() * 1_000_000_000L + changed.getNano();
+        });
+    }
+
     @Test
     void aFileThatIsNotOursIsNoSessionAndLeftAlone() throws Exception {
         String id = unusedId();

@@ -109,6 +109,12 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
         return shell.getDatabase("it_sessions").getCollection("web");
     }
 
+    /** mongo-java-server's view: every command that writes, counted as the server receives it. */
+    @Test
+    void readOnlyRequestsBetweenSlidesSendMongoNoWrite() throws Exception {
+        assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> mongo.writeCommands());
+    }
+
     @Test
     void aSessionIsOneDocumentWhoseAttributeNamesAreEncoded() {
         Browser browser = browser();

@@ -7,7 +7,9 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.SqlServer;
 import dev.serversessions.it.support.StoreOutage;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +109,56 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         assertEquals(0, database.count(rows, key), "the expired row is deleted");
         assertEquals(0, database.count("SELECT COUNT(*) FROM " + schema + "." + TABLE + "_attributes a WHERE NOT EXISTS"
                 + " (SELECT 1 FROM " + schema + "." + TABLE + " s WHERE s.id = a.session_ref)"), "no orphaned attribute");
+    }
+
+    /**
+     * The database's own count: triggers log every row the session tables gain, change or lose
+     * into a table of their own (an INSERT each, so the count never serializes the writers).
+     */
+    @Test
+    void readOnlyRequestsBetweenSlidesSendTheDatabaseNoWrite() throws Exception {
+        assertEquals(204, browser().put("/api/session/a", "1").status()); // the tables exist from here on
+        boolean mariaDb = database.directUrl().startsWith("jdbc:mariadb");
+        String log = schema + ".session_writes";
+        List<String> tables = List.of(TABLE, TABLE + "_attributes");
+        List<String> install = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        install.add("CREATE TABLE " + log + " (op VARCHAR(10) NOT NULL)");
+        if (mariaDb) {
+            for (String table : tables) {
+                for (String op : List.of("INSERT", "UPDATE", "DELETE")) {
+                    String trigger = schema + "." + table + "_" + op.toLowerCase() + "_logged";
+                    install.add("CREATE TRIGGER " + trigger + " AFTER " + op + " ON " + schema + "." + table
+                            + " FOR EACH ROW INSERT INTO " + log + " VALUES ('" + op + "')");
+                    remove.add("DROP TRIGGER " + trigger);
+                }
+            }
+        } else {
+            install.add("CREATE FUNCTION " + schema + ".log_session_write() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN INSERT INTO " + log + " VALUES (TG_OP); RETURN NULL; END $$");
+            for (String table : tables) {
+                install.add("CREATE TRIGGER " + table + "_logged AFTER INSERT OR UPDATE OR DELETE ON " + schema + "." + table
+                        + " FOR EACH ROW EXECUTE FUNCTION " + schema + ".log_session_write()");
+                remove.add("DROP TRIGGER " + table + "_logged ON " + schema + "." + table);
+            }
+            remove.add("DROP FUNCTION " + schema + ".log_session_write()");
+        }
+        remove.add("DROP TABLE " + log);
+        execute(install);
+        try {
+            assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> database.count("SELECT COUNT(*) FROM " + log));
+        } finally {
+            execute(remove);
+        }
+    }
+
+    private static void execute(List<String> statements) throws java.sql.SQLException {
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+                java.sql.Statement statement = sql.createStatement()) {
+            for (String each : statements) {
+                statement.execute(each);
+            }
+        }
     }
 
     @Test

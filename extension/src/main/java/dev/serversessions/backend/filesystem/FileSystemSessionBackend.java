@@ -64,7 +64,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         Path file = fileOf(id);
         try {
             openDirectory();
@@ -84,10 +84,6 @@ final class FileSystemSessionBackend implements SessionBackend {
                 // garbage, a truncated file, lengths that do not add up: not a file this library
                 // wrote; it is left alone (the request gets a session under a new id)
                 throw new MalformedSessionException("the session file is not one this library wrote (" + e.getMessage() + ")", e);
-            }
-            if (slideExpiryTo != null) {
-                Files.setLastModifiedTime(file, FileTime.from(slideExpiryTo));
-                expires = slideExpiryTo;
             }
             return Optional.of(new StoredSession(session.attributes(), session.created(), expires));
         } catch (NoSuchFileException e) {
@@ -131,7 +127,13 @@ final class FileSystemSessionBackend implements SessionBackend {
     public boolean touch(String id, Instant expires) {
         return locked(() -> {
             Path file = fileOf(id);
-            if (readLive(file).isEmpty()) {
+            try {
+                // the file time is the expiry, and the core touches only a session it just
+                // loaded: whether the file is still live is all a slide needs to read
+                if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                    return false;
+                }
+            } catch (NoSuchFileException e) {
                 return false;
             }
             Files.setLastModifiedTime(file, FileTime.from(expires));

@@ -28,8 +28,9 @@ import java.util.Set;
  * session for the two statements that follow, and tells a vanished session (no row updated)
  * from a live one.
  *
- * <p>Statements per call: load 1 (2 when it slides the expiry), apply 1 to 3, touch, changeId,
- * delete and purge 1 each; writes add the commit.
+ * <p>Statements per call: load 1 (a SELECT outside any transaction), apply 1 to 3, touch,
+ * changeId, delete and purge 1 each; writes add the commit. On PostgreSQL a change that removes
+ * no attribute is one statement that commits by itself ({@link SessionTables#updateAndUpsert}).
  */
 final class JpaSessionBackend implements SessionBackend {
     private static final int CREATE_ATTEMPTS = 3;
@@ -45,13 +46,11 @@ final class JpaSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         String key = keyPrefix + id;
         long now = clock.millis();
-        List<Object[]> rows = slideExpiryTo == null
-                ? database.read(sql -> sql.rows(sql.tables().load(), key, now))
-                : database.write(sql -> sql.update(sql.tables().touch(), slideExpiryTo.toEpochMilli(), key, now) == 0
-                        ? List.<Object[]>of() : sql.rows(sql.tables().load(), key, now));
+        // one SELECT outside any transaction: nothing to commit
+        List<Object[]> rows = database.read(sql -> sql.rows(sql.tables().load(), key, now));
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -87,6 +86,14 @@ final class JpaSessionBackend implements SessionBackend {
     public boolean apply(String id, ChangeSet changes) {
         String key = keyPrefix + id;
         if (!changes.isNew()) {
+            SessionTables tables = database.startedTables();
+            // with removals the transaction below: a DELETE in the same statement would not see
+            // an attribute row another request added after the statement's snapshot was taken
+            Optional<String> oneStatement = tables != null && changes.removed().isEmpty()
+                    ? tables.updateAndUpsert(changes.put().size()) : Optional.empty();
+            if (oneStatement.isPresent()) {
+                return database.autoCommitted(sql -> updateAndUpsert(sql, oneStatement.get(), key, changes, clock.millis()));
+            }
             return database.write(sql -> merge(sql, key, changes, clock.millis()));
         }
         for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
@@ -116,6 +123,20 @@ final class JpaSessionBackend implements SessionBackend {
         sql.update(sql.tables().insertSession(), key, changes.created().toEpochMilli(), changes.expires().toEpochMilli());
         insertAttributes(sql, key, changes.put());
         return true;
+    }
+
+    private static boolean updateAndUpsert(Statements sql, String statement, String key, ChangeSet changes, long now) {
+        List<Object> parameters = new ArrayList<>(3 + 3 * changes.put().size());
+        parameters.add(changes.expires().toEpochMilli());
+        parameters.add(key);
+        parameters.add(now);
+        changes.put().forEach((name, value) -> {
+            parameters.add(hash(name));
+            parameters.add(name);
+            parameters.add(value);
+        });
+        List<Object[]> changed = sql.rows(statement, parameters.toArray());
+        return ((Number) changed.get(0)[0]).intValue() == 1;
     }
 
     /** Applies the changes to a live session; false, with nothing written, if there is none. */

@@ -30,14 +30,19 @@ import java.util.logging.Logger;
  * a failed start), creates the tables if they are missing, and runs units of work, turning every
  * database failure into {@link SessionStoreUnavailableException}.
  *
- * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and once
- * after a broken connection (EclipseLink then tests its pooled connections and drops the dead
- * ones, so the first request after an outage succeeds). Every unit of work the backend runs is
- * idempotent, so a retry never applies a change twice.
+ * <p>A unit of work is retried when running it again is the remedy: after a deadlock, and after
+ * a broken connection, which EclipseLink then tests and drops. After an outage every pooled
+ * connection may be dead, and each fails at once, so a broken connection is retried once, and
+ * again up to once per pooled connection while the failures come at once and the request's time
+ * lasts: the first request after an outage succeeds, on either pool (loads read through the read
+ * pool, writes through the other), and a database that is still down is not asked again. Every
+ * unit of work the backend runs is idempotent, so a retry never applies a change twice.
  */
 final class SessionDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionDatabase.class.getName());
     private static final int CONFLICT_ATTEMPTS = 5;
+    /** A pooled connection an outage killed fails at once; a database that is down takes longer. */
+    private static final long FAST_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Supplier<EntityManagerFactory> opener;
     private final boolean owned;
@@ -81,22 +86,35 @@ final class SessionDatabase implements AutoCloseable {
         return description;
     }
 
+    /** The tables once the database has been reached, or null before. */
+    SessionTables startedTables() {
+        return tables;
+    }
+
     /** Runs {@code work} in one transaction, retried on a deadlock or a broken connection. */
     <T> T write(Function<Statements, T> work) {
-        return run(work, true);
+        return run(work, true, writeConnections);
+    }
+
+    /**
+     * Runs {@code work}, one statement that writes atomically by itself, without a transaction:
+     * the statement commits as it runs (auto-commit), which saves the round trip of a commit.
+     */
+    <T> T autoCommitted(Function<Statements, T> work) {
+        return run(work, false, writeConnections);
     }
 
     /** Runs read-only {@code work} without a transaction of its own. */
     <T> T read(Function<Statements, T> work) {
-        return run(work, false);
+        return run(work, false, readConnections);
     }
 
-    private <T> T run(Function<Statements, T> work, boolean transactional) {
+    private <T> T run(Function<Statements, T> work, boolean transactional, Semaphore connections) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds());
         for (int attempt = 1;; attempt++) {
+            long started = System.nanoTime();
             try {
                 SessionTables ready = ready(deadline);
-                Semaphore connections = transactional ? writeConnections : readConnections;
                 acquire(connections, deadline);
                 try {
                     return once(ready, work, transactional);
@@ -110,7 +128,8 @@ final class SessionDatabase implements AutoCloseable {
             } catch (RuntimeException e) {
                 SqlFailure failure = SqlFailure.of(e);
                 boolean retry = failure == SqlFailure.CONFLICT && attempt < CONFLICT_ATTEMPTS
-                        || failure == SqlFailure.CONNECTION && attempt == 1 && System.nanoTime() < deadline;
+                        || failure == SqlFailure.CONNECTION && System.nanoTime() < deadline
+                        && (attempt == 1 || attempt <= settings.poolSize() && System.nanoTime() - started < FAST_FAILURE_NANOS);
                 if (!retry) {
                     throw translate(e, failure);
                 }

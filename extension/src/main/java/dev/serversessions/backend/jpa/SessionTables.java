@@ -71,6 +71,27 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
         return "UPDATE " + sessions() + " SET expires_millis = ? WHERE session_id = ? AND expires_millis > ?";
     }
 
+    /**
+     * PostgreSQL: a change of a live session that removes nothing, as one statement that
+     * commits by itself. Its UPDATE locks the session row and is the live check (no row: the
+     * INSERT has nothing to select from, so a vanished session stays vanished); the upsert
+     * writes each attribute's row whatever another request did to it meanwhile. Returns the
+     * number of sessions changed, 0 or 1. Parameters: new expiry, key, now, then per attribute
+     * hash, name, value. Empty for other databases, which lack data-modifying WITH.
+     */
+    Optional<String> updateAndUpsert(int count) {
+        if (dialect != SqlDialect.POSTGRESQL || count == 0) {
+            return Optional.empty();
+        }
+        String row = "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BYTEA))";
+        return Optional.of("WITH s AS (UPDATE " + sessions() + " SET expires_millis = ? WHERE session_id = ? AND expires_millis > ?"
+                + " RETURNING id), w AS (INSERT INTO " + attributes() + " (session_ref, attribute_hash, attribute_name, attribute_value)"
+                + " SELECT s.id, v.h, v.n, v.b FROM s, (VALUES " + String.join(", ", Collections.nCopies(count, row)) + ") AS v (h, n, b)"
+                + " ON CONFLICT (session_ref, attribute_hash) DO UPDATE"
+                + " SET attribute_name = EXCLUDED.attribute_name, attribute_value = EXCLUDED.attribute_value)"
+                + " SELECT COUNT(*) FROM s");
+    }
+
     /** Parameters: key, created, expires. */
     String insertSession() {
         return sequence().map(s -> "INSERT INTO " + sessions() + " (id, session_id, created_millis, expires_millis)"

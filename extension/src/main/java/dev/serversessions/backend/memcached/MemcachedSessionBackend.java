@@ -26,10 +26,13 @@ import net.spy.memcached.ops.StatusCode;
  * One memcached item per session under {@code SESSION_KEY_PREFIX + id}, holding a
  * {@link SessionItem}: creation time, expiry and every attribute.
  *
- * <p>Writes merge the request's changes into the stored item with gets/CAS and try again when
- * another request changed the item in between, so concurrent requests that change different
- * attributes both survive. A sliding read is get-and-touch plus an appended expiry record, one
- * round trip. memcached expires items itself; the stored expiry is also checked at every read.
+ * <p>A load is one {@code gets}, and hands the core the item and its CAS token as the
+ * session's version. A write merges the request's changes into that item and stores it with
+ * CAS: two round trips per request that changes a session. When another request changed the
+ * item in between, the write reads it again and retries (gets/CAS), so concurrent requests that
+ * change different attributes both survive. A slide is get-and-touch plus an appended expiry
+ * record, one round trip. memcached expires items itself; the stored expiry is also checked at
+ * every read.
  *
  * <p>A node that died is not an outage here: its connection drops, spymemcached sends its share
  * of keys to the next live node, and the sessions that lived on it are simply not found (see
@@ -75,43 +78,25 @@ final class MemcachedSessionBackend implements SessionBackend {
         return new MemcachedSessionBackend(Memcached.applicationClient(client, settings), settings, keyPrefix, clock);
     }
 
+    /** The version a load hands the core: the item as read and memcached's CAS token for it. */
+    private record Loaded(long cas, SessionItem item) {
+    }
+
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         String key = key(id);
         return memcached.call(call -> {
             Instant now = clock.instant();
-            byte[] value;
-            if (slideExpiryTo == null) {
-                value = call.run(client -> client.asyncGet(key, RawBytes.INSTANCE));
-            } else {
-                // Sent together, down the one connection to the item's node, and run by memcached
-                // in this order: one round trip. The append never creates an item.
-                Future<CASValue<byte[]>> read = call.send(client -> client.asyncGetAndTouch(key, Exptime.of(slideExpiryTo, now), RawBytes.INSTANCE));
-                Future<Boolean> record = call.send(client -> client.append(key, SessionItem.expiryRecord(slideExpiryTo), RawBytes.INSTANCE));
-                CASValue<byte[]> found = call.await(read);
-                call.await(record);
-                value = found == null ? null : found.getValue();
-            }
-            if (value == null) {
+            CASValue<byte[]> found = call.run(client -> client.asyncGets(key, RawBytes.INSTANCE));
+            if (found == null) {
                 return Optional.<StoredSession>empty();
             }
-            Optional<SessionItem> item = Optional.of(parseOrThrow(value));
-            if (!item.get().isLiveAt(now)) {
-                if (slideExpiryTo != null) {
-                    // memcached kept it a moment longer than its expiry, and the touch just
-                    // extended that: drop it, or the next read would find it alive again.
-                    call.run(client -> client.delete(key));
-                }
-                return Optional.<StoredSession>empty();
+            SessionItem item = parseOrThrow(found.getValue());
+            if (!item.isLiveAt(now)) {
+                return Optional.<StoredSession>empty(); // memcached keeps items to the second; we do not
             }
-            Instant expires = item.get().expires();
-            if (slideExpiryTo != null) {
-                expires = slideExpiryTo;
-                if (item.get().slides() >= COMPACT_AFTER_SLIDES) {
-                    compact(call, id, key);
-                }
-            }
-            return Optional.of(new StoredSession(item.get().attributes(), item.get().created(), expires));
+            return Optional.of(new StoredSession(item.attributes(), item.created(), item.expires(),
+                    new Loaded(found.getCas(), item)));
         });
     }
 
@@ -122,6 +107,17 @@ final class MemcachedSessionBackend implements SessionBackend {
             SessionItem fresh = SessionItem.create(changes);
             if (changes.isNew() && add(call, id, key, fresh)) {
                 return true; // the usual first save: one round trip
+            }
+            if (!changes.isNew() && changes.version() instanceof Loaded loaded && loaded.item().isLiveAt(clock.instant())) {
+                // The item the request loaded, if nobody changed it since: no second read.
+                CASResponse response = cas(call, id, key, loaded.cas(), loaded.item().merge(changes));
+                if (response == CASResponse.OK) {
+                    return true;
+                }
+                if (response == CASResponse.NOT_FOUND) {
+                    return false; // deleted since the load: a change must not resurrect it
+                }
+                // EXISTS: changed since the load; merge into what is there now
             }
             // Not new, or an earlier attempt of this save already created it: merge into what is there.
             return rewrite(call, id, key, changes.isNew() ? fresh : null, item -> item.merge(changes));
@@ -134,10 +130,36 @@ final class MemcachedSessionBackend implements SessionBackend {
         memcached.call(call -> call.run(client -> client.delete(key)));
     }
 
+    /**
+     * Get-and-touch moves memcached's TTL but cannot change the value, so an expiry record is
+     * appended in the same round trip (both go down the one connection to the item's node, run
+     * in this order; an append never creates an item). The value comes back with the touch, so
+     * an item that has gathered many records is compacted here, rarely: slides are coalesced.
+     */
     @Override
     public boolean touch(String id, Instant expires) {
         String key = key(id);
-        return memcached.call(call -> rewrite(call, id, key, null, item -> item.expiringAt(expires)));
+        return memcached.call(call -> {
+            Instant now = clock.instant();
+            Future<CASValue<byte[]>> read = call.send(client -> client.asyncGetAndTouch(key, Exptime.of(expires, now), RawBytes.INSTANCE));
+            Future<Boolean> record = call.send(client -> client.append(key, SessionItem.expiryRecord(expires), RawBytes.INSTANCE));
+            CASValue<byte[]> found = call.await(read);
+            call.await(record);
+            Optional<SessionItem> item = found == null ? Optional.empty() : parse(id, found.getValue());
+            if (item.isEmpty()) {
+                return false;
+            }
+            if (!item.get().isLiveAt(now)) {
+                // memcached kept it a moment longer than its expiry, and the touch just extended
+                // that: drop it, or the next read would find it alive again
+                call.run(client -> client.delete(key));
+                return false;
+            }
+            if (item.get().slides() + 1 >= COMPACT_AFTER_SLIDES) {
+                compact(call, id, key);
+            }
+            return true;
+        });
     }
 
     /**
@@ -184,7 +206,7 @@ final class MemcachedSessionBackend implements SessionBackend {
     /**
      * The item limit less room for what an item holds besides the attributes: the key (at
      * most 250 bytes), memcached's own item overhead, this format's header and the expiry records
-     * sliding reads append before an item is compacted. The core counts more per attribute than
+     * slides append before an item is compacted. The core counts more per attribute than
      * this format's 8 bytes of lengths, so a session the core lets through always fits.
      */
     @Override

@@ -14,11 +14,11 @@ import java.util.Map;
 
 /**
  * The value of one session's memcached item: a magic number, the creation time, the expiry and
- * the attributes, followed by zero or more expiry records that sliding reads append.
+ * the attributes, followed by zero or more expiry records that slides append.
  *
- * <p>Why the records: a read slides the expiry with get-and-touch, which moves memcached's TTL
+ * <p>Why the records: a slide moves the expiry with get-and-touch, which moves memcached's TTL
  * but cannot change the value, and the binary protocol has no command that reports an item's
- * TTL. So the read also appends nine bytes saying "expires at T" in the same round trip (both
+ * TTL. So the slide also appends nine bytes saying "expires at T" in the same round trip (both
  * commands go down the one connection to the item's node, in order), and the stored expiry
  * stays readable, exact and checked at every read. Writes and {@link #compacted()} fold the
  * records back into the header.
@@ -49,11 +49,6 @@ record SessionItem(Instant created, Instant expires, Map<String, byte[]> attribu
         merged.putAll(changes.put());
         merged.keySet().removeAll(changes.removed());
         return new SessionItem(created, changes.expires(), merged, 0);
-    }
-
-    /** This item with another expiry, compacted. */
-    SessionItem expiringAt(Instant newExpiry) {
-        return new SessionItem(created, newExpiry, attributes, 0);
     }
 
     /** This item with its expiry records folded into the header. */

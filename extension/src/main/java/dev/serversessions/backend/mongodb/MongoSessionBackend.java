@@ -22,11 +22,9 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
@@ -92,12 +90,9 @@ final class MongoSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
+    public Optional<StoredSession> load(String id) {
         Bson live = live(id);
-        Document document = call(() -> slideExpiryTo == null
-                ? sessions.find(live).first()
-                : sessions.findOneAndUpdate(live, Updates.set(EXPIRES, Date.from(slideExpiryTo)),
-                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+        Document document = call(() -> sessions.find(live).first());
         if (document == null) {
             checkNotForeign(id);
             return Optional.empty();

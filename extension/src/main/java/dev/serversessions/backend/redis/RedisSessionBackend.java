@@ -27,55 +27,38 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * One Redis hash per session at {@code SESSION_KEY_PREFIX + id}: a field {@code a:<name>} per
- * attribute (the prefix keeps any attribute name apart from the metadata) and {@code m:created};
- * the key's own expiry is the session's. Each operation is one round trip: a Lua script where it
- * must read and write atomically, run by SHA-1.
+ * attribute (the prefix keeps any attribute name apart from the metadata), {@code m:created} and
+ * {@code m:expires}; the key's own expiry is the session's. Each operation is one round trip: a
+ * load is a plain {@code HGETALL} (no write, so a replica or a client-side cache can serve it),
+ * and a Lua script, run by SHA-1, where a write must check and change atomically.
  *
  * <p>Expiries are sent as a time to live measured on this server's clock ({@code PEXPIRE}), not
  * as an instant for Redis's clock ({@code PEXPIREAT}), so a skew between the two clocks never
  * shortens or stretches a session; Redis never returns an expired key, which is the read-time
- * check.
+ * check. {@code m:expires} repeats the expiry in milliseconds, as the writing server's clock saw
+ * it, only so that a load learns it without a second command ({@code HGETALL} does not report a
+ * time to live); a hash written before that field existed costs one {@code PTTL} more.
  */
 final class RedisSessionBackend implements SessionBackend {
     static final String ATTRIBUTE_FIELD = "a:";
     static final String CREATED_FIELD = "m:created";
+    static final String EXPIRES_FIELD = "m:expires";
     /** What a hash without expiry (made by hand, or PERSISTed) is taken to live for. */
     private static final Duration NO_EXPIRY = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
 
     /**
-     * KEYS: session; ARGV: time to live in ms to slide to, or empty. Returns {fields, ttl}, nil,
-     * or a string saying why the key holds no session of ours (another type, a hash without our
-     * creation time), which is then left untouched: its expiry is not slid.
-     */
-    private static final RedisScript LOAD = new RedisScript("""
-            local fields = redis.pcall('HGETALL', KEYS[1])
-            if fields.err then
-              return 'the key holds a Redis ' .. redis.call('TYPE', KEYS[1])['ok'] .. ', not a session hash'
-            end
-            if #fields == 0 then return false end
-            local created
-            for i = 1, #fields, 2 do
-              if fields[i] == 'm:created' then created = fields[i + 1] end
-            end
-            if not created or #created > 18 or not string.match(created, '^%-?%d+$') then
-              return 'the hash has no m:created field of milliseconds'
-            end
-            if ARGV[1] == '' then return {fields, redis.call('PTTL', KEYS[1])} end
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return {fields, tonumber(ARGV[1])}
-            """);
-
-    /**
-     * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, number of puts, then field/value
-     * pairs, then fields to delete. Returns 0, writing nothing, if an existing session is gone
-     * (or another client put a key of another type there meanwhile: it is not ours to change).
+     * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, expires ms, number of puts, then
+     * field/value pairs, then fields to delete. Returns 0, writing nothing, if an existing
+     * session is gone (or another client put a key of another type there meanwhile: it is not
+     * ours to change).
      */
     private static final RedisScript APPLY = new RedisScript("""
             local key = KEYS[1]
@@ -85,14 +68,23 @@ final class RedisSessionBackend implements SessionBackend {
             elseif redis.call('TYPE', key)['ok'] ~= 'hash' then
               return 0
             end
-            local puts = tonumber(ARGV[4])
-            for i = 5, 4 + 2 * puts, 2 do
+            local puts = tonumber(ARGV[5])
+            for i = 6, 5 + 2 * puts, 2 do
               redis.call('HSET', key, ARGV[i], ARGV[i + 1])
             end
-            for i = 5 + 2 * puts, #ARGV do
+            for i = 6 + 2 * puts, #ARGV do
               redis.call('HDEL', key, ARGV[i])
             end
+            redis.call('HSET', key, 'm:expires', ARGV[4])
             redis.call('PEXPIRE', key, ARGV[3])
+            return 1
+            """);
+
+    /** KEYS: session; ARGV: ttl ms, expires ms. Returns 0, writing nothing, unless a hash is there. */
+    private static final RedisScript TOUCH = new RedisScript("""
+            if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
+            redis.call('HSET', KEYS[1], 'm:expires', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
             """);
 
@@ -150,44 +142,72 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<StoredSession> load(String id, Instant slideExpiryTo) {
-        Instant now = clock.instant();
-        byte[] slide = slideExpiryTo == null ? new byte[0] : number(timeToLive(now, slideExpiryTo));
-        Object answer = call(c -> LOAD.run(c, List.of(key(id)), List.of(slide)));
-        if (answer == null) {
+    public Optional<StoredSession> load(String id) {
+        byte[] key = key(id);
+        Map<byte[], byte[]> fields = call(c -> {
+            try {
+                return c.hgetAll(key);
+            } catch (JedisDataException e) {
+                if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        if (fields == null) {
+            throw new MalformedSessionException("the key holds a Redis value of another type (WRONGTYPE), not a session hash");
+        }
+        if (fields.isEmpty()) {
             return Optional.empty();
         }
-        if (answer instanceof byte[] problem) {
-            throw new MalformedSessionException(new String(problem, StandardCharsets.UTF_8));
-        }
-        List<?> reply = (List<?>) answer;
-        List<?> fields = (List<?>) reply.get(0);
-        long ttl = (Long) reply.get(1);
         Map<String, byte[]> attributes = new HashMap<>();
-        Instant created = now;
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-            String field = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
-            byte[] value = (byte[]) fields.get(i + 1);
+        Instant created = null;
+        Instant expires = null;
+        for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
+            String field = new String(entry.getKey(), StandardCharsets.UTF_8);
             if (field.startsWith(ATTRIBUTE_FIELD)) {
-                attributes.put(field.substring(ATTRIBUTE_FIELD.length()), value);
+                attributes.put(field.substring(ATTRIBUTE_FIELD.length()), entry.getValue());
             } else if (field.equals(CREATED_FIELD)) {
-                try {
-                    created = Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
-                } catch (NumberFormatException | java.time.DateTimeException e) {
-                    throw new MalformedSessionException("the hash's m:created field is not a time in milliseconds", e);
-                }
+                created = millis(entry.getValue(), CREATED_FIELD);
+            } else if (field.equals(EXPIRES_FIELD)) {
+                expires = millis(entry.getValue(), EXPIRES_FIELD);
             }
         }
-        Instant expires = slideExpiryTo != null ? slideExpiryTo : ttl >= 0 ? now.plusMillis(ttl) : now.plus(NO_EXPIRY);
+        if (created == null) {
+            throw new MalformedSessionException("the hash has no m:created field of milliseconds");
+        }
+        if (expires == null) {
+            // written before m:expires existed: ask Redis (the next write or slide adds the field)
+            Instant now = clock.instant();
+            long ttl = call(c -> c.pttl(key));
+            if (ttl == -2) {
+                return Optional.empty(); // expired between the two commands
+            }
+            expires = ttl >= 0 ? now.plusMillis(ttl) : now.plus(NO_EXPIRY);
+        }
         return Optional.of(new StoredSession(attributes, created, expires));
+    }
+
+    /** A time field as this backend writes it: whole milliseconds, ASCII digits. */
+    private static Instant millis(byte[] value, String field) {
+        // a length check first: a huge run of digits is no time of ours, and not worth parsing
+        if (value.length == 0 || value.length > 18) {
+            throw new MalformedSessionException("the hash's " + field + " field is not a time in milliseconds");
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            throw new MalformedSessionException("the hash's " + field + " field is not a time in milliseconds", e);
+        }
     }
 
     @Override
     public boolean apply(String id, ChangeSet changes) {
-        List<byte[]> args = new ArrayList<>(4 + 2 * changes.put().size() + changes.removed().size());
+        List<byte[]> args = new ArrayList<>(5 + 2 * changes.put().size() + changes.removed().size());
         args.add(number(changes.isNew() ? 1 : 0));
         args.add(number(changes.created().toEpochMilli()));
         args.add(number(timeToLive(clock.instant(), changes.expires())));
+        args.add(number(changes.expires().toEpochMilli()));
         args.add(number(changes.put().size()));
         changes.put().forEach((name, value) -> {
             args.add(field(name));
@@ -204,8 +224,8 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public boolean touch(String id, Instant expires) {
-        long ttl = timeToLive(clock.instant(), expires);
-        return call(c -> c.pexpire(key(id), ttl)) == 1;
+        List<byte[]> args = List.of(number(timeToLive(clock.instant(), expires)), number(expires.toEpochMilli()));
+        return (Long) call(c -> TOUCH.run(c, List.of(key(id)), args)) == 1;
     }
 
     @Override

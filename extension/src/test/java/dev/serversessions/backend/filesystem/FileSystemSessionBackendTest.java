@@ -82,9 +82,9 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         backend.apply(newest, create(Map.of("a", bytes("1")), inMinutes(5)));
 
         assertEquals(3, sessionFiles(directory));
-        assertFalse(backend.load(soonest, null).isPresent());
-        assertTrue(backend.load(later, null).isPresent());
-        assertTrue(backend.load(newest, null).isPresent());
+        assertFalse(backend.load(soonest).isPresent());
+        assertTrue(backend.load(later).isPresent());
+        assertTrue(backend.load(newest).isPresent());
         backend.close();
     }
 
@@ -133,7 +133,7 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         for (Thread writer : writers) {
             writer.join(30_000);
         }
-        assertEquals(41, a.load(id, null).orElseThrow().attributes().size());
+        assertEquals(41, a.load(id).orElseThrow().attributes().size());
         a.close();
         b.close();
     }
@@ -162,8 +162,7 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
             Files.write(file, foreign.getValue());
             Files.setLastModifiedTime(file, future);
 
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, null), foreign.getKey());
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(60)), foreign.getKey());
+            assertThrows(MalformedSessionException.class, () -> backend.load(id), foreign.getKey());
             assertArrayEquals(foreign.getValue(), Files.readAllBytes(file), foreign.getKey());
             assertEquals(future, Files.getLastModifiedTime(file), "not slid: " + foreign.getKey());
         }
@@ -174,7 +173,7 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         Files.delete(file);
         Files.createDirectory(file);
         Files.setLastModifiedTime(file, future);
-        assertThrows(MalformedSessionException.class, () -> backend.load(id, null), "a directory is no session, nor an outage");
+        assertThrows(MalformedSessionException.class, () -> backend.load(id), "a directory is no session, nor an outage");
     }
 
     @Test
@@ -188,6 +187,6 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         backend.purgeExpired();
 
         assertFalse(Files.exists(debris));
-        assertTrue(backend.load(id, null).isPresent(), "live sessions stay");
+        assertTrue(backend.load(id).isPresent(), "live sessions stay");
     }
 }

@@ -123,7 +123,7 @@ class MemcachedBackendProviderTest {
             String id = IDS.generate();
             assertTrue(backend.apply(id, new ChangeSet(Map.of("a", "1".getBytes(StandardCharsets.UTF_8)), Set.of(),
                     Instant.now(), Instant.now().plusSeconds(60), true)));
-            assertArrayEquals("1".getBytes(StandardCharsets.UTF_8), backend.load(id, null).orElseThrow().attributes().get("a"));
+            assertArrayEquals("1".getBytes(StandardCharsets.UTF_8), backend.load(id).orElseThrow().attributes().get("a"));
 
             backend.close();
 
@@ -185,7 +185,7 @@ class MemcachedBackendProviderTest {
                 second.kill();
                 for (String id : ids) {
                     try {
-                        backend.load(id, null);
+                        backend.load(id);
                     } catch (SessionStoreUnavailableException e) {
                         // the commands in flight when the node died
                     }

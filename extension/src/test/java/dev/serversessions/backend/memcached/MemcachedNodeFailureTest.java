@@ -81,7 +81,7 @@ class MemcachedNodeFailureTest {
         int fresh = 0;
         for (Map.Entry<String, MemcachedServer> session : home.entrySet()) {
             long start = System.nanoTime();
-            Optional<StoredSession> loaded = backend.load(session.getKey(), Instant.now().plusSeconds(1800)); // never throws
+            Optional<StoredSession> loaded = backend.load(session.getKey()); // never throws
             slowest = Math.max(slowest, Duration.ofNanos(System.nanoTime() - start).toMillis());
             if (session.getValue() == dead) {
                 assertEquals(Optional.empty(), loaded, "a session of the dead node is not found: the request starts a fresh one");
@@ -99,7 +99,7 @@ class MemcachedNodeFailureTest {
             String id = IDS.generate();
             long start = System.nanoTime();
             assertTrue(backend.apply(id, newSession(id)), "new sessions are stored on the live nodes");
-            assertTrue(backend.load(id, null).isPresent());
+            assertTrue(backend.load(id).isPresent());
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < TIMEOUT.toMillis());
         }
     }
@@ -116,7 +116,7 @@ class MemcachedNodeFailureTest {
         while (true) {
             long start = System.nanoTime();
             try {
-                backend.load(probe, null);
+                backend.load(probe);
                 return;
             } catch (SessionStoreUnavailableException e) {
                 long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
@@ -138,7 +138,7 @@ class MemcachedNodeFailureTest {
 
         ChangeSet change = new ChangeSet(Map.of("x", bytes("1")), Set.of(), Instant.now(), Instant.now().plusSeconds(600), false);
         assertEquals(false, backend.apply(victim, change));
-        assertEquals(Optional.empty(), backend.load(victim, null));
+        assertEquals(Optional.empty(), backend.load(victim));
     }
 
     /**
@@ -160,7 +160,7 @@ class MemcachedNodeFailureTest {
             for (int i = 0; i < 8; i++) {
                 long start = System.nanoTime();
                 try {
-                    assertEquals(Optional.empty(), backend.load(victims.get(i % victims.size()), Instant.now().plusSeconds(600)));
+                    assertEquals(Optional.empty(), backend.load(victims.get(i % victims.size())));
                 } catch (SessionStoreUnavailableException e) {
                     unavailable++;
                 }
@@ -169,7 +169,7 @@ class MemcachedNodeFailureTest {
             }
             assertTrue(unavailable > 0, "a frozen node is not noticed at once");
             String other = home.entrySet().stream().filter(e -> e.getValue() != frozen).map(Map.Entry::getKey).findFirst().orElseThrow();
-            assertTrue(backend.load(other, null).isPresent(), "the other nodes are unaffected");
+            assertTrue(backend.load(other).isPresent(), "the other nodes are unaffected");
         } finally {
             frozen.thaw();
         }

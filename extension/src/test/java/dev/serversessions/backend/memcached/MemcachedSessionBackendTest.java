@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
@@ -66,7 +67,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         Instant expires = Instant.now().plusSeconds(lifetimeSeconds);
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), expires)));
 
-        StoredSession stored = backend.load(id, null).orElseThrow(() -> new AssertionError("memcached dropped a session with lifetime " + lifetimeSeconds));
+        StoredSession stored = backend.load(id).orElseThrow(() -> new AssertionError("memcached dropped a session with lifetime " + lifetimeSeconds));
         assertAbout(expires, stored.expires());
         assertNotNull(memcached.rawGet("session:" + id), "memcached holds the item");
     }
@@ -78,9 +79,9 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
 
         Instant thirtyOneDays = Instant.now().plusSeconds(2_678_400);
-        assertTrue(backend.load(id, thirtyOneDays).isPresent());
+        assertTrue(backend.touch(id, thirtyOneDays));
 
-        assertAbout(thirtyOneDays, backend.load(id, null).orElseThrow().expires());
+        assertAbout(thirtyOneDays, backend.load(id).orElseThrow().expires());
     }
 
     @Test
@@ -88,11 +89,11 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         SessionBackend backend = backend();
         String id = IDS.generate();
         backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusSeconds(2)));
-        assertTrue(backend.load(id, null).isPresent());
+        assertTrue(backend.load(id).isPresent());
 
         Thread.sleep(3000);
 
-        assertEquals(Optional.empty(), backend.load(id, null));
+        assertEquals(Optional.empty(), backend.load(id));
         long deadline = System.currentTimeMillis() + 3000;
         while (memcached.rawGet("session:" + id) != null && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
@@ -107,27 +108,80 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusSeconds(2)));
 
         Instant later = inMinutes(10);
-        assertTrue(backend.load(id, later).isPresent());
+        assertTrue(backend.touch(id, later));
         Thread.sleep(3500);
 
-        StoredSession stored = backend.load(id, null).orElseThrow(() -> new AssertionError("the slide did not reach memcached"));
+        StoredSession stored = backend.load(id).orElseThrow(() -> new AssertionError("the slide did not reach memcached"));
         assertAbout(later, stored.expires());
     }
 
     @Test
-    void aSlidingReadIsAGetAndTouchPlusOneAppendAndAPlainReadIsOneGet() {
+    void aLoadIsOneGetsAndWritesNothingAndATouchIsAGetAndTouchPlusOneAppend() {
         SessionBackend backend = backend();
         String id = IDS.generate();
         backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
 
         Map<String, Long> before = memcached.stats();
-        backend.load(id, inMinutes(30));
-        Map<String, Long> slid = memcached.stats();
-        backend.load(id, null);
+        backend.load(id);
         Map<String, Long> read = memcached.stats();
+        backend.touch(id, inMinutes(30));
+        Map<String, Long> slid = memcached.stats();
 
-        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 1L, "cmd_set", 1L), commands(before, slid), "sliding read");
-        assertEquals(Map.of("cmd_get", 1L, "cmd_touch", 0L, "cmd_set", 0L), commands(slid, read), "plain read");
+        assertEquals(Map.of("cmd_get", 1L, "cmd_touch", 0L, "cmd_set", 0L), commands(before, read), "load: a pure read");
+        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 1L, "cmd_set", 1L), commands(read, slid), "touch");
+    }
+
+    /** The request's own load is the read of its gets/CAS: a write costs one more round trip, the cas. */
+    @Test
+    void aChangeToTheSessionAsLoadedIsOneCasWithoutAnotherRead() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        StoredSession loaded = backend.load(id).orElseThrow();
+
+        Map<String, Long> before = memcached.stats();
+        assertTrue(backend.apply(id, new ChangeSet(Map.of("b", bytes("2")), Set.of(), loaded.created(), inMinutes(30), false,
+                loaded.version())));
+        Map<String, Long> after = memcached.stats();
+
+        assertEquals(Map.of("cmd_get", 0L, "cmd_touch", 0L, "cmd_set", 1L), commands(before, after));
+        assertEquals(1L, after.get("cas_hits") - before.get("cas_hits"));
+        StoredSession stored = backend.load(id).orElseThrow();
+        assertEquals(Set.of("a", "b"), stored.attributes().keySet());
+        assertAbout(inMinutes(30), stored.expires());
+    }
+
+    /** Two requests loaded the same item: the second one's cas fails, and it merges into the first one's result. */
+    @Test
+    void aChangeToASessionChangedSinceItsLoadIsMergedIntoTheCurrentItem() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        StoredSession first = backend.load(id).orElseThrow();
+        StoredSession second = backend.load(id).orElseThrow();
+
+        assertTrue(backend.apply(id, new ChangeSet(Map.of("b", bytes("2")), Set.of(), first.created(), inMinutes(30), false, first.version())));
+        Map<String, Long> before = memcached.stats();
+        assertTrue(backend.apply(id, new ChangeSet(Map.of("c", bytes("3")), Set.of("a"), second.created(), inMinutes(30), false,
+                second.version())));
+        Map<String, Long> after = memcached.stats();
+
+        assertEquals(1L, after.get("cas_badval") - before.get("cas_badval"), "the stale cas was refused");
+        Map<String, byte[]> attributes = backend.load(id).orElseThrow().attributes();
+        assertEquals(Set.of("b", "c"), attributes.keySet(), "both changes kept");
+    }
+
+    @Test
+    void aChangeWithTheVersionOfAnInvalidatedSessionDoesNotResurrectIt() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        StoredSession loaded = backend.load(id).orElseThrow();
+        backend.delete(id);
+
+        assertFalse(backend.apply(id, new ChangeSet(Map.of("b", bytes("2")), Set.of(), loaded.created(), inMinutes(30), false,
+                loaded.version())));
+        assertEquals(Optional.empty(), backend.load(id));
     }
 
     @Test
@@ -138,13 +192,13 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         int compact = memcached.rawGet("session:" + id).length;
 
         for (int i = 0; i < 300; i++) {
-            assertTrue(backend.load(id, inMinutes(30)).isPresent());
+            assertTrue(backend.touch(id, inMinutes(30)));
         }
 
         int size = memcached.rawGet("session:" + id).length;
         assertTrue(size <= compact + 9 * (MemcachedSessionBackend.COMPACT_AFTER_SLIDES + 1),
                 "item grew from " + compact + " to " + size + " bytes");
-        assertArrayEquals(bytes("1"), backend.load(id, null).orElseThrow().attributes().get("a"));
+        assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
     }
 
     @Test
@@ -154,7 +208,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
         int compact = memcached.rawGet("session:" + id).length;
         for (int i = 0; i < 5; i++) {
-            backend.load(id, inMinutes(30));
+            backend.touch(id, inMinutes(30));
         }
         assertEquals(compact + 5 * 9, memcached.rawGet("session:" + id).length);
 
@@ -186,13 +240,12 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
             String id = IDS.generate();
             memcached.rawSet("session:" + id, item.getValue(), 300, flags++ * 2);
 
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, null), item.getKey());
-            assertThrows(MalformedSessionException.class, () -> backend.load(id, inMinutes(30)), item.getKey());
+            assertThrows(MalformedSessionException.class, () -> backend.load(id), item.getKey());
             assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(30))), "never adopted: " + item.getKey());
             assertFalse(backend.changeId(id, IDS.generate()), "never moved: " + item.getKey());
             byte[] kept = memcached.rawGet("session:" + id);
             assertArrayEquals(item.getValue(), java.util.Arrays.copyOf(kept, item.getValue().length),
-                    "left as it was, but for the expiry record a sliding read appends: " + item.getKey());
+                    "left as it was: " + item.getKey());
         }
     }
 
@@ -209,10 +262,10 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         assertTrue(value > 1_000_000 - 2048, "close to memcached's 1 MB: " + value);
         assertTrue(backend.apply(id, create(Map.of("big", new byte[value]), inMinutes(5))));
         for (int i = 0; i < 100; i++) {
-            assertTrue(backend.load(id, inMinutes(30)).isPresent(), "sliding read " + i);
+            assertTrue(backend.touch(id, inMinutes(30)), "sliding read " + i);
         }
         assertTrue(backend.apply(id, change(Map.of("big", new byte[value]), Set.of(), inMinutes(30))));
-        assertEquals(value, backend.load(id, null).orElseThrow().attributes().get("big").length);
+        assertEquals(value, backend.load(id).orElseThrow().attributes().get("big").length);
     }
 
     @Test
@@ -225,7 +278,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
 
         String other = IDS.generate();
         assertTrue(backend.apply(other, create(Map.of("a", bytes("1")), inMinutes(5))));
-        assertTrue(backend.load(other, null).isPresent());
+        assertTrue(backend.load(other).isPresent());
     }
 
     /**
@@ -268,7 +321,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         byte[] big = new byte[MemcachedSettings.DEFAULT_MAX_ITEM_BYTES - 200];
         assertTrue(backend.apply(id, create(Map.of("big", big), inMinutes(5))));
-        assertEquals(big.length, backend.load(id, null).orElseThrow().attributes().get("big").length);
+        assertEquals(big.length, backend.load(id).orElseThrow().attributes().get("big").length);
     }
 
     @Test
@@ -281,7 +334,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
 
             for (int i = 0; i < 3; i++) {
                 long start = System.nanoTime();
-                SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id, inMinutes(30)));
+                SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id));
                 long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
                 assertTrue(e.getMessage().contains("memcached " + own.address()), e.getMessage());
                 assertTrue(millis < TIMEOUT.toMillis() + 300, "answered after " + millis + " ms");
@@ -291,7 +344,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
             own.awaitClient(); // the client reconnects by itself within about a second
 
             assertTrue(backend.apply(id, create(Map.of("a", bytes("again")), inMinutes(5))));
-            assertArrayEquals(bytes("again"), backend.load(id, null).orElseThrow().attributes().get("a"));
+            assertArrayEquals(bytes("again"), backend.load(id).orElseThrow().attributes().get("a"));
             backend.close();
         }
     }
@@ -306,7 +359,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
             own.restart(); // no request in between: only the idle ping can notice
             own.awaitClient();
 
-            assertEquals(Optional.empty(), backend.load(id, null), "a restarted memcached remembers nothing");
+            assertEquals(Optional.empty(), backend.load(id), "a restarted memcached remembers nothing");
             assertTrue(backend.apply(id, create(Map.of("a", bytes("2")), inMinutes(5))));
             backend.close();
         }
@@ -318,7 +371,7 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         backend.apply(IDS.generate(), create(Map.of("a", bytes("1")), inMinutes(5)));
         backend.close();
 
-        assertThrows(SessionStoreUnavailableException.class, () -> backend.load(IDS.generate(), null));
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.load(IDS.generate()));
     }
 
     static Map<String, Long> commands(Map<String, Long> before, Map<String, Long> after) {

@@ -108,14 +108,26 @@ class MongoRequestCostTest {
         String id = lastCookie;
 
         assertEquals(List.of(), request(id, s -> { }), "untouched");
-        assertEquals(List.of("findAndModify"), request(id, s -> s.get("cart")), "read-only, expiry slid in the same command");
-        assertEquals(List.of("findAndModify", "update"), request(id, s -> s.put("cart", "2 items")), "write");
+        assertEquals(List.of("find"), request(id, s -> s.get("cart")), "read-only: a pure read, the slide not due");
+        assertEquals(List.of("find", "update"), request(id, s -> s.put("cart", "2 items")), "write");
         assertEquals(List.of("update"), request(null, s -> s.put("cart", "1 item")), "new session");
         assertEquals(List.of("delete"), request(lastCookie, s -> s.invalidate()), "invalidate: no load needed");
-        assertEquals(List.of("findAndModify", "findAndModify", "update"), request(id, s -> {
+        assertEquals(List.of("find", "findAndModify", "update"), request(id, s -> {
             s.get("cart");
             s.regenerate();
         }), "regenerate: load, take the old document away, store it under the new id");
+    }
+
+    @Test
+    void aReadOnlyRequestWhoseSlideIsDueAddsOneUpdateOfTheExpiry() {
+        SessionRuntime everyRequest = runtime(Map.of("SESSION_REFRESH_THRESHOLD", "0"));
+        try {
+            request(everyRequest, null, s -> s.put("cart", "1 item"));
+            String id = lastCookie;
+            assertEquals(List.of("find", "update"), request(everyRequest, id, s -> s.get("cart")));
+        } finally {
+            everyRequest.activeBackend().close();
+        }
     }
 
     @Test

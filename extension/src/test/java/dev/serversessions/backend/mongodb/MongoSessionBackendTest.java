@@ -134,7 +134,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         Map<String, byte[]> first = new HashMap<>();
         names.forEach(n -> first.put(n, bytes("first " + n)));
         backend.apply(id, create(first, inMinutes(30)));
-        assertEquals(Set.copyOf(names), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(Set.copyOf(names), backend.load(id).orElseThrow().attributes().keySet());
 
         Map<String, byte[]> put = new HashMap<>();
         Set<String> removed = new java.util.HashSet<>();
@@ -147,7 +147,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         }
         assertTrue(backend.apply(id, change(put, removed, inMinutes(30))));
 
-        Map<String, byte[]> loaded = backend.load(id, null).orElseThrow().attributes();
+        Map<String, byte[]> loaded = backend.load(id).orElseThrow().attributes();
         assertEquals(put.keySet(), loaded.keySet());
         put.forEach((n, v) -> assertArrayEquals(v, loaded.get(n), "attribute '" + n + "'"));
     }
@@ -159,7 +159,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         assertFalse(shell.getDatabase("flask_session").listCollectionNames().into(new ArrayList<>()).contains(name),
                 "building the backend contacts no collection");
 
-        backend.load(IDS.generate(), null);
+        backend.load(IDS.generate());
 
         Document ttl = ttlIndex(name).orElseThrow(() -> new AssertionError("no index on expires: " + indexes(name)));
         assertEquals(0L, ((Number) ttl.get("expireAfterSeconds")).longValue(), ttl.toJson());
@@ -171,7 +171,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
             later.stop();
             SessionBackend backend = backendWith(Map.of(MongoSettings.MONGODB, later.connectionString(),
                     MongoSettings.TIMEOUT_MS, "300"));
-            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(IDS.generate(), null));
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(IDS.generate()));
 
             later.restart();
             String id = IDS.generate();
@@ -193,8 +193,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
                     MongoSettings.TIMEOUT_MS, "500"));
             String id = IDS.generate();
             List<Executable> calls = List.of(
-                    () -> backend.load(id, null),
-                    () -> backend.load(id, inMinutes(5)),
+                    () -> backend.load(id),
                     () -> backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))),
                     () -> backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(5))),
                     () -> backend.touch(id, inMinutes(5)),
@@ -222,10 +221,10 @@ class MongoSessionBackendTest extends SessionBackendContract {
             backend.apply(id, create(Map.of("kept", bytes("yes")), inMinutes(5)));
 
             flaky.stop();
-            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id, null));
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id));
             flaky.restart();
 
-            assertArrayEquals(bytes("yes"), backend.load(id, inMinutes(10)).orElseThrow().attributes().get("kept"));
+            assertArrayEquals(bytes("yes"), backend.load(id).orElseThrow().attributes().get("kept"));
         }
     }
 
@@ -242,7 +241,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
             assertTrue(backend.apply(id, change(Map.of("b", bytes("2")), Set.of(), inMinutes(5))));
             restarting.stop();
             restarting.restart();
-            assertEquals(Set.of("a", "b"), backend.load(id, inMinutes(5)).orElseThrow().attributes().keySet());
+            assertEquals(Set.of("a", "b"), backend.load(id).orElseThrow().attributes().keySet());
         }
     }
 
@@ -255,8 +254,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         collection(name).insertOne(new Document("_id", "session:" + id).append("created", past).append("expires", past)
                 .append("attributes", new Document("stale", new Binary(bytes("old")))));
 
-        assertEquals(Optional.empty(), backend.load(id, null));
-        assertEquals(Optional.empty(), backend.load(id, inMinutes(5)));
+        assertEquals(Optional.empty(), backend.load(id));
         assertFalse(backend.touch(id, inMinutes(5)));
         assertFalse(backend.apply(id, change(Map.of("a", bytes("1")), Set.of(), inMinutes(5))));
         assertFalse(backend.changeId(id, IDS.generate()));
@@ -264,7 +262,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
                 "no call above moved the expiry of a dead session");
 
         assertTrue(backend.apply(id, create(Map.of("fresh", bytes("1")), inMinutes(5))));
-        assertEquals(Set.of("fresh"), backend.load(id, null).orElseThrow().attributes().keySet(), "nothing stale merged in");
+        assertEquals(Set.of("fresh"), backend.load(id).orElseThrow().attributes().keySet(), "nothing stale merged in");
     }
 
     @Test
@@ -280,7 +278,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
 
         assertEquals(3, backend.purgeExpired());
         assertEquals(1, collection(name).countDocuments());
-        assertTrue(backend.load(live, null).isPresent());
+        assertTrue(backend.load(live).isPresent());
     }
 
     @Test
@@ -327,7 +325,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
             thread.join(30_000);
         }
         assertEquals(List.of(), failures);
-        assertEquals(Set.of("only"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(Set.of("only"), backend.load(id).orElseThrow().attributes().keySet());
     }
 
     private static Optional<Document> ttlIndex(String collection) {
@@ -364,8 +362,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
             document.putAll(foreign.getValue());
             collection(name).insertOne(document);
 
-            assertThrows(dev.serversessions.api.MalformedSessionException.class, () -> backend.load(id, null), foreign.getKey());
-            assertThrows(dev.serversessions.api.MalformedSessionException.class, () -> backend.load(id, inMinutes(60)), foreign.getKey());
+            assertThrows(dev.serversessions.api.MalformedSessionException.class, () -> backend.load(id), foreign.getKey());
             if (!(foreign.getValue().get("expires") instanceof Date)) {
                 assertFalse(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(60))), foreign.getKey());
                 assertEquals(document, collection(name).find(new Document("_id", "session:" + id)).first(),
@@ -386,8 +383,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         collection(name).insertOne(new Document("_id", "session:" + id).append("created", new Date(0))
                 .append("expires", new Date(1000)).append("attributes", new Document()));
-        assertEquals(Optional.empty(), backend.load(id, null));
-        assertEquals(Optional.empty(), backend.load(id, inMinutes(60)));
+        assertEquals(Optional.empty(), backend.load(id));
     }
 
     /**
@@ -405,7 +401,7 @@ class MongoSessionBackendTest extends SessionBackendContract {
         int big = (int) (backend.maxSessionBytes() - dots.length() - "big".length() - small
                 - 2L * SessionBackend.BYTES_PER_ATTRIBUTE);
         backend.apply(id, create(Map.of("big", new byte[big], dots, new byte[small]), inMinutes(5)));
-        assertEquals(big, backend.load(id, inMinutes(30)).orElseThrow().attributes().get("big").length);
+        assertEquals(big, backend.load(id).orElseThrow().attributes().get("big").length);
         assertTrue(backend.apply(id, change(Map.of("big", new byte[big]), Set.of(), inMinutes(30))));
     }
 

@@ -70,8 +70,8 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
 
         assertTrue(backend.changeId(oldId, newId));
 
-        assertEquals(Optional.empty(), backend.load(oldId, null));
-        var moved = backend.load(newId, null).orElseThrow();
+        assertEquals(Optional.empty(), backend.load(oldId));
+        var moved = backend.load(newId).orElseThrow();
         assertArrayEquals(bytes("alice"), moved.attributes().get("user"));
         assertAbout(inMinutes(30), moved.expires());
         assertFalse(backend.changeId(oldId, IDS.generate()), "a vanished session cannot be moved");
@@ -88,20 +88,20 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
             backend.apply(id, create(Map.of("n", bytes(String.valueOf(i))), inMinutes(30)));
         }
         // fill every node's pool with connections that the kill will leave dead
-        for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (Callable<Object>) () -> backend.load(id, null)).toList())) {
+        for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (Callable<Object>) () -> backend.load(id)).toList())) {
             f.get();
         }
         pool.shutdown();
 
         cluster.killAll();
         try {
-            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(ids.get(0), null));
+            assertThrows(SessionStoreUnavailableException.class, () -> backend.load(ids.get(0)));
         } finally {
             cluster.restartAll();
         }
 
         for (int i = 0; i < ids.size(); i++) {
-            assertArrayEquals(bytes(String.valueOf(i)), backend.load(ids.get(i), null).orElseThrow().attributes().get("n"));
+            assertArrayEquals(bytes(String.valueOf(i)), backend.load(ids.get(i)).orElseThrow().attributes().get("n"));
         }
     }
 
@@ -111,7 +111,7 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
         int b = RedisServer.freePort();
         SessionBackend backend = backend(List.of(a, b));
         SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class,
-                () -> backend.load(IDS.generate(), null));
+                () -> backend.load(IDS.generate()));
         assertNotEquals(-1, e.getMessage().indexOf("redis cluster 127.0.0.1:" + a + ",127.0.0.1:" + b), e.getMessage());
     }
 

@@ -84,7 +84,7 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
         assertArrayEquals(bytes("alice"), after.orElseThrow().attributes().get("user"));
         assertTrue(backend.apply(id, change(Map.of("role", bytes("admin")), Set.of(), inMinutes(30))),
                 "the new master takes writes");
-        assertEquals(Set.of("user", "role"), backend.load(id, null).orElseThrow().attributes().keySet());
+        assertEquals(Set.of("user", "role"), backend.load(id).orElseThrow().attributes().keySet());
     }
 
     /** Requests fail with 503 until the client has heard of the new master, then succeed. */
@@ -92,7 +92,7 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                return backend.load(id, null);
+                return backend.load(id);
             } catch (SessionStoreUnavailableException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -58,7 +58,7 @@ class RedisTlsTest {
             String id = IDS.generate();
             backend.apply(id, new ChangeSet(Map.of("a", "secret".getBytes(StandardCharsets.UTF_8)), Set.of(), Instant.now(),
                     Instant.now().plusSeconds(300), true));
-            assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), backend.load(id, null).orElseThrow().attributes().get("a"));
+            assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), backend.load(id).orElseThrow().attributes().get("a"));
         }
     }
 
@@ -78,7 +78,7 @@ class RedisTlsTest {
 
     private static void assertTlsRefused(SessionBackend backend) {
         SessionStoreUnavailableException e = assertThrows(SessionStoreUnavailableException.class,
-                () -> backend.load(IDS.generate(), null));
+                () -> backend.load(IDS.generate()));
         boolean tls = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             tls |= t instanceof SSLException;

@@ -81,6 +81,33 @@ abstract class ApplicationContract {
         assertTrue(put.setCookie().contains("; Path=/" + NAME + ";"), put.setCookie());
     }
 
+    /**
+     * Nobody listens here (no session listener, no {@code HttpSessionBindingListener} class in
+     * this WAR), so a logout deletes the session without reading it first. What the store saw
+     * tells: an empty directory stands where the session file was. A load would have found no
+     * session there (a directory is malformed) and deleted nothing, nor expired the cookie; the
+     * delete without a load removes it.
+     */
+    @Test
+    void aLogoutWithNobodyListeningDeletesTheSessionWithoutLoadingIt() throws Exception {
+        Browser browser = browser();
+        assertEquals(204, browser.put("/rest/session/a", "1").status());
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("session:" + browser.cookie().orElseThrow()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Path file = dev.serversessions.it.support.PayaraMicro.workDir().resolve("arquillian-sessions")
+                .resolve(java.util.HexFormat.of().formatHex(digest));
+        assertTrue(java.nio.file.Files.isRegularFile(file), file.toString());
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.createDirectory(file);
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(600)));
+
+        Response logout = browser.post("/rest/logout");
+
+        assertEquals(204, logout.status());
+        assertTrue(logout.expiresCookie(), String.valueOf(logout.setCookies()));
+        assertTrue(java.nio.file.Files.notExists(file), "deleted without a load");
+    }
+
     @Test
     void anUnknownAttributeIsA404FromJaxRsAndSetsNoCookie() {
         Response missing = browser().get("/rest/session/nothing");

@@ -14,7 +14,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * used here ignores that.
  */
 public final class MongoDbServer implements AutoCloseable {
-    private final MemoryBackend data = new KeepingMemoryBackend();
+    private final KeepingMemoryBackend data = new KeepingMemoryBackend();
     private final int port = Ports.free();
     private MongoServer server;
 
@@ -59,8 +59,25 @@ public final class MongoDbServer implements AutoCloseable {
         stop();
     }
 
+    /** How many commands that write (insert, update, findAndModify, delete) the server has run. */
+    public long writeCommands() {
+        return data.writes.get();
+    }
+
     /** Keeps its databases when the server shuts down, like a server's files. */
     private static final class KeepingMemoryBackend extends MemoryBackend {
+        private static final java.util.Set<String> WRITING = java.util.Set.of("insert", "update", "findandmodify", "delete");
+        final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database, String command,
+                de.bwaldvogel.mongo.bson.Document query) {
+            if (WRITING.contains(command.toLowerCase(java.util.Locale.ROOT))) {
+                writes.incrementAndGet();
+            }
+            return super.handleCommand(channel, database, command, query);
+        }
+
         @Override
         public void close() {
             // MemoryBackend would drop every database here
