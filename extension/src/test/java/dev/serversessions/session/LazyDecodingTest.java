@@ -123,7 +123,7 @@ class LazyDecodingTest {
     }
 
     private static Map<String, byte[]> stored(SessionRuntime runtime, String id) {
-        return runtime.activeBackend().load(id, null).map(StoredSession::attributes).orElseThrow();
+        return runtime.activeBackend().load(id).map(StoredSession::attributes).orElseThrow();
     }
 
     @Test

@@ -199,7 +199,7 @@ public class ProbeServlet extends HttpServlet {
             }
             case "stored-bytes" -> {
                 // the attribute's bytes as the store holds them, read past the session (no slide)
-                byte[] stored = backend.load(session.id(), null).map(s -> s.attributes().get(name)).orElse(null);
+                byte[] stored = backend.load(session.id()).map(s -> s.attributes().get(name)).orElse(null);
                 text(response, stored == null ? "absent" : java.util.HexFormat.of().formatHex(stored));
             }
             case "permanent" -> {
