@@ -59,7 +59,7 @@ public final class LoadBenchmark {
                  PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), store.env())) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
-                    for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""))) {
+                    for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""), size)) {
                         if (scenario.ignoresSession && size != SIZES.get(0)) {
                             continue; // never reads the session: its size cannot matter
                         }
@@ -91,10 +91,22 @@ public final class LoadBenchmark {
                 : java.util.Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
     }
 
-    /** The scenarios to run: all by default, or a comma list of their names. */
-    private static List<Scenario> scenarios(String list) {
-        return list.isBlank() ? List.of(Scenario.values())
-                : java.util.Arrays.stream(list.split(",")).map(String::trim).map(Scenario::valueOf).toList();
+    /**
+     * The scenarios to run at one session size: all by default, or a comma list of their names,
+     * each optionally limited to one size ({@code READ,WRITE@1024}).
+     */
+    private static List<Scenario> scenarios(String list, int size) {
+        if (list.isBlank()) {
+            return List.of(Scenario.values());
+        }
+        List<Scenario> chosen = new ArrayList<>();
+        for (String entry : list.split(",")) {
+            String[] parts = entry.trim().split("@");
+            if (parts.length == 1 || Integer.parseInt(parts[1]) == size) {
+                chosen.add(Scenario.valueOf(parts[0]));
+            }
+        }
+        return chosen;
     }
 
     /** What the figures were measured with, printed with every table. */
