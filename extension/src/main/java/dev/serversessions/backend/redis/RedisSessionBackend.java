@@ -3,6 +3,7 @@ package dev.serversessions.backend.redis;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.backend.StartUpWait;
@@ -121,6 +122,7 @@ final class RedisSessionBackend implements SessionBackend {
     private volatile UnifiedJedis client;
     /** The build in progress, if any; guarded by {@code this}. */
     private CompletableFuture<UnifiedJedis> building;
+    private final RedisOwnerIndex ownerIndex;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow) {
@@ -131,6 +133,7 @@ final class RedisSessionBackend implements SessionBackend {
         this.clock = Clock.systemUTC();
         this.maxRetries = maxRetries;
         this.retryWindow = retryWindow;
+        this.ownerIndex = new RedisOwnerIndex(this::call, keyPrefix, clock);
     }
 
     /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
@@ -253,6 +256,11 @@ final class RedisSessionBackend implements SessionBackend {
     @Override
     public int purgeExpired() {
         return 0; // every key carries its own expiry
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
     }
 
     @Override
