@@ -213,18 +213,26 @@ public final class StoreUserSessions implements UserSessions {
 
     /**
      * After {@code owner} gained session {@code currentId}: revokes their least recently used
-     * other sessions beyond {@code SESSION_MAX_PER_USER} (action {@code revoke-oldest}).
+     * sessions beyond {@code SESSION_MAX_PER_USER} (action {@code revoke-oldest}), never the
+     * current one. Every login keeps the same {@code max} most recent sessions (by last access,
+     * then tag), not "itself and the others' newest": so concurrent logins that see one another
+     * agree on what to keep, and together leave exactly {@code max} rather than revoking more.
      */
     void revokeBeyondLimit(String owner, String currentId) {
         UserSessionLimit limit = runtime.userSessionLimit();
         if (!limit.isLimited() || limit.action() != UserSessionLimit.Action.REVOKE_OLDEST) {
             return;
         }
-        List<Live> others = new ArrayList<>(live(owner).stream().filter(s -> !s.id().equals(currentId)).toList());
-        // the current session counts as one, whether or not the listing saw it yet
-        int excess = others.size() + 1 - limit.max();
-        for (int i = 0; i < excess && i < others.size(); i++) {
-            revokeId(owner, others.get(i).id());
+        List<Live> all = new ArrayList<>(live(owner));
+        if (all.stream().noneMatch(s -> s.id().equals(currentId))) {
+            // not listed yet (a store whose index lags): it is the newest
+            all.add(new Live(currentId, new UserSession(tag(currentId), Instant.MAX, Instant.MAX, Instant.MAX, true)));
+        }
+        all.sort(Comparator.comparing((Live l) -> l.info().lastAccess()).thenComparing(l -> l.info().tag()));
+        for (int i = 0; i < all.size() - limit.max(); i++) {
+            if (!all.get(i).id().equals(currentId)) {
+                revokeId(owner, all.get(i).id());
+            }
         }
     }
 }

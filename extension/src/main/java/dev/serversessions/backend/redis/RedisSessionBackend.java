@@ -258,6 +258,11 @@ final class RedisSessionBackend implements SessionBackend {
         return 0; // every key carries its own expiry
     }
 
+    /** The key of {@code owner}'s index, for tests that look at the store. */
+    byte[] ownerIndexKey(String owner) {
+        return ownerIndex.key(owner);
+    }
+
     @Override
     public Optional<SessionOwnerIndex> ownerIndex() {
         return Optional.of(ownerIndex);

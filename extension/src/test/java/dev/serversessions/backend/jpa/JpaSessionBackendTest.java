@@ -74,6 +74,34 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         return backend;
     }
 
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
+        return database().count("SELECT COUNT(*) FROM sessions_owners WHERE owner_hash = ?", JpaSessionBackend.hash(owner));
+    }
+
+    @Override
+    protected int deadSessionsForOneUser() {
+        return 2_000; // each session is two transactions here; the claim is the same at any count
+    }
+
+    @Test
+    void aDatabaseWithTheTablesOfAnEarlierVersionGetsTheOwnersTableAndKeepsItsSessions() throws Exception {
+        Map<String, String> keys = Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "old_sessions");
+        String id = IDS.generate();
+        SessionBackend first = mine(keys);
+        first.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        first.close();
+        database().execute("DROP TABLE old_sessions_owners"); // as an earlier version left it
+
+        SessionBackend upgraded = mine(keys);
+        assertArrayEquals(bytes("1"), upgraded.load(id, null).orElseThrow().attributes().get("a"));
+        upgraded.ownerIndex().orElseThrow().add("grace", id, inMinutes(10));
+        assertEquals(Set.of(id), upgraded.ownerIndex().orElseThrow().ids("grace"));
+        assertTrue(database().tables(database().defaultSchema()).contains("old_sessions_owners"));
+        assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"),
+                database().columns(database().defaultSchema(), "old_sessions"), "the sessions table is not altered");
+    }
+
     @Test
     void customTableSchemaAndSequenceAreCreatedInTheCatalog() throws Exception {
         String schema = "custom_" + Long.toString(System.nanoTime(), 36);
@@ -83,7 +111,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
 
-        assertEquals(Set.of("web_sessions", "web_sessions_attributes"), database().tables(schema));
+        assertEquals(Set.of("web_sessions", "web_sessions_attributes", "web_sessions_owners"), database().tables(schema));
         assertEquals(Set.of("web_session_keys"), database().sequences(schema));
         assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"), database().columns(schema, "web_sessions"));
         assertEquals(Set.of("session_ref", "attribute_hash", "attribute_name", "attribute_value"),
