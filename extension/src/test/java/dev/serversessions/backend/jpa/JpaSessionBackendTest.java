@@ -398,6 +398,45 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
     }
 
+    /** What the owner index ({@code UserSessions}) adds: statements at login and logout, none in between. */
+    @Test
+    void theOwnerIndexCostsStatementsAtLoginAndLogoutOnly() throws Exception {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of(SessionSettings.TYPE, "sqlalchemy",
+                JpaSettings.URL, CountingDriver.counting(database().url()), JpaSettings.TABLE, "owned_sessions")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        runtimes.add(runtime);
+        RequestSession warmUp = runtime.open(null);
+        warmUp.put("warm", "up");
+        warmUp.save();
+        CountingDriver.takeExecuted();
+
+        RequestSession login = runtime.open(warmUp.id());
+        login.logIn(new dev.serversessions.session.Caller("alice", Set.of("user")));
+        String id = login.save().id();
+        List<String> atLogin = CountingDriver.takeExecuted();
+        RequestSession reader = runtime.open(id);
+        reader.get("warm");
+        reader.save();
+        List<String> read = CountingDriver.takeExecuted();
+        RequestSession writer = runtime.open(id);
+        writer.put("cart", "2 items");
+        writer.save();
+        List<String> written = CountingDriver.takeExecuted();
+        RequestSession logout = runtime.open(id);
+        logout.logOut();
+        logout.save();
+        List<String> atLogout = CountingDriver.takeExecuted();
+
+        System.out.printf("[%s] owner index: login %s%n  logged-in read %s%n  logged-in write %s%n  logout %s%n",
+                getClass().getSimpleName(), verbs(atLogin), verbs(read), verbs(written), verbs(atLogout));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT",
+                "DELETE", "INSERT", "COMMIT"), verbs(atLogin), "load, rename, save; then the owner row: one transaction");
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT"), verbs(read), "a logged-in read costs what any read costs");
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "COMMIT", "DELETE", "COMMIT"), verbs(atLogout),
+                "the save, then the owner row deleted");
+    }
+
     /**
      * Rows the library would never write, in tables made by hand without NOT NULL (docs/jpa.md
      * lets a DBA create them): a null creation time, an attribute row with a null value or name.
