@@ -522,7 +522,7 @@ public final class RequestSession implements ServerSession {
         if (pendingDelete != null) {
             deleteFollowingRenames(backend, pendingDelete);
             if (pendingDeleteOwner != null) {
-                runtime.userSessions().index().remove(pendingDeleteOwner, pendingDelete);
+                runtime.userSessions().unindex(pendingDeleteOwner, pendingDelete);
             }
             pendingDelete = null;
             pendingDeleteOwner = null;
@@ -540,7 +540,7 @@ public final class RequestSession implements ServerSession {
                 backend.delete(storedId);
                 retired.deleted(storedId);
                 if (storedOwner != null) {
-                    runtime.userSessions().index().remove(storedOwner, storedId);
+                    runtime.userSessions().unindex(storedOwner, storedId);
                     storedOwner = null;
                 }
                 expireCookie = true;

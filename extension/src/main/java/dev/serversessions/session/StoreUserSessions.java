@@ -188,6 +188,11 @@ public final class StoreUserSessions implements UserSessions {
                         + "listing or revoking a user's sessions needs one of the library's backends"));
     }
 
+    /** Takes a session off its owner's index, where the store keeps one. */
+    void unindex(String owner, String id) {
+        runtime.activeBackend().ownerIndex().ifPresent(index -> index.remove(owner, id));
+    }
+
     /** Whether the store keeps an index at all (an application's own backend may not). */
     boolean indexed() {
         return runtime.activeBackend().ownerIndex().isPresent();

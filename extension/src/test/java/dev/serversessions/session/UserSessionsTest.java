@@ -203,6 +203,60 @@ class UserSessionsTest {
         logIn(runtime, BOB); // other users have their own count
     }
 
+    /** An application's own backend (here: the filesystem one behind a class of the application's) keeps no index. */
+    @Test
+    void withABackendWithoutAnIndexLoginsStillWorkAndListingSaysWhy() {
+        SessionRuntime runtime = runtime(Map.of());
+        dev.serversessions.api.SessionBackend files = runtime.backend(dev.serversessions.api.SessionType.FILESYSTEM);
+        dev.serversessions.api.SessionBackend own = new dev.serversessions.api.SessionBackend() {
+            public Optional<dev.serversessions.api.StoredSession> load(String id, java.time.Instant slide) {
+                return files.load(id, slide);
+            }
+
+            public boolean apply(String id, dev.serversessions.api.ChangeSet changes) {
+                return files.apply(id, changes);
+            }
+
+            public void delete(String id) {
+                files.delete(id);
+            }
+
+            public boolean touch(String id, java.time.Instant expires) {
+                return files.touch(id, expires);
+            }
+
+            public boolean changeId(String oldId, String newId) {
+                return files.changeId(oldId, newId);
+            }
+
+            public int purgeExpired() {
+                return files.purgeExpired();
+            }
+
+            public String describe() {
+                return "the application's own store";
+            }
+
+            public void close() {
+            }
+        };
+        runtime.useApplicationBackend(() -> own);
+        String id = logIn(runtime, ALICE);
+        assertEquals("alice", inRequest(runtime, id, RequestSession::owner));
+        inRequest(runtime, id, s -> {
+            s.logOut();
+            return null;
+        });
+        String again = logIn(runtime, ALICE);
+        inRequest(runtime, again, s -> {
+            s.invalidate();
+            return null;
+        });
+        assertFalse(alive(runtime, again));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> runtime.userSessions().list("alice"));
+        assertTrue(e.getMessage().contains("the application's own store"), e.getMessage());
+    }
+
     @Test
     void badLimitSettingsFailTheDeploymentNamingTheKey() {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
