@@ -87,4 +87,21 @@ public interface ServerSession {
 
     /** When the store will forget this session if it is not used again. */
     Instant expiryTime();
+
+    /**
+     * The user this session belongs to ({@link UserSessions}), or null: the logged-in caller's
+     * name after a Jakarta Security login, or what the application set.
+     */
+    String owner();
+
+    /**
+     * Names the user this session belongs to, for applications with a login of their own
+     * (with Jakarta Security the library does it at login); null makes it nobody's. The
+     * session is then listed and revocable among that user's sessions, and counts towards
+     * {@code SESSION_MAX_PER_USER}. Call {@link #regenerate()} with it when it is a login.
+     *
+     * @throws SessionLimitException if the owner already has {@code SESSION_MAX_PER_USER}
+     *                               sessions and {@code SESSION_MAX_PER_USER_ACTION=refuse}
+     */
+    void setOwner(String owner);
 }

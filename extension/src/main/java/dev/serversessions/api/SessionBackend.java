@@ -88,6 +88,16 @@ public interface SessionBackend extends AutoCloseable {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * The index of sessions by owner ({@link UserSessions}), where this store keeps one. Empty
+     * (the default, for a backend the application wrote itself): sessions still get owners, but
+     * listing and revoking them fails with an {@link UnsupportedOperationException} naming the
+     * backend.
+     */
+    default Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.empty();
+    }
+
     /** A short description for logs: the store's kind and address, never credentials. */
     String describe();
 

@@ -7,6 +7,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.config.InvalidSettingsException;
 import dev.serversessions.config.SerializationFormat;
+import dev.serversessions.api.UserSessions;
 import dev.serversessions.session.CurrentSession;
 import dev.serversessions.session.SessionRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -217,6 +218,12 @@ public class ServerSessionExtension implements Extension {
                 .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
                 .scope(RequestScoped.class)
                 .createWith(context -> CurrentSession.get());
+        event.addBean()
+                .beanClass(ServerSessionExtension.class)
+                .types(UserSessions.class, Object.class)
+                .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                .scope(ApplicationScoped.class)
+                .createWith(context -> SessionRuntime.forApplication().userSessions());
         ClassLoader loader = ServerSessionExtension.class.getClassLoader();
         for (SessionType type : SessionType.values()) {
             if (type.isAvailable(loader)) {

@@ -1,5 +1,6 @@
 package dev.serversessions.security;
 
+import dev.serversessions.api.SessionLimitException;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.session.Caller;
 import dev.serversessions.session.RequestSession;
@@ -20,6 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Keeps the authenticated caller in the server session, around every
@@ -42,6 +44,7 @@ import java.util.Set;
 @Decorator
 @Priority(Interceptor.Priority.LIBRARY_BEFORE)
 public abstract class SessionLoginDecorator implements HttpAuthenticationMechanism {
+    private static final Logger LOG = Logger.getLogger(SessionLoginDecorator.class.getName());
     @Inject
     @Delegate
     @Any
@@ -79,7 +82,13 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
             // an explicit login always gets a new id; a mechanism that authenticates every request
             // (BASIC) stores its caller once
             if (context.isAuthenticationRequest() || !stored.equals(Optional.of(caller))) {
-                session.logIn(caller);
+                try {
+                    session.logIn(caller);
+                } catch (SessionLimitException e) {
+                    // SESSION_MAX_PER_USER with action refuse: the session stays as it was, anonymous
+                    LOG.info(() -> "Login refused: " + e.getMessage());
+                    return context.responseUnauthorized();
+                }
                 AuthenticationSessions.saveIfBeforeFilter(request);
             }
         }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -49,7 +50,14 @@ public final class RequestSession implements ServerSession {
      */
     public static final String BEAN_PREFIX = RESERVED_PREFIX + "bean:";
     private static final String PERMANENT = RESERVED_PREFIX + "permanent";
-    private static final String MAX_INACTIVE = RESERVED_PREFIX + "maxInactive";
+    static final String MAX_INACTIVE = RESERVED_PREFIX + "maxInactive";
+    /**
+     * The user the session belongs to ({@code UserSessions}), as {@code [owner, indexedUntilMillis]}:
+     * the second part says until when the store's owner index keeps this session's entry, so
+     * that a session that keeps sliding is indexed again before its entry runs out. Like the
+     * caller, it keeps a session alive.
+     */
+    static final String OWNER = RESERVED_PREFIX + "owner";
     /** The authenticated caller ({@link Caller}); unlike other metadata it keeps a session alive. */
     public static final String CALLER = RESERVED_PREFIX + "caller";
     /** What "never expires" means to stores that need a date: far, but before 2038's 32-bit limit. */
@@ -69,6 +77,10 @@ public final class RequestSession implements ServerSession {
     private final long startedNanos = System.nanoTime();
     private final SecretKeySpec callerKey;
     private boolean badCallerLogged;
+    /** The owner as the store holds it (after the last load or save), or null. */
+    private String storedOwner;
+    /** The owner of the session a pending delete ends, so that its index entry goes too. */
+    private String pendingDeleteOwner;
 
     private boolean loaded;
     /** The client sent an id and the store had no session for it. */
@@ -335,6 +347,7 @@ public final class RequestSession implements ServerSession {
         }
         if (doomed != null) {
             pendingDelete = doomed;
+            pendingDeleteOwner = doomed.equals(storedId) ? storedOwner : null;
             expireCookie = true;
         }
         loaded = true;
@@ -368,12 +381,19 @@ public final class RequestSession implements ServerSession {
      */
     public synchronized void logIn(Caller caller) {
         load();
+        if (!caller.name().equals(owner())) {
+            runtime.userSessions().refuseIfFull(caller.name(), storedId);
+        }
         announceCreation();
         values.remove(CALLER); // regenerate must not re-sign a record that is replaced anyway
         undecoded.remove(CALLER);
         regenerate();
         values.put(CALLER, caller.toStored(id, callerKey));
         exposed.add(CALLER);
+        if (!caller.name().equals(owner())) {
+            values.put(OWNER, List.of(caller.name(), "0"));
+            exposed.add(OWNER);
+        }
     }
 
     /**
@@ -391,6 +411,44 @@ public final class RequestSession implements ServerSession {
         values.remove(CALLER);
         undecoded.remove(CALLER);
         exposed.remove(CALLER);
+        values.remove(OWNER); // logged out: no longer one of the user's sessions
+        exposed.remove(OWNER);
+    }
+
+    @Override
+    public synchronized String owner() {
+        load();
+        return ownerName(values.get(OWNER));
+    }
+
+    @Override
+    public synchronized void setOwner(String owner) {
+        load();
+        if (Objects.equals(owner, owner())) {
+            return;
+        }
+        modifications++;
+        if (owner == null) {
+            values.remove(OWNER);
+            exposed.remove(OWNER);
+            return;
+        }
+        checkUnicode(owner);
+        runtime.userSessions().refuseIfFull(owner, storedId);
+        announceCreation();
+        values.put(OWNER, List.of(owner, "0")); // indexed when saved
+        exposed.add(OWNER);
+    }
+
+    /** The owner a stored {@link #OWNER} value names, or null for anything else. */
+    static String ownerName(Object stored) {
+        return stored instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String name && !name.isEmpty()
+                ? name : null;
+    }
+
+    /** The id the store knows this session by, without loading it or making one up; null if none. */
+    synchronized String storedIdIfLoaded() {
+        return loaded ? storedId : null;
     }
 
     /** Tells listeners about a new session once, when it first gets something to keep. */
@@ -489,10 +547,16 @@ public final class RequestSession implements ServerSession {
         SessionBackend backend = runtime.activeBackend();
         if (pendingDelete != null) {
             deleteFollowingRenames(backend, pendingDelete);
+            if (pendingDeleteOwner != null) {
+                runtime.userSessions().unindex(pendingDeleteOwner, pendingDelete);
+            }
             pendingDelete = null;
+            pendingDeleteOwner = null;
         }
+        String owner = ownerName(values.get(OWNER));
+        Instant indexUntil = ownerIndexDue(owner);
         Map<String, byte[]> current = withinSizeLimit(encodeCurrent());
-        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n) && !n.equals(CALLER));
+        boolean empty = current.keySet().stream().allMatch(n -> isReserved(n) && !isBean(n) && !n.equals(CALLER) && !n.equals(OWNER));
         if (empty) {
             if (storedId != null && isRename(retired.find(storedId))) {
                 // a login renamed it after we loaded it: expiring the cookie would log the user out
@@ -501,6 +565,10 @@ public final class RequestSession implements ServerSession {
             if (storedId != null) {
                 backend.delete(storedId);
                 retired.deleted(storedId);
+                if (storedOwner != null) {
+                    runtime.userSessions().unindex(storedOwner, storedId);
+                    storedOwner = null;
+                }
                 expireCookie = true;
                 startFresh();
             }
@@ -508,6 +576,7 @@ public final class RequestSession implements ServerSession {
         }
         Instant now = clock.instant();
         boolean idChanged = false;
+        String idBefore = storedId;
         if (storedId != null && id != null && !id.equals(storedId)) {
             storedVersion = null;
             if (!backend.changeId(storedId, id)) {
@@ -584,6 +653,7 @@ public final class RequestSession implements ServerSession {
         }
         baseline.clear();
         baseline.putAll(current);
+        updateOwnerIndex(idBefore, owner, indexUntil);
         expires = storedExpiry;
         expireCookie = false;
         boolean permanent = isPermanent();
@@ -596,6 +666,58 @@ public final class RequestSession implements ServerSession {
         // behind it by at most the slide threshold
         return idChanged || (permanent && (refreshEachRequest || changed))
                 ? CookieAction.send(id, permanent, newExpiry) : CookieAction.NONE;
+    }
+
+    /**
+     * When this save must (re)index the session under its owner: a new owner, a new id, or an
+     * index entry that would run out before the session's expiry after this save. The entry
+     * then gets twice the lifetime, so a session in steady use is indexed again about once per
+     * lifetime, and every other request leaves the index alone. Returns the new entry's end
+     * (already put into the {@link #OWNER} value being saved), or null.
+     */
+    private Instant ownerIndexDue(String owner) {
+        if (owner == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        long until = values.get(OWNER) instanceof List<?> list && list.get(1) instanceof String s && s.matches("\\d{1,18}")
+                ? Long.parseLong(s) : 0;
+        boolean due = !owner.equals(storedOwner) || storedId == null || (id != null && !id.equals(storedId))
+                || now.plus(lifetime()).toEpochMilli() > until;
+        if (!due || !runtime.userSessions().indexed()) {
+            return null;
+        }
+        Instant newUntil = now.plus(lifetime()).plus(lifetime());
+        values.put(OWNER, List.of(owner, Long.toString(newUntil.toEpochMilli())));
+        exposed.add(OWNER);
+        return newUntil;
+    }
+
+    /**
+     * After a successful save: indexes the session under its owner where {@link #ownerIndexDue}
+     * said so, forgets the entry of its old id or old owner, and on a new owner applies
+     * {@code SESSION_MAX_PER_USER}.
+     */
+    private void updateOwnerIndex(String idBefore, String owner, Instant indexUntil) {
+        String ownerBefore = storedOwner;
+        storedOwner = owner;
+        boolean stale = ownerBefore != null && (!ownerBefore.equals(owner) || !storedId.equals(idBefore));
+        if (indexUntil == null && !stale) {
+            return; // the common case: no index call
+        }
+        StoreUserSessions users = runtime.userSessions();
+        if (!users.indexed()) {
+            return;
+        }
+        if (indexUntil != null) {
+            users.index().add(owner, storedId, indexUntil);
+        }
+        if (stale) {
+            users.index().remove(ownerBefore, idBefore);
+        }
+        if (owner != null && !owner.equals(ownerBefore)) {
+            users.revokeBeyondLimit(owner, storedId);
+        }
     }
 
     /**
@@ -663,6 +785,7 @@ public final class RequestSession implements ServerSession {
                 Instant previous = expires.minus(lifetime);
                 lastAccess = previous.isBefore(created) ? created : previous.isAfter(now) ? now : previous;
                 baseline.putAll(stored.get().attributes());
+                storedOwner = ownerName(values.get(OWNER));
                 baseline.forEach((name, bytes) -> sizes.put(name, measure(name, bytes.length)));
                 return;
             }
@@ -673,13 +796,14 @@ public final class RequestSession implements ServerSession {
     }
 
     /**
-     * Decodes what every request needs of a loaded session (its own lifetime and permanence);
+     * Decodes what every request needs of a loaded session (its own lifetime and permanence,
+     * and its owner, which the save compares with the owner index);
      * the other attributes wait for their first read ({@link #value}).
      */
     private boolean decode(StoredSession stored) {
         try {
             stored.attributes().forEach((name, bytes) -> {
-                if (name.equals(PERMANENT) || name.equals(MAX_INACTIVE)) {
+                if (name.equals(PERMANENT) || name.equals(MAX_INACTIVE) || name.equals(OWNER)) {
                     values.put(name, codec.decode(name, bytes));
                 } else {
                     undecoded.add(name);
@@ -756,6 +880,7 @@ public final class RequestSession implements ServerSession {
 
     private void startFresh() {
         createdEventSent = false;
+        storedOwner = null;
         storedId = null;
         storedVersion = null;
         id = null;

@@ -13,6 +13,7 @@ import dev.serversessions.config.ConfigValues;
 import dev.serversessions.config.InvalidSettingsException;
 import dev.serversessions.config.SessionSettings;
 import dev.serversessions.config.SettingsSource;
+import dev.serversessions.config.UserSessionLimit;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -47,6 +48,8 @@ public final class SessionRuntime {
     private volatile Supplier<SessionBackend> applicationBackend;
     private volatile SessionBackend activeBackend;
     private volatile boolean cdiActive;
+    private final UserSessionLimit userSessionLimit;
+    private final StoreUserSessions userSessions = new StoreUserSessions(this);
 
     SessionRuntime(SessionSettings settings, ConfigValues config, ClassLoader appLoader, Clock clock) {
         this.settings = settings;
@@ -57,6 +60,7 @@ public final class SessionRuntime {
         this.ids = new SessionIds(settings.idLength(), settings.useSigner() ? settings.secretKey().orElse(null) : null);
         this.callerKey = Caller.key(settings.secretKey().orElse(null));
         this.clock = clock;
+        this.userSessionLimit = UserSessionLimit.read(config);
     }
 
     /**
@@ -96,6 +100,7 @@ public final class SessionRuntime {
         if (provider != null) {
             provider.validate(values);
         }
+        UserSessionLimit.read(values);
         values.throwIfInvalid();
         return new SessionRuntime(settings, values, appLoader, clock);
     }
@@ -123,6 +128,16 @@ public final class SessionRuntime {
     /** The key that signs stored callers, or null without {@code SESSION_SECRET_KEY}. */
     javax.crypto.spec.SecretKeySpec callerKey() {
         return callerKey;
+    }
+
+    /** A user's sessions in this application's store. */
+    public StoreUserSessions userSessions() {
+        return userSessions;
+    }
+
+    /** {@code SESSION_MAX_PER_USER} and what a login beyond it does. */
+    public UserSessionLimit userSessionLimit() {
+        return userSessionLimit;
     }
 
     public Clock clock() {

@@ -74,6 +74,123 @@ public abstract class SessionBackendContract {
                 "expected about " + expected + " but was " + actual);
     }
 
+    /**
+     * How many entries the store holds in {@code owner}'s index, dead or alive, counted in the
+     * store itself where the test can (a sorted set's size, files, rows); by default what the
+     * index answers.
+     */
+    protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
+        return backend.ownerIndex().orElseThrow().ids(owner).size();
+    }
+
+    /** Sessions the dead-index test creates and lets expire for one user. */
+    protected int deadSessionsForOneUser() {
+        return 10_000;
+    }
+
+    @Test
+    void theOwnerIndexListsEachUsersSessionsAndForgetsRemovedOnes() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String alice1 = IDS.generate();
+        String alice2 = IDS.generate();
+        String bob = IDS.generate();
+        String alice = "alice " + IDS.generate(); // unique per run, with a space: owners are any text
+        String bobName = "bob/" + IDS.generate();
+        for (String id : List.of(alice1, alice2, bob)) {
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        }
+        index.add(alice, alice1, inMinutes(60));
+        index.add(alice, alice2, inMinutes(60));
+        index.add(bobName, bob, inMinutes(60));
+
+        assertEquals(Set.of(alice1, alice2), index.ids(alice));
+        assertEquals(Set.of(bob), index.ids(bobName));
+        index.remove(alice, alice1);
+        index.remove(alice, bob); // not hers: changes nothing
+        assertEquals(Set.of(alice2), index.ids(alice));
+        assertEquals(Set.of(bob), index.ids(bobName));
+        assertEquals(Set.of(), index.ids("nobody " + IDS.generate()));
+    }
+
+    @Test
+    void concurrentAddsForOneUserLoseNoEntry() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String owner = "carol " + IDS.generate();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+            ids.add(id);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> adds = new ArrayList<>();
+            for (String id : ids) {
+                adds.add(pool.submit(() -> {
+                    start.await();
+                    index.add(owner, id, inMinutes(60));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> add : adds) {
+                add.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Set.copyOf(ids), index.ids(owner));
+    }
+
+    /**
+     * Spring Session's index grows with every session a user ever had; ours must not: thousands
+     * of short sessions of one user, all expired, leave at most the one live entry behind once
+     * the index is next written and the store's purge (where it has one) has run.
+     */
+    @Test
+    void theOwnerIndexNeverGrowsWithDeadSessions() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String owner = "dave " + IDS.generate();
+        int count = deadSessionsForOneUser();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        Instant last = Instant.now();
+        try {
+            List<Future<Instant>> batches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int share = count / 4;
+                batches.add(pool.submit(() -> {
+                    Instant latest = Instant.now();
+                    for (int i = 0; i < share; i++) {
+                        String id = IDS.generate();
+                        latest = Instant.now().plusMillis(300).truncatedTo(ChronoUnit.MILLIS);
+                        backend.apply(id, create(Map.of("a", bytes("1")), latest));
+                        index.add(owner, id, latest);
+                    }
+                    return latest;
+                }));
+            }
+            for (Future<Instant> batch : batches) {
+                Instant done = batch.get(10, TimeUnit.MINUTES);
+                last = done.isAfter(last) ? done : last;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), last).toMillis()) + 2100);
+
+        String live = IDS.generate();
+        backend.apply(live, create(Map.of("a", bytes("1")), inMinutes(30)));
+        index.add(owner, live, inMinutes(60));
+        backend.purgeExpired(); // what the core runs on stores without expiry of their own
+
+        assertEquals(Set.of(live), index.ids(owner));
+        assertEquals(1, storedOwnerEntries(backend, owner), "entries of dead sessions left in the store's index");
+    }
+
     @Test
     void unknownIdLoadsNothing() {
         assertEquals(Optional.empty(), backend().load(IDS.generate()));

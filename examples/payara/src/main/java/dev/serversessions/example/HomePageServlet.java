@@ -62,7 +62,8 @@ public class HomePageServlet extends HttpServlet {
         } else {
             List<String> roles = AccountApiServlet.ROLES.stream().filter(request::isUserInRole).toList();
             out.println("<p>Logged in as <strong id=\"user\">" + escape(user.getName()) + "</strong>, roles <strong id=\"roles\">"
-                    + escape(String.join(", ", roles)) + "</strong>. <a href=\"api/admin\">Admin only</a> (403 for other users).</p>"
+                    + escape(String.join(", ", roles)) + "</strong>. <a href=\"api/admin\">Admin only</a> (403 for other users). "
+                    + "<a href=\"my-sessions\">Your sessions</a> (on every device and server).</p>"
                     + "<form method=\"post\"><button name=\"action\" value=\"logout\">Log out</button></form>");
         }
         // the cart is a @ServerSessionScoped bean: it lives in the store, not in this server

@@ -3,6 +3,7 @@ package dev.serversessions.backend.filesystem;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import java.io.IOException;
@@ -56,11 +57,23 @@ final class FileSystemSessionBackend implements SessionBackend {
     /** Session files as of the last listing plus those created since; -1 before the first. */
     private long knownCount = -1;
     private int createdSinceListing;
+    private final FileSystemOwnerIndex ownerIndex;
 
     FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
         this.settings = settings;
         this.keyPrefix = keyPrefix;
         this.clock = clock;
+        this.ownerIndex = new FileSystemOwnerIndex(this, settings, keyPrefix, clock, posix);
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
+    }
+
+    /** The owner index, for tests that count its entries. */
+    FileSystemOwnerIndex fileOwnerIndex() {
+        return ownerIndex;
     }
 
     @Override
@@ -163,6 +176,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                 }
             }
             removeWriteDebris();
+            ownerIndex.purgeExpired();
             return removed;
         });
     }
@@ -315,6 +329,19 @@ final class FileSystemSessionBackend implements SessionBackend {
         }
     }
 
+    /**
+     * Runs file work that needs no lock (the owner index: one atomic file operation per change),
+     * with the directory made if missing and I/O failures reported as an outage.
+     */
+    <T> T io(DirectoryLock.IoAction<T> action) {
+        try {
+            openDirectory();
+            return action.run();
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
     private synchronized DirectoryLock openDirectory() throws IOException {
         if (lock == null) {
             if (!Files.isDirectory(settings.directory())) {
@@ -325,7 +352,7 @@ final class FileSystemSessionBackend implements SessionBackend {
         return lock;
     }
 
-    private java.nio.file.attribute.FileAttribute<?>[] directoryMode() {
+    java.nio.file.attribute.FileAttribute<?>[] directoryMode() {
         if (!posix) {
             return new java.nio.file.attribute.FileAttribute<?>[0];
         }

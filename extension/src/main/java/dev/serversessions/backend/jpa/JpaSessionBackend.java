@@ -3,6 +3,7 @@ package dev.serversessions.backend.jpa;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.backend.jpa.SessionDatabase.DuplicateKeyException;
@@ -197,6 +198,38 @@ final class JpaSessionBackend implements SessionBackend {
     @Override
     public boolean expiresEntriesItself() {
         return false;
+    }
+
+    /** The owners table ({@link SessionTables}): one row per owned session, gone with it. */
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(new SessionOwnerIndex() {
+            @Override
+            public void add(String owner, String id, Instant until) {
+                String key = keyPrefix + id;
+                database.write(sql -> {
+                    sql.update(sql.tables().deleteOwner(), key);
+                    return sql.update(sql.tables().insertOwner(), hash(owner), owner, key, clock.millis());
+                });
+            }
+
+            @Override
+            public void remove(String owner, String id) {
+                String key = keyPrefix + id;
+                database.write(sql -> sql.update(sql.tables().deleteOwnerIf(), key, hash(owner)));
+            }
+
+            @Override
+            public Set<String> ids(String owner) {
+                Set<String> ids = new LinkedHashSet<>();
+                for (Object[] row : database.read(sql -> sql.rows(sql.tables().ownedKeys(), hash(owner), clock.millis()))) {
+                    if (row[0] instanceof String key && key.startsWith(keyPrefix)) {
+                        ids.add(key.substring(keyPrefix.length()));
+                    }
+                }
+                return ids;
+            }
+        });
     }
 
     @Override

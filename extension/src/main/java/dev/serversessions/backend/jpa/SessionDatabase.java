@@ -347,18 +347,24 @@ final class SessionDatabase implements AutoCloseable {
         if (tablesExist(candidate)) {
             return;
         }
-        try {
-            for (String ddl : candidate.dialect().createStatements(candidate)) {
+        // Each statement on its own: where the database has no IF NOT EXISTS, the tables of an
+        // earlier version fail their CREATE and the owners table, new in this one, is still made.
+        RuntimeException failure = null;
+        for (String ddl : candidate.dialect().createStatements(candidate)) {
+            try {
                 once(candidate, sql -> sql.update(ddl), true);
-            }
-            LOG.info(() -> "Created the session tables " + candidate.sessions() + " and " + candidate.attributes()
-                    + " in " + description);
-        } catch (RuntimeException e) {
-            // another server may have created them at the same moment
-            if (SqlFailure.of(e) == SqlFailure.CONNECTION || !tablesExist(candidate)) {
-                throw e;
+            } catch (RuntimeException e) {
+                if (SqlFailure.of(e) == SqlFailure.CONNECTION) {
+                    throw e;
+                }
+                failure = failure == null ? e : failure; // it may exist already, or another server made it just now
             }
         }
+        if (failure != null && !tablesExist(candidate)) {
+            throw failure;
+        }
+        LOG.info(() -> "Created the missing session tables among " + candidate.sessions() + ", " + candidate.attributes()
+                + " and " + candidate.owners() + " in " + description);
     }
 
     private boolean tablesExist(SessionTables candidate) {

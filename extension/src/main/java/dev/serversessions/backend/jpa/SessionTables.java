@@ -10,7 +10,15 @@ import java.util.Optional;
  * sessions            (id, session_id UNIQUE, created_millis, expires_millis)
  * sessions_attributes (session_ref -&gt; sessions.id ON DELETE CASCADE, attribute_hash,
  *                      attribute_name, attribute_value; PRIMARY KEY (session_ref, attribute_hash))
+ * sessions_owners     (session_ref PRIMARY KEY -&gt; sessions.id ON DELETE CASCADE, owner_hash
+ *                      INDEXED, owner_name)
  * </pre>
+ *
+ * <p>The owner of a session ({@code UserSessions}) has a table of its own rather than a column
+ * of {@code sessions}: a database that already holds the two tables of an earlier version gets
+ * the third created beside them at start-up, as missing tables always were, and no existing
+ * table is ever altered. Its rows go with their session (ON DELETE CASCADE), so the index never
+ * outlives the sessions it names.
  *
  * <p>Times are milliseconds since 1970 UTC, so that no JDBC driver or server time zone ever
  * shifts an expiry. Attributes are keyed by the SHA-256 of their name: names of any length and
@@ -40,6 +48,14 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
         return sequenceName.map(this::qualify);
     }
 
+    String owners() {
+        return qualify(table + "_owners");
+    }
+
+    String ownerIndex() {
+        return table + "_owner_idx";
+    }
+
     String sessionIdIndex() {
         return table + "_session_id_key";
     }
@@ -50,7 +66,7 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
 
     /** Succeeds, returning no row, exactly when both tables exist. */
     String probe() {
-        return "SELECT COUNT(*) FROM " + sessions() + " s, " + attributes() + " a WHERE 1 = 0";
+        return "SELECT COUNT(*) FROM " + sessions() + " s, " + attributes() + " a, " + owners() + " o WHERE 1 = 0";
     }
 
     /**
@@ -130,6 +146,28 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
     /** Parameters: now. */
     String purge() {
         return "DELETE FROM " + sessions() + " WHERE expires_millis <= ?";
+    }
+
+    /** Parameters: key. */
+    String deleteOwner() {
+        return "DELETE FROM " + owners() + " WHERE session_ref = (" + keyOf() + ")";
+    }
+
+    /** Parameters: key, owner hash. */
+    String deleteOwnerIf() {
+        return "DELETE FROM " + owners() + " WHERE session_ref = (" + keyOf() + ") AND owner_hash = ?";
+    }
+
+    /** Parameters: owner hash, owner, key, now. Inserts nothing for a session that is gone. */
+    String insertOwner() {
+        return "INSERT INTO " + owners() + " (session_ref, owner_hash, owner_name) SELECT id, ?, ? FROM " + sessions()
+                + " WHERE session_id = ? AND expires_millis > ?";
+    }
+
+    /** Parameters: owner hash, now. The keys of the owner's live sessions. */
+    String ownedKeys() {
+        return "SELECT s.session_id FROM " + owners() + " o JOIN " + sessions() + " s ON s.id = o.session_ref"
+                + " WHERE o.owner_hash = ? AND s.expires_millis > ?";
     }
 
     private String keyOf() {

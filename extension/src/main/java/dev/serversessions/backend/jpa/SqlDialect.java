@@ -63,8 +63,8 @@ enum SqlDialect {
     }
 
     /**
-     * The statements that create whatever is missing of the sequence, the two tables and the
-     * expiry index; none of them alters or drops anything that exists.
+     * The statements that create whatever is missing of the sequence, the three tables and
+     * their indexes; none of them alters or drops anything that exists.
      */
     List<String> createStatements(SessionTables tables) {
         String ifNotExists = createIfNotExists ? "IF NOT EXISTS " : "";
@@ -89,6 +89,12 @@ enum SqlDialect {
                     + "attribute_value " + bytesType + " NOT NULL, "
                     + "PRIMARY KEY (session_ref, attribute_hash), "
                     + "FOREIGN KEY (session_ref) REFERENCES " + tables.sessions() + " (id) ON DELETE CASCADE) ENGINE=InnoDB");
+            ddl.add("CREATE TABLE " + ifNotExists + tables.owners() + " ("
+                    + "session_ref BIGINT NOT NULL PRIMARY KEY, "
+                    + "owner_hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                    + "owner_name " + textType + " NOT NULL, "
+                    + "KEY " + tables.ownerIndex() + " (owner_hash), "
+                    + "FOREIGN KEY (session_ref) REFERENCES " + tables.sessions() + " (id) ON DELETE CASCADE) ENGINE=InnoDB");
             return ddl;
         }
         ddl.add("CREATE TABLE " + ifNotExists + tables.sessions() + " ("
@@ -105,6 +111,12 @@ enum SqlDialect {
                 + "attribute_name " + textType + " NOT NULL, "
                 + "attribute_value " + bytesType + " NOT NULL, "
                 + "PRIMARY KEY (session_ref, attribute_hash))");
+        ddl.add("CREATE TABLE " + ifNotExists + tables.owners() + " ("
+                + "session_ref BIGINT NOT NULL PRIMARY KEY REFERENCES " + tables.sessions() + " (id) ON DELETE CASCADE, "
+                + "owner_hash CHAR(64) NOT NULL, "
+                + "owner_name " + textType + " NOT NULL)");
+        String ownerIndex = this == POSTGRESQL ? tables.ownerIndex() : tables.qualify(tables.ownerIndex());
+        ddl.add("CREATE INDEX " + ifNotExists + ownerIndex + " ON " + tables.owners() + " (owner_hash)");
         return ddl;
     }
 }

@@ -3,6 +3,7 @@ package dev.serversessions.backend.memcached;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
@@ -55,12 +56,24 @@ final class MemcachedSessionBackend implements SessionBackend {
     private final String keyPrefix;
     private final int maxItemBytes;
     private final Clock clock;
+    private final MemcachedOwnerIndex ownerIndex;
 
     private MemcachedSessionBackend(Memcached memcached, MemcachedSettings settings, String keyPrefix, Clock clock) {
         this.memcached = memcached;
         this.keyPrefix = keyPrefix;
         this.maxItemBytes = settings.maxItemBytes();
         this.clock = clock;
+        this.ownerIndex = new MemcachedOwnerIndex(memcached, keyPrefix, settings.maxItemBytes(), clock);
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
+    }
+
+    /** The owner index, for tests that count its entries. */
+    MemcachedOwnerIndex memcachedOwnerIndex() {
+        return ownerIndex;
     }
 
     /** A backend with a client of its own (see {@link SessionConnectionFactory}), closed with it. */

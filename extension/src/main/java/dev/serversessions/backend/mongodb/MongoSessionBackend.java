@@ -29,6 +29,7 @@ import com.mongodb.client.model.Updates;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import java.time.Clock;
@@ -36,9 +37,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -64,6 +67,8 @@ final class MongoSessionBackend implements SessionBackend {
     private static final String CREATED = "created";
     private static final String EXPIRES = "expires";
     private static final String ATTRIBUTES = "attributes";
+    /** The user the session belongs to, plain text, indexed; absent for nobody's sessions. */
+    static final String OWNER = "owner";
     /** MongoDB's {@code maxBsonObjectSize}. */
     static final long MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
 
@@ -188,6 +193,41 @@ final class MongoSessionBackend implements SessionBackend {
         return false;
     }
 
+    /**
+     * The index is the session document itself: an indexed {@code owner} field, set and unset
+     * by single-document updates, which dies with the document (TTL monitor, purge, delete),
+     * so it never holds a dead session for longer than the session itself. {@code until} is not
+     * needed here.
+     */
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(new SessionOwnerIndex() {
+            @Override
+            public void add(String owner, String id, Instant until) {
+                call(() -> sessions.updateOne(live(id), Updates.set(OWNER, owner)));
+            }
+
+            @Override
+            public void remove(String owner, String id) {
+                call(() -> sessions.updateOne(and(eq(ID, keyPrefix + id), eq(OWNER, owner)), Updates.unset(OWNER)));
+            }
+
+            @Override
+            public Set<String> ids(String owner) {
+                Set<String> ids = new LinkedHashSet<>();
+                call(() -> sessions.find(and(eq(OWNER, owner), gt(EXPIRES, Date.from(clock.instant()))))
+                        .projection(new Document(ID, 1)).into(new ArrayList<>()))
+                        .forEach(d -> {
+                            String key = String.valueOf(d.get(ID));
+                            if (key.startsWith(keyPrefix)) {
+                                ids.add(key.substring(keyPrefix.length()));
+                            }
+                        });
+                return ids;
+            }
+        });
+    }
+
     @Override
     public String describe() {
         return description;
@@ -306,6 +346,7 @@ final class MongoSessionBackend implements SessionBackend {
         }
         try {
             sessions.createIndex(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+            sessions.createIndex(Indexes.ascending(OWNER), new IndexOptions().sparse(true));
         } catch (MongoCommandException e) {
             if (meansUnavailable(e)) {
                 throw e;

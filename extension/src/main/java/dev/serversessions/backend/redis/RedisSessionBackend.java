@@ -3,6 +3,7 @@ package dev.serversessions.backend.redis;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.backend.StartUpWait;
@@ -114,6 +115,7 @@ final class RedisSessionBackend implements SessionBackend {
     private volatile UnifiedJedis client;
     /** The build in progress, if any; guarded by {@code this}. */
     private CompletableFuture<UnifiedJedis> building;
+    private final RedisOwnerIndex ownerIndex;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow) {
@@ -124,6 +126,7 @@ final class RedisSessionBackend implements SessionBackend {
         this.clock = Clock.systemUTC();
         this.maxRetries = maxRetries;
         this.retryWindow = retryWindow;
+        this.ownerIndex = new RedisOwnerIndex(this::call, keyPrefix, clock);
     }
 
     /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
@@ -274,6 +277,16 @@ final class RedisSessionBackend implements SessionBackend {
     @Override
     public int purgeExpired() {
         return 0; // every key carries its own expiry
+    }
+
+    /** The key of {@code owner}'s index, for tests that look at the store. */
+    byte[] ownerIndexKey(String owner) {
+        return ownerIndex.key(owner);
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
     }
 
     @Override

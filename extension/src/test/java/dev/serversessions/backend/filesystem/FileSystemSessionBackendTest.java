@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,28 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count();
         }
+    }
+
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) throws IOException {
+        return ((FileSystemSessionBackend) backend).fileOwnerIndex().size(owner);
+    }
+
+    @Test
+    void twoJvmsSharingTheDirectorySeeOneIndex() {
+        // two backends on one directory share nothing in memory, as two JVMs would
+        SessionBackend a = backend();
+        SessionBackend b = backend();
+        String onA = IDS.generate();
+        String onB = IDS.generate();
+        a.apply(onA, create(Map.of("x", bytes("1")), inMinutes(5)));
+        b.apply(onB, create(Map.of("x", bytes("1")), inMinutes(5)));
+        a.ownerIndex().orElseThrow().add("frank", onA, inMinutes(10));
+        b.ownerIndex().orElseThrow().add("frank", onB, inMinutes(10));
+
+        assertEquals(Set.of(onA, onB), a.ownerIndex().orElseThrow().ids("frank"));
+        b.ownerIndex().orElseThrow().remove("frank", onA);
+        assertEquals(Set.of(onB), a.ownerIndex().orElseThrow().ids("frank"));
     }
 
     @Test

@@ -74,6 +74,34 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         return backend;
     }
 
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
+        return database().count("SELECT COUNT(*) FROM sessions_owners WHERE owner_hash = ?", JpaSessionBackend.hash(owner));
+    }
+
+    @Override
+    protected int deadSessionsForOneUser() {
+        return 2_000; // each session is two transactions here; the claim is the same at any count
+    }
+
+    @Test
+    void aDatabaseWithTheTablesOfAnEarlierVersionGetsTheOwnersTableAndKeepsItsSessions() throws Exception {
+        Map<String, String> keys = Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "old_sessions");
+        String id = IDS.generate();
+        SessionBackend first = mine(keys);
+        first.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        first.close();
+        database().execute("DROP TABLE old_sessions_owners"); // as an earlier version left it
+
+        SessionBackend upgraded = mine(keys);
+        assertArrayEquals(bytes("1"), upgraded.load(id).orElseThrow().attributes().get("a"));
+        upgraded.ownerIndex().orElseThrow().add("grace", id, inMinutes(10));
+        assertEquals(Set.of(id), upgraded.ownerIndex().orElseThrow().ids("grace"));
+        assertTrue(database().tables(database().defaultSchema()).contains("old_sessions_owners"));
+        assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"),
+                database().columns(database().defaultSchema(), "old_sessions"), "the sessions table is not altered");
+    }
+
     @Test
     void customTableSchemaAndSequenceAreCreatedInTheCatalog() throws Exception {
         String schema = "custom_" + Long.toString(System.nanoTime(), 36);
@@ -83,7 +111,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
 
-        assertEquals(Set.of("web_sessions", "web_sessions_attributes"), database().tables(schema));
+        assertEquals(Set.of("web_sessions", "web_sessions_attributes", "web_sessions_owners"), database().tables(schema));
         assertEquals(Set.of("web_session_keys"), database().sequences(schema));
         assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"), database().columns(schema, "web_sessions"));
         assertEquals(Set.of("session_ref", "attribute_hash", "attribute_name", "attribute_value"),
@@ -404,6 +432,45 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         List<String> slid = CountingDriver.takeExecuted();
         System.out.printf("[%s] read-only, slide due: %s%n", getClass().getSimpleName(), slid);
         assertEquals(List.of("SELECT", "UPDATE", "COMMIT"), verbs(slid), "the load, then the touch");
+    }
+
+    /** What the owner index ({@code UserSessions}) adds: statements at login and logout, none in between. */
+    @Test
+    void theOwnerIndexCostsStatementsAtLoginAndLogoutOnly() throws Exception {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of(SessionSettings.TYPE, "sqlalchemy",
+                JpaSettings.URL, CountingDriver.counting(database().url()), JpaSettings.TABLE, "owned_sessions")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        runtimes.add(runtime);
+        RequestSession warmUp = runtime.open(null);
+        warmUp.put("warm", "up");
+        warmUp.save();
+        CountingDriver.takeExecuted();
+
+        RequestSession login = runtime.open(warmUp.id());
+        login.logIn(new dev.serversessions.session.Caller("alice", Set.of("user")));
+        String id = login.save().id();
+        List<String> atLogin = CountingDriver.takeExecuted();
+        RequestSession reader = runtime.open(id);
+        reader.get("warm");
+        reader.save();
+        List<String> read = CountingDriver.takeExecuted();
+        RequestSession writer = runtime.open(id);
+        writer.put("cart", "2 items");
+        writer.save();
+        List<String> written = CountingDriver.takeExecuted();
+        RequestSession logout = runtime.open(id);
+        logout.logOut();
+        logout.save();
+        List<String> atLogout = CountingDriver.takeExecuted();
+
+        System.out.printf("[%s] owner index: login %s%n  logged-in read %s%n  logged-in write %s%n  logout %s%n",
+                getClass().getSimpleName(), verbs(atLogin), verbs(read), verbs(written), verbs(atLogout));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT",
+                "DELETE", "INSERT", "COMMIT"), verbs(atLogin), "load, rename, save; then the owner row: one transaction");
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT"), verbs(read), "a logged-in read costs what any read costs");
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "INSERT", "COMMIT"), verbs(written));
+        assertEquals(List.of("UPDATE", "SELECT", "COMMIT", "UPDATE", "DELETE", "COMMIT", "DELETE", "COMMIT"), verbs(atLogout),
+                "the save, then the owner row deleted");
     }
 
     /**

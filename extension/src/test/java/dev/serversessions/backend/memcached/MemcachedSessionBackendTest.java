@@ -58,6 +58,11 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         return settings;
     }
 
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) {
+        return ((MemcachedSessionBackend) backend).memcachedOwnerIndex().size(owner);
+    }
+
     /** Around and beyond memcached's 30-day line between relative and absolute expiry times. */
     @ParameterizedTest
     @ValueSource(longs = {2_591_998, 2_591_999, 2_592_000, 2_592_001, 2_678_400, 3_000_000, 315_360_000})

@@ -36,6 +36,8 @@ class MongoRequestCostTest {
     private static MongoClient client;
     private static SessionRuntime runtime;
     private static SessionRuntime withoutRefresh;
+    /** A collection of its own, so that its index creation does not depend on the order tests run in. */
+    private static SessionRuntime owned;
 
     @BeforeAll
     static void start() {
@@ -51,13 +53,14 @@ class MongoRequestCostTest {
                 .build());
         runtime = runtime(Map.of());
         withoutRefresh = runtime(Map.of("SESSION_REFRESH_EACH_REQUEST", "false"));
+        owned = runtime(Map.of(MongoSettings.COLLECT, "owned_cost"));
     }
 
     /** The core's runtime for {@code keys}, its backend built on the counting client. */
     private static SessionRuntime runtime(Map<String, String> keys) {
         Map<String, String> all = new java.util.HashMap<>(keys);
         all.put("SESSION_TYPE", "mongodb");
-        all.put(MongoSettings.COLLECT, "cost");
+        all.putIfAbsent(MongoSettings.COLLECT, "cost");
         SessionRuntime built = SessionRuntime.create(SettingsSource.of(all), MongoRequestCostTest.class.getClassLoader(), Clock.systemUTC());
         built.useClients(new ClientLookup() {
             @Override
@@ -70,7 +73,7 @@ class MongoRequestCostTest {
 
     @AfterAll
     static void stop() {
-        for (SessionRuntime built : new SessionRuntime[] {runtime, withoutRefresh}) {
+        for (SessionRuntime built : new SessionRuntime[] {runtime, withoutRefresh, owned}) {
             if (built != null) {
                 built.activeBackend().close();
             }
@@ -103,8 +106,8 @@ class MongoRequestCostTest {
 
     @Test
     void commandsPerKindOfRequest() {
-        assertEquals(List.of("createIndexes", "update"), request(null, s -> s.put("cart", "1 item")),
-                "first request of the application: the TTL index, then the new session (one upsert)");
+        assertEquals(List.of("createIndexes", "createIndexes", "update"), request(null, s -> s.put("cart", "1 item")),
+                "first request of the application: the TTL index and the owner index, then the new session (one upsert)");
         String id = lastCookie;
 
         assertEquals(List.of(), request(id, s -> { }), "untouched");
@@ -116,6 +119,25 @@ class MongoRequestCostTest {
             s.get("cart");
             s.regenerate();
         }), "regenerate: load, take the old document away, store it under the new id");
+    }
+
+    /** What the owner index ({@code UserSessions}) adds: a command at login and logout, none in between. */
+    @Test
+    void theOwnerIndexCostsACommandAtLoginAndLogoutOnly() {
+        request(owned, null, s -> s.put("warm", "up"));
+        String anonymous = lastCookie;
+        List<String> login = request(owned, anonymous, s -> s.logIn(new dev.serversessions.session.Caller("alice", java.util.Set.of("user"))));
+        String id = lastCookie;
+        List<String> read = request(owned, id, s -> s.get("warm"));
+        List<String> write = request(owned, id, s -> s.put("cart", "2 items"));
+        List<String> logout = request(owned, id, RequestSession::logOut);
+        System.out.println("[mongodb owner index cost] login " + login + ", read " + read + ", write " + write + ", logout " + logout);
+
+        assertEquals(List.of("findAndModify", "findAndModify", "update", "update", "update"), login,
+                "load, move to the new id (take, store), write the caller, then one update setting the owner field");
+        assertEquals(List.of("findAndModify"), read, "a logged-in read costs what any read costs");
+        assertEquals(List.of("findAndModify", "update"), write, "a logged-in write costs what any write costs");
+        assertEquals(List.of("findAndModify", "update", "update"), logout, "the save, then one update unsetting the owner");
     }
 
     @Test

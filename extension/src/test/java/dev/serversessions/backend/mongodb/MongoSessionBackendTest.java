@@ -69,6 +69,12 @@ class MongoSessionBackendTest extends SessionBackendContract {
         return build(Map.of(SessionSettings.KEY_PREFIX, keyPrefix), ClientLookup.NONE);
     }
 
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) {
+        return shell.getDatabase("flask_session").getCollection("sessions")
+                .countDocuments(new org.bson.Document(MongoSessionBackend.OWNER, owner));
+    }
+
     /** A backend built by the provider from keys, as a deployment builds it, on the test server. */
     private SessionBackend backendWith(Map<String, String> keys) {
         return backendWith(keys, ClientLookup.NONE);

@@ -61,6 +61,28 @@ class RedisSessionBackendTest extends SessionBackendContract {
         return RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), keyPrefix);
     }
 
+    @Override
+    protected long storedOwnerEntries(SessionBackend backend, String owner) {
+        try (Jedis admin = redis.admin()) {
+            return admin.zcard(((RedisSessionBackend) backend).ownerIndexKey(owner));
+        }
+    }
+
+    @Test
+    void aUsersIndexIsASortedSetThatExpiresWithItsLastEntry() {
+        SessionBackend backend = backend("owners:");
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        backend.ownerIndex().orElseThrow().add("erin", id, inMinutes(60));
+
+        try (Jedis admin = redis.admin()) {
+            byte[] key = ((RedisSessionBackend) backend).ownerIndexKey("erin");
+            assertEquals("zset", admin.type(key));
+            long ttl = admin.pttl(key);
+            assertTrue(ttl > 59 * 60_000 && ttl <= 60 * 60_000, "the index key expires with its last entry: " + ttl);
+        }
+    }
+
     @Test
     void aSessionIsOneHashWithPrefixedFieldsAndTheKeysOwnExpiry() {
         SessionBackend backend = backend("layout:");

@@ -1,0 +1,16 @@
+package dev.serversessions.it;
+
+import dev.serversessions.it.support.MemcachedServer;
+import dev.serversessions.it.support.PayaraMicro;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+
+/** A user's sessions on two Payara Micro instances sharing one memcached. */
+class UserSessionsTwoPayaraMemcachedIT extends UserSessionsContract {
+    @BeforeAll
+    static void start() {
+        MemcachedServer memcached = MemcachedServer.start();
+        startPair(PayaraMicro::start, PayaraMicro::start, "owners-memcached", Map.of("SESSION_TYPE", "memcached",
+                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", "1000"), memcached);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.serversessions.it;
+
+import dev.serversessions.it.support.MongoDbServer;
+import dev.serversessions.it.support.PayaraMicro;
+import org.junit.jupiter.api.BeforeAll;
+
+/** A user's sessions on two Payara Micro instances sharing one MongoDB. */
+class UserSessionsTwoPayaraMongoIT extends UserSessionsContract {
+    @BeforeAll
+    static void start() {
+        MongoDbServer mongo = MongoDbServer.start();
+        startPair(PayaraMicro::start, PayaraMicro::start, "owners-mongo", MongoSessionContract.env(mongo), mongo);
+    }
+}
