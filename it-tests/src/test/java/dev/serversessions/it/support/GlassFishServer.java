@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * <p>Each server has a domain of its own, a copy of {@code domain1} whose {@code domain.xml} is
  * rewritten before the first start: every listener GlassFish opens (HTTP, HTTPS, admin, the
  * three IIOP listeners, JMX, the JMS broker's port, the OSGi telnet shell) gets a free port
- * and the address 127.0.0.1, so several run side by side and nothing listens beyond loopback.
+ * and the address 127.0.0.1, so several run side by side and nothing listens beyond loopback
+ * ({@code ss -ltnp} on a running one shows seven listeners, all on 127.0.0.1).
  */
 public final class GlassFishServer implements AppServer {
     private static final Duration STARTUP = Duration.ofMinutes(4);
@@ -107,6 +108,25 @@ public final class GlassFishServer implements AppServer {
             {"address=\"0.0.0.0\" port=\"8686\"", "address=\"127.0.0.1\" port=\"" + Ports.free() + "\""},
             {"name=\"JMS_PROVIDER_PORT\" value=\"7676\"", "name=\"JMS_PROVIDER_PORT\" value=\"" + Ports.free() + "\""},
             {"-Dosgi.shell.telnet.port=6666", "-Dosgi.shell.telnet.port=" + Ports.free()},
+            // Without a jms-service GlassFish adds one whose host is "localhost", and its lazy JMS
+            // listener (Grizzly's JMS_PROXY_default_JMS_host) binds "localhost" as 0.0.0.0 on
+            // purpose (ActiveJmsResourceAdapter.initializeLazyListener): a host of 127.0.0.1
+            // is bound as it is
+            {"</iiop-service>", "</iiop-service>\n"
+                    + "      <jms-service type=\"EMBEDDED\" default-jms-host=\"default_JMS_host\">\n"
+                    + "        <jms-host name=\"default_JMS_host\" host=\"127.0.0.1\" port=\"${JMS_PROVIDER_PORT}\""
+                    + " lazy-init=\"true\" admin-user-name=\"admin\" admin-password=\"admin\"/>\n"
+                    + "      </jms-service>"},
+            // GlassFish's default pool (five threads) queues the tests' 50 concurrent clients behind
+            // whatever waits for the store: every client gets a thread, as on WildFly and Liberty
+            {"<thread-pool name=\"http-thread-pool\" max-queue-size=\"4096\">",
+                    "<thread-pool name=\"http-thread-pool\" max-queue-size=\"4096\" max-thread-pool-size=\"128\">"},
+            // Grizzly answers 400 to a request whose headers pass 8 KiB (the other three runtimes
+            // take a 10 000-character cookie); and it never answers a header with a bare LF, it
+            // closes the connection when the keep-alive timeout ends (30 s by default). Both are
+            // refusals before any filter runs; docs/runtimes.md
+            {"<http default-virtual-server=\"server\" max-connections=\"250\">",
+                    "<http default-virtual-server=\"server\" max-connections=\"250\" header-buffer-length-bytes=\"65536\" timeout-seconds=\"5\">"},
             // the JDK's RMI registry of the JMX connector otherwise answers on the host name's address
             {"<jvm-options>-Xmx512m</jvm-options>", "<jvm-options>-Xmx512m</jvm-options>\n"
                     + "        <jvm-options>-Djava.rmi.server.hostname=127.0.0.1</jvm-options>\n"
