@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * rewritten before the first start: every listener GlassFish opens (HTTP, HTTPS, admin, the
  * three IIOP listeners, JMX, the JMS broker's port, the OSGi telnet shell) gets a free port
  * and the address 127.0.0.1, so several run side by side and nothing listens beyond loopback
- * ({@code ss -ltnp} on a running one shows seven listeners, all on 127.0.0.1).
+ * ({@code ss -ltnp} on a running one shows six or seven listeners, every one on 127.0.0.1).
  */
 public final class GlassFishServer implements AppServer {
     private static final Duration STARTUP = Duration.ofMinutes(4);
