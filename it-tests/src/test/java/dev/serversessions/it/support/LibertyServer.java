@@ -143,7 +143,12 @@ public final class LibertyServer implements AppServer {
                     <properties URL="jdbc:h2:mem:default;DB_CLOSE_DELAY=-1"/>
                   </dataSource>
                   <library id="h2"><file name="%s"/></library>
-                  <webApplication id="root" location="%s" contextRoot="/"/>
+                  <!-- EclipseLink whole from Liberty (docs/runtimes.md): Liberty shows applications only
+                       EclipseLink's API packages, so SESSION_TYPE=sqlalchemy met Liberty's
+                       PersistenceProvider and the WAR's JavaLog (ClassCastException to SessionLog) -->
+                  <webApplication id="root" location="%s" contextRoot="/">
+                    <classloader apiTypeVisibility="+third-party"/>
+                  </webApplication>
                 </server>
                 """.formatted(features, port, System.getProperty("it.h2Jar", ""), war.toAbsolutePath());
         try {
