@@ -25,9 +25,22 @@ class DeploymentGlassFishIT implements ApplicationContract, WarWithoutCdiContrac
         Path dir = PayaraMicro.workDir().resolve("deployment-glassfish-" + System.nanoTime());
         server = GlassFishServer.start("deployment", Map.of("SESSION_TYPE", "filesystem",
                 "SESSION_FILE_DIR", dir.resolve("sessions").toString()));
-        application = export(Archives.application("app"), dir);
+        application = export(withMicroProfileConfig(Archives.application("app")), dir);
         server.deploy(application, ApplicationContract.NAME);
         server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME), dir), WarWithoutCdiContract.NAME);
+    }
+
+    /**
+     * What docs/runtimes.md asks of GlassFish users whose application configures itself or the
+     * sessions through MicroProfile Config beyond environment variables: a
+     * {@code META-INF/microprofile-config.properties}, even an empty one. GlassFish starts its
+     * MicroProfile Config container only for archives its {@code ConfigSniffer} picks, and that
+     * file is what it looks for; without it the application's own {@code ConfigSource} is not
+     * seen (the session cookie keeps its default name) and {@code @Inject @ConfigProperty} fails
+     * with {@code WELD-001408: Unsatisfied dependencies for type String with qualifiers @ConfigProperty}.
+     */
+    static WebArchive withMicroProfileConfig(WebArchive archive) {
+        return archive.addAsResource(new org.jboss.shrinkwrap.api.asset.StringAsset(""), "META-INF/microprofile-config.properties");
     }
 
     static Path export(WebArchive archive, Path dir) {
