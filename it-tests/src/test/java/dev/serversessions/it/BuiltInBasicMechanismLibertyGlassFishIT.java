@@ -2,6 +2,7 @@ package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * WildFly: {@link BuiltInBasicMechanismContract} with one GlassFish as both nodes (a caller
  * that comes back without credentials can only have come from the store). And on Open Liberty,
  * whose Jakarta Security is its own: there the library's decorator never reaches the built-in
- * mechanism, which authenticates each request itself and leaves the server session alone, as
- * docs/runtimes.md says; this test fails the day that changes.
+ * mechanism, whose caller lives in Liberty's own single sign-on cookie ({@code LtpaToken2}),
+ * not in the server session, as docs/runtimes.md says; this test fails the day that changes.
  */
 class BuiltInBasicMechanismLibertyGlassFishIT extends BuiltInBasicMechanismContract {
     private static LibertyServer liberty;
@@ -56,14 +57,19 @@ class BuiltInBasicMechanismLibertyGlassFishIT extends BuiltInBasicMechanismContr
     }
 
     @Test
-    void onLibertyTheBuiltInMechanismAuthenticatesEachRequestAndStoresNoCaller() {
+    void onLibertyTheBuiltInMechanismKeepsTheCallerInLibertysOwnTokenNotInTheServerSession() {
         Browser alice = new Browser(liberty);
         String credentials = "Basic " + Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
         Response first = alice.get("/admin", "Authorization", credentials);
         assertEquals(200, first.status(), first.body());
         assertFalse(first.setsCookie(), "Liberty's built-in mechanism put the caller into a server session: "
                 + first.setCookies() + "; update docs/runtimes.md and run BuiltInBasicMechanismContract on Liberty");
-        assertEquals(401, alice.get("/admin").status(), "without credentials nobody is remembered");
-        assertEquals("anonymous", alice.get("/caller").body());
+        assertTrue(first.allSetCookies().stream().anyMatch(c -> c.startsWith("LtpaToken2=")),
+                "Liberty remembers the caller in its single sign-on cookie: " + first.allSetCookies());
+        assertEquals(200, alice.get("/admin").status(), "the LtpaToken2 cookie alone is the caller on Liberty");
+
+        Browser sameCookiesOnGlassFish = alice.on(glassFish);
+        assertEquals("anonymous", sameCookiesOnGlassFish.get("/caller").body(), "but nothing of it is in the store");
+        assertEquals(401, new Browser(liberty).get("/admin").status());
     }
 }

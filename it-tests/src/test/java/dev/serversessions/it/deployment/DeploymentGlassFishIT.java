@@ -40,7 +40,9 @@ class DeploymentGlassFishIT implements ApplicationContract, WarWithoutCdiContrac
      * with {@code WELD-001408: Unsatisfied dependencies for type String with qualifiers @ConfigProperty}.
      */
     static WebArchive withMicroProfileConfig(WebArchive archive) {
-        return archive.addAsResource(new org.jboss.shrinkwrap.api.asset.StringAsset(""), "META-INF/microprofile-config.properties");
+        return archive.addAsResource(new org.jboss.shrinkwrap.api.asset.StringAsset(""), "META-INF/microprofile-config.properties")
+                .addAsWebInfResource(new org.jboss.shrinkwrap.api.asset.StringAsset(
+                        "<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" bean-discovery-mode=\"annotated\"/>"), "beans.xml");
     }
 
     static Path export(WebArchive archive, Path dir) {
