@@ -6,35 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.HttpTarget;
-import java.net.URL;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A typical application ({@link Archives#application}) with the library added: injection works
  * in each kind of component, and the application's own JPA and MicroProfile Config are
- * untouched by the jar (it ships no persistence.xml and no config implementation).
+ * untouched by the jar (it ships no persistence.xml and no config implementation). An
+ * interface, so that one running server can serve it beside the other deployment contracts.
  */
-@ExtendWith(ArquillianExtension.class)
-abstract class ApplicationContract {
-    static final String NAME = "app";
-    static final String COOKIE = "notes_session"; // set by the application's own config source
-    static final String GREETING = "hello from the application's own config source";
+interface ApplicationContract {
+    String NAME = "app";
+    String COOKIE = "notes_session"; // set by the application's own config source
+    String GREETING = "hello from the application's own config source";
 
-    @ArquillianResource
-    URL deployment;
+    /** The application {@link Archives#application} deployed at {@code /app}. */
+    HttpTarget application();
 
     /** A word the runtime's JPA provider's class names contain. */
-    protected abstract String jpaProvider();
+    String jpaProvider();
 
     private Browser browser() {
-        return new Browser(HttpTarget.loopback(deployment), COOKIE);
+        return new Browser(application(), COOKIE);
     }
 
     @Test
-    void oneSessionIsSharedByAJaxRsResourceAServletAndACdiBean() {
+    default void oneSessionIsSharedByAJaxRsResourceAServletAndACdiBean() {
         Browser browser = browser();
         assertEquals(204, browser.put("/rest/session/color", "blue").status(), "JAX-RS resource writes");
         assertTrue(browser.cookie().isPresent());
@@ -45,7 +41,7 @@ abstract class ApplicationContract {
     }
 
     @Test
-    void aServerSessionScopedBeanIsSharedByAJaxRsResourceAndAServlet() {
+    default void aServerSessionScopedBeanIsSharedByAJaxRsResourceAndAServlet() {
         Browser browser = browser();
         assertEquals(204, browser.put("/rest/basket/apple", "").status(), "JAX-RS resource changes the bean");
         assertTrue(browser.cookie().isPresent());
@@ -55,7 +51,7 @@ abstract class ApplicationContract {
     }
 
     @Test
-    void theApplicationsOwnPersistenceUnitWorksBesideTheLibrary() {
+    default void theApplicationsOwnPersistenceUnitWorksBesideTheLibrary() {
         Browser browser = browser();
         String note = "note-" + System.nanoTime();
         assertEquals(204, browser.send("POST", "/page?note=" + note, "").status());
@@ -67,7 +63,7 @@ abstract class ApplicationContract {
     }
 
     @Test
-    void theApplicationsOwnConfigSourceConfiguresTheApplicationAndTheSessions() {
+    default void theApplicationsOwnConfigSourceConfiguresTheApplicationAndTheSessions() {
         Browser browser = browser();
         Response put = browser.put("/rest/session/x", "1");
         assertTrue(put.setCookie() != null && put.setCookie().startsWith(COOKIE + "="),
@@ -76,9 +72,9 @@ abstract class ApplicationContract {
     }
 
     @Test
-    void theCookiePathIsTheContextRoot() {
+    default void theApplicationsCookiePathIsTheContextRoot() {
         Response put = browser().put("/rest/session/a", "1");
-        assertTrue(put.setCookie().contains("; Path=/" + NAME + ";"), put.setCookie());
+        assertTrue(put.setCookie().contains("; Path=/" + ApplicationContract.NAME + ";"), put.setCookie());
     }
 
     /**
@@ -109,7 +105,7 @@ abstract class ApplicationContract {
     }
 
     @Test
-    void anUnknownAttributeIsA404FromJaxRsAndSetsNoCookie() {
+    default void anUnknownAttributeIsA404FromJaxRsAndSetsNoCookie() {
         Response missing = browser().get("/rest/session/nothing");
         assertEquals(404, missing.status());
         assertTrue(missing.setCookies().isEmpty(), String.valueOf(missing.setCookies()));

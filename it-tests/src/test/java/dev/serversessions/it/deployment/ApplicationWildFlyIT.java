@@ -1,11 +1,20 @@
 package dev.serversessions.it.deployment;
 
+import dev.serversessions.it.support.HttpTarget;
+import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link ApplicationContract} on WildFly, whose JPA provider is Hibernate. */
-class ApplicationWildFlyIT extends ApplicationContract {
+@ExtendWith(ArquillianExtension.class)
+class ApplicationWildFlyIT implements ApplicationContract {
+    @ArquillianResource
+    URL deployment;
+
     @Deployment(name = NAME, testable = false)
     @TargetsContainer("wildfly")
     static WebArchive deployment() {
@@ -13,7 +22,12 @@ class ApplicationWildFlyIT extends ApplicationContract {
     }
 
     @Override
-    protected String jpaProvider() {
+    public HttpTarget application() {
+        return HttpTarget.loopback(deployment);
+    }
+
+    @Override
+    public String jpaProvider() {
         return "hibernate";
     }
 }

@@ -1,11 +1,19 @@
 package dev.serversessions.it.deployment;
 
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link RedeployContract} on Payara Micro: undeploy stops its process, deploy starts a new one. */
-class RedeployPayaraIT extends RedeployContract {
+@ExtendWith(ArquillianExtension.class)
+class RedeployPayaraIT implements RedeployContract {
+    @ArquillianResource
+    Deployer deployer;
+
     @Deployment(name = NAME, managed = false, testable = false)
     @TargetsContainer("payara")
     static WebArchive deployment() {
@@ -13,7 +21,17 @@ class RedeployPayaraIT extends RedeployContract {
     }
 
     @Override
-    protected int port() {
+    public int port() {
         return Integer.getInteger("it.arquillian.payara.http");
+    }
+
+    @Override
+    public void deployRedeployable() {
+        deployer.deploy(NAME);
+    }
+
+    @Override
+    public void undeployRedeployable() {
+        deployer.undeploy(NAME);
     }
 }

@@ -6,32 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.HttpTarget;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPEC §1: "the filter (and {@code request.getSession()} wrapping) works even without CDI".
  * The WAR ({@link Archives#withoutCdi}) is code written against {@code HttpSession} only.
  */
-@ExtendWith(ArquillianExtension.class)
-abstract class WarWithoutCdiContract {
-    static final String NAME = "nocdi";
+interface WarWithoutCdiContract {
+    String NAME = "nocdi";
 
-    @ArquillianResource
-    URL deployment;
+    /** The WAR {@link Archives#withoutCdi} deployed at {@code /nocdi}. */
+    HttpTarget withoutCdi();
 
     private Browser browser() {
-        return new Browser(HttpTarget.loopback(deployment));
+        return new Browser(withoutCdi());
     }
 
     @Test
-    void httpSessionCodeGetsTheServerSessionWithoutCdi() throws Exception {
+    default void httpSessionCodeGetsTheServerSessionWithoutCdi() throws Exception {
         Browser browser = browser();
         Response put = browser.put("/legacy/cart", "3 items");
         assertEquals(204, put.status(), put.body());
@@ -41,7 +36,7 @@ abstract class WarWithoutCdiContract {
         assertEquals("id=" + id + "\ncart=3 items\n", browser.get("/legacy").body(),
                 "the HttpSession the servlet sees is the server session of the cookie");
 
-        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(HttpTarget.loopback(deployment)
+        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(withoutCdi()
                 .url("/legacy/more")).PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, raw.statusCode());
         assertTrue(raw.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("JSESSIONID")),
@@ -49,7 +44,7 @@ abstract class WarWithoutCdiContract {
     }
 
     @Test
-    void invalidatingTheHttpSessionDeletesTheServerSession() {
+    default void invalidatingTheHttpSessionDeletesTheServerSession() {
         Browser browser = browser();
         browser.put("/legacy/user", "alice");
         String id = browser.cookie().orElseThrow();
@@ -57,12 +52,12 @@ abstract class WarWithoutCdiContract {
         Response invalidate = browser.post("/legacy/invalidate");
         assertEquals(204, invalidate.status());
         assertTrue(invalidate.expiresCookie(), String.valueOf(invalidate.setCookies()));
-        assertEquals("", new Browser(HttpTarget.loopback(deployment)).withCookie(id).get("/legacy").body());
+        assertEquals("", new Browser(withoutCdi()).withCookie(id).get("/legacy").body());
     }
 
     @Test
-    void theCookiePathIsTheContextRoot() {
+    default void theCookiePathIsTheContextRootWithoutCdi() {
         Response put = browser().put("/legacy/a", "1");
-        assertTrue(put.setCookie().contains("; Path=/" + NAME + ";"), put.setCookie());
+        assertTrue(put.setCookie().contains("; Path=/" + WarWithoutCdiContract.NAME + ";"), put.setCookie());
     }
 }

@@ -1,0 +1,36 @@
+package dev.serversessions.it;
+
+import dev.serversessions.it.support.GlassFishServer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** SPEC §4 on the filesystem backend, plus what only files can show, in GlassFish. */
+class FileSystemSessionGlassFishIT extends FileSystemSessionContract {
+    private static Path directory;
+    private static GlassFishServer server;
+
+    @BeforeAll
+    static void start() {
+        directory = newSessionDirectory();
+        server = GlassFishServer.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected GlassFishServer server() {
+        return server;
+    }
+
+    @Override
+    protected Path directory() {
+        return directory;
+    }
+}

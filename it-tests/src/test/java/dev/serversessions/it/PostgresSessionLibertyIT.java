@@ -1,0 +1,16 @@
+package dev.serversessions.it;
+
+import dev.serversessions.it.support.LibertyServer;
+import dev.serversessions.it.support.SqlServer;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * SPEC §4 on the SQL backend, on PostgreSQL ({@code SESSION_TYPE=sqlalchemy}), in Open Liberty:
+ * Liberty's own EclipseLink (persistence-3.1, 4.0.9) serves, not the WAR's copy.
+ */
+class PostgresSessionLibertyIT extends SqlSessionContract {
+    @BeforeAll
+    static void start() throws Exception {
+        start(LibertyServer::start, "postgres", SqlServer.postgres(), "sqlalchemy");
+    }
+}
