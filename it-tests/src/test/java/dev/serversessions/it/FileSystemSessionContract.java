@@ -141,8 +141,18 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
             // a write cut off by an earlier outage test may leave its temporary file until the
             // next purge: named by a random UUID, never by anything the cookie said
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
-            assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}") || n.equals(".lock")
+            // "owners": the index of a user's sessions, whose entries are hashed names too
+            assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}") || n.equals(".lock") || n.equals("owners")
                     || n.matches("\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")), "only hashed names: " + names);
+        }
+        Path owners = directory.resolve("owners");
+        if (Files.isDirectory(owners)) {
+            try (Stream<Path> all = Files.walk(owners)) {
+                List<String> names = all.filter(p -> !p.equals(owners)).map(p -> p.getFileName().toString()).toList();
+                assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}")
+                        || n.matches("\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")),
+                        "only hashed names in the owner index: " + names);
+            }
         }
     }
 
