@@ -468,10 +468,10 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         // the session's own statements are those of aRequestCostsAtMostFiveStatements
         List<String> save = SqlDialect.ofUrl(database().url()).orElseThrow() == SqlDialect.POSTGRESQL
                 ? List.of("WITH") : List.of("UPDATE", "DELETE", "INSERT", "COMMIT");
-        List<String> login = new java.util.ArrayList<>(List.of("SELECT", "UPDATE", "COMMIT"));
-        login.addAll(save);
-        login.addAll(List.of("DELETE", "INSERT", "COMMIT"));
-        assertEquals(login, verbs(atLogin), "load, rename, save; then the owner row: one transaction");
+        List<String> expectedLogin = new java.util.ArrayList<>(List.of("SELECT", "UPDATE", "COMMIT"));
+        expectedLogin.addAll(save);
+        expectedLogin.addAll(List.of("DELETE", "INSERT", "COMMIT"));
+        assertEquals(expectedLogin, verbs(atLogin), "load, rename, save; then the owner row: one transaction");
         assertEquals(List.of("SELECT"), verbs(read), "a logged-in read costs what any read costs");
         List<String> write = new java.util.ArrayList<>(List.of("SELECT"));
         write.addAll(save);
