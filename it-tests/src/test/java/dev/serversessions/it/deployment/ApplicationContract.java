@@ -25,6 +25,11 @@ interface ApplicationContract {
     /** A word the runtime's JPA provider's class names contain. */
     String jpaProvider();
 
+    /** {@code SESSION_FILE_DIR} of the application's runtime: the Arquillian servers' by default. */
+    default java.nio.file.Path sessionDirectory() {
+        return dev.serversessions.it.support.PayaraMicro.workDir().resolve("arquillian-sessions");
+    }
+
     private Browser browser() {
         return new Browser(application(), COOKIE);
     }
@@ -85,13 +90,12 @@ interface ApplicationContract {
      * delete without a load removes it.
      */
     @Test
-    void aLogoutWithNobodyListeningDeletesTheSessionWithoutLoadingIt() throws Exception {
+    default void aLogoutWithNobodyListeningDeletesTheSessionWithoutLoadingIt() throws Exception {
         Browser browser = browser();
         assertEquals(204, browser.put("/rest/session/a", "1").status());
         byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                 .digest(("session:" + browser.cookie().orElseThrow()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        java.nio.file.Path file = dev.serversessions.it.support.PayaraMicro.workDir().resolve("arquillian-sessions")
-                .resolve(java.util.HexFormat.of().formatHex(digest));
+        java.nio.file.Path file = sessionDirectory().resolve(java.util.HexFormat.of().formatHex(digest));
         assertTrue(java.nio.file.Files.isRegularFile(file), file.toString());
         java.nio.file.Files.delete(file);
         java.nio.file.Files.createDirectory(file);

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.BeforeAll;
 class DeploymentLibertyIT implements ApplicationContract, WarWithoutCdiContract, RedeployContract {
     private static LibertyServer server;
     private static Path application;
+    private static Path sessions;
 
     @BeforeAll
     static void start() {
         Path dir = PayaraMicro.workDir().resolve("deployment-liberty-" + System.nanoTime());
+        sessions = dir.resolve("sessions");
         server = LibertyServer.start("deployment", Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", dir.resolve("sessions").toString()));
+                "SESSION_FILE_DIR", sessions.toString()));
         application = LibertyServer.discoverAllBeans(export(Archives.application("app"), dir), dir.resolve("liberty").resolve("app.war"));
         server.deploy(application, ApplicationContract.NAME);
         server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME), dir), WarWithoutCdiContract.NAME);
@@ -48,6 +50,11 @@ class DeploymentLibertyIT implements ApplicationContract, WarWithoutCdiContract,
 
     private static HttpTarget at(String contextRoot) {
         return path -> URI.create(server.url("/" + contextRoot + path).toString());
+    }
+
+    @Override
+    public Path sessionDirectory() {
+        return sessions;
     }
 
     @Override
