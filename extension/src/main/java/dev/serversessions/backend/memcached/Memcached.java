@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -181,6 +182,21 @@ final class Memcached implements AutoCloseable {
                 return command.apply(memcached);
             } catch (IllegalStateException e) {
                 throw unavailable(e);
+            }
+        }
+
+        /**
+         * A jittered pause before another CAS attempt, so that competing writers fall out of
+         * step; never past the deadline.
+         */
+        void pauseBeforeRetry(int attempt) {
+            long millis = ThreadLocalRandom.current().nextLong(1 + Math.min(attempt, 8));
+            if (millis > 0 && remainingMillis() > millis) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

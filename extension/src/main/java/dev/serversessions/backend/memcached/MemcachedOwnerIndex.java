@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import net.spy.memcached.CASResponse;
@@ -83,7 +82,7 @@ final class MemcachedOwnerIndex implements SessionOwnerIndex {
                 if (write(call, key, stored, entries, now)) {
                     return null;
                 }
-                pause(attempt, call);
+                call.pauseBeforeRetry(attempt);
             }
             throw memcached.unavailable(new IllegalStateException("the owner index item " + key
                     + " kept being changed by other requests; gave up after " + MemcachedSessionBackend.MAX_WRITE_ATTEMPTS + " attempts"));
@@ -169,17 +168,6 @@ final class MemcachedOwnerIndex implements SessionOwnerIndex {
             return keyPrefix + "owner:" + HexFormat.of().formatHex(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
-
-    private static void pause(int attempt, Call call) {
-        long millis = ThreadLocalRandom.current().nextLong(1 + Math.min(attempt, 8));
-        if (millis > 0 && call.remainingMillis() > millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

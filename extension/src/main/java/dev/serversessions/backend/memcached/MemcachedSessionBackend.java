@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import net.spy.memcached.CASResponse;
@@ -208,7 +207,7 @@ final class MemcachedSessionBackend implements SessionBackend {
                     return true;
                 }
                 if (removed.getStatus().getStatusCode() == StatusCode.ERR_EXISTS) {
-                    pause(attempt, call); // changed since the copy: copy again
+                    call.pauseBeforeRetry(attempt); // changed since the copy: copy again
                 }
                 // otherwise gone meanwhile: the next round finds it missing and removes the copy
             }
@@ -281,7 +280,7 @@ final class MemcachedSessionBackend implements SessionBackend {
                     return false; // deleted between our read and our write
                 }
             }
-            pause(attempt, call);
+            call.pauseBeforeRetry(attempt);
         }
         throw contention(id);
     }
@@ -365,18 +364,6 @@ final class MemcachedSessionBackend implements SessionBackend {
             LOG.fine(() -> "Session " + SessionIds.logTag(id) + " in memcached is not a server session item ("
                     + e.getMessage() + "); it is treated as no session");
             return Optional.empty();
-        }
-    }
-
-    /** Jittered pause before another CAS attempt, so that competing writers fall out of step. */
-    private static void pause(int attempt, Call call) {
-        long millis = ThreadLocalRandom.current().nextLong(1 + Math.min(attempt, 8));
-        if (millis > 0 && call.remainingMillis() > millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
