@@ -3,18 +3,41 @@ package dev.serversessions.it.support;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Free loopback ports for the servers tests start. */
+/**
+ * Free loopback ports for the servers tests start.
+ *
+ * <p>Ports come from below Linux's ephemeral range (32768-60999 here): a port the kernel handed
+ * out with {@code bind(0)} is also one it may give any outgoing connection (a Jedis pool, an HTTP
+ * client) as its source port before the server we start binds it, and that server then fails
+ * with "Address already in use". A port is never handed out twice by one test JVM.
+ */
 public final class Ports {
+    private static final int LOW = 20000;
+    private static final int HIGH = 32000;
+    private static final Set<Integer> GIVEN = new HashSet<>();
+
     private Ports() {
     }
 
-    public static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+    public static synchronized int free() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
+            if (GIVEN.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            } catch (IOException e) {
+                continue;
+            }
+            GIVEN.add(port);
+            return port;
         }
+        throw new IllegalStateException("no free loopback port between " + LOW + " and " + HIGH);
     }
 }

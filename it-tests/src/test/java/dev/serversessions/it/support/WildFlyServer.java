@@ -31,9 +31,9 @@ public final class WildFlyServer implements AppServer {
     private final String name;
     private final Map<String, String> env;
     private final int port = Ports.free();
-    private final int httpsPort = Ports.free();
-    private final int managementPort = Ports.free();
-    private final int managementHttpsPort = Ports.free();
+    private int httpsPort = Ports.free();
+    private int managementPort = Ports.free();
+    private int managementHttpsPort = Ports.free();
     private final Path baseDir;
     private Path log;
     private Process process;
@@ -57,8 +57,7 @@ public final class WildFlyServer implements AppServer {
         WildFlyServer server = new WildFlyServer(name, env);
         server.provision();
         server.copyIntoDeployments(war, "ROOT.war");
-        server.startProcess();
-        server.awaitReady();
+        server.startUntilReady();
         return server;
     }
 
@@ -120,6 +119,30 @@ public final class WildFlyServer implements AppServer {
         }
     }
 
+    /**
+     * Starts the process and waits for the WAR, once more with fresh HTTPS and management ports if
+     * one of WildFly's listeners could not bind: another process may take a port between our
+     * choice and WildFly's bind. A failure of our WAR is never retried.
+     */
+    private void startUntilReady() {
+        for (int attempt = 1; ; attempt++) {
+            startProcess();
+            try {
+                awaitReady();
+                return;
+            } catch (AssertionError e) {
+                if (!log().contains("Address already in use") || attempt == 2) {
+                    throw e;
+                }
+                System.err.println("WildFly " + name + " could not bind a port (log " + log + "); starting it again");
+                close();
+                httpsPort = Ports.free();
+                managementPort = Ports.free();
+                managementHttpsPort = Ports.free();
+            }
+        }
+    }
+
     private void awaitReady() {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -167,8 +190,7 @@ public final class WildFlyServer implements AppServer {
     @Override
     public WildFlyServer restart() {
         close();
-        startProcess();
-        awaitReady();
+        startUntilReady();
         return this;
     }
 
