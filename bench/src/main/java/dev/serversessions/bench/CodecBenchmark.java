@@ -1,8 +1,8 @@
 package dev.serversessions.bench;
 
-import dev.serversessions.codec.AttributeCodec;
-import dev.serversessions.codec.JavaAttributeCodec;
-import dev.serversessions.codec.JsonAttributeCodec;
+import dev.serversessions.internal.codec.AttributeCodec;
+import dev.serversessions.internal.codec.JavaAttributeCodec;
+import dev.serversessions.internal.codec.JsonAttributeCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.serversessions.bench;
 
-import dev.serversessions.session.SessionIds;
+import dev.serversessions.internal.session.SessionIds;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

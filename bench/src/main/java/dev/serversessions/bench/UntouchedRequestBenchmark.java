@@ -1,9 +1,9 @@
 package dev.serversessions.bench;
 
-import dev.serversessions.config.SettingsSource;
-import dev.serversessions.session.CookieAction;
-import dev.serversessions.session.RequestSession;
-import dev.serversessions.session.SessionRuntime;
+import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.internal.session.CookieAction;
+import dev.serversessions.internal.session.RequestSession;
+import dev.serversessions.internal.session.SessionRuntime;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;

@@ -13,15 +13,15 @@ import java.util.Optional;
  */
 public enum SessionType {
     /** Redis through Jedis: one hash per session. */
-    REDIS("redis", "redis.clients.jedis.UnifiedJedis", "dev.serversessions.backend.redis.RedisBackendProvider"),
+    REDIS("redis", "redis.clients.jedis.UnifiedJedis", "dev.serversessions.internal.backend.redis.RedisBackendProvider"),
     /** Memcached through spymemcached: one item per session, merged with CAS. */
-    MEMCACHED("memcached", "net.spy.memcached.MemcachedClient", "dev.serversessions.backend.memcached.MemcachedBackendProvider"),
+    MEMCACHED("memcached", "net.spy.memcached.MemcachedClient", "dev.serversessions.internal.backend.memcached.MemcachedBackendProvider"),
     /** One file per session in {@code SESSION_FILE_DIR}; needs nothing but the JDK. */
-    FILESYSTEM("filesystem", null, "dev.serversessions.backend.filesystem.FileSystemBackendProvider"),
+    FILESYSTEM("filesystem", null, "dev.serversessions.internal.backend.filesystem.FileSystemBackendProvider"),
     /** MongoDB through mongodb-driver-sync: one document per session. */
-    MONGODB("mongodb", "com.mongodb.client.MongoClient", "dev.serversessions.backend.mongodb.MongoBackendProvider"),
+    MONGODB("mongodb", "com.mongodb.client.MongoClient", "dev.serversessions.internal.backend.mongodb.MongoBackendProvider"),
     /** A SQL database through JPA (EclipseLink); the seed's SQLAlchemy backend. */
-    SQLALCHEMY("sqlalchemy", "org.eclipse.persistence.jpa.PersistenceProvider", "dev.serversessions.backend.jpa.JpaBackendProvider");
+    SQLALCHEMY("sqlalchemy", "org.eclipse.persistence.jpa.PersistenceProvider", "dev.serversessions.internal.backend.jpa.JpaBackendProvider");
 
     private final String configName;
     private final String clientClass;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.session.RequestSession;
-import dev.serversessions.session.SessionIds;
+import dev.serversessions.internal.session.RequestSession;
+import dev.serversessions.internal.session.SessionIds;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

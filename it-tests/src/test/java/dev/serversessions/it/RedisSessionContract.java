@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.codec.HostileJavaBytes;
+import dev.serversessions.internal.codec.HostileJavaBytes;
 import dev.serversessions.it.probe.BrokenOnLoad;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;

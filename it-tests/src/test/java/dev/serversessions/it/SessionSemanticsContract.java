@@ -461,7 +461,7 @@ public abstract class SessionSemanticsContract {
         assertEquals(200, read.status(), read.body());
         assertEquals("null null", read.body(), "emptied before the application saw any value");
         assertEquals("null null", browser.get("/probe/read?name=broken&name=user").body());
-        String line = "Session " + dev.serversessions.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
+        String line = "Session " + dev.serversessions.internal.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
         String log = server().log();
         assertEquals(1, log.split(java.util.regex.Pattern.quote(line), -1).length - 1, "logged once: " + line);
         assertEquals("0102030405", browser.get("/probe/stored-bytes?name=broken").body(), "left alone in the store");
@@ -789,7 +789,7 @@ public abstract class SessionSemanticsContract {
         assertEquals(204, browser.put("/api/session/user", "alice").status());
         assertNotEquals(id, browser.cookie().orElseThrow(), "the write made a session under a new id");
         assertEquals("alice", attribute(browser, "user"));
-        String line = "Session " + dev.serversessions.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
+        String line = "Session " + dev.serversessions.internal.session.SessionIds.logTag(id) + " holds data that cannot be decoded";
         String log = server().log();
         assertEquals(1, log.split(java.util.regex.Pattern.quote(line), -1).length - 1, "logged once: " + line);
         assertFalse(log.contains(id), "the id itself is never logged");

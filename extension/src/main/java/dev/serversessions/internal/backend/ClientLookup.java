@@ -1,0 +1,23 @@
+package dev.serversessions.internal.backend;
+
+import dev.serversessions.api.SessionType;
+import java.util.Optional;
+
+/**
+ * Finds a client the application produced for a store, e.g. {@code @Produces @Backend(REDIS)
+ * UnifiedJedis}: the Java form of Flask-Session's "a redis.Redis instance".
+ */
+@FunctionalInterface
+public interface ClientLookup {
+
+    /** The application's client of {@code clientType} qualified {@code @Backend(store)}, if any. */
+    <T> Optional<T> find(Class<T> clientType, SessionType store);
+
+    /** For applications without CDI: nothing is ever produced. */
+    ClientLookup NONE = new ClientLookup() {
+        @Override
+        public <T> Optional<T> find(Class<T> clientType, SessionType store) {
+            return Optional.empty();
+        }
+    };
+}

@@ -1,0 +1,369 @@
+package dev.serversessions.internal.backend.filesystem;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * One file per session in {@code SESSION_FILE_DIR}, named by the SHA-256 of the prefixed key so
+ * that no cookie value ever becomes a path. The file's modification time is the session's
+ * expiry. Writes go to a temporary file that is renamed over the old one, under a directory
+ * lock that also holds across JVMs, and merge the change set into what is on disk so that
+ * concurrent requests changing different attributes both survive.
+ */
+final class FileSystemSessionBackend implements SessionBackend {
+    private static final Logger LOG = Logger.getLogger(FileSystemSessionBackend.class.getName());
+    private static final Pattern SESSION_FILE = Pattern.compile("[0-9a-f]{64}");
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final FileSystemSettings settings;
+    private final String keyPrefix;
+    private final Clock clock;
+    private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final int RECOUNT_EVERY = 64;
+    private DirectoryLock lock;
+    /** Session files as of the last listing plus those created since; -1 before the first. */
+    private long knownCount = -1;
+    private int createdSinceListing;
+    private final FileSystemOwnerIndex ownerIndex;
+
+    FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
+        this.settings = settings;
+        this.keyPrefix = keyPrefix;
+        this.clock = clock;
+        this.ownerIndex = new FileSystemOwnerIndex(this, settings, keyPrefix, clock, posix);
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
+    }
+
+    /** The owner index, for tests that count its entries. */
+    FileSystemOwnerIndex fileOwnerIndex() {
+        return ownerIndex;
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id) {
+        Path file = fileOf(id);
+        try {
+            openDirectory();
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Instant expires = attributes.lastModifiedTime().toInstant();
+            if (!expires.isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            if (attributes.isDirectory()) {
+                throw new MalformedSessionException("a directory stands where the session file should be");
+            }
+            byte[] data = Files.readAllBytes(file);
+            SessionFile session;
+            try {
+                session = SessionFile.parse(data);
+            } catch (IOException e) {
+                // garbage, a truncated file, lengths that do not add up: not a file this library
+                // wrote; it is left alone (the request gets a session under a new id)
+                throw new MalformedSessionException("the session file is not one this library wrote (" + e.getMessage() + ")", e);
+            }
+            return Optional.of(new StoredSession(session.attributes(), session.created(), expires));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.isRegularFile(file)) {
+                LOG.log(Level.WARNING, "Session file " + file.getFileName() + " is unreadable (" + e.getMessage()
+                        + "); it is treated as no session");
+                return Optional.empty();
+            }
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        return locked(() -> {
+            Path file = fileOf(id);
+            Optional<SessionFile> existing = readLive(file);
+            if (existing.isEmpty() && !changes.isNew()) {
+                return false;
+            }
+            if (existing.isEmpty()) {
+                makeRoomForOneMore();
+            }
+            Map<String, byte[]> attributes = new LinkedHashMap<>(existing.map(SessionFile::attributes).orElse(Map.of()));
+            attributes.putAll(changes.put());
+            attributes.keySet().removeAll(changes.removed());
+            Instant created = existing.map(SessionFile::created).orElse(changes.created());
+            write(file, new SessionFile(created, attributes), changes.expires());
+            return true;
+        });
+    }
+
+    @Override
+    public void delete(String id) {
+        locked(() -> Files.deleteIfExists(fileOf(id)));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        return locked(() -> {
+            Path file = fileOf(id);
+            try {
+                // the file time is the expiry, and the core touches only a session it just
+                // loaded: whether the file is still live is all a slide needs to read
+                if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                    return false;
+                }
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            Files.setLastModifiedTime(file, FileTime.from(expires));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        return locked(() -> {
+            Path from = fileOf(oldId);
+            if (readLive(from).isEmpty()) {
+                return false;
+            }
+            Files.move(from, fileOf(newId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        });
+    }
+
+    @Override
+    public int purgeExpired() {
+        return locked(() -> {
+            int removed = 0;
+            for (SessionEntry entry : entries()) {
+                if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
+                    removed++;
+                }
+            }
+            removeWriteDebris();
+            ownerIndex.purgeExpired();
+            return removed;
+        });
+    }
+
+    /**
+     * Removes temporary files that no write is using. Every write holds the directory lock, as
+     * the purge does now, so a temporary file seen here was left by a write that could not finish
+     * its cleanup: a JVM killed mid-write, or a directory that vanished under it (an outage).
+     */
+    private void removeWriteDebris() throws IOException {
+        try (DirectoryStream<Path> debris = Files.newDirectoryStream(settings.directory(), TEMP_PREFIX + "*")) {
+            for (Path file : debris) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Override
+    public boolean expiresEntriesItself() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return "filesystem " + settings.directory();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing the lock file failed", e);
+            }
+            lock = null;
+        }
+    }
+
+    /** Where {@code id}'s session lives: a hash, never the id itself. */
+    Path fileOf(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((keyPrefix + id).getBytes(StandardCharsets.UTF_8));
+            return settings.directory().resolve(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
+     * SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, so that the new
+     * one fits. Listing the directory for every new session would cost O(n) each time, so the
+     * count is remembered between listings and, when the threshold is hit, the directory is
+     * pruned a tenth below it: the listing then happens about once per tenth of the threshold.
+     * Other JVMs sharing the directory are seen at the next listing.
+     */
+    private void makeRoomForOneMore() throws IOException {
+        long threshold = settings.threshold();
+        if (threshold == 0) {
+            return;
+        }
+        if (knownCount >= 0 && knownCount + 1 < threshold && createdSinceListing < RECOUNT_EVERY) {
+            knownCount++;
+            createdSinceListing++;
+            return;
+        }
+        List<SessionEntry> entries = entries();
+        createdSinceListing = 0;
+        knownCount = entries.size() + 1;
+        if (entries.size() < threshold) {
+            return;
+        }
+        long keep = threshold - Math.max(1, threshold / 10);
+        entries.sort(Comparator.comparing(SessionEntry::expires));
+        Instant now = clock.instant();
+        long excess = entries.size() - keep;
+        for (SessionEntry entry : entries) {
+            boolean expired = !entry.expires().isAfter(now);
+            if (!expired && excess <= 0) {
+                break;
+            }
+            if (Files.deleteIfExists(entry.file())) {
+                excess--;
+                knownCount--;
+            }
+        }
+    }
+
+    private List<SessionEntry> entries() throws IOException {
+        List<SessionEntry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.directory(),
+                p -> SESSION_FILE.matcher(p.getFileName().toString()).matches())) {
+            for (Path file : files) {
+                try {
+                    entries.add(new SessionEntry(file, Files.getLastModifiedTime(file).toInstant()));
+                } catch (NoSuchFileException e) {
+                    // deleted by another JVM's reader-side expiry meanwhile
+                }
+            }
+        }
+        return entries;
+    }
+
+    private Optional<SessionFile> readLive(Path file) throws IOException {
+        try {
+            if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.of(SessionFile.parse(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.isRegularFile(file)) {
+                LOG.warning(() -> "Session file " + file.getFileName() + " is unreadable (" + e.getMessage() + "); it is replaced");
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void write(Path file, SessionFile session, Instant expires) throws IOException {
+        Path temp = settings.directory().resolve(TEMP_PREFIX + UUID.randomUUID());
+        boolean moved = false;
+        try {
+            if (posix) {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(settings.fileMode()));
+                // the umask may have narrowed the mode given at creation
+                Files.setPosixFilePermissions(temp, settings.fileMode());
+            }
+            Files.write(temp, session.toBytes());
+            Files.setLastModifiedTime(temp, FileTime.from(expires));
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private <T> T locked(DirectoryLock.IoAction<T> action) {
+        try {
+            return openDirectory().call(action);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Runs file work that needs no lock (the owner index: one atomic file operation per change),
+     * with the directory made if missing and I/O failures reported as an outage.
+     */
+    <T> T io(DirectoryLock.IoAction<T> action) {
+        try {
+            openDirectory();
+            return action.run();
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private synchronized DirectoryLock openDirectory() throws IOException {
+        if (lock == null) {
+            if (!Files.isDirectory(settings.directory())) {
+                Files.createDirectories(settings.directory(), directoryMode());
+            }
+            lock = new DirectoryLock(settings.directory());
+        }
+        return lock;
+    }
+
+    java.nio.file.attribute.FileAttribute<?>[] directoryMode() {
+        if (!posix) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(EnumSet.of(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
+    }
+
+    private SessionStoreUnavailableException unavailable(IOException e) {
+        return new SessionStoreUnavailableException(describe(), e);
+    }
+
+    private record SessionEntry(Path file, Instant expires) {
+    }
+}

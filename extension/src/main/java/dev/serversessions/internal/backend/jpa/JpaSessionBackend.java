@@ -1,0 +1,254 @@
+package dev.serversessions.internal.backend.jpa;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.jpa.SessionDatabase.DuplicateKeyException;
+import dev.serversessions.internal.backend.jpa.SessionDatabase.Statements;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sessions in two SQL tables: one row per session, one row per attribute (see
+ * {@link SessionTables}). A change set touches only the rows of the attributes it changes, so
+ * two requests changing different attributes both survive without any retry; the UPDATE of the
+ * session row that starts every write locks that row, which serializes the writers of one
+ * session for the two statements that follow, and tells a vanished session (no row updated)
+ * from a live one.
+ *
+ * <p>Statements per call: load 1 (a SELECT outside any transaction), apply 1 to 3, touch,
+ * changeId, delete and purge 1 each; writes add the commit. On PostgreSQL a change that removes
+ * no attribute is one statement that commits by itself ({@link SessionTables#updateAndUpsert}).
+ */
+final class JpaSessionBackend implements SessionBackend {
+    private static final int CREATE_ATTEMPTS = 3;
+
+    private final SessionDatabase database;
+    private final String keyPrefix;
+    private final Clock clock;
+
+    JpaSessionBackend(SessionDatabase database, String keyPrefix, Clock clock) {
+        this.database = database;
+        this.keyPrefix = keyPrefix;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id) {
+        String key = keyPrefix + id;
+        long now = clock.millis();
+        // one SELECT outside any transaction: nothing to commit
+        List<Object[]> rows = database.read(sql -> sql.rows(sql.tables().load(), key, now));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> attributes = new HashMap<>();
+        for (Object[] row : rows) {
+            if (row[2] == null && row[3] == null) {
+                continue; // the LEFT JOIN's row of a session without attributes
+            }
+            if (!(row[2] instanceof String name) || !(row[3] instanceof byte[] value)) {
+                throw new MalformedSessionException("an attribute row has a " + (row[2] instanceof String ? "value" : "name")
+                        + " that is null or of another type");
+            }
+            attributes.put(name, value);
+        }
+        Object[] first = rows.get(0);
+        return Optional.of(new StoredSession(attributes, millis(first[0], "created_millis"), millis(first[1], "expires_millis")));
+    }
+
+    /**
+     * A time column as the library writes it. Rows written by hand or by another program (the
+     * tables need not be ours: docs/jpa.md) may hold a null: that row is no session of ours, and
+     * is left as it is. A null expiry never gets this far: no query matches it.
+     */
+    private static Instant millis(Object column, String name) {
+        if (!(column instanceof Number number)) {
+            throw new MalformedSessionException("the session row's " + name + " is "
+                    + (column == null ? "null" : "a " + column.getClass().getSimpleName()));
+        }
+        return Instant.ofEpochMilli(number.longValue());
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        String key = keyPrefix + id;
+        if (!changes.isNew()) {
+            SessionTables tables = database.startedTables();
+            // with removals the transaction below: a DELETE in the same statement would not see
+            // an attribute row another request added after the statement's snapshot was taken
+            Optional<String> oneStatement = tables != null && changes.removed().isEmpty()
+                    ? tables.updateAndUpsert(changes.put().size()) : Optional.empty();
+            if (oneStatement.isPresent()) {
+                return database.autoCommitted(sql -> updateAndUpsert(sql, oneStatement.get(), key, changes, clock.millis()));
+            }
+            return database.write(sql -> merge(sql, key, changes, clock.millis()));
+        }
+        for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+            try {
+                return database.write(sql -> insert(sql, key, changes));
+            } catch (DuplicateKeyException e) {
+                // Another first write of this session won the race (its attributes must survive
+                // too), or an expired session left the id behind (it must not come back).
+                long now = clock.millis();
+                boolean merged = database.write(sql -> {
+                    if (merge(sql, key, changes, now)) {
+                        return true;
+                    }
+                    sql.update(sql.tables().deleteIfExpired(), key, now);
+                    return false;
+                });
+                if (merged) {
+                    return true;
+                }
+            }
+        }
+        throw new SessionStoreUnavailableException(describe(),
+                new IllegalStateException("session could not be created in " + CREATE_ATTEMPTS + " attempts"));
+    }
+
+    private boolean insert(Statements sql, String key, ChangeSet changes) {
+        sql.update(sql.tables().insertSession(), key, changes.created().toEpochMilli(), changes.expires().toEpochMilli());
+        insertAttributes(sql, key, changes.put());
+        return true;
+    }
+
+    private static boolean updateAndUpsert(Statements sql, String statement, String key, ChangeSet changes, long now) {
+        List<Object> parameters = new ArrayList<>(3 + 3 * changes.put().size());
+        parameters.add(changes.expires().toEpochMilli());
+        parameters.add(key);
+        parameters.add(now);
+        changes.put().forEach((name, value) -> {
+            parameters.add(hash(name));
+            parameters.add(name);
+            parameters.add(value);
+        });
+        List<Object[]> changed = sql.rows(statement, parameters.toArray());
+        return ((Number) changed.get(0)[0]).intValue() == 1;
+    }
+
+    /** Applies the changes to a live session; false, with nothing written, if there is none. */
+    private boolean merge(Statements sql, String key, ChangeSet changes, long now) {
+        if (sql.update(sql.tables().touch(), changes.expires().toEpochMilli(), key, now) == 0) {
+            return false;
+        }
+        Set<String> names = new LinkedHashSet<>(changes.put().keySet());
+        names.addAll(changes.removed());
+        if (!names.isEmpty()) {
+            List<Object> parameters = new ArrayList<>();
+            parameters.add(key);
+            names.forEach(name -> parameters.add(hash(name)));
+            sql.update(sql.tables().deleteAttributes(names.size()), parameters.toArray());
+        }
+        insertAttributes(sql, key, changes.put());
+        return true;
+    }
+
+    private static void insertAttributes(Statements sql, String key, Map<String, byte[]> put) {
+        if (put.isEmpty()) {
+            return;
+        }
+        List<Object> parameters = new ArrayList<>(put.size() * 4);
+        put.forEach((name, value) -> {
+            parameters.add(key);
+            parameters.add(hash(name));
+            parameters.add(name);
+            parameters.add(value);
+        });
+        sql.update(sql.tables().insertAttributes(put.size()), parameters.toArray());
+    }
+
+    @Override
+    public void delete(String id) {
+        String key = keyPrefix + id;
+        database.write(sql -> sql.update(sql.tables().delete(), key));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        String key = keyPrefix + id;
+        return database.write(sql -> sql.update(sql.tables().touch(), expires.toEpochMilli(), key, clock.millis()) == 1);
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        String oldKey = keyPrefix + oldId;
+        String newKey = keyPrefix + newId;
+        return database.write(sql -> sql.update(sql.tables().changeId(), newKey, oldKey, clock.millis()) == 1);
+    }
+
+    @Override
+    public int purgeExpired() {
+        return database.write(sql -> sql.update(sql.tables().purge(), clock.millis()));
+    }
+
+    @Override
+    public boolean expiresEntriesItself() {
+        return false;
+    }
+
+    /** The owners table ({@link SessionTables}): one row per owned session, gone with it. */
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(new SessionOwnerIndex() {
+            @Override
+            public void add(String owner, String id, Instant until) {
+                String key = keyPrefix + id;
+                database.write(sql -> {
+                    sql.update(sql.tables().deleteOwner(), key);
+                    return sql.update(sql.tables().insertOwner(), hash(owner), owner, key, clock.millis());
+                });
+            }
+
+            @Override
+            public void remove(String owner, String id) {
+                String key = keyPrefix + id;
+                database.write(sql -> sql.update(sql.tables().deleteOwnerIf(), key, hash(owner)));
+            }
+
+            @Override
+            public Set<String> ids(String owner) {
+                Set<String> ids = new LinkedHashSet<>();
+                for (Object[] row : database.read(sql -> sql.rows(sql.tables().ownedKeys(), hash(owner), clock.millis()))) {
+                    if (row[0] instanceof String key && key.startsWith(keyPrefix)) {
+                        ids.add(key.substring(keyPrefix.length()));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    @Override
+    public String describe() {
+        return database.describe();
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    /** The attribute's key column: SHA-256 of the name, in hex. */
+    static String hash(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

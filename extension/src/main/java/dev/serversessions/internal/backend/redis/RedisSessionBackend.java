@@ -1,0 +1,427 @@
+package dev.serversessions.internal.backend.redis;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.MalformedSessionException;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionOwnerIndex;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.StartUpWait;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.RestoreParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * One Redis hash per session at {@code SESSION_KEY_PREFIX + id}: a field {@code a:<name>} per
+ * attribute (the prefix keeps any attribute name apart from the metadata), {@code m:created} and
+ * {@code m:expires}; the key's own expiry is the session's. Each operation is one round trip: a
+ * load is a plain {@code HGETALL} (no write, so a replica or a client-side cache can serve it),
+ * and a Lua script, run by SHA-1, where a write must check and change atomically.
+ *
+ * <p>Expiries are sent as a time to live measured on this server's clock ({@code PEXPIRE}), not
+ * as an instant for Redis's clock ({@code PEXPIREAT}), so a skew between the two clocks never
+ * shortens or stretches a session; Redis never returns an expired key, which is the read-time
+ * check. {@code m:expires} repeats the expiry in milliseconds, as the writing server's clock saw
+ * it, only so that a load learns it without a second command ({@code HGETALL} does not report a
+ * time to live); a hash written before that field existed costs one {@code PTTL} more.
+ */
+final class RedisSessionBackend implements SessionBackend {
+    static final String ATTRIBUTE_FIELD = "a:";
+    static final String CREATED_FIELD = "m:created";
+    static final String EXPIRES_FIELD = "m:expires";
+    /** What a hash without expiry (made by hand, or PERSISTed) is taken to live for. */
+    private static final Duration NO_EXPIRY = Duration.ofDays(3650);
+    private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
+
+    /**
+     * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, expires ms, number of puts, then
+     * field/value pairs, then fields to delete. Returns 0, writing nothing, if an existing
+     * session is gone (or another client put a key of another type there meanwhile: it is not
+     * ours to change).
+     */
+    private static final RedisScript APPLY = new RedisScript("""
+            local key = KEYS[1]
+            if ARGV[1] == '1' then
+              redis.call('DEL', key)
+              redis.call('HSET', key, 'm:created', ARGV[2])
+            elseif redis.call('TYPE', key)['ok'] ~= 'hash' then
+              return 0
+            end
+            local puts = tonumber(ARGV[5])
+            for i = 6, 5 + 2 * puts, 2 do
+              redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+            end
+            for i = 6 + 2 * puts, #ARGV do
+              redis.call('HDEL', key, ARGV[i])
+            end
+            redis.call('HSET', key, 'm:expires', ARGV[4])
+            redis.call('PEXPIRE', key, ARGV[3])
+            return 1
+            """);
+
+    /** KEYS: session; ARGV: ttl ms, expires ms. Returns 0, writing nothing, unless a hash is there. */
+    private static final RedisScript TOUCH = new RedisScript("""
+            if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
+            redis.call('HSET', KEYS[1], 'm:expires', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """);
+
+    /** KEYS: old, new (same slot). RENAME, but 0 instead of an error when the old key is gone. */
+    private static final RedisScript RENAME = new RedisScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('RENAME', KEYS[1], KEYS[2])
+            return 1
+            """);
+
+    /** KEYS: session. Removes it and returns {serialized value, ttl}, or nil if it is gone. */
+    private static final RedisScript TAKE = new RedisScript("""
+            local dump = redis.call('DUMP', KEYS[1])
+            if not dump then return false end
+            local ttl = redis.call('PTTL', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            return {dump, ttl}
+            """);
+
+    private final Supplier<UnifiedJedis> connect;
+    private final boolean ownsClient;
+    private final String keyPrefix;
+    private final String description;
+    private final Clock clock;
+    private final int maxRetries;
+    private final Duration retryWindow;
+    private volatile UnifiedJedis client;
+    /** The build in progress, if any; guarded by {@code this}. */
+    private CompletableFuture<UnifiedJedis> building;
+    private final RedisOwnerIndex ownerIndex;
+
+    private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
+                                int maxRetries, Duration retryWindow) {
+        this.connect = connect;
+        this.ownsClient = ownsClient;
+        this.keyPrefix = keyPrefix;
+        this.description = description;
+        this.clock = Clock.systemUTC();
+        this.maxRetries = maxRetries;
+        this.retryWindow = retryWindow;
+        this.ownerIndex = new RedisOwnerIndex(this::call, keyPrefix, clock);
+    }
+
+    /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
+    static RedisSessionBackend connectingTo(RedisSettings settings, String keyPrefix) {
+        return new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix, settings.describe(),
+                settings.poolSize(), settings.timeout());
+    }
+
+    /** A backend on the application's client, which it never closes. */
+    static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
+        RedisSessionBackend backend = new RedisSessionBackend(() -> client, false, keyPrefix,
+                "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
+                Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
+        backend.client = client;
+        return backend;
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id) {
+        byte[] key = key(id);
+        Map<byte[], byte[]> fields = call(c -> {
+            try {
+                return c.hgetAll(key);
+            } catch (JedisDataException e) {
+                if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        if (fields == null) {
+            throw new MalformedSessionException("the key holds a Redis value of another type (WRONGTYPE), not a session hash");
+        }
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> attributes = new HashMap<>();
+        Instant created = null;
+        Instant expires = null;
+        for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
+            String field = new String(entry.getKey(), StandardCharsets.UTF_8);
+            if (field.startsWith(ATTRIBUTE_FIELD)) {
+                attributes.put(field.substring(ATTRIBUTE_FIELD.length()), entry.getValue());
+            } else if (field.equals(CREATED_FIELD)) {
+                created = millis(entry.getValue(), CREATED_FIELD);
+            } else if (field.equals(EXPIRES_FIELD)) {
+                expires = millis(entry.getValue(), EXPIRES_FIELD);
+            }
+        }
+        if (created == null) {
+            throw new MalformedSessionException("the hash has no m:created field of milliseconds");
+        }
+        if (expires == null) {
+            // written before m:expires existed: ask Redis (the next write or slide adds the field)
+            Instant now = clock.instant();
+            long ttl = call(c -> c.pttl(key));
+            if (ttl == -2) {
+                return Optional.empty(); // expired between the two commands
+            }
+            expires = ttl >= 0 ? now.plusMillis(ttl) : now.plus(NO_EXPIRY);
+        }
+        return Optional.of(new StoredSession(attributes, created, expires));
+    }
+
+    /** A time field as this backend writes it: whole milliseconds, ASCII digits. */
+    private static Instant millis(byte[] value, String field) {
+        // a length check first: a huge run of digits is no time of ours, and not worth parsing
+        if (value.length == 0 || value.length > 18) {
+            throw new MalformedSessionException("the hash's " + field + " field is not a time in milliseconds");
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            throw new MalformedSessionException("the hash's " + field + " field is not a time in milliseconds", e);
+        }
+    }
+
+    @Override
+    public boolean apply(String id, ChangeSet changes) {
+        List<byte[]> args = new ArrayList<>(5 + 2 * changes.put().size() + changes.removed().size());
+        args.add(number(changes.isNew() ? 1 : 0));
+        args.add(number(changes.created().toEpochMilli()));
+        args.add(number(timeToLive(clock.instant(), changes.expires())));
+        args.add(number(changes.expires().toEpochMilli()));
+        args.add(number(changes.put().size()));
+        changes.put().forEach((name, value) -> {
+            args.add(field(name));
+            args.add(value);
+        });
+        changes.removed().forEach(name -> args.add(field(name)));
+        return (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1;
+    }
+
+    @Override
+    public void delete(String id) {
+        call(c -> c.del(key(id)));
+    }
+
+    @Override
+    public boolean touch(String id, Instant expires) {
+        List<byte[]> args = List.of(number(timeToLive(clock.instant(), expires)), number(expires.toEpochMilli()));
+        return (Long) call(c -> TOUCH.run(c, List.of(key(id)), args)) == 1;
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        byte[] from = key(oldId);
+        byte[] to = key(newId);
+        Long renamed = call(c -> {
+            try {
+                return (Long) RENAME.run(c, List.of(from, to), List.of());
+            } catch (JedisClusterOperationException e) {
+                if (JedisClusterCRC16.getSlot(from) == JedisClusterCRC16.getSlot(to)) {
+                    throw e;
+                }
+                return null; // a cluster client refuses keys of two slots before sending anything
+            }
+        });
+        return renamed != null ? renamed == 1 : moveAcrossSlots(from, to);
+    }
+
+    /**
+     * Redis Cluster cannot move a key to another slot atomically: the old key is taken (read and
+     * deleted in one script, so no request can use the old id after this) and then restored
+     * under the new one. If the restore fails the session is put back, so an outage of one node
+     * costs the request, not the session.
+     */
+    private boolean moveAcrossSlots(byte[] from, byte[] to) {
+        List<?> taken = (List<?>) call(c -> TAKE.run(c, List.of(from), List.of()));
+        if (taken == null) {
+            return false;
+        }
+        byte[] dump = (byte[]) taken.get(0);
+        long ttl = Math.max(0, (Long) taken.get(1)); // RESTORE takes 0 for "no expiry"
+        try {
+            call(c -> c.restore(to, ttl, dump, RestoreParams.restoreParams().replace()));
+            return true;
+        } catch (SessionStoreUnavailableException e) {
+            try {
+                call(c -> c.restore(from, ttl, dump, RestoreParams.restoreParams().replace()));
+            } catch (SessionStoreUnavailableException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public int purgeExpired() {
+        return 0; // every key carries its own expiry
+    }
+
+    /** The key of {@code owner}'s index, for tests that look at the store. */
+    byte[] ownerIndexKey(String owner) {
+        return ownerIndex.key(owner);
+    }
+
+    @Override
+    public Optional<SessionOwnerIndex> ownerIndex() {
+        return Optional.of(ownerIndex);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ownsClient && client != null) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing the Redis client failed", e);
+            }
+        }
+        client = null;
+        building = null;
+    }
+
+    /**
+     * The client, built on first use; a failed build is tried again by the next request.
+     *
+     * <p>Building a sentinel or cluster client asks node after node for the topology, each up
+     * to the connect timeout: while they are unreachable one build takes k timeouts. So it runs
+     * on a thread of its own, once however many requests need it, and each request waits for it
+     * only until its own deadline; a build that outlives the request still gives the next
+     * requests their client. (Built under a lock in the request, the requests queued behind it
+     * each waited out a whole build of their own.)
+     */
+    private UnifiedJedis client(long deadline) {
+        UnifiedJedis c = client;
+        if (c != null) {
+            return c;
+        }
+        CompletableFuture<UnifiedJedis> pending;
+        synchronized (this) {
+            if (client != null) {
+                return client;
+            }
+            if (building == null) {
+                CompletableFuture<UnifiedJedis> started = new CompletableFuture<>();
+                building = started;
+                Thread builder = new Thread(() -> build(started), "server-sessions-redis-connect");
+                builder.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+                builder.setDaemon(true);
+                builder.start();
+            }
+            pending = building;
+        }
+        return StartUpWait.awaitUntil(pending, deadline, description,
+                () -> new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
+    }
+
+    private void build(CompletableFuture<UnifiedJedis> started) {
+        UnifiedJedis built;
+        try {
+            built = connect.get();
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                if (building == started) {
+                    building = null;
+                }
+            }
+            started.completeExceptionally(e);
+            return;
+        }
+        boolean current;
+        synchronized (this) {
+            current = building == started;
+            if (current) {
+                client = built;
+                building = null;
+            }
+        }
+        if (!current && ownsClient) {
+            built.close(); // the backend was closed while this build ran
+        }
+        started.complete(built);
+    }
+
+    /**
+     * Runs one command or script. After a Redis restart every pooled connection is dead, and
+     * without dropping them the first requests after recovery would fail one by one; so a
+     * failed connection is retried on a fresh one, as long as the failures leave time within the
+     * timeout (dead connections fail at once; a network that swallows packets, or a cluster
+     * whose every node is down, uses up the timeout in one attempt, and a second would double
+     * the request's wait). Every operation here may safely run twice.
+     */
+    private <T> T call(Function<UnifiedJedis, T> command) {
+        long deadline = System.nanoTime() + retryWindow.toNanos();
+        JedisException failure = null;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return command.apply(client(deadline));
+            } catch (JedisConnectionException | JedisClusterOperationException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+                if (attempt >= maxRetries || System.nanoTime() > deadline) {
+                    throw new SessionStoreUnavailableException(description, failure);
+                }
+                dropIdleConnections();
+            } catch (JedisException e) {
+                throw new SessionStoreUnavailableException(description, e);
+            }
+        }
+    }
+
+    private void dropIdleConnections() {
+        UnifiedJedis c = client;
+        if (c instanceof RedisClient standalone) {
+            standalone.getPool().clear();
+        } else if (c instanceof RedisClusterClient cluster) {
+            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+        } else if (c instanceof JedisCluster cluster) { // an application's own, still in Jedis 8
+            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+        }
+    }
+
+    private byte[] key(String id) {
+        return (keyPrefix + id).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] field(String attribute) {
+        return (ATTRIBUTE_FIELD + attribute).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] number(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Milliseconds from now to {@code expires}, at least 1: PEXPIRE with 0 would delete the key. */
+    private static long timeToLive(Instant now, Instant expires) {
+        return Math.max(1, Duration.between(now, expires).toMillis());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.serversessions.internal.backend.redis;
+
+import dev.serversessions.internal.config.ConfigValues;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Redis backend's keys.
+ *
+ * @param mode             {@code SESSION_REDIS_MODE}: standalone (default), sentinel or cluster
+ * @param address          {@code SESSION_REDIS}: the server, the sentinels or the cluster's seed nodes
+ * @param master           {@code SESSION_REDIS_MASTER}: the master the sentinels watch (sentinel mode)
+ * @param sentinelPassword {@code SESSION_REDIS_SENTINEL_PASSWORD}: for sentinels that require one
+ * @param poolSize         {@code SESSION_REDIS_POOL_SIZE}: most connections per Redis server
+ * @param timeout          {@code SESSION_REDIS_TIMEOUT_MS}: connect and read timeout
+ * @param tlsCaFile        {@code SESSION_REDIS_TLS_CA_FILE}: PEM certificates to trust for
+ *                         {@code rediss://} instead of the JVM's trust store
+ */
+record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, Optional<String> sentinelPassword,
+                     int poolSize, Duration timeout, Optional<Path> tlsCaFile) {
+    static final String REDIS = "SESSION_REDIS";
+    static final String MODE = "SESSION_REDIS_MODE";
+    static final String MASTER = "SESSION_REDIS_MASTER";
+    static final String SENTINEL_PASSWORD = "SESSION_REDIS_SENTINEL_PASSWORD";
+    static final String POOL_SIZE = "SESSION_REDIS_POOL_SIZE";
+    static final String TIMEOUT_MS = "SESSION_REDIS_TIMEOUT_MS";
+    static final String TLS_CA_FILE = "SESSION_REDIS_TLS_CA_FILE";
+
+    static final String DEFAULT_ADDRESS = "redis://127.0.0.1:6379";
+    static final int DEFAULT_POOL_SIZE = 16;
+    static final long DEFAULT_TIMEOUT_MS = 2000;
+
+    /** How the backend finds its Redis. */
+    enum Mode {
+        STANDALONE, SENTINEL, CLUSTER;
+
+        int defaultPort() {
+            return this == SENTINEL ? 26379 : 6379;
+        }
+
+        String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Reads every key, recording each problem in {@code values}; bad keys get their defaults. */
+    static RedisSettings read(ConfigValues values) {
+        Mode mode = values.choice(MODE, Mode.STANDALONE, Mode.class);
+        RedisAddress address = readAddress(values, mode);
+        Optional<String> master = values.optionalString(MASTER).filter(s -> !s.isEmpty());
+        if (mode == Mode.SENTINEL && master.isEmpty()) {
+            values.problem(MASTER + " is required with " + MODE + "=sentinel: the name of the master the sentinels"
+                    + " monitor (e.g. mymaster)");
+        }
+        int poolSize = (int) values.number(POOL_SIZE, DEFAULT_POOL_SIZE, 1);
+        if (poolSize > 10_000) {
+            values.problem(POOL_SIZE, String.valueOf(poolSize), "is not a connection count from 1 to 10000");
+            poolSize = DEFAULT_POOL_SIZE;
+        }
+        long timeoutMs = values.number(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1);
+        if (timeoutMs > Integer.MAX_VALUE) {
+            values.problem(TIMEOUT_MS, String.valueOf(timeoutMs), "is not a timeout in milliseconds from 1 to " + Integer.MAX_VALUE);
+            timeoutMs = DEFAULT_TIMEOUT_MS;
+        }
+        Optional<Path> tlsCaFile = readCaFile(values, address);
+        return new RedisSettings(mode, address, master, values.optionalString(SENTINEL_PASSWORD).filter(s -> !s.isEmpty()),
+                poolSize, Duration.ofMillis(timeoutMs), tlsCaFile);
+    }
+
+    private static RedisAddress readAddress(ConfigValues values, Mode mode) {
+        String value = values.string(REDIS, DEFAULT_ADDRESS);
+        RedisAddress fallback = RedisAddress.parse(DEFAULT_ADDRESS, 6379);
+        RedisAddress address;
+        try {
+            address = RedisAddress.parse(value, mode.defaultPort());
+        } catch (IllegalArgumentException e) {
+            values.problem(REDIS, RedisAddress.redact(value), e.getMessage() + "; expected redis[s]://[user:password@]host:port[/db]"
+                    + (mode == Mode.STANDALONE ? "" : " or a comma list of host:port"));
+            return fallback;
+        }
+        if (mode == Mode.STANDALONE && address.nodes().size() > 1) {
+            values.problem(REDIS, RedisAddress.redact(value), "lists " + address.nodes().size() + " hosts; give one, or set "
+                    + MODE + "=cluster (seed nodes) or " + MODE + "=sentinel (sentinels)");
+            return fallback;
+        }
+        if (mode == Mode.CLUSTER && address.database() != 0) {
+            values.problem(REDIS, RedisAddress.redact(value), "selects database " + address.database()
+                    + "; Redis Cluster has only database 0 (drop the /" + address.database() + ")");
+        }
+        if (address.database() > 1000) {
+            values.problem(REDIS, RedisAddress.redact(value), "selects database " + address.database()
+                    + "; Redis databases are numbered from 0 (16 by default)");
+        }
+        return address;
+    }
+
+    private static Optional<Path> readCaFile(ConfigValues values, RedisAddress address) {
+        Optional<String> raw = values.optionalString(TLS_CA_FILE).filter(s -> !s.isEmpty());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!address.tls()) {
+            values.problem(TLS_CA_FILE, raw.get(), "is set but " + REDIS + " does not use TLS: use a rediss:// URL");
+            return Optional.empty();
+        }
+        try {
+            Path file = Path.of(raw.get());
+            if (certificates(file).isEmpty()) {
+                values.problem(TLS_CA_FILE, raw.get(), "holds no certificate: give a PEM file of the CA that signed Redis's certificate");
+                return Optional.empty();
+            }
+            return Optional.of(file);
+        } catch (InvalidPathException | IOException | GeneralSecurityException e) {
+            values.problem(TLS_CA_FILE, raw.get(), "is not a readable PEM certificate file (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
+    }
+
+    /** The certificates in a PEM (or DER) file. */
+    static Collection<? extends Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+    }
+
+    /** The store as logs name it: mode and address, never credentials. */
+    String describe() {
+        String scheme = address.tls() ? "rediss" : "redis";
+        return switch (mode) {
+            case STANDALONE -> scheme + " " + address.nodeList() + "/" + address.database();
+            case CLUSTER -> scheme + " cluster " + address.nodeList();
+            case SENTINEL -> scheme + " sentinel master " + master.orElse("?") + " via " + address.nodeList()
+                    + "/" + address.database();
+        };
+    }
+
+    List<redis.clients.jedis.HostAndPort> nodes() {
+        return address.nodes();
+    }
+}

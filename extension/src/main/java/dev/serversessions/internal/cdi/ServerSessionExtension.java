@@ -1,0 +1,286 @@
+package dev.serversessions.internal.cdi;
+
+import dev.serversessions.api.Backend;
+import dev.serversessions.api.ServerSession;
+import dev.serversessions.api.ServerSessionScoped;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionType;
+import dev.serversessions.internal.config.InvalidSettingsException;
+import dev.serversessions.internal.config.SerializationFormat;
+import dev.serversessions.api.UserSessions;
+import dev.serversessions.internal.session.CurrentSession;
+import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.spi.Contextual;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Typed;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.Annotated;
+import jakarta.enterprise.inject.spi.AnnotatedType;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.PassivationCapable;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.enterprise.inject.spi.ProcessProducerField;
+import jakarta.enterprise.inject.spi.ProcessProducerMethod;
+import jakarta.inject.Named;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Member;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Makes {@code @Inject ServerSession} and {@code @Inject SessionBackend} work. The library jar is
+ * no bean archive; its beans are added here in code, so no class of an absent backend client is
+ * ever discovered, and every bad {@code SESSION_*} key fails the deployment once, all listed.
+ *
+ * <p>Beans: the request-scoped {@link ServerSession}; one {@code @Backend(type) SessionBackend}
+ * per type whose client library is present; and the unqualified {@link SessionBackend}, the
+ * configured one, unless the application produces its own (requests then use the
+ * application's); and, where the runtime has MicroProfile Health, a readiness check of the store.
+ *
+ * <p>Also the context of {@link ServerSessionScoped}, whose beans are session attributes named
+ * after the bean class (and member, for producers), never after a runtime's bean id, so that
+ * another runtime sharing the store finds them.
+ *
+ * <p>In an application with a Jakarta Security authentication mechanism it adds the decorator that
+ * keeps the caller in the server session ({@code SessionLoginDecorator}).
+ */
+public class ServerSessionExtension implements Extension {
+    private static final String READINESS_CHECK = "dev.serversessions.internal.health.SessionStoreReadiness";
+    private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
+    private static final String LOGIN_DECORATOR = "dev.serversessions.internal.security.SessionLoginDecorator";
+    private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
+    private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
+    private Class<?> mechanismType;
+    private boolean mechanismFound;
+    private Bean<?> applicationBackend;
+    private boolean discoveryDone;
+    /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
+    private final Map<Object, String> scopedBeanKeys = new ConcurrentHashMap<>();
+
+    void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
+        // a class bean, not a synthetic one: runtimes find health checks by their annotations
+        if (hasMicroProfileHealth(ServerSessionExtension.class.getClassLoader())) {
+            event.addAnnotatedType(readinessCheck(), READINESS_CHECK);
+        }
+    }
+
+    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
+        // named, so this class loads where Jakarta Security is absent
+        try {
+            mechanismType = Class.forName(HTTP_AUTHENTICATION_MECHANISM, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            mechanismType = null;
+            return;
+        }
+        event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+    }
+
+    void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {
+        if (mechanismType == null || mechanismFound) {
+            return;
+        }
+        AnnotatedType<?> type = event.getAnnotatedType();
+        if (isMechanismBean(type) || type.getAnnotations().stream().map(a -> a.annotationType().getName())
+                .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
+            mechanismFound = true;
+        }
+    }
+
+    /**
+     * Whether a class would be a bean of type {@code HttpAuthenticationMechanism}. Soteria adds
+     * its built-in mechanisms' classes to every application, restricted with {@code @Typed} to
+     * their own class: those are no sign that the application uses Jakarta Security.
+     */
+    private boolean isMechanismBean(AnnotatedType<?> type) {
+        Class<?> javaClass = type.getJavaClass();
+        if (javaClass.isInterface() || !mechanismType.isAssignableFrom(javaClass) || javaClass.getName().equals(LOGIN_DECORATOR)) {
+            return false;
+        }
+        Typed typed = type.getAnnotation(Typed.class);
+        return typed == null || Arrays.asList(typed.value()).contains(mechanismType);
+    }
+
+    /**
+     * Keeps the login decorator only in an application that has an authentication mechanism (its
+     * own class, or a built-in one's definition annotation): Soteria takes any bean of type
+     * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
+     * uses Jakarta Security, and would then fail every request of an application without one.
+     * Every type has been seen when bean attributes are processed.
+     */
+    void dropUnneededLoginDecorator(@Observes ProcessBeanAttributes<?> event) {
+        if (!mechanismFound && event.getAnnotated() instanceof AnnotatedType<?> type
+                && type.getJavaClass().getName().equals(LOGIN_DECORATOR)) {
+            event.veto();
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name + " is part of this jar", e);
+        }
+    }
+
+    void findApplicationBackend(@Observes ProcessBean<?> event) {
+        Bean<?> bean = event.getBean();
+        if (!discoveryDone && bean.getTypes().contains(SessionBackend.class)
+                && bean.getQualifiers().stream().anyMatch(q -> q.annotationType() == Default.class)) {
+            applicationBackend = bean;
+        }
+    }
+
+    void checkScopedBean(@Observes ProcessManagedBean<?> event, BeanManager beans) {
+        Bean<?> bean = event.getBean();
+        if (bean.getScope() != ServerSessionScoped.class) {
+            return;
+        }
+        Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
+        if (!bean.getInjectionPoints().isEmpty()) {
+            event.addDefinitionError(new DeploymentException("@ServerSessionScoped bean " + type.getName()
+                    + " has injection points (" + bean.getInjectionPoints().iterator().next().getMember().getName()
+                    + "...): its instance is stored in the session, where a reference to another bean cannot go. Keep "
+                    + "only data in it and inject it where it is used."));
+        }
+        if (hasInterceptorBinding(event.getAnnotatedBeanClass(), beans)
+                || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans))) {
+            event.addDefinitionError(new DeploymentException("@ServerSessionScoped bean " + type.getName()
+                    + " is intercepted: the runtime's interceptor subclass would be stored in the session, and no "
+                    + "other runtime could read it. Intercept the beans that use it instead."));
+        }
+        remember(bean, type.getName());
+    }
+
+    void rememberScopedProducer(@Observes ProcessProducerMethod<?, ?> event) {
+        rememberProducer(event.getBean(), event.getAnnotatedProducerMethod().getJavaMember());
+    }
+
+    void rememberScopedProducer(@Observes ProcessProducerField<?, ?> event) {
+        rememberProducer(event.getBean(), event.getAnnotatedProducerField().getJavaMember());
+    }
+
+    private void rememberProducer(Bean<?> bean, Member member) {
+        if (bean.getScope() == ServerSessionScoped.class) {
+            remember(bean, member.getDeclaringClass().getName() + "#" + member.getName());
+        }
+    }
+
+    private static boolean hasInterceptorBinding(Annotated annotated, BeanManager beans) {
+        return annotated.getAnnotations().stream().anyMatch(a -> beans.isInterceptorBinding(a.annotationType()));
+    }
+
+    /** Qualifiers other than the implicit ones are part of the name: two beans of one class differ. */
+    private void remember(Bean<?> bean, String name) {
+        TreeSet<String> qualifiers = new TreeSet<>();
+        for (Annotation qualifier : bean.getQualifiers()) {
+            Class<? extends Annotation> type = qualifier.annotationType();
+            if (type != Default.class && type != Any.class && type != Named.class) {
+                qualifiers.add(type.getName());
+            }
+        }
+        scopedBeanKeys.put(identity(bean), qualifiers.isEmpty() ? name : name + qualifiers);
+    }
+
+    private static Object identity(Contextual<?> bean) {
+        return bean instanceof PassivationCapable p && p.getId() != null ? p.getId() : bean;
+    }
+
+    private String scopedBeanKey(Contextual<?> bean) {
+        String key = scopedBeanKeys.get(identity(bean));
+        if (key != null) {
+            return key;
+        }
+        // a bean no event told us about (added by another extension): its class is the best name
+        return bean instanceof Bean<?> b ? b.getBeanClass().getName() : String.valueOf(identity(bean));
+    }
+
+    void addBeans(@Observes AfterBeanDiscovery event) {
+        discoveryDone = true;
+        event.addContext(new ServerSessionContext(this::scopedBeanKey));
+        event.addBean()
+                .beanClass(ServerSessionExtension.class)
+                .types(ServerSession.class, Object.class)
+                .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                .scope(RequestScoped.class)
+                .createWith(context -> CurrentSession.get());
+        event.addBean()
+                .beanClass(ServerSessionExtension.class)
+                .types(UserSessions.class, Object.class)
+                .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                .scope(ApplicationScoped.class)
+                .createWith(context -> SessionRuntime.forApplication().userSessions());
+        ClassLoader loader = ServerSessionExtension.class.getClassLoader();
+        for (SessionType type : SessionType.values()) {
+            if (type.isAvailable(loader)) {
+                event.addBean()
+                        .beanClass(ServerSessionExtension.class)
+                        .types(SessionBackend.class, Object.class)
+                        .qualifiers(Backend.Literal.of(type), Any.Literal.INSTANCE)
+                        .scope(ApplicationScoped.class)
+                        .createWith(context -> SessionRuntime.forApplication().backend(type));
+            }
+        }
+        if (applicationBackend == null) {
+            event.addBean()
+                    .beanClass(ServerSessionExtension.class)
+                    .types(SessionBackend.class, Object.class)
+                    .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
+                    .scope(ApplicationScoped.class)
+                    .createWith(context -> SessionRuntime.forApplication().activeBackend());
+        }
+    }
+
+    private static boolean hasMicroProfileHealth(ClassLoader loader) {
+        try {
+            Class.forName("org.eclipse.microprofile.health.Readiness", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Named, not referenced, so that this class loads where MicroProfile Health is absent. */
+    private static Class<?> readinessCheck() {
+        try {
+            return Class.forName("dev.serversessions.internal.health.SessionStoreReadiness", false,
+                    ServerSessionExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the readiness check is part of this jar", e);
+        }
+    }
+
+    void validateSettings(@Observes AfterDeploymentValidation event, BeanManager beans) {
+        SessionRuntime runtime;
+        try {
+            runtime = SessionRuntime.forApplication();
+        } catch (InvalidSettingsException e) {
+            event.addDeploymentProblem(new DeploymentException(e.getMessage()));
+            return;
+        }
+        runtime.useClients(new CdiClientLookup(beans));
+        if (!scopedBeanKeys.isEmpty() && runtime.settings().serializationFormat() == SerializationFormat.JSON) {
+            LOG.warning("SESSION_SERIALIZATION_FORMAT=json cannot store @ServerSessionScoped beans " + scopedBeanKeys.values()
+                    + ": their first use in a request will fail. Use SESSION_SERIALIZATION_FORMAT=java for them.");
+        }
+        if (applicationBackend != null) {
+            Bean<?> bean = applicationBackend;
+            runtime.useApplicationBackend(() -> (SessionBackend) beans.getReference(bean, SessionBackend.class,
+                    beans.createCreationalContext(bean)));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.serversessions.internal.codec;
+
+/**
+ * Turns attribute values into the opaque bytes a backend stores, and back. Codecs run in the
+ * core so that every backend stores bytes per attribute and change detection is a byte compare.
+ */
+public interface AttributeCodec {
+
+    /**
+     * Encodes a value.
+     *
+     * @throws IllegalArgumentException naming the attribute and the offending type when the
+     *                                  value cannot be encoded
+     */
+    byte[] encode(String name, Object value);
+
+    /**
+     * Encodes a value the application is putting: the place to refuse what {@link #decode} would
+     * refuse later, while the application can still be told why.
+     *
+     * @throws IllegalArgumentException naming the attribute and the reason
+     */
+    default byte[] encodeForPut(String name, Object value) {
+        return encode(name, value);
+    }
+
+    /**
+     * Decodes a value.
+     *
+     * @throws UndecodableAttributeException when the bytes are corrupt, or name a class that is
+     *                                       gone, changed or not allowed
+     */
+    Object decode(String name, byte[] bytes);
+}

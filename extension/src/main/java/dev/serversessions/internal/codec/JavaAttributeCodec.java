@@ -1,0 +1,226 @@
+package dev.serversessions.internal.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Java serialization, read back through an {@link ObjectInputFilter} that decides before
+ * anything is allocated. Whoever can write to the store chooses the bytes, so the filter is
+ * the boundary: it allows the value types applications keep in sessions
+ * ({@link SerializationAllowlist}), the application's own classes ({@code WEB-INF/classes}) and
+ * the patterns of {@code SESSION_SERIALIZATION_ALLOWLIST} (e.g. {@code com.example.**}), and
+ * refuses everything else, denied packages first. Libraries in {@code WEB-INF/lib} are not
+ * allowed by default: they are where deserialization gadgets live.
+ *
+ * <p>The limits below are far above what a session holds and far below what hurts the server.
+ * Before the stream is opened, {@link StreamShape} bounds the work of hashing what it holds
+ * (nested collections that share their children cost 2^depth {@code hashCode} calls); an array
+ * may not claim more elements than the stored value has bytes left, so a length field of 2^31
+ * is refused instead of allocated.
+ */
+public final class JavaAttributeCodec implements AttributeCodec {
+    /** Nesting of objects in one value. */
+    public static final int MAX_DEPTH = 64;
+    /** Objects visited to read one value, each counted once per path that reaches it: {@link StreamShape}. */
+    public static final long MAX_WORK = StreamShape.MAX_WORK;
+    /** Objects and back references read for one value. */
+    public static final long MAX_REFERENCES = 1_000_000;
+    /** Serialized size of one value, checked when it is put and when it is read. */
+    public static final int MAX_BYTES = 16 * 1024 * 1024;
+    /**
+     * Slack on "no more array elements than bytes left": a collection's own {@code readObject}
+     * may check its table size while the block it read ahead is still counted as read.
+     */
+    private static final int READ_AHEAD = 1024;
+
+    private final ClassLoader appLoader;
+    private final ObjectInputFilter configured;
+    private final Map<Class<?>, Boolean> appClassCache = new ConcurrentHashMap<>();
+
+    public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist) {
+        this.appLoader = appLoader;
+        this.configured = allowlist.isEmpty() ? null
+                : ObjectInputFilter.Config.createFilter(String.join(";", allowlist) + ";!*");
+    }
+
+    @Override
+    public byte[] encode(String name, Object value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: " + e.getMessage()
+                    + " is not Serializable (SESSION_SERIALIZATION_FORMAT=java)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Session attribute '" + name + "' cannot be serialized: " + e, e);
+        }
+        if (bytes.size() > MAX_BYTES) {
+            throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: it serializes to "
+                    + bytes.size() + " bytes, more than the " + MAX_BYTES + " a session value may have");
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads the value back right away, so that a value the next request could not decode (a
+     * class outside the allowlist, a graph deeper than the limit) fails the {@code put} that
+     * stores it, with the reason, instead of silently emptying the session later.
+     *
+     * <p>Checking the classes while writing ({@code annotateClass}, {@code replaceObject}) would
+     * save this decode, but not keep the guarantee: what fails is reading, and writing cannot
+     * see it. A serializable class whose first non-serializable superclass has no no-arg
+     * constructor is written fine and refused on read ("no valid constructor"); so are an
+     * application's own {@code readObject}/{@code readResolve} that throw, and a graph whose
+     * {@code hashCode} recurses when a set rebuilds itself. Only reading the bytes back says.
+     */
+    @Override
+    public byte[] encodeForPut(String name, Object value) {
+        byte[] bytes = encode(name, value);
+        try {
+            decode(name, bytes);
+        } catch (UndecodableAttributeException e) {
+            String reason = e.getCause().getMessage();
+            throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: it could not be read back ("
+                    + reason + ")" + (reason != null && reason.endsWith("is not allowed") ? "; see SESSION_SERIALIZATION_ALLOWLIST" : ""), e);
+        }
+        return bytes;
+    }
+
+    @Override
+    public Object decode(String name, byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw new UndecodableAttributeException(name, new InvalidClassException(
+                    bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
+        }
+        Gate gate = new Gate(bytes.length);
+        try {
+            StreamShape.check(bytes, MAX_DEPTH);
+        } catch (InvalidClassException e) {
+            throw new UndecodableAttributeException(name, e);
+        }
+        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes))) {
+            in.setObjectInputFilter(gate);
+            return in.readObject();
+        } catch (VirtualMachineError e) {
+            if (e instanceof StackOverflowError) {
+                // a value whose hashCode recurses through itself; the stack is unwound by now, and
+                // its thousand frames say nothing the log needs
+                throw new UndecodableAttributeException(name, new InvalidClassException(
+                        "reading it recursed without end (StackOverflowError)"));
+            }
+            // OutOfMemoryError and the like are the server's condition, not this value's; the
+            // gate refuses hostile lengths before allocation, so these do not come from the bytes
+            throw e;
+        } catch (Throwable e) {
+            // Anything else, a LinkageError included (a class changed or removed since the value
+            // was stored, or one whose static initializer fails), means these bytes are not a value
+            // this application can read: the session is treated as empty, never a 500.
+            throw new UndecodableAttributeException(name, gate.refusal == null ? e : new InvalidClassException(gate.refusal));
+        }
+    }
+
+    /** The filter of one decode: limits first, then denials, then the allowlists. */
+    private final class Gate implements ObjectInputFilter {
+        private final long size;
+        private String refusal;
+
+        Gate(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            String reason = refusal(info);
+            if (reason == null) {
+                return info.serialClass() == null ? Status.UNDECIDED : Status.ALLOWED;
+            }
+            if (refusal == null) {
+                refusal = reason;
+            }
+            return Status.REJECTED;
+        }
+
+        private String refusal(FilterInfo info) {
+            if (info.depth() > MAX_DEPTH) {
+                return "nested deeper than " + MAX_DEPTH + " levels";
+            }
+            if (info.references() > MAX_REFERENCES) {
+                return "more than " + MAX_REFERENCES + " objects";
+            }
+            if (info.streamBytes() > MAX_BYTES) {
+                return "more than " + MAX_BYTES + " bytes";
+            }
+            if (info.arrayLength() > size - info.streamBytes() + READ_AHEAD) {
+                return "an array of " + info.arrayLength() + " elements in " + size + " bytes";
+            }
+            Class<?> type = info.serialClass();
+            if (type == null) {
+                return null;
+            }
+            while (type.isArray()) {
+                type = type.getComponentType();
+            }
+            if (type.isPrimitive()) {
+                return null;
+            }
+            if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName())) {
+                return "class " + type.getName() + " is denied";
+            }
+            if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)) {
+                return null;
+            }
+            if (configured != null && configured.checkInput(info) == Status.ALLOWED) {
+                return null;
+            }
+            return "class " + type.getName() + " is not allowed";
+        }
+    }
+
+    private boolean isApplicationClass(Class<?> type) {
+        return appClassCache.computeIfAbsent(type, t -> {
+            CodeSource source = t.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            return location != null && location.toString().contains("/WEB-INF/classes");
+        });
+    }
+
+    /** Resolves classes through the application's loader, not this library's. */
+    private final class AppObjectInputStream extends ObjectInputStream {
+        AppObjectInputStream(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            // a denied name is not even loaded: loading can run code in a class loader
+            if (SerializationAllowlist.isDenied(desc.getName())) {
+                throw new InvalidClassException("class " + desc.getName() + " is denied");
+            }
+            try {
+                return Class.forName(desc.getName(), false, appLoader);
+            } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+            }
+        }
+
+        /** No proxy is a session value; refused before the proxy class is defined. */
+        @Override
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
+            throw new InvalidClassException("a proxy for " + String.join(", ", interfaces) + " is denied");
+        }
+    }
+}

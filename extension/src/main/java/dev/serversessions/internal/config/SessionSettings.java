@@ -1,0 +1,164 @@
+package dev.serversessions.internal.config;
+
+import dev.serversessions.api.SessionType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The general {@code SESSION_*} settings, read once at start-up and validated as a whole.
+ * A backend's own keys live in its package.
+ */
+public record SessionSettings(
+        SessionType type,
+        boolean permanent,
+        boolean useSigner,
+        Optional<String> secretKey,
+        String keyPrefix,
+        int idLength,
+        SerializationFormat serializationFormat,
+        List<String> serializationAllowlist,
+        Optional<Long> cleanupEveryNRequests,
+        String cookieName,
+        Optional<String> cookieDomain,
+        Optional<String> cookiePath,
+        boolean cookieHttpOnly,
+        boolean cookieSecure,
+        SameSite cookieSameSite,
+        Duration lifetime,
+        boolean refreshEachRequest,
+        boolean wrapHttpSession,
+        long maxSessionBytes,
+        boolean login,
+        Optional<Duration> refreshThreshold) {
+
+    public static final String TYPE = "SESSION_TYPE";
+    public static final String PERMANENT = "SESSION_PERMANENT";
+    public static final String USE_SIGNER = "SESSION_USE_SIGNER";
+    public static final String SECRET_KEY = "SESSION_SECRET_KEY";
+    /** HMAC-SHA256 gains nothing from a longer key, and an attacker everything from a shorter one. */
+    static final int MIN_SECRET_KEY_BYTES = 32;
+    private static final String SECRET_KEY_REMEDY = "generate one with: openssl rand -base64 48";
+    public static final String KEY_PREFIX = "SESSION_KEY_PREFIX";
+    public static final String ID_LENGTH = "SESSION_ID_LENGTH";
+    public static final String SERIALIZATION_FORMAT = "SESSION_SERIALIZATION_FORMAT";
+    public static final String SERIALIZATION_ALLOWLIST = "SESSION_SERIALIZATION_ALLOWLIST";
+    public static final String CLEANUP_N_REQUESTS = "SESSION_CLEANUP_N_REQUESTS";
+    public static final String COOKIE_NAME = "SESSION_COOKIE_NAME";
+    public static final String COOKIE_DOMAIN = "SESSION_COOKIE_DOMAIN";
+    public static final String COOKIE_PATH = "SESSION_COOKIE_PATH";
+    public static final String COOKIE_HTTPONLY = "SESSION_COOKIE_HTTPONLY";
+    public static final String COOKIE_SECURE = "SESSION_COOKIE_SECURE";
+    public static final String COOKIE_SAMESITE = "SESSION_COOKIE_SAMESITE";
+    public static final String LIFETIME = "PERMANENT_SESSION_LIFETIME";
+    public static final String REFRESH_EACH_REQUEST = "SESSION_REFRESH_EACH_REQUEST";
+    public static final String REFRESH_THRESHOLD = "SESSION_REFRESH_THRESHOLD";
+    public static final String HTTPSESSION = "SESSION_HTTPSESSION";
+    public static final String MAX_SIZE = "SESSION_MAX_SIZE";
+
+    /**
+     * 4 MiB: far above what a session should hold (a large cart is some kB), low enough that a
+     * runaway value cannot fill the store or stall every request of its session; the store's
+     * own limit wins where it is lower (memcached's 1 MB item).
+     */
+    public static final long DEFAULT_MAX_SIZE_BYTES = 4L * 1024 * 1024;
+    /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
+    private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
+    public static final String LOGIN = "SESSION_LOGIN";
+
+    /** 31 days, Flask's default. */
+    public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
+
+    /**
+     * Reads and validates the general keys; problems are collected in {@code values}, and the
+     * returned settings then hold defaults for the bad keys.
+     */
+    public static SessionSettings read(ConfigValues values) {
+        SessionType type = readType(values);
+        boolean useSigner = values.bool(USE_SIGNER, false);
+        Optional<String> secretKey = values.optionalString(SECRET_KEY);
+        if (useSigner && secretKey.isEmpty()) {
+            values.problem(SECRET_KEY + " is required when " + USE_SIGNER + "=true: " + SECRET_KEY_REMEDY);
+        }
+        // checked whenever it is set, not only with the signer: a short key is a mistake either way
+        // (the value itself is never repeated: it is a secret)
+        secretKey.map(k -> k.getBytes(StandardCharsets.UTF_8).length).filter(n -> n < MIN_SECRET_KEY_BYTES)
+                .ifPresent(n -> values.problem(SECRET_KEY + " is " + n + " bytes long; it must be at least "
+                        + MIN_SECRET_KEY_BYTES + " random bytes: " + SECRET_KEY_REMEDY));
+        String keyPrefix = values.string(KEY_PREFIX, "session:");
+        if (keyPrefix.length() > 100 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            values.problem(KEY_PREFIX, keyPrefix, "must be at most 100 characters without spaces or control characters");
+        }
+        int idLength = (int) values.number(ID_LENGTH, 32, 16);
+        if (idLength > 256) {
+            values.problem(ID_LENGTH, String.valueOf(idLength), "must be a number of bytes from 16 to 256");
+            idLength = 32;
+        }
+        String cookieName = values.string(COOKIE_NAME, "session");
+        if (!CookieSyntax.isToken(cookieName)) {
+            values.problem(COOKIE_NAME, cookieName, "is not a valid cookie name (use letters, digits, - and _)");
+        }
+        Optional<String> cookieDomain = values.optionalString(COOKIE_DOMAIN);
+        cookieDomain.filter(d -> !CookieSyntax.isAttributeValue(d))
+                .ifPresent(d -> values.problem(COOKIE_DOMAIN, d, "is not a valid cookie domain (e.g. example.com)"));
+        Optional<String> cookiePath = values.optionalString(COOKIE_PATH);
+        cookiePath.filter(p -> !p.startsWith("/") || !CookieSyntax.isAttributeValue(p))
+                .ifPresent(p -> values.problem(COOKIE_PATH, p, "is not a cookie path (it starts with /, e.g. /shop)"));
+        boolean cookieSecure = values.bool(COOKIE_SECURE, false);
+        SameSite sameSite = values.choice(COOKIE_SAMESITE, SameSite.LAX, SameSite.class, SameSite::attributeValue);
+        if (sameSite == SameSite.NONE && !cookieSecure) {
+            values.problem(COOKIE_SAMESITE + "=None needs " + COOKIE_SECURE + "=true: browsers drop SameSite=None cookies that are not Secure");
+        }
+        long lifetime = values.number(LIFETIME, DEFAULT_LIFETIME_SECONDS, 1);
+        Optional<Long> refreshThreshold = values.optionalNumber(REFRESH_THRESHOLD, 0);
+        if (refreshThreshold.isPresent() && refreshThreshold.get() > lifetime / 2) {
+            values.problem(REFRESH_THRESHOLD, String.valueOf(refreshThreshold.get()), "must be at most half of "
+                    + LIFETIME + " (" + lifetime / 2 + " s): a session read only by requests that came less often than"
+                    + " the lifetime less the threshold would expire; 0 slides the expiry on every request");
+            refreshThreshold = Optional.empty();
+        }
+        long maxSize = values.number(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024);
+        if (maxSize > MAX_MAX_SIZE_BYTES) {
+            values.problem(MAX_SIZE, String.valueOf(maxSize), "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
+            maxSize = DEFAULT_MAX_SIZE_BYTES;
+        }
+        return new SessionSettings(
+                type,
+                values.bool(PERMANENT, true),
+                useSigner,
+                secretKey,
+                keyPrefix,
+                idLength,
+                values.choice(SERIALIZATION_FORMAT, SerializationFormat.JAVA, SerializationFormat.class),
+                values.optionalString(SERIALIZATION_ALLOWLIST)
+                        .map(v -> List.of(v.split("[;,]"))).orElse(List.of())
+                        .stream().map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                values.optionalNumber(CLEANUP_N_REQUESTS, 1),
+                cookieName,
+                cookieDomain,
+                cookiePath,
+                values.bool(COOKIE_HTTPONLY, true),
+                cookieSecure,
+                sameSite,
+                Duration.ofSeconds(lifetime),
+                values.bool(REFRESH_EACH_REQUEST, true),
+                values.bool(HTTPSESSION, true),
+                maxSize,
+                values.bool(LOGIN, true),
+                refreshThreshold.map(Duration::ofSeconds));
+    }
+
+    private static SessionType readType(ConfigValues values) {
+        Optional<String> raw = values.optionalString(TYPE);
+        if (raw.isEmpty()) {
+            return SessionType.FILESYSTEM;
+        }
+        Optional<SessionType> type = SessionType.fromConfig(raw.get());
+        if (type.isEmpty()) {
+            values.problem(TYPE, raw.get(), "is not one of redis, memcached, filesystem, mongodb, sqlalchemy (alias jpa)");
+            return SessionType.FILESYSTEM;
+        }
+        return type.get();
+    }
+}

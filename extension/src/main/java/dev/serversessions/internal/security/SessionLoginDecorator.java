@@ -1,0 +1,112 @@
+package dev.serversessions.internal.security;
+
+import dev.serversessions.api.SessionLimitException;
+import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.internal.session.Caller;
+import dev.serversessions.internal.session.RequestSession;
+import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.internal.web.AuthenticationSessions;
+import jakarta.annotation.Priority;
+import jakarta.decorator.Decorator;
+import jakarta.decorator.Delegate;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import jakarta.security.enterprise.AuthenticationException;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.Principal;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the authenticated caller in the server session, around every
+ * {@link HttpAuthenticationMechanism} bean: the application's own, and the built-in ones of
+ * Jakarta Security's implementation where it lets decorators apply to them (Soteria, in Payara
+ * and WildFly, does).
+ *
+ * <p>The container calls {@code validateRequest} on every request. If the session holds a
+ * caller, it is handed to the container ({@code notifyContainerAboutLogin(name, groups)}) and the
+ * mechanism is not asked: the caller comes from the store alone, on whichever server. Otherwise
+ * the mechanism runs, and a successful authentication with a caller is stored in the session,
+ * which gets a new id. An explicit authentication ({@code SecurityContext.authenticate}) always
+ * goes to the mechanism, so a user can log in as someone else. {@code cleanSubject} (the
+ * container's logout) forgets the caller.
+ *
+ * <p>Added to the application by the library's CDI extension (the jar is no bean archive) and
+ * enabled for the whole application by its priority. {@code SESSION_LOGIN=false} makes it pass
+ * every call straight through.
+ */
+@Decorator
+@Priority(Interceptor.Priority.LIBRARY_BEFORE)
+public abstract class SessionLoginDecorator implements HttpAuthenticationMechanism {
+    private static final Logger LOG = Logger.getLogger(SessionLoginDecorator.class.getName());
+    @Inject
+    @Delegate
+    @Any
+    HttpAuthenticationMechanism delegate;
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                HttpMessageContext context) throws AuthenticationException {
+        if (!SessionRuntime.forApplication().settings().login()) {
+            return delegate.validateRequest(request, response, context);
+        }
+        RequestSession session = AuthenticationSessions.of(request, response);
+        Optional<Caller> stored = Optional.empty();
+        // Loaded only when it may matter: the login hint cookie says this session holds a caller,
+        // or the resource is protected. Requests of anonymous sessions that touch nothing still
+        // cost no store call.
+        if (session.requestedId() != null && (context.isProtected() || AuthenticationSessions.mayHoldCaller(request, response))) {
+            try {
+                stored = session.caller();
+            } catch (SessionStoreUnavailableException e) {
+                // anonymous here; the session filter answers 503 for this request, as for any
+                // other request whose session could not be loaded
+                return delegate.validateRequest(request, response, context);
+            }
+        }
+        if (stored.isPresent() && !context.isAuthenticationRequest()) {
+            return context.notifyContainerAboutLogin(stored.get().name(), stored.get().groups());
+        }
+        AuthenticationStatus status = delegate.validateRequest(request, response, context);
+        Principal principal = context.getCallerPrincipal();
+        if (status == AuthenticationStatus.SUCCESS && principal != null && principal.getName() != null
+                && !principal.getName().isEmpty()) {
+            Set<String> groups = context.getGroups();
+            Caller caller = new Caller(principal.getName(), groups == null ? Set.of() : groups);
+            // an explicit login always gets a new id; a mechanism that authenticates every request
+            // (BASIC) stores its caller once
+            if (context.isAuthenticationRequest() || !stored.equals(Optional.of(caller))) {
+                try {
+                    session.logIn(caller);
+                } catch (SessionLimitException e) {
+                    // SESSION_MAX_PER_USER with action refuse: the session stays as it was, anonymous
+                    LOG.info(() -> "Login refused: " + e.getMessage());
+                    return context.responseUnauthorized();
+                }
+                AuthenticationSessions.saveIfBeforeFilter(request);
+            }
+        }
+        return status;
+    }
+
+    @Override
+    public AuthenticationStatus secureResponse(HttpServletRequest request, HttpServletResponse response,
+                                               HttpMessageContext context) throws AuthenticationException {
+        return delegate.secureResponse(request, response, context);
+    }
+
+    @Override
+    public void cleanSubject(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        if (SessionRuntime.forApplication().settings().login()) {
+            AuthenticationSessions.of(request, response).logOut();
+            AuthenticationSessions.saveIfBeforeFilter(request);
+        }
+        delegate.cleanSubject(request, response, context);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.serversessions.internal.session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Session ids and the cookie values that carry them.
+ *
+ * <p>An id is {@code SESSION_ID_LENGTH} bytes of {@link SecureRandom} as base64url text without
+ * padding (43 characters for 32 bytes). With the signer on, the cookie value is
+ * {@code id.signature}, an HMAC-SHA256 of the id under {@code SESSION_SECRET_KEY}. A cookie
+ * value is checked here, before any store is asked: a client can never choose its own id.
+ */
+public final class SessionIds {
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final int SIGNATURE_LENGTH = 43; // 32 bytes of HMAC-SHA256 as base64url
+
+    private final SecureRandom random = new SecureRandom();
+    private final int byteLength;
+    private final int textLength;
+    private final SecretKeySpec signingKey;
+    /**
+     * One keyed Mac per thread: {@code Mac.getInstance} searches the security providers on every
+     * call, most of a signature's cost. A Mac is not thread safe, hence one per thread; it holds
+     * only JDK objects, so a thread that outlives the application keeps none of its classes.
+     */
+    private final ThreadLocal<Mac> macs;
+
+    /**
+     * @param byteLength bytes of entropy per id
+     * @param secretKey  the signing key, or null for unsigned cookies
+     */
+    public SessionIds(int byteLength, String secretKey) {
+        this.byteLength = byteLength;
+        this.textLength = (byteLength * 8 + 5) / 6;
+        this.signingKey = secretKey == null ? null
+                : new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = signingKey == null ? null : ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(signingKey);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** A new random id. */
+    public String generate() {
+        byte[] bytes = new byte[byteLength];
+        random.nextBytes(bytes);
+        return BASE64URL.encodeToString(bytes);
+    }
+
+    /** Whether {@code id} has the length and alphabet of an id this class generates. */
+    public boolean isWellFormed(String id) {
+        if (id == null || id.length() != textLength) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!base64url) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The cookie value that carries {@code id}. */
+    public String cookieValue(String id) {
+        return signingKey == null ? id : id + "." + signature(id);
+    }
+
+    /**
+     * The id a cookie value carries, if it is well formed and, with the signer on, correctly
+     * signed.
+     */
+    public Optional<String> idFromCookie(String cookieValue) {
+        if (cookieValue == null) {
+            return Optional.empty();
+        }
+        if (signingKey == null) {
+            return isWellFormed(cookieValue) ? Optional.of(cookieValue) : Optional.empty();
+        }
+        int dot = cookieValue.indexOf('.');
+        if (dot < 0 || cookieValue.length() != textLength + 1 + SIGNATURE_LENGTH) {
+            return Optional.empty();
+        }
+        String id = cookieValue.substring(0, dot);
+        byte[] given = cookieValue.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = signature(id).getBytes(StandardCharsets.US_ASCII);
+        return isWellFormed(id) && MessageDigest.isEqual(given, expected) ? Optional.of(id) : Optional.empty();
+    }
+
+    private String signature(String id) {
+        // doFinal resets the Mac for the next use with the same key
+        return BASE64URL.encodeToString(macs.get().doFinal(id.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** A short, irreversible tag of an id for logs, so that logs never leak live ids. */
+    public static String logTag(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return "#" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

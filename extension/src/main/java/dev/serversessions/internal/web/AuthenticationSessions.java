@@ -1,0 +1,63 @@
+package dev.serversessions.internal.web;
+
+import dev.serversessions.internal.session.RequestSession;
+import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The server session for code that runs while the container authenticates a request.
+ *
+ * <p>Containers authenticate before any filter runs (Jakarta Authentication's
+ * {@code validateRequest}), so on a plain request the session filter has not opened the session
+ * yet: it is opened here, kept in a request attribute, and the filter adopts that same session
+ * when the request reaches it, so the request still loads it at most once. When authentication
+ * is asked for inside the filter chain ({@code SecurityContext.authenticate},
+ * {@code request.authenticate}), the filter's session is used.
+ */
+public final class AuthenticationSessions {
+    static final String EARLY = AuthenticationSessions.class.getName() + ".early";
+
+    private AuthenticationSessions() {
+    }
+
+    /** The session of this request, opened (lazily: no store call yet) if the filter has not. */
+    public static RequestSession of(HttpServletRequest request, HttpServletResponse response) {
+        return commit(request, response).session();
+    }
+
+    /**
+     * Whether the client sent the login hint cookie beside its session cookie (see
+     * {@link SessionCookie#loginHintName()}): only then is the session loaded for the caller on
+     * a request nothing else asked to authenticate.
+     */
+    public static boolean mayHoldCaller(HttpServletRequest request, HttpServletResponse response) {
+        return commit(request, response).clientHoldsLoginHint();
+    }
+
+    private static SessionCommit commit(HttpServletRequest request, HttpServletResponse response) {
+        SessionCommit commit = (SessionCommit) request.getAttribute(SessionFilter.COMMIT);
+        if (commit == null) {
+            commit = (SessionCommit) request.getAttribute(EARLY);
+        }
+        if (commit == null) {
+            SessionRuntime runtime = SessionRuntime.forApplication();
+            SessionCookie cookie = new SessionCookie(runtime.settings(), runtime.ids());
+            commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
+            request.setAttribute(EARLY, commit);
+        }
+        return commit;
+    }
+
+    /**
+     * Saves the session and sets its cookie now if the request has not reached the filter: the
+     * container may answer it without running the filter chain at all (a redirect after a
+     * FORM login, a 401). Once the filter has adopted the session it saves it as usual.
+     */
+    public static void saveIfBeforeFilter(HttpServletRequest request) {
+        SessionCommit early = (SessionCommit) request.getAttribute(EARLY);
+        if (early != null && request.getAttribute(SessionFilter.COMMIT) == null) {
+            early.run();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.serversessions.internal.web;
+
+import dev.serversessions.internal.session.CurrentSession;
+import dev.serversessions.internal.session.SessionEvents;
+import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Gives every request its lazily loaded server session, saves it before the response commits,
+ * and turns an unreachable store into HTTP 503 for the requests that needed it. Plain servlet
+ * code: it works in a WAR without CDI.
+ */
+public final class SessionFilter implements Filter {
+    static final String COMMIT = SessionCommit.class.getName();
+
+    private final SessionRuntime runtime;
+    private final SessionEvents events;
+    private final SessionCookie cookie;
+    private final StoreOutages outages = new StoreOutages();
+    private ServletContext context;
+
+    /**
+     * @param events where session events go; null when {@code SESSION_HTTPSESSION} is off and
+     *               nobody listens through the HttpSession API
+     */
+    public SessionFilter(SessionRuntime runtime, SessionEvents events) {
+        this.runtime = runtime;
+        this.events = events;
+        this.cookie = new SessionCookie(runtime.settings(), runtime.ids());
+    }
+
+    @Override
+    public void init(jakarta.servlet.FilterConfig config) {
+        this.context = config.getServletContext();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        SessionCommit commit = (SessionCommit) request.getAttribute(COMMIT);
+        if (commit == null || request.getDispatcherType() == DispatcherType.REQUEST) {
+            // authentication may have opened (and used) the session before any filter ran
+            SessionCommit early = (SessionCommit) request.getAttribute(AuthenticationSessions.EARLY);
+            if (early != null) {
+                request.removeAttribute(AuthenticationSessions.EARLY);
+                commit = early;
+            } else {
+                commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
+            }
+            if (events != null) {
+                commit.session().listenWith(events);
+            }
+            request.setAttribute(COMMIT, commit);
+        }
+        SaveBeforeCommitResponse wrappedResponse = new SaveBeforeCommitResponse(response, commit);
+        SessionRequest wrappedRequest = new SessionRequest(request, wrappedResponse, commit, context,
+                runtime.settings().wrapHttpSession(), outages);
+        CurrentSession.set(commit.session());
+        try {
+            chain.doFilter(wrappedRequest, wrappedResponse);
+            if (!request.isAsyncStarted()) {
+                commit.run();
+                if (commit.session().isTouched()) {
+                    runtime.maybePurge();
+                }
+            }
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            if (!outages.answer(e, request, response)) {
+                throw e;
+            }
+        } finally {
+            CurrentSession.clear();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.serversessions.internal.web;
+
+import dev.serversessions.internal.config.InvalidSettingsException;
+import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Installs the session filter and its lifecycle listener in every WAR that carries this jar, so
+ * that no web.xml edit is needed. The filter is mapped to {@code /*} ahead of the application's
+ * own filters, which may already use the session, and for error and async dispatches, where
+ * it carries on with the request's own session (error pages see the same session and user). Bad settings fail the deployment here, with
+ * every problem listed, even in a WAR without CDI.
+ */
+@HandlesTypes({HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class,
+        HttpSessionBindingListener.class})
+public final class SessionInitializer implements ServletContainerInitializer {
+    static final String FILTER_NAME = "server-sessions";
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        SessionRuntime runtime;
+        try {
+            runtime = SessionRuntime.forApplication();
+        } catch (InvalidSettingsException e) {
+            throw new ServletException(e.getMessage());
+        }
+        SessionListeners listeners = runtime.settings().wrapHttpSession() ? SessionListeners.create(context, classes) : null;
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new SessionFilter(runtime, listeners));
+        if (filter == null) {
+            return; // registered already, e.g. by a web.xml of the application's own
+        }
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR), false, "/*");
+        context.addListener(new SessionLifecycle(runtime));
+    }
+}

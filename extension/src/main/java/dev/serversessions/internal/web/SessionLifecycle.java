@@ -1,0 +1,80 @@
+package dev.serversessions.internal.web;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * Starts what the application's sessions need once it is up and stops it with the application:
+ * the scheduled purge of stores without their own expiry (when {@code SESSION_CLEANUP_N_REQUESTS}
+ * is unset), and the closing of backends the library built.
+ */
+final class SessionLifecycle implements ServletContextListener {
+    private static final Logger LOG = Logger.getLogger(SessionLifecycle.class.getName());
+    private static final long PURGE_MINUTES = 5;
+
+    private final SessionRuntime runtime;
+    private ScheduledExecutorService ownExecutor;
+    private ScheduledFuture<?> purge;
+
+    SessionLifecycle(SessionRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        if (!runtime.isCdiActive()) {
+            LOG.info("CDI did not run for " + event.getServletContext().getContextPath()
+                    + ": @Inject ServerSession is unavailable (add an empty WEB-INF/beans.xml to make the WAR a bean archive);"
+                    + " the session filter and request.getSession() work regardless");
+        }
+        if (runtime.settings().cleanupEveryNRequests().isEmpty()) {
+            purge = executor().scheduleWithFixedDelay(this::purgeIfNeeded, PURGE_MINUTES, PURGE_MINUTES, TimeUnit.MINUTES);
+        }
+    }
+
+    private void purgeIfNeeded() {
+        try {
+            SessionBackend backend = runtime.activeBackend();
+            if (!backend.expiresEntriesItself()) {
+                runtime.purge(backend);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Scheduled purge of expired sessions failed: " + e, e);
+        }
+    }
+
+    /** The runtime's managed scheduler where there is one (Jakarta Concurrency), else a daemon thread. */
+    private ScheduledExecutorService executor() {
+        try {
+            return (ScheduledExecutorService) new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
+        } catch (NamingException | ClassCastException | NoClassDefFoundError e) {
+            ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "server-sessions-purge");
+                thread.setDaemon(true);
+                return thread;
+            });
+            return ownExecutor;
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (purge != null) {
+            purge.cancel(false);
+        }
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+        SessionRuntime.shutdown();
+    }
+}

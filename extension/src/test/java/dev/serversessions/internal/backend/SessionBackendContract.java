@@ -1,0 +1,380 @@
+package dev.serversessions.internal.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.ChangeSet;
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.session.SessionIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SessionBackend} must do, against a real store. A backend's test extends
+ * this class and says how to build the backend; the request rules above it rely on each of these.
+ */
+public abstract class SessionBackendContract {
+    protected static final SessionIds IDS = new SessionIds(32, null);
+    private final List<SessionBackend> opened = new ArrayList<>();
+
+    /** A backend on the test's store whose keys start with {@code keyPrefix}. */
+    protected abstract SessionBackend createBackend(String keyPrefix);
+
+    protected SessionBackend backend() {
+        return backend("session:");
+    }
+
+    protected SessionBackend backend(String keyPrefix) {
+        SessionBackend backend = createBackend(keyPrefix);
+        opened.add(backend);
+        return backend;
+    }
+
+    @AfterEach
+    void closeBackends() {
+        opened.forEach(SessionBackend::close);
+    }
+
+    protected static Instant inMinutes(long minutes) {
+        return Instant.now().plus(Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    protected static ChangeSet create(Map<String, byte[]> attributes, Instant expires) {
+        return new ChangeSet(attributes, Set.of(), Instant.now().truncatedTo(ChronoUnit.MILLIS), expires, true);
+    }
+
+    protected static ChangeSet change(Map<String, byte[]> put, Set<String> removed, Instant expires) {
+        return new ChangeSet(put, removed, Instant.now(), expires, false);
+    }
+
+    protected static void assertAbout(Instant expected, Instant actual) {
+        assertTrue(Duration.between(expected, actual).abs().compareTo(Duration.ofMillis(1500)) <= 0,
+                "expected about " + expected + " but was " + actual);
+    }
+
+    /**
+     * How many entries the store holds in {@code owner}'s index, dead or alive, counted in the
+     * store itself where the test can (a sorted set's size, files, rows); by default what the
+     * index answers.
+     */
+    protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
+        return backend.ownerIndex().orElseThrow().ids(owner).size();
+    }
+
+    /** Sessions the dead-index test creates and lets expire for one user. */
+    protected int deadSessionsForOneUser() {
+        return 10_000;
+    }
+
+    @Test
+    void theOwnerIndexListsEachUsersSessionsAndForgetsRemovedOnes() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String alice1 = IDS.generate();
+        String alice2 = IDS.generate();
+        String bob = IDS.generate();
+        String alice = "alice " + IDS.generate(); // unique per run, with a space: owners are any text
+        String bobName = "bob/" + IDS.generate();
+        for (String id : List.of(alice1, alice2, bob)) {
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        }
+        index.add(alice, alice1, inMinutes(60));
+        index.add(alice, alice2, inMinutes(60));
+        index.add(bobName, bob, inMinutes(60));
+
+        assertEquals(Set.of(alice1, alice2), index.ids(alice));
+        assertEquals(Set.of(bob), index.ids(bobName));
+        index.remove(alice, alice1);
+        index.remove(alice, bob); // not hers: changes nothing
+        assertEquals(Set.of(alice2), index.ids(alice));
+        assertEquals(Set.of(bob), index.ids(bobName));
+        assertEquals(Set.of(), index.ids("nobody " + IDS.generate()));
+    }
+
+    @Test
+    void concurrentAddsForOneUserLoseNoEntry() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String owner = "carol " + IDS.generate();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = IDS.generate();
+            backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+            ids.add(id);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> adds = new ArrayList<>();
+            for (String id : ids) {
+                adds.add(pool.submit(() -> {
+                    start.await();
+                    index.add(owner, id, inMinutes(60));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> add : adds) {
+                add.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Set.copyOf(ids), index.ids(owner));
+    }
+
+    /**
+     * Spring Session's index grows with every session a user ever had; ours must not: thousands
+     * of short sessions of one user, all expired, leave at most the one live entry behind once
+     * the index is next written and the store's purge (where it has one) has run.
+     */
+    @Test
+    void theOwnerIndexNeverGrowsWithDeadSessions() throws Exception {
+        SessionBackend backend = backend();
+        var index = backend.ownerIndex().orElseThrow();
+        String owner = "dave " + IDS.generate();
+        int count = deadSessionsForOneUser();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        Instant last = Instant.now();
+        try {
+            List<Future<Instant>> batches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int share = count / 4;
+                batches.add(pool.submit(() -> {
+                    Instant latest = Instant.now();
+                    for (int i = 0; i < share; i++) {
+                        String id = IDS.generate();
+                        latest = Instant.now().plusMillis(300).truncatedTo(ChronoUnit.MILLIS);
+                        backend.apply(id, create(Map.of("a", bytes("1")), latest));
+                        index.add(owner, id, latest);
+                    }
+                    return latest;
+                }));
+            }
+            for (Future<Instant> batch : batches) {
+                Instant done = batch.get(10, TimeUnit.MINUTES);
+                last = done.isAfter(last) ? done : last;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), last).toMillis()) + 2100);
+
+        String live = IDS.generate();
+        backend.apply(live, create(Map.of("a", bytes("1")), inMinutes(30)));
+        index.add(owner, live, inMinutes(60));
+        backend.purgeExpired(); // what the core runs on stores without expiry of their own
+
+        assertEquals(Set.of(live), index.ids(owner));
+        assertEquals(1, storedOwnerEntries(backend, owner), "entries of dead sessions left in the store's index");
+    }
+
+    @Test
+    void unknownIdLoadsNothing() {
+        assertEquals(Optional.empty(), backend().load(IDS.generate()));
+    }
+
+    @Test
+    void newSessionIsStoredWithItsTimes() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        Instant expires = inMinutes(30);
+        ChangeSet first = create(Map.of("a", bytes("1"), "b", bytes("2")), expires);
+        assertTrue(backend.apply(id, first));
+
+        StoredSession stored = backend.load(id).orElseThrow();
+        assertEquals(Set.of("a", "b"), stored.attributes().keySet());
+        assertArrayEquals(bytes("1"), stored.attributes().get("a"));
+        assertAbout(first.created(), stored.created());
+        assertAbout(expires, stored.expires());
+    }
+
+    @Test
+    void applyWritesOnlyTheChangedAttributes() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("keep", bytes("k"), "change", bytes("old"), "drop", bytes("d")), inMinutes(30)));
+
+        assertTrue(backend.apply(id, change(Map.of("change", bytes("new"), "add", bytes("x")), Set.of("drop"), inMinutes(30))));
+
+        Map<String, byte[]> attributes = backend.load(id).orElseThrow().attributes();
+        assertEquals(Set.of("keep", "change", "add"), attributes.keySet());
+        assertArrayEquals(bytes("k"), attributes.get("keep"));
+        assertArrayEquals(bytes("new"), attributes.get("change"));
+    }
+
+    @Test
+    void changesToAVanishedSessionDoNotResurrectIt() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        backend.delete(id);
+
+        assertFalse(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30))));
+        assertEquals(Optional.empty(), backend.load(id));
+    }
+
+    @Test
+    void deleteForgetsTheSessionAndToleratesUnknownIds() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+
+        backend.delete(id);
+        backend.delete(IDS.generate());
+
+        assertEquals(Optional.empty(), backend.load(id));
+    }
+
+    @Test
+    void loadReportsTheStoredExpiryAndLeavesItThere() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        Instant expires = inMinutes(5);
+        backend.apply(id, create(Map.of("a", bytes("1")), expires));
+
+        assertAbout(expires, backend.load(id).orElseThrow().expires());
+        assertAbout(expires, backend.load(id).orElseThrow().expires());
+    }
+
+    @Test
+    void touchMovesTheExpiryOfLiveSessionsOnly() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+
+        Instant later = inMinutes(90);
+        assertTrue(backend.touch(id, later));
+        assertAbout(later, backend.load(id).orElseThrow().expires());
+        assertFalse(backend.touch(IDS.generate(), later));
+    }
+
+    @Test
+    void changeIdMovesTheDataAndForgetsTheOldId() {
+        SessionBackend backend = backend();
+        String oldId = IDS.generate();
+        String newId = IDS.generate();
+        backend.apply(oldId, create(Map.of("user", bytes("alice")), inMinutes(30)));
+
+        assertTrue(backend.changeId(oldId, newId));
+
+        assertEquals(Optional.empty(), backend.load(oldId));
+        assertArrayEquals(bytes("alice"), backend.load(newId).orElseThrow().attributes().get("user"));
+        assertFalse(backend.changeId(IDS.generate(), IDS.generate()));
+    }
+
+    @Test
+    void anExpiredSessionIsNeverReturned() throws InterruptedException {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusMillis(1000)));
+        assertTrue(backend.load(id).isPresent());
+
+        Thread.sleep(2100);
+
+        assertEquals(Optional.empty(), backend.load(id));
+        assertFalse(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(5))));
+    }
+
+    @Test
+    void purgeRemovesExpiredSessionsOnlyWhereTheStoreCannot() throws InterruptedException {
+        SessionBackend backend = backend();
+        String expiring = IDS.generate();
+        String live = IDS.generate();
+        backend.apply(expiring, create(Map.of("a", bytes("1")), Instant.now().plusMillis(1000)));
+        backend.apply(live, create(Map.of("a", bytes("1")), inMinutes(30)));
+        Thread.sleep(2100);
+
+        int purged = backend.purgeExpired();
+
+        if (backend.expiresEntriesItself()) {
+            assertEquals(0, purged);
+        } else {
+            assertTrue(purged >= 1, "purged " + purged);
+        }
+        assertTrue(backend.load(live).isPresent());
+    }
+
+    @Test
+    void concurrentChangesToDifferentAttributesAreAllKept() throws Exception {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("start", bytes("0")), inMinutes(30)));
+        int writers = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            String name = "k" + i;
+            results.add(pool.submit(() -> {
+                go.await();
+                return backend.apply(id, change(Map.of(name, bytes(name)), Set.of(), inMinutes(30)));
+            }));
+        }
+        go.countDown();
+        for (Future<Boolean> result : results) {
+            assertTrue(result.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+
+        Map<String, byte[]> attributes = backend.load(id).orElseThrow().attributes();
+        for (int i = 0; i < writers; i++) {
+            assertArrayEquals(bytes("k" + i), attributes.get("k" + i), "attribute k" + i);
+        }
+        assertEquals(writers + 1, attributes.size());
+    }
+
+    @Test
+    void keyPrefixesSeparateApplications() {
+        SessionBackend shop = backend("shop:");
+        SessionBackend blog = backend("blog:");
+        String id = IDS.generate();
+        shop.apply(id, create(Map.of("cart", bytes("3 items")), inMinutes(30)));
+
+        assertEquals(Optional.empty(), blog.load(id));
+        assertTrue(shop.load(id).isPresent());
+    }
+
+    @Test
+    void anyBytesAndAwkwardNamesRoundTrip() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        Map<String, byte[]> attributes = new HashMap<>();
+        attributes.put("every.byte", everyByte);
+        attributes.put("$where", bytes("{\"$gt\": \"\"}"));
+        attributes.put("ünï cödé name", bytes("ü"));
+        attributes.put("empty", new byte[0]);
+        attributes.put("big", new byte[60_000]);
+        backend.apply(id, create(attributes, inMinutes(30)));
+
+        Map<String, byte[]> loaded = backend.load(id).orElseThrow().attributes();
+        assertEquals(attributes.keySet(), loaded.keySet());
+        attributes.forEach((name, value) -> assertArrayEquals(value, loaded.get(name), name));
+    }
+}

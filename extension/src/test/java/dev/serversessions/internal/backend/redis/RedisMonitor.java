@@ -1,0 +1,116 @@
+package dev.serversessions.internal.backend.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counts what Redis itself sees, through {@code MONITOR}: every command a client sends (one
+ * round trip each, as no pipelining is used) and, marked {@code lua}, every command a script runs.
+ * The test brackets the operations it measures with {@link #commandsSinceLastMark()}, which
+ * sends an {@code ECHO} marker from a connection of its own and returns what came before it.
+ */
+final class RedisMonitor implements AutoCloseable {
+    private final Socket monitor;
+    private final Socket control;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private int marks;
+
+    RedisMonitor(int port) throws IOException {
+        monitor = connect(port);
+        control = connect(port);
+        BufferedReader in = new BufferedReader(new InputStreamReader(monitor.getInputStream(), StandardCharsets.ISO_8859_1));
+        send(monitor, "MONITOR");
+        String ok = in.readLine();
+        if (!"+OK".equals(ok)) {
+            throw new IOException("MONITOR answered " + ok);
+        }
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }, "redis-monitor-" + port);
+        reader.setDaemon(true);
+        reader.start();
+        commandsSinceLastMark();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String inline) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Every command Redis ran since the previous call, as MONITOR printed them. */
+    List<Command> commandsSinceLastMark() throws IOException {
+        String mark = "mark-" + (++marks) + "-" + System.nanoTime();
+        send(control, "ECHO " + mark);
+        control.getInputStream().read(new byte[256]);
+        List<Command> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String line;
+            try {
+                line = lines.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (line == null) {
+                continue;
+            }
+            if (line.contains("\"" + mark + "\"")) {
+                return seen;
+            }
+            seen.add(Command.parse(line));
+        }
+        throw new IOException("MONITOR never showed the marker " + mark);
+    }
+
+    @Override
+    public void close() throws IOException {
+        monitor.close();
+        control.close();
+    }
+
+    /** One line of MONITOR output: who ran which command. */
+    record Command(boolean fromScript, String name, String line) {
+        static Command parse(String line) {
+            int open = line.indexOf('[');
+            int close = line.indexOf(']', open);
+            String origin = line.substring(open + 1, close);
+            int quote = line.indexOf('"', close);
+            String name = line.substring(quote + 1, line.indexOf('"', quote + 1)).toUpperCase(java.util.Locale.ROOT);
+            return new Command(origin.endsWith(" lua"), name, line);
+        }
+
+        /** A command a client sent over the network: one round trip. */
+        boolean isRoundTrip() {
+            return !fromScript;
+        }
+    }
+
+    /** How many round trips (client commands) a list holds. */
+    static long roundTrips(List<Command> commands) {
+        return commands.stream().filter(Command::isRoundTrip).count();
+    }
+}

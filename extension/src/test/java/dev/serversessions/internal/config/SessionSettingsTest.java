@@ -1,0 +1,205 @@
+package dev.serversessions.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.api.SessionType;
+import dev.serversessions.internal.session.SessionRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SessionSettingsTest {
+
+    private static SessionSettings read(Map<String, String> keys) {
+        ConfigValues values = new ConfigValues(SettingsSource.of(keys));
+        SessionSettings settings = SessionSettings.read(values);
+        values.throwIfInvalid();
+        return settings;
+    }
+
+    private static List<String> problems(Map<String, String> keys) {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> SessionRuntime.create(SettingsSource.of(keys), SessionSettingsTest.class.getClassLoader(), Clock.systemUTC()));
+        return e.problems();
+    }
+
+    @Test
+    void defaultsAreTheSeedPagesDefaults() {
+        SessionSettings settings = read(Map.of());
+        assertEquals(SessionType.FILESYSTEM, settings.type());
+        assertTrue(settings.permanent());
+        assertFalse(settings.useSigner());
+        assertEquals("session:", settings.keyPrefix());
+        assertEquals(32, settings.idLength());
+        assertEquals(SerializationFormat.JAVA, settings.serializationFormat());
+        assertEquals(Optional.empty(), settings.cleanupEveryNRequests());
+        assertEquals("session", settings.cookieName());
+        assertEquals(Optional.empty(), settings.cookieDomain());
+        assertEquals(Optional.empty(), settings.cookiePath());
+        assertTrue(settings.cookieHttpOnly());
+        assertFalse(settings.cookieSecure());
+        assertEquals(SameSite.LAX, settings.cookieSameSite());
+        assertEquals(Duration.ofDays(31), settings.lifetime());
+        assertTrue(settings.refreshEachRequest());
+        assertTrue(settings.wrapHttpSession());
+        assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
+        assertTrue(settings.login(), "logins are kept in the server session unless switched off");
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("SESSION_TYPE", "JPA");
+        keys.put("SESSION_PERMANENT", "false");
+        keys.put("SESSION_USE_SIGNER", "TRUE");
+        keys.put("SESSION_SECRET_KEY", "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret");
+        keys.put("SESSION_KEY_PREFIX", "shop:");
+        keys.put("SESSION_ID_LENGTH", "48");
+        keys.put("SESSION_SERIALIZATION_FORMAT", "Json");
+        keys.put("SESSION_SERIALIZATION_ALLOWLIST", "com.example.**; org.acme.Cart");
+        keys.put("SESSION_CLEANUP_N_REQUESTS", "100");
+        keys.put("SESSION_COOKIE_NAME", "sid");
+        keys.put("SESSION_COOKIE_DOMAIN", "example.com");
+        keys.put("SESSION_COOKIE_PATH", "/shop");
+        keys.put("SESSION_COOKIE_HTTPONLY", "false");
+        keys.put("SESSION_COOKIE_SECURE", "true");
+        keys.put("SESSION_COOKIE_SAMESITE", "none");
+        keys.put("PERMANENT_SESSION_LIFETIME", "3600");
+        keys.put("SESSION_REFRESH_EACH_REQUEST", "false");
+        keys.put("SESSION_HTTPSESSION", "false");
+
+        SessionSettings s = read(keys);
+
+        assertEquals(SessionType.SQLALCHEMY, s.type());
+        assertFalse(s.permanent());
+        assertTrue(s.useSigner());
+        assertEquals(Optional.of("s3cret-s3cret-s3cret-s3cret-s3cret-s3cret"), s.secretKey());
+        assertEquals("shop:", s.keyPrefix());
+        assertEquals(48, s.idLength());
+        assertEquals(SerializationFormat.JSON, s.serializationFormat());
+        assertEquals(List.of("com.example.**", "org.acme.Cart"), s.serializationAllowlist());
+        assertEquals(Optional.of(100L), s.cleanupEveryNRequests());
+        assertEquals("sid", s.cookieName());
+        assertEquals(Optional.of("example.com"), s.cookieDomain());
+        assertEquals(Optional.of("/shop"), s.cookiePath());
+        assertFalse(s.cookieHttpOnly());
+        assertTrue(s.cookieSecure());
+        assertEquals(SameSite.NONE, s.cookieSameSite());
+        assertEquals(Duration.ofHours(1), s.lifetime());
+        assertFalse(s.refreshEachRequest());
+        assertFalse(s.wrapHttpSession());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "SESSION_TYPE|nosql|SESSION_TYPE=nosql is not one of redis, memcached, filesystem, mongodb, sqlalchemy (alias jpa)",
+        "SESSION_PERMANENT|maybe|SESSION_PERMANENT=maybe is not a boolean (true or false)",
+        "SESSION_USE_SIGNER|sometimes|SESSION_USE_SIGNER=sometimes is not a boolean (true or false)",
+        "SESSION_KEY_PREFIX|my prefix|SESSION_KEY_PREFIX=my prefix must be at most 100 characters without spaces or control characters",
+        "SESSION_ID_LENGTH|-1|SESSION_ID_LENGTH=-1 must be a whole number of at least 16",
+        "SESSION_ID_LENGTH|8|SESSION_ID_LENGTH=8 must be a whole number of at least 16",
+        "SESSION_ID_LENGTH|lots|SESSION_ID_LENGTH=lots is not a whole number (16 or more)",
+        "SESSION_ID_LENGTH|1000|SESSION_ID_LENGTH=1000 must be a number of bytes from 16 to 256",
+        "SESSION_MAX_SIZE|100|SESSION_MAX_SIZE=100 must be a whole number of at least 1024",
+        "SESSION_MAX_SIZE|4MB|SESSION_MAX_SIZE=4MB is not a whole number (1024 or more)",
+        "SESSION_MAX_SIZE|2000000000|SESSION_MAX_SIZE=2000000000 must be a number of bytes from 1024 to 1073741824",
+        "SESSION_SERIALIZATION_FORMAT|pickle|SESSION_SERIALIZATION_FORMAT=pickle is not one of java, json",
+        "SESSION_CLEANUP_N_REQUESTS|0|SESSION_CLEANUP_N_REQUESTS=0 must be a whole number of at least 1",
+        "SESSION_CLEANUP_N_REQUESTS|often|SESSION_CLEANUP_N_REQUESTS=often is not a whole number (1 or more)",
+        "SESSION_COOKIE_NAME|my cookie|SESSION_COOKIE_NAME=my cookie is not a valid cookie name (use letters, digits, - and _)",
+        "SESSION_COOKIE_DOMAIN|exa;mple.com|SESSION_COOKIE_DOMAIN=exa;mple.com is not a valid cookie domain (e.g. example.com)",
+        "SESSION_COOKIE_PATH|shop|SESSION_COOKIE_PATH=shop is not a cookie path (it starts with /, e.g. /shop)",
+        "SESSION_COOKIE_HTTPONLY|nope|SESSION_COOKIE_HTTPONLY=nope is not a boolean (true or false)",
+        "SESSION_COOKIE_SECURE|si|SESSION_COOKIE_SECURE=si is not a boolean (true or false)",
+        "SESSION_COOKIE_SAMESITE|Loose|SESSION_COOKIE_SAMESITE=Loose is not one of Strict, Lax, None",
+        "PERMANENT_SESSION_LIFETIME|-5|PERMANENT_SESSION_LIFETIME=-5 must be a whole number of at least 1",
+        "PERMANENT_SESSION_LIFETIME|31d|PERMANENT_SESSION_LIFETIME=31d is not a whole number (1 or more)",
+        "SESSION_REFRESH_EACH_REQUEST|2|SESSION_REFRESH_EACH_REQUEST=2 is not a boolean (true or false)",
+        "SESSION_REFRESH_THRESHOLD|-1|SESSION_REFRESH_THRESHOLD=-1 must be a whole number of at least 0",
+        "SESSION_REFRESH_THRESHOLD|1m|SESSION_REFRESH_THRESHOLD=1m is not a whole number (0 or more)",
+        "SESSION_REFRESH_THRESHOLD|1339201|SESSION_REFRESH_THRESHOLD=1339201 must be at most half of PERMANENT_SESSION_LIFETIME (1339200 s): a session read only by requests that came less often than the lifetime less the threshold would expire; 0 slides the expiry on every request",
+        "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
+        "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
+        "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
+        "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
+        "SESSION_FILE_MODE|0400|SESSION_FILE_MODE=0400 must let the owner read and write (e.g. 0600 or 0640)",
+    })
+    void aBadValueIsOneLineNamingKeyValueAndWhatIsAllowed(String key, String value, String message) {
+        assertEquals(List.of(message), problems(Map.of(key, value)));
+    }
+
+    @Test
+    void theSignerNeedsASecretKey() {
+        assertEquals(List.of("SESSION_SECRET_KEY is required when SESSION_USE_SIGNER=true: generate one with: openssl rand -base64 48"),
+                problems(Map.of("SESSION_USE_SIGNER", "true")));
+    }
+
+    @Test
+    void aSecretKeyShorterThan32BytesFailsWithHowToGenerateOneAndNeverShowsTheKey() {
+        String shortKey = "only-thirty-one-bytes-long-key!";
+        for (Map<String, String> keys : List.of(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", shortKey),
+                Map.of("SESSION_SECRET_KEY", shortKey))) {
+            List<String> problems = problems(keys);
+            assertEquals(List.of("SESSION_SECRET_KEY is 31 bytes long; it must be at least 32 random bytes:"
+                    + " generate one with: openssl rand -base64 48"), problems, keys.toString());
+            assertFalse(String.join("\n", problems).contains(shortKey));
+        }
+        SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", "\u00e9".repeat(16))), getClass().getClassLoader(),
+                Clock.systemUTC()); // bytes, not characters: 16 x 2 is enough
+    }
+
+    @Test
+    void theSecretKeySignsCookiesOnlyWithTheSignerOn() {
+        String key = "a-key-of-more-than-thirty-two-bytes-for-this-test";
+        SessionRuntime signing = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", key)),
+                getClass().getClassLoader(), Clock.systemUTC());
+        SessionRuntime notSigning = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", key)),
+                getClass().getClassLoader(), Clock.systemUTC());
+        String id = signing.ids().generate();
+        assertTrue(signing.ids().cookieValue(id).startsWith(id + "."), signing.ids().cookieValue(id));
+        assertEquals(id, notSigning.ids().cookieValue(id), "with the signer off the key signs nothing");
+    }
+
+    @Test
+    void sameSiteNoneNeedsSecure() {
+        assertEquals(List.of("SESSION_COOKIE_SAMESITE=None needs SESSION_COOKIE_SECURE=true: browsers drop SameSite=None cookies that are not Secure"),
+                problems(Map.of("SESSION_COOKIE_SAMESITE", "None")));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        List<String> problems = problems(Map.of("SESSION_PERMANENT", "maybe", "SESSION_ID_LENGTH", "-1",
+                "SESSION_FILE_MODE", "0999", "SESSION_COOKIE_SAMESITE", "Loose"));
+        assertEquals(4, problems.size(), problems.toString());
+    }
+
+    @Test
+    void wordsAreCaseInsensitive() {
+        SessionSettings s = read(Map.of("SESSION_TYPE", "FileSystem", "SESSION_PERMANENT", "FALSE",
+                "SESSION_COOKIE_SAMESITE", "strict", "SESSION_SERIALIZATION_FORMAT", "JSON"));
+        assertEquals(SessionType.FILESYSTEM, s.type());
+        assertFalse(s.permanent());
+        assertEquals(SameSite.STRICT, s.cookieSameSite());
+        assertEquals(SerializationFormat.JSON, s.serializationFormat());
+    }
+
+    @Test
+    void aBackendWhoseClientIsAbsentIsAClearProblem() {
+        // The extension's test class path has no EclipseLink-free gap for every type, so use a
+        // loader that sees only the JDK: the client class of redis is then missing.
+        ClassLoader jdkOnly = ClassLoader.getPlatformClassLoader();
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> SessionRuntime.create(SettingsSource.of(Map.of("SESSION_TYPE", "redis")), jdkOnly, Clock.systemUTC()));
+        assertEquals(List.of("SESSION_TYPE=redis needs redis.clients.jedis.UnifiedJedis on the class path: "
+                + "add the backend's client library to the WAR (see README)"), e.problems());
+    }
+}
