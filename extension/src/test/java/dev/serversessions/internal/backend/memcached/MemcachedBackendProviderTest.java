@@ -144,7 +144,7 @@ class MemcachedBackendProviderTest {
         Field factory = net.spy.memcached.compat.log.LoggerFactory.class.getDeclaredField("instance");
         factory.setAccessible(true);
         factory.set(null, null); // as in a fresh class loader: nothing chose spymemcached's logger yet
-        List<String> julRecords = new ArrayList<>();
+        List<String> julRecords = new java.util.concurrent.CopyOnWriteArrayList<>(); // spymemcached threads may still log while the test reads it
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
