@@ -194,8 +194,25 @@ public final class JavaAttributeCodec implements AttributeCodec {
         return appClassCache.computeIfAbsent(type, t -> {
             CodeSource source = t.getProtectionDomain().getCodeSource();
             URL location = source == null ? null : source.getLocation();
-            return location != null && location.toString().contains("/WEB-INF/classes");
+            return location != null && location.toString().contains("/WEB-INF/classes") || isInWebInfClasses(t);
         });
+    }
+
+    /**
+     * Whether the class file its own loader serves is an entry under {@code WEB-INF/classes}. A
+     * runtime that runs a WAR without unpacking it (Open Liberty by default) gives the classes
+     * of {@code WEB-INF/classes} the archive itself as their code source, while the class file's
+     * URL still names the entry ({@code wsjar:file:/.../app.war!/WEB-INF/classes/...}). A loader
+     * that asks its parent first answers with the parent's class file for a name the parent has,
+     * so a class of the runtime never counts as the application's by sharing a name.
+     */
+    private static boolean isInWebInfClasses(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null) {
+            return false;
+        }
+        URL file = loader.getResource(type.getName().replace('.', '/') + ".class");
+        return file != null && file.toString().contains("!/WEB-INF/classes/");
     }
 
     /** Resolves classes through the application's loader, not this library's. */

@@ -40,6 +40,7 @@ final class Archives {
     static WebArchive withoutCdi(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClass(HttpSessionOnlyServlet.class)
+                .addClass(dev.serversessions.it.deployment.nocdi.InjectionProbeServlet.class)
                 .addAsLibrary(library());
     }
 

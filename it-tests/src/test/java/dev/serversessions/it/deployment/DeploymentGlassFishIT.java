@@ -1,39 +1,61 @@
 package dev.serversessions.it.deployment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.deployment.app.AppConfigSource;
+import dev.serversessions.it.deployment.glassfish.ConfigOnlyServlet;
+import dev.serversessions.it.deployment.glassfish.ConfigTypesSeenByCdi;
 import dev.serversessions.it.support.HttpTarget;
 import dev.serversessions.it.support.GlassFishServer;
 import dev.serversessions.it.support.PayaraMicro;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
- * Two of the three deployment contracts on one GlassFish: {@link Archives#withoutCdi} at
- * {@code /nocdi} deployed with {@code asadmin deploy}, and {@link Archives#application} at
- * {@code /redeploy} undeployed and deployed again with asadmin.
+ * The three deployment contracts on one GlassFish: {@link Archives#withoutCdi} at
+ * {@code /nocdi} deployed with {@code asadmin deploy}, {@link Archives#application} at
+ * {@code /app}, and again at {@code /redeploy} undeployed and deployed again with asadmin.
  *
- * <p>{@link ApplicationContract} does not run here yet: deployed at {@code /app}, the
- * application's {@code @Inject @ConfigProperty} fails at the first request ({@code WELD-001408:
- * Unsatisfied dependencies for type String with qualifiers @ConfigProperty}) and its own
- * {@code ConfigSource} does not reach the library (the session cookie keeps its default name),
- * with or without a {@code microprofile-config.properties} and a {@code beans.xml} in the WAR.
- * Not understood yet; docs/runtimes.md lists it as open.
+ * <p>The application at {@code /app} carries one more class on GlassFish,
+ * {@link ConfigTypesSeenByCdi}: GlassFish 7.0.21 cannot inject a {@code @ConfigProperty} into a
+ * servlet unless a CDI bean has an injection point of the same type, with or without this
+ * library ({@link #aConfigPropertyOnlyInAServletFailsOnGlassFishWithoutTheLibrary}).
  */
-class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract {
+class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract, ApplicationContract {
     private static GlassFishServer server;
     private static Path application;
+    private static Path sessions;
 
     @BeforeAll
     static void start() {
         Path dir = PayaraMicro.workDir().resolve("deployment-glassfish-" + System.nanoTime());
+        sessions = dir.resolve("sessions");
         server = GlassFishServer.start("deployment", Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", dir.resolve("sessions").toString()));
+                "SESSION_FILE_DIR", sessions.toString()));
         application = export(Archives.application(RedeployContract.NAME), dir);
         server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME), dir), WarWithoutCdiContract.NAME);
+        server.deploy(export(Archives.application(ApplicationContract.NAME).addClass(ConfigTypesSeenByCdi.class), dir),
+                ApplicationContract.NAME);
+        server.deploy(export(ShrinkWrap.create(WebArchive.class, "configonly.war").addClass(ConfigOnlyServlet.class)
+                .addClass(AppConfigSource.class).addAsServiceProvider(ConfigSource.class, AppConfigSource.class)
+                // an annotated bean archive, as an application without beans.xml is: CDI injects the
+                // servlet, whose class is not a bean (with bean-discovery-mode="all" it would be one,
+                // and GlassFish would see its injection point in time: that works)
+                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" bean-discovery-mode=\"annotated\"/>"), "beans.xml"),
+                dir), "configonly");
     }
 
     static Path export(WebArchive archive, Path dir) {
@@ -54,6 +76,35 @@ class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract {
         return path -> URI.create(server.url("/" + contextRoot + path).toString());
     }
 
+    /**
+     * The evidence that GlassFish, not the library, refuses a {@code @ConfigProperty} seen only in a
+     * servlet: an annotated bean archive without this library, one servlet with
+     * {@code @Inject @ConfigProperty String}, its own config source. (Payara and WildFly inject it; so does GlassFish once a CDI bean has
+     * such an injection point, as {@code /app} shows.)
+     */
+    @Test
+    void aConfigPropertyOnlyInAServletFailsOnGlassFishWithoutTheLibrary() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(server.url("/configonly/greeting")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(500, response.statusCode(), response.body());
+        assertTrue(response.body().contains("WELD-001408"), response.body());
+    }
+
+    @Override
+    public HttpTarget application() {
+        return at(ApplicationContract.NAME);
+    }
+
+    @Override
+    public String jpaProvider() {
+        return "eclipse";
+    }
+
+    @Override
+    public Path sessionDirectory() {
+        return sessions;
+    }
+
     @Override
     public HttpTarget withoutCdi() {
         return at(WarWithoutCdiContract.NAME);
@@ -72,5 +123,10 @@ class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract {
     @Override
     public void undeployRedeployable() {
         server.undeploy(RedeployContract.NAME);
+    }
+
+    @Override
+    public boolean injectsServletsOutsideABeanArchive() {
+        return true;
     }
 }

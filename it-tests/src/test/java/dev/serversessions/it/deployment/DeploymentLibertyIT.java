@@ -87,4 +87,9 @@ class DeploymentLibertyIT implements ApplicationContract, WarWithoutCdiContract,
     public void undeployRedeployable() {
         server.undeploy(RedeployContract.NAME);
     }
+
+    @Override
+    public boolean injectsServletsOutsideABeanArchive() {
+        return true;
+    }
 }

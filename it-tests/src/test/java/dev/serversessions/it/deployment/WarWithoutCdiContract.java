@@ -55,6 +55,24 @@ interface WarWithoutCdiContract {
         assertEquals("", new Browser(withoutCdi()).withCookie(id).get("/legacy").body());
     }
 
+    /**
+     * Whether this runtime injects {@code @Inject ServerSession} into a servlet of a WAR that is no
+     * bean archive, where the library's jar is the only one declaring a CDI extension.
+     */
+    boolean injectsServletsOutsideABeanArchive();
+
+    /**
+     * Not a rule of the library, a fact of each runtime that the README reports: CDI may or may
+     * not run for a WAR whose only CDI artefact is the library's extension. Either way the
+     * servlet gets an answer and the filter works (the tests above).
+     */
+    @Test
+    default void aServletOutsideABeanArchiveIsInjectedAsTheRuntimeDecides() {
+        Response injected = browser().get("/injected");
+        assertEquals(200, injected.status(), injected.body());
+        assertEquals(injectsServletsOutsideABeanArchive() ? "injected" : "null", injected.body());
+    }
+
     @Test
     default void theCookiePathIsTheContextRootWithoutCdi() {
         Response put = browser().put("/legacy/a", "1");

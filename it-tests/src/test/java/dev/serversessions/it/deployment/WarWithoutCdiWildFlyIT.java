@@ -25,4 +25,9 @@ class WarWithoutCdiWildFlyIT implements WarWithoutCdiContract {
     public HttpTarget withoutCdi() {
         return HttpTarget.loopback(deployment);
     }
+
+    @Override
+    public boolean injectsServletsOutsideABeanArchive() {
+        return true;
+    }
 }

@@ -125,11 +125,8 @@ public final class LibertyServer implements AppServer {
                 %s  </featureManager>
                   <!-- the only port: HTTP on loopback; no HTTPS listener at all -->
                   <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
-                  <!-- WARs run unpacked: classes then come from .../WEB-INF/classes/, which is how the
-                       library's Java codec recognises the application's own classes (a packed WAR's
-                       classes come from the archive's URL, and their values are refused as not
-                       allowlisted); docs/runtimes.md -->
-                  <applicationManager autoExpand="true"/>
+                  <!-- WARs run packed, Liberty's default: the library's java codec recognises the
+                       application's own classes by their class file's entry in the archive -->
                   <!-- Liberty starts with a few threads per core and adds more slowly: the tests'
                        50 concurrent clients each get one, as on WildFly -->
                   <executor coreThreads="64" maxThreads="128"/>
