@@ -165,7 +165,7 @@ public final class RequestSession implements ServerSession {
     }
 
     @Override
-    public <T> T get(String name, Class<T> type) {
+    public synchronized <T> T get(String name, Class<T> type) {
         Object value = get(name);
         if (value == null || type.isInstance(value)) {
             return type.cast(value);
@@ -175,6 +175,16 @@ public final class RequestSession implements ServerSession {
             if (converted != null) {
                 return type.cast(converted);
             }
+        }
+        Object bound = codec.bind(name, value, type);
+        if (bound != null) {
+            // From here on the application holds the bound object: it is the value, encoded
+            // again at save like any value read, so its in-place changes are kept.
+            values.put(name, bound);
+            if (!isImmutable(bound)) {
+                exposed.add(name);
+            }
+            return type.cast(bound);
         }
         throw new ClassCastException("Session attribute '" + name + "' is a " + value.getClass().getName()
                 + ", not a " + type.getName());
