@@ -162,6 +162,21 @@ class IdHeaderAndJsonObjectsIT {
 
     @ParameterizedTest
     @MethodSource("runtimes")
+    void theHttpSessionViewSeesTheHeadersIdAndChangeSessionIdAnswersInTheHeader(String runtime) {
+        HeaderClient client = client(runtime);
+        client.put("/api/session/a", "1");
+        String signed = client.id().orElseThrow();
+        assertEquals(idPart(signed) + " valid=true cookie=false url=false", client.get("/httpsession/requested").body());
+
+        HeaderClient.Response changed = client.get("/httpsession/change-id");
+        assertEquals("true", changed.body());
+        assertEquals(1, changed.ids().size(), "the new id, in the header: " + changed.ids());
+        assertNotEquals(signed, client.id().orElseThrow());
+        assertEquals("{\"a\":\"1\"}", client.on(other(runtime)).get("/api/session").body());
+    }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
     void hostileHeaderValuesAreNoSessionAndNeverAnError(String runtime) {
         HeaderClient victim = client(runtime);
         victim.put("/api/session/secret", "s");

@@ -30,9 +30,11 @@ class JsonObjectsTest {
 
     /** A POJO as JSON-B likes it: a no-argument constructor, getters and setters. */
     public static class Cart {
+        /** What a new Cart is wrapped in; null for most tests. */
+        static Colour defaultWrapping;
         private List<Item> items = new ArrayList<>();
         private LocalDate delivery;
-        private Colour wrapping;
+        private Colour wrapping = defaultWrapping;
 
         public List<Item> getItems() {
             return items;
@@ -239,6 +241,28 @@ class JsonObjectsTest {
                 && e.getMessage().contains(NoDefaultConstructor.class.getName()), e.getMessage());
         session.put("who", new WithCreator("ann"));
         assertEquals("ann", runtime().open(store(session)).get("who", WithCreator.class).getName());
+    }
+
+    @Test
+    void anObjectInsideAListIsCheckedToo() {
+        RequestSession session = runtime().open(null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.put("people", List.of(Map.of("who", new NoDefaultConstructor("ann")))));
+        assertTrue(e.getMessage().contains("'people'") && e.getMessage().contains(NoDefaultConstructor.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void aNullWhereTheClassHasADefaultIsRefusedBecauseItWouldReadBackAsTheDefault() {
+        Cart cart = cart();
+        cart.setWrapping(null);
+        Cart.defaultWrapping = Colour.GREEN;
+        try {
+            RequestSession session = runtime().open(null);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.put("cart", cart));
+            assertTrue(e.getMessage().contains("\"wrapping\":\"GREEN\""), e.getMessage());
+        } finally {
+            Cart.defaultWrapping = null;
+        }
     }
 
     @Test
