@@ -34,7 +34,7 @@ import redis.clients.jedis.Jedis;
  * {@code SESSION_SERIALIZATION_FORMAT=json}, written by one runtime, read by the other and edited
  * in the store by another program.
  */
-class IdHeaderAndJsonObjectsIT {
+class PayaraAndWildFlyIdHeaderAndJsonObjectsIT {
     private static final String HEADER = "X-Session-Id";
     private static final String SECRET = "a-long-random-secret-for-the-id-header-tests-only";
     /** A signed id: 43 characters of id, a dot, 43 of HMAC-SHA256. */
