@@ -11,7 +11,9 @@ import java.util.Set;
  * the session costs no store round trip and sets no cookie. Changes are saved, and the cookie
  * set, before the response commits. Values must suit {@code SESSION_SERIALIZATION_FORMAT}:
  * {@code Serializable} objects for {@code java}; strings, numbers, booleans, lists and maps for
- * {@code json}. A value that cannot be encoded is rejected by {@link #put} at once.
+ * {@code json}, and objects and records that JSON-B writes and reads back (stored as plain JSON,
+ * bound again by {@link #get(String, Class)}). A value that cannot be encoded is rejected by
+ * {@link #put} at once.
  *
  * <p>A value read and then changed in place ({@code session.get("cart", List.class).add(x)}) is
  * saved too: at the end of the request every attribute read is encoded again and written if its
@@ -24,9 +26,14 @@ public interface ServerSession {
 
     /**
      * The value of an attribute as {@code type}, or null. Numbers convert between the boxed
-     * numeric types where no digits are lost (a JSON {@code 3} reads as Integer or Long).
+     * numeric types where no digits are lost (a JSON {@code 3} reads as Integer or Long). With
+     * the {@code json} format, a stored document is bound to {@code type} through JSON-B when
+     * {@code type} is not a plain JSON type (string, number, boolean, list, map); the bound
+     * object is then the attribute's value, and its in-place changes are saved. Only
+     * {@code type} is ever instantiated, never a class the stored data names.
      *
-     * @throws ClassCastException naming the attribute if the value is of another type
+     * @throws ClassCastException naming the attribute if the value is of another type, or the
+     *                            stored document does not fit {@code type}
      */
     <T> T get(String name, Class<T> type);
 

@@ -17,10 +17,13 @@ class BadSettingsIT {
                 "SESSION_TYPE", "filesystem",
                 "SESSION_FILE_MODE", "0999",
                 "SESSION_COOKIE_SAMESITE", "Loose",
+                "SESSION_ID_HEADER", "Set-Cookie",
                 "PERMANENT_SESSION_LIFETIME", "-5"));
         for (String problem : new String[] {
                 "SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
                 "SESSION_COOKIE_SAMESITE=Loose is not one of Strict, Lax, None",
+                "SESSION_ID_HEADER=Set-Cookie is a header HTTP, proxies or browsers already use (hop-by-hop, cookie, or not"
+                        + " settable by scripts); use a name of its own, e.g. X-Session-Id",
                 "PERMANENT_SESSION_LIFETIME=-5 must be a whole number of at least 1"}) {
             // once: Payara prints a deployment failure's message four times, so the message
             // names only the keys and the problems are in one log line of the library's own

@@ -88,9 +88,9 @@ final class ServerSessionContext implements AlterableContext {
     private static void checkFormat(Contextual<?> bean) {
         if (SessionRuntime.forApplication().settings().serializationFormat() == SerializationFormat.JSON) {
             throw new IllegalStateException("@ServerSessionScoped bean " + bean + " cannot be stored with "
-                    + "SESSION_SERIALIZATION_FORMAT=json: a bean is a Java object, JSON holds only strings, numbers, "
-                    + "booleans, lists and maps. Use SESSION_SERIALIZATION_FORMAT=java (the default), or keep such "
-                    + "data in plain session attributes.");
+                    + "SESSION_SERIALIZATION_FORMAT=json: a bean is an instance the container makes and injects, not "
+                    + "a JSON document. Use SESSION_SERIALIZATION_FORMAT=java (the default), or keep such "
+                    + "data in plain session attributes (records and classes JSON-B can bind).");
         }
     }
 }

@@ -31,4 +31,17 @@ public interface AttributeCodec {
      *                                       gone, changed or not allowed
      */
     Object decode(String name, byte[] bytes);
+
+    /**
+     * The attribute's value as an instance of {@code type}, for a format that binds stored data
+     * to the application's classes; null where it does not (the caller then reports the type
+     * mismatch). Binding goes only to the type the application names, never to a type the
+     * stored data names.
+     *
+     * @param value the attribute's current value (decoded, put, or bound earlier)
+     * @throws ClassCastException naming the attribute when the value does not fit the type
+     */
+    default Object bind(String name, Object value, Class<?> type) {
+        return null;
+    }
 }

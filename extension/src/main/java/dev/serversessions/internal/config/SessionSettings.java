@@ -31,7 +31,8 @@ public record SessionSettings(
         boolean wrapHttpSession,
         long maxSessionBytes,
         boolean login,
-        Optional<Duration> refreshThreshold) {
+        Optional<Duration> refreshThreshold,
+        Optional<String> idHeader) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -46,6 +47,7 @@ public record SessionSettings(
     public static final String SERIALIZATION_ALLOWLIST = "SESSION_SERIALIZATION_ALLOWLIST";
     public static final String CLEANUP_N_REQUESTS = "SESSION_CLEANUP_N_REQUESTS";
     public static final String COOKIE_NAME = "SESSION_COOKIE_NAME";
+    public static final String ID_HEADER = "SESSION_ID_HEADER";
     public static final String COOKIE_DOMAIN = "SESSION_COOKIE_DOMAIN";
     public static final String COOKIE_PATH = "SESSION_COOKIE_PATH";
     public static final String COOKIE_HTTPONLY = "SESSION_COOKIE_HTTPONLY";
@@ -99,6 +101,8 @@ public record SessionSettings(
         if (!CookieSyntax.isToken(cookieName)) {
             values.problem(COOKIE_NAME, cookieName, "is not a valid cookie name (use letters, digits, - and _)");
         }
+        Optional<String> idHeader = values.optionalString(ID_HEADER);
+        idHeader.ifPresent(name -> HeaderNames.problem(name).ifPresent(why -> values.problem(ID_HEADER, name, why)));
         Optional<String> cookieDomain = values.optionalString(COOKIE_DOMAIN);
         cookieDomain.filter(d -> !CookieSyntax.isAttributeValue(d))
                 .ifPresent(d -> values.problem(COOKIE_DOMAIN, d, "is not a valid cookie domain (e.g. example.com)"));
@@ -146,7 +150,8 @@ public record SessionSettings(
                 values.bool(HTTPSESSION, true),
                 maxSize,
                 values.bool(LOGIN, true),
-                refreshThreshold.map(Duration::ofSeconds));
+                refreshThreshold.map(Duration::ofSeconds),
+                idHeader);
     }
 
     private static SessionType readType(ConfigValues values) {

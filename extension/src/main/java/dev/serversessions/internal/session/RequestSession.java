@@ -65,6 +65,8 @@ public final class RequestSession implements ServerSession {
     private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
 
     private final SessionRuntime runtime;
+    private final IdSource source;
+    private final boolean headerOn;
     private final AttributeCodec codec;
     private final SessionIds ids;
     private final Clock clock;
@@ -118,6 +120,12 @@ public final class RequestSession implements ServerSession {
     private int modifications;
 
     RequestSession(SessionRuntime runtime, String requestedId) {
+        this(runtime, requestedId, requestedId == null ? IdSource.NONE : IdSource.COOKIE);
+    }
+
+    RequestSession(SessionRuntime runtime, String requestedId, IdSource source) {
+        this.source = source;
+        this.headerOn = runtime.settings().idHeader().isPresent();
         this.runtime = runtime;
         this.codec = runtime.codec();
         this.ids = runtime.ids();
@@ -139,6 +147,36 @@ public final class RequestSession implements ServerSession {
     /** The well-formed (and correctly signed) id the client sent, or null. */
     public String requestedId() {
         return requestedId;
+    }
+
+    /**
+     * Where the client carries its id. A request with a valid id in the header
+     * ({@code SESSION_ID_HEADER}) uses it, whatever its cookie says: a client that sends the
+     * header means it. Otherwise a valid cookie id, otherwise none.
+     */
+    public enum IdSource { NONE, COOKIE, HEADER }
+
+    /** Where the id of this request came from. */
+    public IdSource idSource() {
+        return source;
+    }
+
+    /**
+     * Whether the response tells the client its id in the session cookie: unless the client
+     * sent it in the header (a header client keeps no cookies, and the cookie of a browser
+     * that holds another session beside it is not this one's to change).
+     */
+    public boolean answersInCookie() {
+        return source != IdSource.HEADER;
+    }
+
+    /**
+     * Whether the response tells the client its id in the header: only with the header on, and
+     * never to a client that sent a valid cookie, so that a script of the page cannot read an
+     * HttpOnly cookie's id from a response; a client without any valid id learns it both ways.
+     */
+    public boolean answersInHeader() {
+        return headerOn && source != IdSource.COOKIE;
     }
 
     /**
@@ -165,7 +203,7 @@ public final class RequestSession implements ServerSession {
     }
 
     @Override
-    public <T> T get(String name, Class<T> type) {
+    public synchronized <T> T get(String name, Class<T> type) {
         Object value = get(name);
         if (value == null || type.isInstance(value)) {
             return type.cast(value);
@@ -175,6 +213,16 @@ public final class RequestSession implements ServerSession {
             if (converted != null) {
                 return type.cast(converted);
             }
+        }
+        Object bound = codec.bind(name, value, type);
+        if (bound != null) {
+            // From here on the application holds the bound object: it is the value, encoded
+            // again at save like any value read, so its in-place changes are kept.
+            values.put(name, bound);
+            if (!isImmutable(bound)) {
+                exposed.add(name);
+            }
+            return type.cast(bound);
         }
         throw new ClassCastException("Session attribute '" + name + "' is a " + value.getClass().getName()
                 + ", not a " + type.getName());

@@ -17,6 +17,7 @@ import dev.serversessions.internal.config.UserSessionLimit;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -199,6 +200,18 @@ public final class SessionRuntime {
 
     /** The session of one request, for the id its cookie carried (or null). */
     public RequestSession open(String cookieValue) {
+        return open(cookieValue, null);
+    }
+
+    /**
+     * The session of one request, for the id its {@code SESSION_ID_HEADER} header carried if that
+     * is valid (well formed and, with the signer, correctly signed), else the id of its cookie.
+     */
+    public RequestSession open(String cookieValue, String headerValue) {
+        Optional<String> fromHeader = settings.idHeader().isPresent() ? ids.idFromCookie(headerValue) : Optional.empty();
+        if (fromHeader.isPresent()) {
+            return new RequestSession(this, fromHeader.get(), RequestSession.IdSource.HEADER);
+        }
         return new RequestSession(this, ids.idFromCookie(cookieValue).orElse(null));
     }
 

@@ -28,8 +28,8 @@ public final class AuthenticationSessions {
 
     /**
      * Whether the client sent the login hint cookie beside its session cookie (see
-     * {@link SessionCookie#loginHintName()}): only then is the session loaded for the caller on
-     * a request nothing else asked to authenticate.
+     * {@link SessionCookie#loginHintName()}), or its id in the header: only then is the session
+     * loaded for the caller on a request nothing else asked to authenticate.
      */
     public static boolean mayHoldCaller(HttpServletRequest request, HttpServletResponse response) {
         return commit(request, response).clientHoldsLoginHint();
@@ -41,9 +41,7 @@ public final class AuthenticationSessions {
             commit = (SessionCommit) request.getAttribute(EARLY);
         }
         if (commit == null) {
-            SessionRuntime runtime = SessionRuntime.forApplication();
-            SessionCookie cookie = new SessionCookie(runtime.settings(), runtime.ids());
-            commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
+            commit = SessionCommit.open(SessionRuntime.forApplication(), request, response);
             request.setAttribute(EARLY, commit);
         }
         return commit;

@@ -3,6 +3,7 @@ package dev.serversessions.internal.web;
 import dev.serversessions.internal.session.CookieAction;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionIds;
+import dev.serversessions.internal.session.SessionRuntime;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -19,6 +20,7 @@ final class SessionCommit {
 
     private final RequestSession session;
     private final SessionCookie cookie;
+    private final SessionIdHeader idHeader;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private CookieAction written = CookieAction.NONE;
@@ -27,11 +29,20 @@ final class SessionCommit {
     /** Whether the client holds the login hint now: null until first needed. */
     private Boolean hint;
 
-    SessionCommit(RequestSession session, SessionCookie cookie, HttpServletRequest request, HttpServletResponse response) {
+    SessionCommit(RequestSession session, SessionCookie cookie, SessionIdHeader idHeader, HttpServletRequest request,
+            HttpServletResponse response) {
         this.session = session;
         this.cookie = cookie;
+        this.idHeader = idHeader;
         this.request = request;
         this.response = response;
+    }
+
+    /** Opens the request's session for the id its header or cookie carries: no store call yet. */
+    static SessionCommit open(SessionRuntime runtime, HttpServletRequest request, HttpServletResponse response) {
+        SessionCookie cookie = new SessionCookie(runtime.settings(), runtime.ids());
+        SessionIdHeader idHeader = new SessionIdHeader(runtime.settings(), runtime.ids());
+        return new SessionCommit(runtime.open(cookie.read(request), idHeader.read(request)), cookie, idHeader, request, response);
     }
 
     RequestSession session() {
@@ -68,7 +79,12 @@ final class SessionCommit {
                             + request.getRequestURI() + " was committed: the client did not get its cookie");
                 }
             } else {
-                cookie.write(request, response, action);
+                if (session.answersInCookie()) {
+                    cookie.write(request, response, action);
+                }
+                if (session.answersInHeader()) {
+                    idHeader.write(response, action, session.requestedId());
+                }
                 written = action;
                 sent = action.kind() == CookieAction.Kind.SEND;
             }
@@ -76,10 +92,14 @@ final class SessionCommit {
         updateLoginHint(action, sent);
     }
 
-    /** Whether the client holds the login hint cookie: as sent with the request, until this response changes it. */
+    /**
+     * Whether the client holds the login hint cookie: as sent with the request, until this
+     * response changes it. A client that sends its id in the header keeps no cookies, so its
+     * session may always hold a caller: it is loaded for the login on every request with an id.
+     */
     synchronized boolean clientHoldsLoginHint() {
         if (hint == null) {
-            hint = cookie.hasLoginHint(request);
+            hint = session.idSource() == RequestSession.IdSource.HEADER || cookie.hasLoginHint(request);
         }
         return hint;
     }
@@ -87,7 +107,7 @@ final class SessionCommit {
     /** Keeps the login hint cookie in step with whether the session holds a caller. */
     private void updateLoginHint(CookieAction action, boolean sessionCookieSent) {
         Boolean loaded = session.holdsCallerIfLoaded();
-        if (loaded == null || response.isCommitted()) {
+        if (loaded == null || response.isCommitted() || !session.answersInCookie()) {
             return;
         }
         boolean holds = loaded;

@@ -24,7 +24,6 @@ public final class SessionFilter implements Filter {
 
     private final SessionRuntime runtime;
     private final SessionEvents events;
-    private final SessionCookie cookie;
     private final StoreOutages outages = new StoreOutages();
     private ServletContext context;
 
@@ -35,7 +34,6 @@ public final class SessionFilter implements Filter {
     public SessionFilter(SessionRuntime runtime, SessionEvents events) {
         this.runtime = runtime;
         this.events = events;
-        this.cookie = new SessionCookie(runtime.settings(), runtime.ids());
     }
 
     @Override
@@ -57,7 +55,7 @@ public final class SessionFilter implements Filter {
                 request.removeAttribute(AuthenticationSessions.EARLY);
                 commit = early;
             } else {
-                commit = new SessionCommit(runtime.open(cookie.read(request)), cookie, request, response);
+                commit = SessionCommit.open(runtime, request, response);
             }
             if (events != null) {
                 commit.session().listenWith(events);

@@ -87,7 +87,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return wrapHttpSession ? commit.session().requestedId() != null : super.isRequestedSessionIdFromCookie();
+        return wrapHttpSession ? commit.session().idSource() == RequestSession.IdSource.COOKIE : super.isRequestedSessionIdFromCookie();
     }
 
     @Override

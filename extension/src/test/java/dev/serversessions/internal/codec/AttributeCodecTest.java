@@ -86,9 +86,8 @@ class AttributeCodecTest {
     }
 
     @Test
-    void jsonNamesTheAttributeAndTypeItCannotStore() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> json.encode("cart", new Cart(List.of())));
-        assertTrue(e.getMessage().contains("'cart'") && e.getMessage().contains("Cart"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> json.encode("m", Map.of(1, "numeric key")));
+    void jsonNamesTheAttributeAndTheMapKeyItCannotStore() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> json.encode("m", Map.of(1, "numeric key")));
+        assertTrue(e.getMessage().contains("'m'") && e.getMessage().contains("java.lang.Integer"), e.getMessage());
     }
 }

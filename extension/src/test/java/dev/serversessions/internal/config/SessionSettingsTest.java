@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class SessionSettingsTest {
@@ -53,6 +54,7 @@ class SessionSettingsTest {
         assertTrue(settings.wrapHttpSession());
         assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
         assertTrue(settings.login(), "logins are kept in the server session unless switched off");
+        assertEquals(Optional.empty(), settings.idHeader(), "ids travel in a header only when asked");
     }
 
     @Test
@@ -76,6 +78,7 @@ class SessionSettingsTest {
         keys.put("PERMANENT_SESSION_LIFETIME", "3600");
         keys.put("SESSION_REFRESH_EACH_REQUEST", "false");
         keys.put("SESSION_HTTPSESSION", "false");
+        keys.put("SESSION_ID_HEADER", "X-Session-Id");
 
         SessionSettings s = read(keys);
 
@@ -97,6 +100,7 @@ class SessionSettingsTest {
         assertEquals(Duration.ofHours(1), s.lifetime());
         assertFalse(s.refreshEachRequest());
         assertFalse(s.wrapHttpSession());
+        assertEquals(Optional.of("X-Session-Id"), s.idHeader());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -127,6 +131,9 @@ class SessionSettingsTest {
         "SESSION_REFRESH_THRESHOLD|-1|SESSION_REFRESH_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_REFRESH_THRESHOLD|1m|SESSION_REFRESH_THRESHOLD=1m is not a whole number (0 or more)",
         "SESSION_REFRESH_THRESHOLD|1339201|SESSION_REFRESH_THRESHOLD=1339201 must be at most half of PERMANENT_SESSION_LIFETIME (1339200 s): a session read only by requests that came less often than the lifetime less the threshold would expire; 0 slides the expiry on every request",
+        "SESSION_ID_HEADER|X Session|SESSION_ID_HEADER=X Session is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
+        "SESSION_ID_HEADER|X-Session-Id:|SESSION_ID_HEADER=X-Session-Id: is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
+        "SESSION_ID_HEADER|X-Séssion|SESSION_ID_HEADER=X-Séssion is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
         "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
@@ -135,6 +142,16 @@ class SessionSettingsTest {
     })
     void aBadValueIsOneLineNamingKeyValueAndWhatIsAllowed(String key, String value, String message) {
         assertEquals(List.of(message), problems(Map.of(key, value)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Cookie", "set-cookie", "Set-Cookie2", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Upgrade",
+        "Proxy-Authorization", "Proxy-Session", "Host", "Authorization", "Content-Length", "Origin", "Sec-Session",
+        "Access-Control-Expose-Headers", "Vary", "Cache-Control"})
+    void theIdHeaderCannotBeOneThatHttpProxiesOrBrowsersAlreadyUse(String name) {
+        assertEquals(List.of("SESSION_ID_HEADER=" + name + " is a header HTTP, proxies or browsers already use (hop-by-hop, "
+                + "cookie, or not settable by scripts); use a name of its own, e.g. X-Session-Id"),
+                problems(Map.of("SESSION_ID_HEADER", name)));
     }
 
     @Test

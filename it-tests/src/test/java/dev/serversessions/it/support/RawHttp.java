@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: cookie values
- * with arbitrary bytes.
+ * and header values with arbitrary bytes.
  */
 public final class RawHttp {
     private final int port;
@@ -20,12 +20,21 @@ public final class RawHttp {
 
     /** Sends GET {@code path} with {@code Cookie: session=<value bytes>} and returns the status. */
     public int getWithCookie(String path, byte[] cookieValue) throws IOException {
+        return get(path, "Cookie: session=".getBytes(StandardCharsets.US_ASCII), cookieValue);
+    }
+
+    /** Sends GET {@code path} with {@code <header>: <value bytes>} and returns the status. */
+    public int getWithHeader(String path, String header, byte[] value) throws IOException {
+        return get(path, (header + ": ").getBytes(StandardCharsets.US_ASCII), value);
+    }
+
+    private int get(String path, byte[] headerStart, byte[] value) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: session=")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(cookieValue);
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(headerStart);
+            out.write(value);
             out.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
