@@ -25,7 +25,7 @@ public final class SessionFilter implements Filter {
     private final SessionRuntime runtime;
     private final SessionEvents events;
     private final SessionCookie cookie;
-    private final StoreOutages outages = new StoreOutages();
+    private final StoreOutages outages;
     private ServletContext context;
 
     /**
@@ -36,6 +36,7 @@ public final class SessionFilter implements Filter {
         this.runtime = runtime;
         this.events = events;
         this.cookie = new SessionCookie(runtime.settings(), runtime.ids());
+        this.outages = new StoreOutages(runtime::metrics);
     }
 
     @Override

@@ -1,0 +1,127 @@
+package dev.serversessions.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.WildFlyServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WildFly 39 has MicroProfile Telemetry 2 (OpenTelemetry), and no MicroProfile Metrics: the
+ * library's metrics go through OpenTelemetry's API into the application's SDK. WildFly offers no
+ * endpoint to scrape them (its {@code /metrics} on the management port is WildFly's own; the SDK
+ * pushes, by OTLP in production); this test has the SDK export them with OpenTelemetry's
+ * logging exporter, which WildFly ships, once a second, and reads them from the server log.
+ * Store calls are traced the same way.
+ */
+class MetricsWildFlyIT extends MetricsContract {
+    private static final String EXPORT = "Received a collection of ";
+    private static Path directory;
+    private static WildFlyServer server;
+
+    @BeforeAll
+    static void start() {
+        directory = newSessionDirectory();
+        server = WildFlyServer.start("metrics", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString(),
+                "SESSION_REFRESH_THRESHOLD", "1",
+                // MicroProfile Config: the application's OpenTelemetry SDK, as a user turns it on
+                "OTEL_SDK_DISABLED", "false",
+                "OTEL_METRICS_EXPORTER", "logging",
+                "OTEL_TRACES_EXPORTER", "logging",
+                "OTEL_LOGS_EXPORTER", "none",
+                "OTEL_METRIC_EXPORT_INTERVAL", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected WildFlyServer server() {
+        return server;
+    }
+
+    @Override
+    protected Path directory() {
+        return directory;
+    }
+
+    /**
+     * One whole export that began after everything so far: the SDK reads the cumulative values
+     * just before it logs the export's first line, so the export after the first one to start
+     * after now holds every request made before now.
+     */
+    @Override
+    protected Snapshot scrape() throws InterruptedException {
+        int from = server.log().length();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String log = server.log().substring(from);
+            int first = log.indexOf(EXPORT);
+            int second = first < 0 ? -1 : log.indexOf(EXPORT, first + 1);
+            int third = second < 0 ? -1 : log.indexOf(EXPORT, second + 1);
+            if (third > 0) {
+                return new LoggedExport(log.substring(second, third));
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the OpenTelemetry SDK exported no metrics within 60 s:\n" + server.log());
+    }
+
+    @Test
+    void storeCallsAreClientSpans() {
+        assertTrue(new dev.serversessions.it.support.Browser(server).put("/api/session/traced", "1").status() == 204);
+        String log = server.log();
+        assertTrue(log.contains("'save filesystem' : ") && log.contains("CLIENT [tracer: dev.serversessions"),
+                "a span of the save, logged by the SDK's span exporter:\n" + log);
+    }
+
+    /** What OpenTelemetry's logging exporter printed for one export. */
+    static final class LoggedExport implements Snapshot {
+        private static final Pattern LONG_POINT = Pattern.compile("(?<!filtered)attributes=\\{([^}]*)}, value=(\\d+)");
+        private static final Pattern HISTOGRAM_POINT = Pattern.compile("(?<!filtered)attributes=\\{([^}]*)}, sum=[^,]*, count=(\\d+)");
+        private final String text;
+
+        LoggedExport(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public long counter(String name) {
+            return sum(name, LONG_POINT, null);
+        }
+
+        @Override
+        public long histogramCount(String name, String operation) {
+            return sum(name, HISTOGRAM_POINT, operation);
+        }
+
+        private long sum(String name, Pattern point, String operation) {
+            long total = 0;
+            for (String line : text.split("\n")) {
+                if (line.contains("name=" + name + ",")) {
+                    Matcher matcher = point.matcher(line);
+                    while (matcher.find()) {
+                        if (operation == null || matcher.group(1).contains("db.operation.name=\"" + operation + "\"")) {
+                            total += Long.parseLong(matcher.group(2));
+                        }
+                    }
+                }
+            }
+            return total;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+}
