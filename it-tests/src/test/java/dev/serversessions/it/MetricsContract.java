@@ -69,10 +69,16 @@ abstract class MetricsContract {
         assertEquals("put", other.get("/probe/put?name=user&value=alice").body());
         assertEquals("corrupted", other.get("/probe/corrupt").body());
         assertEquals("null", other.get("/probe/read?name=broken").body());
+        Path parked = directory().resolveSibling(directory().getFileName() + "-parked");
         Files.deleteIfExists(directory().resolve(".lock"));
-        Files.move(directory(), directory().resolveSibling(directory().getFileName() + "-parked"));
+        Files.move(directory(), parked);
         Files.writeString(directory(), "not a directory: the store is unavailable");
-        assertEquals(503, browser.put("/api/session/b", "1").status());
+        try {
+            assertEquals(503, browser.put("/api/session/b", "1").status());
+        } finally {
+            Files.delete(directory()); // the store is back for the other tests
+            Files.move(parked, directory());
+        }
         Snapshot failed = scrape();
         assertDelta(1, ended, failed, "serversessions.undecodable", "");
         assertDelta(1, ended, failed, "serversessions.unavailable", "one 503");

@@ -8,6 +8,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongHistogramBuilder;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.EnumMap;
@@ -24,6 +25,9 @@ final class OpenTelemetryMetrics implements SessionMetrics {
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     /** The buckets the semantic convention advises for {@code db.client.operation.duration}. */
     private static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
+
+    /** Session sizes from 64 bytes to 1 MiB, by factors of 4 (the SDK's default buckets end at 10 kB). */
+    private static final List<Long> SIZE_BUCKETS = List.of(64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L);
 
     private final Map<StoreOperation, Attributes> attributes = new EnumMap<>(StoreOperation.class);
     private final DoubleHistogram duration;
@@ -48,14 +52,8 @@ final class OpenTelemetryMetrics implements SessionMetrics {
         for (StoreOperation operation : StoreOperation.values()) {
             attributes.put(operation, Attributes.of(DB_SYSTEM, dbSystem, DB_OPERATION, operation.operationName()));
         }
-        DoubleHistogramBuilder durationBuilder = meter.histogramBuilder(MetricNames.OPERATION_DURATION).setUnit("s")
-                .setDescription(MetricNames.OPERATION_DURATION_HELP);
-        try {
-            durationBuilder.setExplicitBucketBoundariesAdvice(DURATION_BUCKETS);
-        } catch (NoSuchMethodError e) {
-            // an API before 1.32 (Payara 6 ships one): the SDK's default buckets, or the operator's view
-        }
-        duration = durationBuilder.build();
+        duration = withBuckets(meter.histogramBuilder(MetricNames.OPERATION_DURATION).setUnit("s")
+                .setDescription(MetricNames.OPERATION_DURATION_HELP), DURATION_BUCKETS).build();
         loads = counter(meter, MetricNames.LOADS, "{load}", MetricNames.LOADS_HELP);
         saves = counter(meter, MetricNames.SAVES, "{save}", MetricNames.SAVES_HELP);
         deletes = counter(meter, MetricNames.DELETES, "{delete}", MetricNames.DELETES_HELP);
@@ -64,7 +62,22 @@ final class OpenTelemetryMetrics implements SessionMetrics {
         invalidations = counter(meter, MetricNames.INVALIDATIONS, "{invalidation}", MetricNames.INVALIDATIONS_HELP);
         unavailable = counter(meter, MetricNames.UNAVAILABLE, "{response}", MetricNames.UNAVAILABLE_HELP);
         undecodable = counter(meter, MetricNames.UNDECODABLE, "{request}", MetricNames.UNDECODABLE_HELP);
-        size = meter.histogramBuilder(MetricNames.SIZE).ofLongs().setUnit("By").setDescription(MetricNames.SIZE_HELP).build();
+        LongHistogramBuilder sizeBuilder = meter.histogramBuilder(MetricNames.SIZE).setUnit("By").setDescription(MetricNames.SIZE_HELP)
+                .ofLongs();
+        try {
+            sizeBuilder = sizeBuilder.setExplicitBucketBoundariesAdvice(SIZE_BUCKETS);
+        } catch (NoSuchMethodError e) {
+            // as in withBuckets
+        }
+        size = sizeBuilder.build();
+    }
+
+    private static DoubleHistogramBuilder withBuckets(DoubleHistogramBuilder builder, List<Double> buckets) {
+        try {
+            return builder.setExplicitBucketBoundariesAdvice(buckets);
+        } catch (NoSuchMethodError e) {
+            return builder; // an API before 1.32 (Payara 6 ships one): the SDK's buckets, or the operator's view
+        }
     }
 
     private static LongCounter counter(Meter meter, String name, String unit, String help) {
