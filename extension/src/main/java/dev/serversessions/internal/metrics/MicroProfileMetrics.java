@@ -32,7 +32,8 @@ final class MicroProfileMetrics implements SessionMetrics {
 
     /** The metrics in the application's registry, or null if it has no registry bean (metrics disabled). */
     static SessionMetrics create(ClientLookup beans, String dbSystem) {
-        return beans.bean(MicroProfileRegistry.class).map(holder -> new MicroProfileMetrics(holder.registry(), dbSystem)).orElse(null);
+        return beans.bean(MicroProfileRegistry.class).map(MicroProfileRegistry::registry)
+                .map(registry -> new MicroProfileMetrics(registry, dbSystem)).orElse(null);
     }
 
     private MicroProfileMetrics(MetricRegistry registry, String dbSystem) {

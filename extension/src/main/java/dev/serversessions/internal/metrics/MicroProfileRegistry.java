@@ -1,6 +1,7 @@
 package dev.serversessions.internal.metrics;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
@@ -12,10 +13,12 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  */
 @Dependent
 public class MicroProfileRegistry {
+    /** An {@code Instance}, so that an API jar without a registry bean cannot fail the deployment. */
     @Inject
-    MetricRegistry registry;
+    Instance<MetricRegistry> registry;
 
+    /** The application's registry, or null where there is none. */
     MetricRegistry registry() {
-        return registry;
+        return registry.isResolvable() ? registry.get() : null;
     }
 }
