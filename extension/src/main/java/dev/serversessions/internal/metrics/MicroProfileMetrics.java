@@ -37,8 +37,10 @@ final class MicroProfileMetrics implements SessionMetrics {
     }
 
     private MicroProfileMetrics(MetricRegistry registry, String dbSystem) {
+        // no unit: a timer's is nanoseconds, which the runtime writes as seconds (Payara 6 writes a
+        // timer declared in seconds with its quantiles still in nanoseconds)
         Metadata duration = Metadata.builder().withName(MetricNames.OPERATION_DURATION)
-                .withDescription(MetricNames.OPERATION_DURATION_HELP).withUnit(MetricUnits.SECONDS).build();
+                .withDescription(MetricNames.OPERATION_DURATION_HELP).build();
         for (StoreOperation operation : StoreOperation.values()) {
             durations.put(operation, registry.timer(duration, new Tag("db_system_name", dbSystem),
                     new Tag("db_operation_name", operation.operationName())));

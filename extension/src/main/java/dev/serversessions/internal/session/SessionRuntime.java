@@ -224,14 +224,22 @@ public final class SessionRuntime {
             synchronized (this) {
                 found = instrumentation;
                 if (found == null) {
-                    String dbSystem = applicationBackend != null ? "other"
-                            : Instrumentation.dbSystem(settings.type(), config.raw("SESSION_SQLALCHEMY"));
-                    found = Instrumentation.detect(SessionRuntime.class.getClassLoader(), clients, dbSystem);
+                    found = findInstrumentation();
                     instrumentation = found;
                 }
             }
         }
         return found;
+    }
+
+    private Instrumentation findInstrumentation() {
+        if (!settings.metrics()) {
+            LOG.info("Server sessions of this application report no metrics and no spans (SESSION_METRICS=false)");
+            return Instrumentation.NONE;
+        }
+        String dbSystem = applicationBackend != null ? "other"
+                : Instrumentation.dbSystem(settings.type(), config.raw("SESSION_SQLALCHEMY"));
+        return Instrumentation.detect(SessionRuntime.class.getClassLoader(), clients, dbSystem);
     }
 
     /** The session of one request, for the id its cookie carried (or null). */

@@ -129,6 +129,7 @@ class SessionSettingsTest {
         "SESSION_REFRESH_THRESHOLD|1339201|SESSION_REFRESH_THRESHOLD=1339201 must be at most half of PERMANENT_SESSION_LIFETIME (1339200 s): a session read only by requests that came less often than the lifetime less the threshold would expire; 0 slides the expiry on every request",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
         "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
+        "SESSION_METRICS|maybe|SESSION_METRICS=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
         "SESSION_FILE_MODE|0400|SESSION_FILE_MODE=0400 must let the owner read and write (e.g. 0600 or 0640)",

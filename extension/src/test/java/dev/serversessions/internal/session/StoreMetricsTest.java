@@ -115,6 +115,58 @@ class StoreMetricsTest {
         assertEquals(2, recorded.undecodable, "logged once, counted per request");
     }
 
+    /**
+     * The decorator is installed where the runtime traces (here: an OpenTelemetry whose tracer
+     * provider is not the no-op one, found as the runtime's bean), and never with
+     * {@code SESSION_METRICS=false}.
+     */
+    @Test
+    void aRuntimeThatTracesGetsTheDecoratorUnlessMetricsAreOff() {
+        for (boolean on : new boolean[] {true, false}) {
+            SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
+                    "SESSION_METRICS", String.valueOf(on))), getClass().getClassLoader(), clock);
+            io.opentelemetry.api.OpenTelemetry tracing = new io.opentelemetry.api.OpenTelemetry() {
+                private final io.opentelemetry.api.trace.TracerProvider tracers = new io.opentelemetry.api.trace.TracerProvider() {
+                    @Override
+                    public io.opentelemetry.api.trace.Tracer get(String name) {
+                        return io.opentelemetry.api.trace.TracerProvider.noop().get(name);
+                    }
+
+                    @Override
+                    public io.opentelemetry.api.trace.Tracer get(String name, String version) {
+                        return get(name);
+                    }
+                };
+
+                @Override
+                public io.opentelemetry.api.trace.TracerProvider getTracerProvider() {
+                    return tracers;
+                }
+
+                @Override
+                public io.opentelemetry.context.propagation.ContextPropagators getPropagators() {
+                    return io.opentelemetry.context.propagation.ContextPropagators.noop();
+                }
+            };
+            runtime.useClients(new dev.serversessions.internal.backend.ClientLookup() {
+                @Override
+                public <T> java.util.Optional<T> find(Class<T> clientType, dev.serversessions.api.SessionType store) {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public <T> java.util.Optional<T> bean(Class<T> type) {
+                    return type == io.opentelemetry.api.OpenTelemetry.class ? java.util.Optional.of(type.cast(tracing)) : java.util.Optional.empty();
+                }
+            });
+            String backend = runtime.activeBackend().getClass().getSimpleName();
+            assertEquals(on ? "InstrumentedSessionBackend" : "FileSystemSessionBackend", backend, "SESSION_METRICS=" + on);
+            RequestSession session = runtime.open(null);
+            session.put("a", "x");
+            assertEquals("x", runtime.open(session.save().id()).get("a"), "sessions work either way");
+        }
+    }
+
     private static final class Recorded implements SessionMetrics {
         final List<String> calls = new ArrayList<>();
         final List<RuntimeException> failures = new ArrayList<>();
