@@ -30,6 +30,11 @@ final class PrometheusText implements MetricsContract.Snapshot {
     }
 
     private long sum(String metric, String operation) {
+        return Math.round(value(metric, operation));
+    }
+
+    /** The sum of one metric's values, of the lines whose {@code db_operation_name} is {@code operation} (null: all). */
+    double value(String metric, String operation) {
         double total = 0;
         Matcher line = LINE.matcher(text);
         while (line.find()) {
@@ -38,7 +43,7 @@ final class PrometheusText implements MetricsContract.Snapshot {
                 total += Double.parseDouble(line.group(3));
             }
         }
-        return Math.round(total);
+        return total;
     }
 
     /** The library's lines (the runtime's own metrics left out). */
