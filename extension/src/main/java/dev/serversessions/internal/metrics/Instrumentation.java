@@ -3,6 +3,7 @@ package dev.serversessions.internal.metrics;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.SessionCount;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,6 +74,9 @@ public final class Instrumentation {
 
     /** Store calls of {@code backend} measured, or {@code backend} itself where nothing measures. */
     public SessionBackend instrument(SessionBackend backend) {
+        if (backend instanceof SessionCount store) {
+            metrics.countSessions(store);
+        }
         return metrics == SessionMetrics.NONE && tracing == StoreTracing.NONE
                 ? backend : new InstrumentedSessionBackend(backend, metrics, tracing);
     }

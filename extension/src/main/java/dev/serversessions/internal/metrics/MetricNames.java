@@ -23,6 +23,8 @@ final class MetricNames {
     static final String UNDECODABLE_HELP = "Requests that found stored session data they could not decode";
     static final String SIZE = "serversessions.size";
     static final String SIZE_HELP = "Size of a session when it is saved";
+    static final String LIVE = "serversessions.live";
+    static final String LIVE_HELP = "Sessions in the store, as the store counts them cheaply (MongoDB only)";
 
     private MetricNames() {
     }

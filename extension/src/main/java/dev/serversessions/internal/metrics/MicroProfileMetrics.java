@@ -1,6 +1,7 @@
 package dev.serversessions.internal.metrics;
 
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.SessionCount;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ final class MicroProfileMetrics implements SessionMetrics {
     private final Counter unavailable;
     private final Counter undecodable;
     private final Histogram size;
+    private final MetricRegistry registry;
 
     /** The metrics in the application's registry, or null if it has no registry bean (metrics disabled). */
     static SessionMetrics create(ClientLookup beans, String dbSystem) {
@@ -37,6 +39,7 @@ final class MicroProfileMetrics implements SessionMetrics {
     }
 
     private MicroProfileMetrics(MetricRegistry registry, String dbSystem) {
+        this.registry = registry;
         // in seconds, as the convention says: Payara then writes _seconds_sum and _count right
         // (without a unit it names the timer without _seconds), though its quantiles, mean and max
         // stay nanoseconds either way (Payara 6.2025.10; README "Metrics")
@@ -74,6 +77,18 @@ final class MicroProfileMetrics implements SessionMetrics {
                 }
             }
         }
+    }
+
+    /** NaN while the store cannot answer: a gauge has no "unknown" in this API. */
+    @Override
+    public void countSessions(SessionCount store) {
+        registry.gauge(Metadata.builder().withName(MetricNames.LIVE).withDescription(MetricNames.LIVE_HELP).build(), store, s -> {
+            try {
+                return (double) s.countSessions();
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        });
     }
 
     @Override

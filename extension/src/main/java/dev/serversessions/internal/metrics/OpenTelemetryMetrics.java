@@ -1,6 +1,7 @@
 package dev.serversessions.internal.metrics;
 
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.SessionCount;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -40,6 +41,7 @@ final class OpenTelemetryMetrics implements SessionMetrics {
     private final LongCounter unavailable;
     private final LongCounter undecodable;
     private final LongHistogram size;
+    private final Meter meter;
 
     /** The metrics, or null where the runtime's OpenTelemetry takes none (its no-op meter provider). */
     static SessionMetrics create(ClientLookup beans, String dbSystem) {
@@ -48,7 +50,7 @@ final class OpenTelemetryMetrics implements SessionMetrics {
     }
 
     private OpenTelemetryMetrics(OpenTelemetry telemetry, String dbSystem) {
-        Meter meter = telemetry.getMeter(Instrumentation.SCOPE);
+        meter = telemetry.getMeter(Instrumentation.SCOPE);
         for (StoreOperation operation : StoreOperation.values()) {
             attributes.put(operation, Attributes.of(DB_SYSTEM, dbSystem, DB_OPERATION, operation.operationName()));
         }
@@ -99,6 +101,19 @@ final class OpenTelemetryMetrics implements SessionMetrics {
             default -> {
             }
         }
+    }
+
+    /** No value while the store cannot answer. */
+    @Override
+    public void countSessions(SessionCount store) {
+        meter.gaugeBuilder(MetricNames.LIVE).ofLongs().setUnit("{session}").setDescription(MetricNames.LIVE_HELP)
+                .buildWithCallback(measurement -> {
+                    try {
+                        measurement.record(store.countSessions());
+                    } catch (RuntimeException e) {
+                        // the store is down: nothing measured this time
+                    }
+                });
     }
 
     @Override

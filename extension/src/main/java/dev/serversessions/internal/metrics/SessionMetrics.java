@@ -1,5 +1,7 @@
 package dev.serversessions.internal.metrics;
 
+import dev.serversessions.internal.backend.SessionCount;
+
 /**
  * What the library counts and times, in whatever metrics API the runtime has. Every method is
  * called on a request's path: an implementation records into instruments built once, and
@@ -40,5 +42,12 @@ public interface SessionMetrics {
 
     /** A request found a session it could not decode (and went on with a fresh one). */
     default void undecodable() {
+    }
+
+    /**
+     * Reports the store's count of sessions as a gauge, asked whenever the metrics are read;
+     * called once, for a store that can count cheaply.
+     */
+    default void countSessions(SessionCount store) {
     }
 }
