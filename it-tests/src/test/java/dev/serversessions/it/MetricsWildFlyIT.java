@@ -82,6 +82,32 @@ class MetricsWildFlyIT extends MetricsContract {
     void storeCallsAreClientSpans() throws InterruptedException {
         int from = server.log().length();
         assertEquals(204, new Browser(server).put("/api/session/traced", "1").status());
+        String span = awaitSaveSpan(from);
+        assertTrue(span != null, () -> "a span of the save, logged by the SDK's span exporter:\n" + server.log().substring(from));
+        assertTrue(span.contains(" CLIENT [tracer: dev.serversessions") && span.contains("db.operation.name=save")
+                && span.contains("db.system.name=filesystem"), span);
+    }
+
+    @Test
+    void aFailedStoreCallIsASpanWithItsErrorType() throws Exception {
+        int from = server.log().length();
+        Path parked = directory.resolveSibling(directory.getFileName() + "-parked-for-span");
+        java.nio.file.Files.deleteIfExists(directory.resolve(".lock"));
+        java.nio.file.Files.move(directory, parked);
+        java.nio.file.Files.writeString(directory, "not a directory");
+        try {
+            assertEquals(503, new Browser(server).put("/api/session/failing", "1").status());
+        } finally {
+            java.nio.file.Files.delete(directory);
+            java.nio.file.Files.move(parked, directory);
+        }
+        String span = awaitSaveSpan(from);
+        assertTrue(span != null && span.contains("error.type=dev.serversessions.api.SessionStoreUnavailableException"),
+                () -> "the failed save's span names the failure:\n" + server.log().substring(from));
+    }
+
+    /** The first span of a save the SDK logged after {@code from}, waiting up to 30 s for it; null if none. */
+    private static String awaitSaveSpan(int from) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         String span;
         do {
@@ -89,9 +115,7 @@ class MetricsWildFlyIT extends MetricsContract {
             span = server.log().substring(from).lines().filter(l -> l.contains("LoggingSpanExporter") && l.contains("'save filesystem' : "))
                     .findFirst().orElse(null);
         } while (span == null && System.nanoTime() < deadline);
-        assertTrue(span != null, () -> "a span of the save, logged by the SDK's span exporter:\n" + server.log().substring(from));
-        assertTrue(span.contains(" CLIENT [tracer: dev.serversessions") && span.contains("db.operation.name=save")
-                && span.contains("db.system.name=filesystem"), span);
+        return span;
     }
 
     /** What OpenTelemetry's logging exporter printed for one export. */
