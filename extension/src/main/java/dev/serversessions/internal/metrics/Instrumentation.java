@@ -75,7 +75,11 @@ public final class Instrumentation {
     /** Store calls of {@code backend} measured, or {@code backend} itself where nothing measures. */
     public SessionBackend instrument(SessionBackend backend) {
         if (backend instanceof SessionCount store) {
-            metrics.countSessions(store);
+            try {
+                metrics.countSessions(store);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "The live sessions gauge is off: " + e, e); // metrics never stop sessions
+            }
         }
         return metrics == SessionMetrics.NONE && tracing == StoreTracing.NONE
                 ? backend : new InstrumentedSessionBackend(backend, metrics, tracing);

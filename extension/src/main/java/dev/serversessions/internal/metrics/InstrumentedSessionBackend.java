@@ -6,6 +6,8 @@ import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.StoredSession;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Times and traces every call the core makes to the store, whatever the backend: the one place
@@ -13,9 +15,11 @@ import java.util.Optional;
  * clock twice and records into instruments built once; without tracing it allocates nothing.
  */
 public final class InstrumentedSessionBackend implements SessionBackend {
+    private static final Logger LOG = Logger.getLogger(InstrumentedSessionBackend.class.getName());
     private final SessionBackend backend;
     private final SessionMetrics metrics;
     private final StoreTracing tracing;
+    private volatile boolean recordingFailureLogged;
 
     public InstrumentedSessionBackend(SessionBackend backend, SessionMetrics metrics, StoreTracing tracing) {
         this.backend = backend;
@@ -111,10 +115,18 @@ public final class InstrumentedSessionBackend implements SessionBackend {
         }
     }
 
+    /** Records one call; a metrics implementation that fails is logged once, never the store call's failure. */
     private void ended(StoreOperation operation, long start, Object span, RuntimeException failure) {
-        metrics.storeCall(operation, System.nanoTime() - start, failure);
-        if (span != null) {
-            tracing.end(span, failure);
+        try {
+            metrics.storeCall(operation, System.nanoTime() - start, failure);
+            if (span != null) {
+                tracing.end(span, failure);
+            }
+        } catch (RuntimeException e) {
+            if (!recordingFailureLogged) {
+                recordingFailureLogged = true;
+                LOG.log(Level.WARNING, "Recording a session store call failed; the call itself did not: " + e, e);
+            }
         }
     }
 

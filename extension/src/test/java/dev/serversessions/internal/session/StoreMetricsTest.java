@@ -167,6 +167,22 @@ class StoreMetricsTest {
         }
     }
 
+    @Test
+    void aMetricsImplementationThatFailsNeverFailsTheStoreCall() {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString())),
+                getClass().getClassLoader(), clock);
+        runtime.useInstrumentation(Instrumentation.of(new SessionMetrics() {
+            @Override
+            public void storeCall(StoreOperation operation, long nanos, RuntimeException failure) {
+                throw new IllegalStateException("a broken registry");
+            }
+        }, StoreTracing.NONE));
+        RequestSession first = runtime.open(null);
+        first.put("a", "x");
+        String id = first.save().id();
+        assertEquals("x", runtime.open(id).get("a"));
+    }
+
     private static final class Recorded implements SessionMetrics {
         final List<String> calls = new ArrayList<>();
         final List<RuntimeException> failures = new ArrayList<>();
