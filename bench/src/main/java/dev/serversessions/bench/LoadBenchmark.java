@@ -39,6 +39,21 @@ public final class LoadBenchmark {
     private LoadBenchmark() {
     }
 
+    /**
+     * {@code SESSION_METRICS} as {@code bench.sessionMetrics} says (BENCH_SESSION_METRICS in
+     * scripts/bench), else the library's default: Payara has MicroProfile Metrics, so the
+     * library's metrics are on in every run unless this turns them off, to measure their cost.
+     */
+    private static Map<String, String> withMetricsSetting(Map<String, String> env) {
+        String metrics = System.getProperty("bench.sessionMetrics", "");
+        if (metrics.isBlank()) {
+            return env;
+        }
+        Map<String, String> with = new java.util.HashMap<>(env);
+        with.put("SESSION_METRICS", metrics.trim());
+        return with;
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int maxWarmupWindows = Integer.getInteger("bench.maxWarmupWindows", 18);
@@ -56,7 +71,7 @@ public final class LoadBenchmark {
             System.out.println("== " + target.name());
             boolean container = target.name().equals(LoadTargets.CONTAINER);
             try (LoadTarget.Started store = target.start();
-                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), store.env())) {
+                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withMetricsSetting(store.env()))) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
                     for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""), size)) {
@@ -116,7 +131,8 @@ public final class LoadBenchmark {
                 + "; Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores.\n"
                 + "Load: " + Wrk.DESCRIPTION + ". Warm-up per scenario: " + seconds + " s windows until two consecutive ones agree within "
                 + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
-                + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).";
+                + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).\n"
+                + "SESSION_METRICS: " + System.getProperty("bench.sessionMetrics", "").transform(m -> m.isBlank() ? "default (on)" : m) + ".";
     }
 
     /** Runs windows until the last two agree, or the cap is reached. */

@@ -13,6 +13,14 @@ public interface ClientLookup {
     /** The application's client of {@code clientType} qualified {@code @Backend(store)}, if any. */
     <T> Optional<T> find(Class<T> clientType, SessionType store);
 
+    /**
+     * The application's bean of {@code type} with the default qualifier, if any: a runtime's
+     * metric registry or OpenTelemetry instance.
+     */
+    default <T> Optional<T> bean(Class<T> type) {
+        return Optional.empty();
+    }
+
     /** For applications without CDI: nothing is ever produced. */
     ClientLookup NONE = new ClientLookup() {
         @Override

@@ -5,6 +5,7 @@ import dev.serversessions.api.SessionType;
 import dev.serversessions.internal.backend.ClientLookup;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.Default;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,5 +25,15 @@ final class CdiClientLookup implements ClientLookup {
         }
         Bean<?> bean = beans.resolve(candidates);
         return Optional.of(clientType.cast(beans.getReference(bean, clientType, beans.createCreationalContext(bean))));
+    }
+
+    @Override
+    public <T> Optional<T> bean(Class<T> type) {
+        Set<Bean<?>> candidates = beans.getBeans(type, Default.Literal.INSTANCE);
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        Bean<?> bean = beans.resolve(candidates);
+        return bean == null ? Optional.empty() : Optional.of(type.cast(beans.getReference(bean, type, beans.createCreationalContext(bean))));
     }
 }

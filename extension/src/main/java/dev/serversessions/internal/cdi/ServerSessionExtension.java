@@ -8,6 +8,7 @@ import dev.serversessions.api.SessionType;
 import dev.serversessions.internal.config.InvalidSettingsException;
 import dev.serversessions.internal.config.SerializationFormat;
 import dev.serversessions.api.UserSessions;
+import dev.serversessions.internal.metrics.Instrumentation;
 import dev.serversessions.internal.session.CurrentSession;
 import dev.serversessions.internal.session.SessionRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +63,7 @@ import java.util.logging.Logger;
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.internal.health.SessionStoreReadiness";
     private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
+    private static final String METRIC_REGISTRY_ACCESS = "dev.serversessions.internal.metrics.MicroProfileRegistry";
     private static final String LOGIN_DECORATOR = "dev.serversessions.internal.security.SessionLoginDecorator";
     private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
     private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
@@ -76,6 +78,16 @@ public class ServerSessionExtension implements Extension {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
         if (hasMicroProfileHealth(ServerSessionExtension.class.getClassLoader())) {
             event.addAnnotatedType(readinessCheck(), READINESS_CHECK);
+        }
+    }
+
+    /**
+     * Where the runtime has MicroProfile Metrics, the bean through which the library reaches the
+     * application's metric registry (by an injection point, as the spec defines it).
+     */
+    void addMetricRegistryAccess(@Observes BeforeBeanDiscovery event) {
+        if (Instrumentation.isMicroProfileMetricsPresent(ServerSessionExtension.class.getClassLoader())) {
+            event.addAnnotatedType(load(METRIC_REGISTRY_ACCESS), METRIC_REGISTRY_ACCESS);
         }
     }
 

@@ -32,7 +32,8 @@ public record SessionSettings(
         long maxSessionBytes,
         boolean login,
         Optional<Duration> refreshThreshold,
-        Optional<String> idHeader) {
+        Optional<String> idHeader,
+        boolean metrics) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -68,6 +69,8 @@ public record SessionSettings(
     /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
     private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
     public static final String LOGIN = "SESSION_LOGIN";
+    /** Metrics and store spans through the runtime's API (README "Metrics"); false: none. */
+    public static final String METRICS = "SESSION_METRICS";
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -151,7 +154,8 @@ public record SessionSettings(
                 maxSize,
                 values.bool(LOGIN, true),
                 refreshThreshold.map(Duration::ofSeconds),
-                idHeader);
+                idHeader,
+                values.bool(METRICS, true));
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -595,6 +595,7 @@ public final class RequestSession implements ServerSession {
         SessionBackend backend = runtime.activeBackend();
         if (pendingDelete != null) {
             deleteFollowingRenames(backend, pendingDelete);
+            runtime.metrics().invalidated();
             if (pendingDeleteOwner != null) {
                 runtime.userSessions().unindex(pendingDeleteOwner, pendingDelete);
             }
@@ -635,6 +636,7 @@ public final class RequestSession implements ServerSession {
             retired.renamed(storedId, id);
             storedId = id;
             idChanged = true;
+            runtime.metrics().regenerated();
         }
         boolean changed;
         Instant newExpiry;
@@ -650,6 +652,7 @@ public final class RequestSession implements ServerSession {
             }
             newExpiry = now.plus(lifetime());
             backend.apply(id, new ChangeSet(current, Set.of(), created, newExpiry, true));
+            runtime.metrics().saved(totalSize());
             storedExpiry = newExpiry;
             storedId = id;
             idChanged = true;
@@ -673,6 +676,9 @@ public final class RequestSession implements ServerSession {
                     applied = backend.apply(storedId, new ChangeSet(put, removed, created, newExpiry, false, storedVersion));
                     storedVersion = null;
                     storedExpiry = newExpiry;
+                    if (applied) {
+                        runtime.metrics().saved(totalSize());
+                    }
                 } catch (SessionTooLargeException e) {
                     // Concurrent requests grew the stored session meanwhile, past what the store
                     // takes: this request's change is dropped, the stored session is kept, and the
@@ -695,6 +701,9 @@ public final class RequestSession implements ServerSession {
                     // invalidated by another request since this one loaded it: its cookie is dead
                     startFresh();
                     return CookieAction.NONE;
+                }
+                if (!idChanged) {
+                    runtime.metrics().slid();
                 }
                 storedExpiry = newExpiry;
             }
@@ -820,7 +829,7 @@ public final class RequestSession implements ServerSession {
             } catch (MalformedSessionException e) {
                 // Not ours (another type, mistyped fields, foreign bytes): left alone in the store,
                 // and this request carries on with a fresh session under a new id.
-                UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG);
+                UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG, runtime.metrics());
                 stored = Optional.empty();
             }
             loaded = true;
@@ -861,7 +870,7 @@ public final class RequestSession implements ServerSession {
         } catch (UndecodableAttributeException e) {
             // The stored entry is left alone (a rollback of the class may make it readable again)
             // and this request carries on with a fresh session.
-            UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG);
+            UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG, runtime.metrics());
             values.clear();
             undecoded.clear();
             return false;
@@ -885,7 +894,7 @@ public final class RequestSession implements ServerSession {
                 values.put(name, codec.decode(name, baseline.get(name)));
                 undecoded.remove(name);
             } catch (UndecodableAttributeException e) {
-                UndecodableSessionLog.report(SessionIds.logTag(storedId), e, LOG);
+                UndecodableSessionLog.report(SessionIds.logTag(storedId), e, LOG, runtime.metrics());
                 requestedIdUnknown = requestedId != null;
                 startFresh();
                 return null;
@@ -949,6 +958,15 @@ public final class RequestSession implements ServerSession {
      */
     private long sizeLimit() {
         return Math.min(runtime.settings().maxSessionBytes(), runtime.activeBackend().maxSessionBytes());
+    }
+
+    /** The session's size as the size limit measures it, after {@link #withinSizeLimit}. */
+    private long totalSize() {
+        long total = 0;
+        for (long size : sizes.values()) {
+            total += size;
+        }
+        return total;
     }
 
     /** An attribute's share of the session, as {@link SessionBackend#maxSessionBytes()} counts it. */

@@ -14,6 +14,8 @@ import dev.serversessions.internal.config.InvalidSettingsException;
 import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.config.UserSessionLimit;
+import dev.serversessions.internal.metrics.Instrumentation;
+import dev.serversessions.internal.metrics.SessionMetrics;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -48,6 +50,7 @@ public final class SessionRuntime {
     private volatile ClientLookup clients = ClientLookup.NONE;
     private volatile Supplier<SessionBackend> applicationBackend;
     private volatile SessionBackend activeBackend;
+    private volatile Instrumentation instrumentation;
     private volatile boolean cdiActive;
     private final UserSessionLimit userSessionLimit;
     private final StoreUserSessions userSessions = new StoreUserSessions(this);
@@ -187,15 +190,57 @@ public final class SessionRuntime {
         return backend;
     }
 
-    /** The backend requests use: the application's own, or the configured one. */
+    /**
+     * The backend requests use: the application's own, or the configured one, its calls timed
+     * and traced where the runtime has a metrics or tracing API.
+     */
     public SessionBackend activeBackend() {
         SessionBackend backend = activeBackend;
         if (backend == null) {
             Supplier<SessionBackend> own = applicationBackend;
-            backend = own != null ? own.get() : backend(settings.type());
+            backend = instrumentation().instrument(own != null ? own.get() : backend(settings.type()));
             activeBackend = backend;
         }
         return backend;
+    }
+
+    /** Where the request rules report slides, regenerations, invalidations, sizes and the like. */
+    public SessionMetrics metrics() {
+        return instrumentation().metrics();
+    }
+
+    /** Measures with {@code instruments} instead of what the runtime has (for tests). */
+    synchronized void useInstrumentation(Instrumentation instruments) {
+        this.instrumentation = instruments;
+        this.activeBackend = null;
+    }
+
+    /**
+     * The runtime's metrics and tracing, found on first use: by then the CDI extension has
+     * handed over the bean lookup through which the runtime's registry is found.
+     */
+    private Instrumentation instrumentation() {
+        Instrumentation found = instrumentation;
+        if (found == null) {
+            synchronized (this) {
+                found = instrumentation;
+                if (found == null) {
+                    found = findInstrumentation();
+                    instrumentation = found;
+                }
+            }
+        }
+        return found;
+    }
+
+    private Instrumentation findInstrumentation() {
+        if (!settings.metrics()) {
+            LOG.info("Server sessions of this application report no metrics and no spans (SESSION_METRICS=false)");
+            return Instrumentation.NONE;
+        }
+        String dbSystem = applicationBackend != null ? "other"
+                : Instrumentation.dbSystem(settings.type(), config.raw("SESSION_SQLALCHEMY"));
+        return Instrumentation.detect(SessionRuntime.class.getClassLoader(), clients, dbSystem);
     }
 
     /** The session of one request, for the id its cookie carried (or null). */

@@ -24,7 +24,7 @@ public final class SessionFilter implements Filter {
 
     private final SessionRuntime runtime;
     private final SessionEvents events;
-    private final StoreOutages outages = new StoreOutages();
+    private final StoreOutages outages;
     private ServletContext context;
 
     /**
@@ -34,6 +34,7 @@ public final class SessionFilter implements Filter {
     public SessionFilter(SessionRuntime runtime, SessionEvents events) {
         this.runtime = runtime;
         this.events = events;
+        this.outages = new StoreOutages(runtime::metrics);
     }
 
     @Override

@@ -2,11 +2,13 @@ package dev.serversessions.internal.web;
 
 import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.internal.metrics.SessionMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,6 +26,12 @@ final class StoreOutages {
             + "again) while this one was served; this request's changes were not saved. Please try again.\n")
             .getBytes(StandardCharsets.UTF_8);
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+    private final Supplier<SessionMetrics> metrics;
+
+    /** @param metrics where the 503s are counted (asked per outage: found on the first request) */
+    StoreOutages(Supplier<SessionMetrics> metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * Answers 503 if {@code failure} is, or was caused by, an unreachable store.
@@ -42,6 +50,9 @@ final class StoreOutages {
             return false;
         }
         report(outage, request.getRequestURI());
+        if (!response.isCommitted()) {
+            metrics.get().unavailableAnswered();
+        }
         return answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODY);
     }
 

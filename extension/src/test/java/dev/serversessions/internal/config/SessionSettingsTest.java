@@ -136,6 +136,7 @@ class SessionSettingsTest {
         "SESSION_ID_HEADER|X-Séssion|SESSION_ID_HEADER=X-Séssion is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
         "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
+        "SESSION_METRICS|maybe|SESSION_METRICS=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
         "SESSION_FILE_MODE|0400|SESSION_FILE_MODE=0400 must let the owner read and write (e.g. 0600 or 0640)",

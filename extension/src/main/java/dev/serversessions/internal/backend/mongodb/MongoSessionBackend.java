@@ -22,6 +22,7 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.EstimatedDocumentCountOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
@@ -32,6 +33,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.SessionCount;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +63,7 @@ import org.bson.types.Binary;
  * cannot resurrect an invalidated or expired session. Reads filter on {@code expires} too: the
  * TTL monitor deletes only about once a minute (and mongo-java-server never does).
  */
-final class MongoSessionBackend implements SessionBackend {
+final class MongoSessionBackend implements SessionBackend, SessionCount {
     private static final Logger LOG = Logger.getLogger(MongoSessionBackend.class.getName());
     private static final String ID = "_id";
     private static final String CREATED = "created";
@@ -118,6 +120,16 @@ final class MongoSessionBackend implements SessionBackend {
             throw new MalformedSessionException("the document's " + EXPIRES + " is "
                     + (other.containsKey(EXPIRES) ? "not a date" : "missing"));
         }
+    }
+
+    /**
+     * The collection's document count from its metadata, not a scan: every document in it (a
+     * collection shared by several key prefixes counts them all), and sessions expired since
+     * MongoDB's TTL monitor last ran (about once a minute) until it removes them.
+     */
+    @Override
+    public long countSessions() {
+        return call(() -> sessions.estimatedDocumentCount(new EstimatedDocumentCountOptions().maxTime(2, TimeUnit.SECONDS)));
     }
 
     /**

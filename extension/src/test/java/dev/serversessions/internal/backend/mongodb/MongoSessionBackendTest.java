@@ -158,6 +158,20 @@ class MongoSessionBackendTest extends SessionBackendContract {
         put.forEach((n, v) -> assertArrayEquals(v, loaded.get(n), "attribute '" + n + "'"));
     }
 
+    /** The live-sessions gauge's source: the collection's own count, sessions in, sessions out. */
+    @Test
+    void theCollectionCountsItsSessions() {
+        SessionBackend backend = backendWith(Map.of(MongoSettings.COLLECT, freshCollection()));
+        dev.serversessions.internal.backend.SessionCount count = (dev.serversessions.internal.backend.SessionCount) backend;
+        assertEquals(0, count.countSessions());
+        String first = IDS.generate();
+        backend.apply(first, create(Map.of("a", bytes("1")), inMinutes(5)));
+        backend.apply(IDS.generate(), create(Map.of("a", bytes("2")), inMinutes(5)));
+        assertEquals(2, count.countSessions());
+        backend.delete(first);
+        assertEquals(1, count.countSessions());
+    }
+
     @Test
     void theTtlIndexIsCreatedOnTheFirstCallThatReachesTheServer() {
         String name = freshCollection();
