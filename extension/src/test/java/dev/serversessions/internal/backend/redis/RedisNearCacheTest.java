@@ -238,6 +238,43 @@ class RedisNearCacheTest extends SessionBackendContract {
     }
 
     /**
+     * Redis stops answering (CLIENT PAUSE: the connection stays open, nothing comes back): the
+     * cache stops serving once a heartbeat is overdue, well before Redis answers again, and
+     * serves again after the connection was replaced.
+     */
+    @Test
+    void aLaggingInvalidationConnectionStopsTheCacheServing() {
+        SessionBackend b = awaitServing(RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
+                "SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_TIMEOUT_MS", "1000"), "lag:"));
+        try {
+            String id = IDS.generate();
+            b.apply(id, create(v(1), inMinutes(30)));
+            settled(b);
+            value(b, id);
+            long hits = cache(b).hits();
+            assertEquals("1", value(b, id));
+            assertEquals(hits + 1, cache(b).hits());
+
+            long drops = cache(b).drops();
+            long paused = System.nanoTime();
+            try (Jedis admin = redis.admin()) {
+                admin.clientPause(5000);
+            }
+            await(() -> cache(b).hit("lag:" + id, java.time.Instant.now(), false) == null, "the cache kept serving");
+            long stoppedMs = (System.nanoTime() - paused) / 1_000_000;
+            await(() -> cache(b).drops() > drops, "the lagging connection was not replaced");
+            long droppedMs = (System.nanoTime() - paused) / 1_000_000;
+            // heartbeat 500 ms + timeout 1000 ms, plus up to one heartbeat to notice
+            assertTrue(stoppedMs < 4000 && droppedMs < 4000, "stopped serving after " + stoppedMs + " ms, dropped after "
+                    + droppedMs + " ms, while Redis was silent for 5000 ms");
+            await(() -> cache(b).isServing(), "the cache did not serve again after Redis answered");
+            assertEquals("1", value(b, id));
+        } finally {
+            b.close();
+        }
+    }
+
+    /**
      * A load whose reply was read before a racing write must not keep it once that write's
      * invalidation has been processed: each session is written by one server while the other
      * loads it from two threads; afterwards, with every invalidation delivered, the other server
