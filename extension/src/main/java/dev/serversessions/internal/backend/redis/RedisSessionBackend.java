@@ -48,6 +48,10 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * check. {@code m:expires} repeats the expiry in milliseconds, as the writing server's clock saw
  * it, only so that a load learns it without a second command ({@code HGETALL} does not report a
  * time to live); a hash written before that field existed costs one {@code PTTL} more.
+ *
+ * <p>With {@code SESSION_REDIS_NEAR_CACHE} on, a load is served from {@link RedisNearCache} when
+ * it holds the session and {@link RedisInvalidations} is in step with Redis; every change still
+ * goes to Redis and drops this server's copy.
  */
 final class RedisSessionBackend implements SessionBackend {
     static final String ATTRIBUTE_FIELD = "a:";
