@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionType;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.ClientLookup;
 import dev.serversessions.internal.backend.SessionBackendContract;
 import dev.serversessions.internal.backend.jpa.TcpProxy;
 import dev.serversessions.internal.backend.redis.RedisMonitor.Command;
@@ -17,16 +19,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The backend contract with {@code SESSION_REDIS_NEAR_CACHE=true} against a real redis-server,
@@ -336,6 +346,49 @@ class RedisNearCacheTest extends SessionBackendContract {
         }
         assertEquals(drops, cache(b).drops(), "the invalidation connection dropped meanwhile: the test proved nothing");
         assertTrue(cache(b).hits() > 0, "b never served from memory: " + cache(b).counts());
+    }
+
+    /** The extension does not know the address and credentials of a client the application produces. */
+    @Test
+    void anApplicationsOwnClientWorksWithoutTheNearCacheAndSaysSo() {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(RedisBackendProvider.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (UnifiedJedis own = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", redis.port())).build()) {
+            ClientLookup lookup = new ClientLookup() {
+                @Override
+                public <T> Optional<T> find(Class<T> type, SessionType store) {
+                    return type == UnifiedJedis.class ? Optional.of(type.cast(own)) : Optional.empty();
+                }
+            };
+            SessionBackend backend = RedisBackends.fromKeys(Map.of("SESSION_REDIS_NEAR_CACHE", "true"), "own:", lookup);
+            try {
+                assertEquals(null, cache(backend));
+                String id = IDS.generate();
+                backend.apply(id, create(v(1), inMinutes(30)));
+                assertEquals("1", value(backend, id));
+            } finally {
+                backend.close();
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertTrue(logged.stream().anyMatch(r -> r.getMessage().startsWith("SESSION_REDIS_NEAR_CACHE=true is ignored: the application"
+                + " produces its own @Backend(REDIS) UnifiedJedis")), "warned");
     }
 
     @Test
