@@ -26,6 +26,12 @@ final class LoadTargets {
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis",
                             "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), redis);
                 }),
+                // the same Redis setup with each server's near cache of sessions on (issue 15)
+                target("redis-near-cache", "session", () -> {
+                    RedisServer redis = RedisServer.start(PayaraMicro.workDir(), RedisServer.freePort(), "--appendfsync", "everysec");
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis",
+                            "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(), "SESSION_REDIS_NEAR_CACHE", "true"), redis);
+                }),
                 target("memcached", "session", () -> {
                     MemcachedServer memcached = MemcachedServer.start();
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "memcached",

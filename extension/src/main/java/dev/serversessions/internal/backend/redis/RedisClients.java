@@ -31,9 +31,7 @@ final class RedisClients {
      */
     static UnifiedJedis build(RedisSettings settings) {
         RedisAddress address = settings.address();
-        DefaultJedisClientConfig.Builder redis = common(settings).database(address.database());
-        address.user().ifPresent(redis::user);
-        address.password().ifPresent(redis::password);
+        DefaultJedisClientConfig.Builder redis = data(settings);
         GenericObjectPoolConfig<Connection> pool = pool(settings);
         return switch (settings.mode()) {
             case STANDALONE -> RedisClient.builder().hostAndPort(address.nodes().get(0))
@@ -51,6 +49,19 @@ final class RedisClients {
                         .sentinels(new LinkedHashSet<>(address.nodes())).sentinelClientConfig(sentinel.build()).build();
             }
         };
+    }
+
+    /** How a connection to a data node (not a sentinel) is made: database, credentials, TLS, timeouts. */
+    static JedisClientConfig dataConfig(RedisSettings settings) {
+        return data(settings).build();
+    }
+
+    private static DefaultJedisClientConfig.Builder data(RedisSettings settings) {
+        RedisAddress address = settings.address();
+        DefaultJedisClientConfig.Builder redis = common(settings).database(address.database());
+        address.user().ifPresent(redis::user);
+        address.password().ifPresent(redis::password);
+        return redis;
     }
 
     private static DefaultJedisClientConfig.Builder common(RedisSettings settings) {

@@ -22,9 +22,11 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -46,6 +48,10 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * check. {@code m:expires} repeats the expiry in milliseconds, as the writing server's clock saw
  * it, only so that a load learns it without a second command ({@code HGETALL} does not report a
  * time to live); a hash written before that field existed costs one {@code PTTL} more.
+ *
+ * <p>With {@code SESSION_REDIS_NEAR_CACHE} on, a load is served from {@link RedisNearCache} when
+ * it holds the session and {@link RedisInvalidations} is in step with Redis; every change still
+ * goes to Redis and drops this server's copy.
  */
 final class RedisSessionBackend implements SessionBackend {
     static final String ATTRIBUTE_FIELD = "a:";
@@ -116,6 +122,9 @@ final class RedisSessionBackend implements SessionBackend {
     /** The build in progress, if any; guarded by {@code this}. */
     private CompletableFuture<UnifiedJedis> building;
     private final RedisOwnerIndex ownerIndex;
+    /** Null unless {@code SESSION_REDIS_NEAR_CACHE} is on; then {@code invalidations} is set as well. */
+    private RedisNearCache nearCache;
+    private RedisInvalidations invalidations;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow) {
@@ -131,8 +140,22 @@ final class RedisSessionBackend implements SessionBackend {
 
     /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
     static RedisSessionBackend connectingTo(RedisSettings settings, String keyPrefix) {
-        return new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix, settings.describe(),
-                settings.poolSize(), settings.timeout());
+        RedisSessionBackend backend = new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix,
+                settings.describe(), settings.poolSize(), settings.timeout());
+        if (settings.nearCache()) {
+            backend.nearCache = new RedisNearCache(settings.nearCacheSize());
+            backend.invalidations = new RedisInvalidations(() -> backend.master(settings), RedisClients.dataConfig(settings),
+                    keyPrefix, backend.nearCache, settings.timeout(), settings.describe()).start();
+        }
+        return backend;
+    }
+
+    /** Where the invalidation connection goes: the server, or the master Sentinel names now. */
+    private HostAndPort master(RedisSettings settings) {
+        if (settings.mode() == RedisSettings.Mode.SENTINEL) {
+            return ((RedisSentinelClient) client(System.nanoTime() + retryWindow.toNanos())).getCurrentMaster();
+        }
+        return settings.nodes().get(0);
     }
 
     /** A backend on the application's client, which it never closes. */
@@ -146,6 +169,40 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public Optional<StoredSession> load(String id) {
+        if (nearCache == null) {
+            return read(id);
+        }
+        String key = keyPrefix + id;
+        StoredSession cached = nearCache.hit(key, clock.instant(), invalidations.behind());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long ticket = nearCache.ticket(key);
+        Optional<StoredSession> loaded = read(id);
+        loaded.ifPresent(session -> nearCache.put(key, ticket, session));
+        return loaded;
+    }
+
+    /**
+     * Every change goes to Redis; this server's own copy is dropped before (so that no load
+     * running meanwhile keeps the old state) and after (so that a load that read the old state
+     * first and kept it is undone before this request answers). Keeping what was written instead
+     * would not last: Redis's invalidation of this very write arrives afterwards and evicts it.
+     */
+    private <T> T changing(String id, Supplier<T> change) {
+        if (nearCache == null) {
+            return change.get();
+        }
+        String key = keyPrefix + id;
+        nearCache.invalidate(key);
+        try {
+            return change.get();
+        } finally {
+            nearCache.invalidate(key);
+        }
+    }
+
+    private Optional<StoredSession> read(String id) {
         byte[] key = key(id);
         Map<byte[], byte[]> fields = call(c -> {
             try {
@@ -217,22 +274,26 @@ final class RedisSessionBackend implements SessionBackend {
             args.add(value);
         });
         changes.removed().forEach(name -> args.add(field(name)));
-        return (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1;
+        return changing(id, () -> (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1);
     }
 
     @Override
     public void delete(String id) {
-        call(c -> c.del(key(id)));
+        changing(id, () -> call(c -> c.del(key(id))));
     }
 
     @Override
     public boolean touch(String id, Instant expires) {
         List<byte[]> args = List.of(number(timeToLive(clock.instant(), expires)), number(expires.toEpochMilli()));
-        return (Long) call(c -> TOUCH.run(c, List.of(key(id)), args)) == 1;
+        return changing(id, () -> (Long) call(c -> TOUCH.run(c, List.of(key(id)), args)) == 1);
     }
 
     @Override
     public boolean changeId(String oldId, String newId) {
+        return changing(oldId, () -> changing(newId, () -> rename(oldId, newId)));
+    }
+
+    private boolean rename(String oldId, String newId) {
         byte[] from = key(oldId);
         byte[] to = key(newId);
         Long renamed = call(c -> {
@@ -294,8 +355,21 @@ final class RedisSessionBackend implements SessionBackend {
         return description;
     }
 
+    /** The near cache's counters, null when it is off; for tests. */
+    RedisNearCache nearCache() {
+        return nearCache;
+    }
+
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (invalidations != null) {
+            invalidations.close();
+            LOG.info("Redis near cache of " + description + ": " + nearCache.counts());
+        }
+        closeClient();
+    }
+
+    private synchronized void closeClient() {
         if (ownsClient && client != null) {
             try {
                 client.close();

@@ -26,9 +26,11 @@ import java.util.Optional;
  * @param timeout          {@code SESSION_REDIS_TIMEOUT_MS}: connect and read timeout
  * @param tlsCaFile        {@code SESSION_REDIS_TLS_CA_FILE}: PEM certificates to trust for
  *                         {@code rediss://} instead of the JVM's trust store
+ * @param nearCacheSize    {@code SESSION_REDIS_NEAR_CACHE_SIZE} when {@code SESSION_REDIS_NEAR_CACHE} is on:
+ *                         most sessions this server keeps in memory; 0 when the near cache is off
  */
 record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, Optional<String> sentinelPassword,
-                     int poolSize, Duration timeout, Optional<Path> tlsCaFile) {
+                     int poolSize, Duration timeout, Optional<Path> tlsCaFile, int nearCacheSize) {
     static final String REDIS = "SESSION_REDIS";
     static final String MODE = "SESSION_REDIS_MODE";
     static final String MASTER = "SESSION_REDIS_MASTER";
@@ -36,10 +38,14 @@ record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, O
     static final String POOL_SIZE = "SESSION_REDIS_POOL_SIZE";
     static final String TIMEOUT_MS = "SESSION_REDIS_TIMEOUT_MS";
     static final String TLS_CA_FILE = "SESSION_REDIS_TLS_CA_FILE";
+    static final String NEAR_CACHE = "SESSION_REDIS_NEAR_CACHE";
+    static final String NEAR_CACHE_SIZE = "SESSION_REDIS_NEAR_CACHE_SIZE";
 
     static final String DEFAULT_ADDRESS = "redis://127.0.0.1:6379";
     static final int DEFAULT_POOL_SIZE = 16;
     static final long DEFAULT_TIMEOUT_MS = 2000;
+    static final int DEFAULT_NEAR_CACHE_SIZE = 10_000;
+    private static final int MAX_NEAR_CACHE_SIZE = 10_000_000;
 
     /** How the backend finds its Redis. */
     enum Mode {
@@ -75,7 +81,28 @@ record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, O
         }
         Optional<Path> tlsCaFile = readCaFile(values, address);
         return new RedisSettings(mode, address, master, values.optionalString(SENTINEL_PASSWORD).filter(s -> !s.isEmpty()),
-                poolSize, Duration.ofMillis(timeoutMs), tlsCaFile);
+                poolSize, Duration.ofMillis(timeoutMs), tlsCaFile, readNearCacheSize(values, mode));
+    }
+
+    private static int readNearCacheSize(ConfigValues values, Mode mode) {
+        boolean on = values.bool(NEAR_CACHE, false);
+        long size = values.number(NEAR_CACHE_SIZE, DEFAULT_NEAR_CACHE_SIZE, 1);
+        if (size > MAX_NEAR_CACHE_SIZE) {
+            values.problem(NEAR_CACHE_SIZE, String.valueOf(size), "is not a session count from 1 to " + MAX_NEAR_CACHE_SIZE);
+            size = DEFAULT_NEAR_CACHE_SIZE;
+        }
+        if (on && mode == Mode.CLUSTER) {
+            // invalidations come from the node that owns a key: one tracking connection per master,
+            // kept right through resharding and failovers, is not built (yet)
+            values.problem(NEAR_CACHE + "=true does not work with " + MODE + "=cluster: Redis Cluster sends a key's"
+                    + " invalidations only from the master that owns it; turn the near cache off, or use a standalone"
+                    + " Redis or Sentinel");
+        }
+        return on ? (int) size : 0;
+    }
+
+    boolean nearCache() {
+        return nearCacheSize > 0;
     }
 
     private static RedisAddress readAddress(ConfigValues values, Mode mode) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * database outage for whoever connects through it (refused connections, broken open ones)
  * without stopping a server other tests use.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -28,7 +28,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** A running proxy to {@code host:port}. */
-    static TcpProxy to(String host, int targetPort) {
+    public static TcpProxy to(String host, int targetPort) {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -44,12 +44,12 @@ final class TcpProxy implements AutoCloseable {
         return proxy;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Refuses new connections and breaks the open ones. */
-    synchronized void cut() {
+    public synchronized void cut() {
         try {
             if (server != null) {
                 server.close();
@@ -72,7 +72,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Accepts connections again, on the same port. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (server != null) {
             return;
         }

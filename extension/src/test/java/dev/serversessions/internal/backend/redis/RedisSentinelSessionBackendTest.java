@@ -67,11 +67,22 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
     @Order(Integer.MAX_VALUE) // last: it leaves the replica as the master
     void aSessionWrittenBeforeAFailoverIsReadAfterIt() {
         SessionBackend backend = backend();
+        // another server, with the near cache: the failover must empty it
+        SessionBackend cached = RedisBackends.fromKeys(Map.of("SESSION_REDIS_MODE", "sentinel", "SESSION_REDIS_MASTER", MASTER,
+                "SESSION_REDIS", "127.0.0.1:" + sentinel.port(), "SESSION_REDIS_NEAR_CACHE", "true"), "session:");
+        RedisNearCache nearCache = ((RedisSessionBackend) cached).nearCache();
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("user", bytes("alice")), inMinutes(30))));
         try (Jedis admin = master.admin()) {
             assertEquals(1, admin.waitReplicas(1, 5000), "the replica acknowledged the write");
         }
+        await("the near cache to serve", nearCache::isServing);
+        long written = System.nanoTime();
+        await("the write's invalidation", () -> nearCache.inStepAt() - written > 0);
+        cached.load(id);
+        long hits = nearCache.hits();
+        assertEquals(Set.of("user"), cached.load(id).orElseThrow().attributes().keySet());
+        assertEquals(hits + 1, nearCache.hits(), "the session came from memory before the failover");
 
         master.kill();
         await("the sentinel to promote the replica", () -> {
@@ -85,6 +96,14 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
         assertTrue(backend.apply(id, change(Map.of("role", bytes("admin")), Set.of(), inMinutes(30))),
                 "the new master takes writes");
         assertEquals(Set.of("user", "role"), backend.load(id).orElseThrow().attributes().keySet());
+        // the cached server heard no invalidation for that write (its connection went with the old master)
+        assertEquals(Set.of("user", "role"), loadWhenServed(cached, id).orElseThrow().attributes().keySet());
+        await("the near cache to serve again, from the new master", nearCache::isServing);
+        assertTrue(nearCache.drops() >= 1);
+        assertTrue(backend.apply(id, change(Map.of("step", bytes("3")), Set.of(), inMinutes(30))));
+        await("the new master's invalidations to reach the near cache",
+                () -> cached.load(id).orElseThrow().attributes().containsKey("step"));
+        cached.close();
     }
 
     /** Requests fail with 503 until the client has heard of the new master, then succeed. */

@@ -119,6 +119,32 @@ class RedisSettingsTest {
     }
 
     @Test
+    void theNearCacheIsOffUnlessTurnedOnAndThenHoldsTenThousandSessions() {
+        assertFalse(valid(Map.of()).nearCache());
+        assertFalse(valid(Map.of("SESSION_REDIS_NEAR_CACHE_SIZE", "50")).nearCache());
+        assertEquals(10_000, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "true")).nearCacheSize());
+        assertEquals(50, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "on", "SESSION_REDIS_NEAR_CACHE_SIZE", "50")).nearCacheSize());
+        assertTrue(valid(Map.of("SESSION_REDIS_MODE", "sentinel", "SESSION_REDIS_MASTER", "m",
+                "SESSION_REDIS_NEAR_CACHE", "true")).nearCache());
+    }
+
+    @Test
+    void badNearCacheValuesAndClusterModeAreRefused() {
+        assertEquals(List.of("SESSION_REDIS_NEAR_CACHE=maybe is not a boolean (true or false)"),
+                problems(Map.of("SESSION_REDIS_NEAR_CACHE", "maybe")));
+        assertTrue(problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "0")).get(0)
+                .startsWith("SESSION_REDIS_NEAR_CACHE_SIZE=0 "));
+        assertTrue(problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "20000000")).get(0)
+                .startsWith("SESSION_REDIS_NEAR_CACHE_SIZE=20000000 is not a session count from 1 to 10000000"));
+        List<String> cluster = problems(Map.of("SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", "h1:7000,h2:7001",
+                "SESSION_REDIS_NEAR_CACHE", "true"));
+        assertEquals(1, cluster.size(), cluster.toString());
+        assertTrue(cluster.get(0).startsWith("SESSION_REDIS_NEAR_CACHE=true does not work with SESSION_REDIS_MODE=cluster"));
+        assertEquals(List.of(), problems(Map.of("SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", "h1:7000,h2:7001",
+                "SESSION_REDIS_NEAR_CACHE", "false")));
+    }
+
+    @Test
     void sentinelModeNeedsTheMasterName() {
         List<String> problems = problems(Map.of("SESSION_REDIS_MODE", "sentinel", "SESSION_REDIS", "s1:26379"));
         assertEquals(List.of("SESSION_REDIS_MASTER is required with SESSION_REDIS_MODE=sentinel: the name of the master"
