@@ -73,6 +73,19 @@ public record Caller(String name, Set<String> groups) {
     }
 
     /**
+     * One Mac per thread, keyed at each use: {@code Mac.getInstance} searches the security
+     * providers on every call, most of a record check's cost (as for the cookie signer in
+     * {@code SessionIds}). Only JDK classes are held, so a redeploy leaves nothing of ours behind.
+     */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    });
+
+    /**
      * The key that signs caller records: derived from {@code SESSION_SECRET_KEY} under a label
      * of its own, so that no cookie signature made with the same secret is ever a valid record
      * MAC, nor the other way round.
@@ -92,8 +105,8 @@ public record Caller(String name, Set<String> groups) {
 
     private static String mac(SecretKeySpec key, String id, String name, Set<String> groups) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            Mac mac = MACS.get();
+            mac.init(key); // also resets whatever an earlier use on this thread left
             // each part with its length first, so that no two different records sign the same bytes
             update(mac, VERSION);
             update(mac, String.valueOf(id));
