@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisCluster;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.RedisCluster;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

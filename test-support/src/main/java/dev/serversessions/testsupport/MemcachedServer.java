@@ -1,4 +1,4 @@
-package dev.serversessions.internal.backend.memcached;
+package dev.serversessions.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ public final class MemcachedServer implements AutoCloseable {
     /** Starts memcached on a free port and waits until it accepts connections. */
     public static MemcachedServer start() {
         try {
-            MemcachedServer server = new MemcachedServer(freePort());
+            MemcachedServer server = new MemcachedServer(Ports.free());
             server.launch();
             return server;
         } catch (IOException e) {
@@ -219,11 +218,6 @@ public final class MemcachedServer implements AutoCloseable {
         throw new AssertionError("memcached did not listen on port " + port + " within " + START_TIMEOUT_MILLIS + " ms:\n" + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -1,4 +1,4 @@
-package dev.serversessions.internal.backend.jpa;
+package dev.serversessions.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * database outage for whoever connects through it (refused connections, broken open ones)
  * without stopping a server other tests use.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -28,13 +28,8 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** A running proxy to {@code host:port}. */
-    static TcpProxy to(String host, int targetPort) {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port for a proxy", e);
-        }
+    public static TcpProxy to(String host, int targetPort) {
+        int port = Ports.free();
         TcpProxy proxy = new TcpProxy(new InetSocketAddress(host, targetPort), port);
         try {
             proxy.restore();
@@ -44,12 +39,12 @@ final class TcpProxy implements AutoCloseable {
         return proxy;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Refuses new connections and breaks the open ones. */
-    synchronized void cut() {
+    public synchronized void cut() {
         try {
             if (server != null) {
                 server.close();
@@ -72,7 +67,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Accepts connections again, on the same port. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (server != null) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.serversessions.internal.backend.jpa;
+package dev.serversessions.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,76 +11,121 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A database of the test's own, with a unique name, on one of the machine's database servers;
- * dropped by {@link #close()}. A server that does not answer is started once, and the test fails
- * with a clear message if it still does not answer.
+ * A database of the test's own, with a unique name, on one of the machine's database servers
+ * (PostgreSQL 15 on 5432, MariaDB 10.11 on 3306) or on an H2 server in the test JVM; dropped by
+ * {@link #close()}. Code under test reaches it through a {@link TcpProxy} that a test cuts for an
+ * outage: the shared server itself is never stopped. A server that does not answer is started
+ * once, and the test fails with a clear message if it still does not answer.
  */
-abstract class TestDatabase implements AutoCloseable {
-    protected final String name = "ss_jpa_" + Long.toString(System.nanoTime(), 36);
+public abstract class TestDatabase implements AutoCloseable {
+    /** Socket timeout of {@link #urlThroughProxy()}: a unit test's outage ends quickly. */
+    private static final int UNIT_SOCKET_TIMEOUT_SECONDS = 10;
+    /** Socket timeout of {@link #applicationUrl()}: a runtime under load may answer slower. */
+    private static final int APPLICATION_SOCKET_TIMEOUT_SECONDS = 15;
+
+    protected final String name = "ss_test_" + Long.toString(System.nanoTime(), 36);
     private final TcpProxy proxy;
 
-    protected TestDatabase(int serverPort) {
-        this.proxy = serverPort > 0 ? TcpProxy.to("127.0.0.1", serverPort) : null;
+    private TestDatabase(int serverPort) {
+        this.proxy = TcpProxy.to("127.0.0.1", serverPort);
     }
 
-    /** The JDBC URL of this database, straight to the server. */
-    abstract String url();
+    /** A new database on the machine's PostgreSQL. */
+    public static TestDatabase postgres() {
+        return new Postgres();
+    }
 
-    /** The JDBC URL of this database through the test's proxy, which {@link #proxy()} can cut. */
-    abstract String urlThroughProxy();
+    /** A new database on the machine's MariaDB. */
+    public static TestDatabase mariaDb() {
+        return new MariaDb();
+    }
+
+    /** A new in-memory H2 database, served over TCP from this JVM. */
+    public static TestDatabase h2() {
+        try {
+            return new H2(org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start());
+        } catch (SQLException e) {
+            throw new AssertionError("cannot start an H2 TCP server: " + e, e);
+        }
+    }
+
+    /** The JDBC URL of this database, straight to the server, for the test's own checks. */
+    public abstract String url();
+
+    /**
+     * The JDBC URL of this database through the test's proxy, which {@link #proxy()} can cut, with
+     * network timeouts short enough for a unit test's outage.
+     */
+    public String urlThroughProxy() {
+        return urlThroughProxy(UNIT_SOCKET_TIMEOUT_SECONDS);
+    }
+
+    /** The JDBC URL a runtime's application uses: through the proxy, with short network timeouts. */
+    public String applicationUrl() {
+        return urlThroughProxy(APPLICATION_SOCKET_TIMEOUT_SECONDS);
+    }
+
+    /** Through the proxy, connecting within 5 s and waiting at most {@code socketTimeoutSeconds} for an answer. */
+    protected abstract String urlThroughProxy(int socketTimeoutSeconds);
 
     /** A DataSource of this database, as an application would produce one. */
-    abstract javax.sql.DataSource dataSource() throws SQLException;
+    public abstract javax.sql.DataSource dataSource() throws SQLException;
 
     /** A statement that locks the row of {@code key} in {@code table} until its transaction ends. */
-    String lockRow(String table) {
+    public String lockRow(String table) {
         return "SELECT id FROM " + table + " WHERE session_id = ? FOR UPDATE";
     }
 
+    /** A schema name unique to this test (MariaDB's schemas are databases, shared by every test). */
+    public String schemaName(String base) {
+        return base;
+    }
+
     /** Creates a schema (MariaDB: a database) that {@link #close()} drops. */
-    abstract void createSchema(String schema) throws SQLException;
+    public abstract void createSchema(String schema) throws SQLException;
 
     /** The schema tables land in when no SESSION_SQLALCHEMY_SCHEMA is set. */
-    abstract String defaultSchema();
+    public abstract String defaultSchema();
 
     /** Base tables of a schema, names as the catalog spells them, lower-cased. */
-    Set<String> tables(String schema) throws SQLException {
+    public Set<String> tables(String schema) throws SQLException {
         return names("SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
                 schema);
     }
 
     /** Sequences of a schema, lower-cased. */
-    Set<String> sequences(String schema) throws SQLException {
+    public Set<String> sequences(String schema) throws SQLException {
         return names("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = ?", schema);
     }
 
     /** Columns of a table, lower-cased. */
-    Set<String> columns(String schema, String table) throws SQLException {
+    public Set<String> columns(String schema, String table) throws SQLException {
         return names("SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
                 schema, table);
     }
 
     /** How the catalog spells an unquoted name. */
-    String catalogName(String name) {
+    public String catalogName(String name) {
         return name;
     }
 
-    TcpProxy proxy() {
+    public TcpProxy proxy() {
         return proxy;
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url());
     }
 
     /** Runs statements on this database directly. */
-    void execute(String... statements) throws SQLException {
+    public void execute(String... statements) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -89,7 +134,7 @@ abstract class TestDatabase implements AutoCloseable {
     }
 
     /** A single number. */
-    long count(String sql, Object... parameters) throws SQLException {
+    public long count(String sql, Object... parameters) throws SQLException {
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -101,7 +146,7 @@ abstract class TestDatabase implements AutoCloseable {
         }
     }
 
-    private Set<String> names(String sql, String... parameters) throws SQLException {
+    protected Set<String> names(String sql, String... parameters) throws SQLException {
         Set<String> names = new TreeSet<>();
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
@@ -116,19 +161,25 @@ abstract class TestDatabase implements AutoCloseable {
         return names;
     }
 
+    /** Drops the database; closes the proxy. */
     @Override
-    public void close() throws SQLException {
-        if (proxy != null) {
-            proxy.close();
+    public void close() {
+        proxy.close();
+        try {
+            drop();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop the test database " + name + ": " + e, e);
         }
     }
+
+    protected abstract void drop() throws SQLException;
 
     /**
      * Connects to a shared server; if it does not answer, starts it with {@code start} and waits.
      *
      * @throws AssertionError naming the server, the command and what failed
      */
-    static Connection connectStartingIfNeeded(String what, String adminUrl, String... start) {
+    private static Connection connectStartingIfNeeded(String what, String adminUrl, String... start) {
         try {
             return DriverManager.getConnection(adminUrl);
         } catch (SQLException first) {
@@ -159,7 +210,16 @@ abstract class TestDatabase implements AutoCloseable {
         }
     }
 
-    static String firstEntry(String directory) {
+    /** Creates this test's database through {@code admin}, then closes it. */
+    protected final void create(Connection admin, String what) {
+        try (admin; Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new AssertionError("cannot create the test database " + name + " on " + what + ": " + e, e);
+        }
+    }
+
+    private static String firstEntry(String directory) {
         String[] entries = new File(directory).list();
         return entries == null || entries.length == 0 ? "15" : entries[0];
     }
@@ -172,113 +232,105 @@ abstract class TestDatabase implements AutoCloseable {
         }
     }
 
-    /** PostgreSQL 15 on 127.0.0.1:5432, trust authentication: a database per test class. */
-    static final class Postgres extends TestDatabase {
+    /** PostgreSQL 15 on 127.0.0.1:5432, trust authentication. */
+    private static final class Postgres extends TestDatabase {
         private static final String ADMIN = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-        Postgres() throws SQLException {
+        Postgres() {
             super(5432);
-            try (Connection admin = connectStartingIfNeeded("PostgreSQL", ADMIN, "pg_ctlcluster", "--skip-systemctl-redirect",
-                    firstEntry("/etc/postgresql"), "main", "start"); Statement statement = admin.createStatement()) {
-                statement.execute("CREATE DATABASE " + name);
-            }
+            create(connectStartingIfNeeded("PostgreSQL", ADMIN, "pg_ctlcluster", "--skip-systemctl-redirect",
+                    firstEntry("/etc/postgresql"), "main", "start"), "PostgreSQL");
         }
 
         @Override
-        String url() {
+        public String url() {
             return "jdbc:postgresql://127.0.0.1:5432/" + name + "?user=postgres";
         }
 
         @Override
-        javax.sql.DataSource dataSource() {
+        public javax.sql.DataSource dataSource() {
             org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
             dataSource.setUrl(url());
             return dataSource;
         }
 
         @Override
-        String urlThroughProxy() {
-            return "jdbc:postgresql://127.0.0.1:" + proxy().port() + "/" + name + "?user=postgres&connectTimeout=5&socketTimeout=10";
+        protected String urlThroughProxy(int socketTimeoutSeconds) {
+            return "jdbc:postgresql://127.0.0.1:" + proxy().port() + "/" + name + "?user=postgres&connectTimeout=5&socketTimeout="
+                    + socketTimeoutSeconds;
         }
 
         @Override
-        void createSchema(String schema) throws SQLException {
+        public void createSchema(String schema) throws SQLException {
             execute("CREATE SCHEMA " + schema);
         }
 
         @Override
-        String defaultSchema() {
+        public String defaultSchema() {
             return "public";
         }
 
         @Override
-        public void close() throws SQLException {
-            super.close();
+        protected void drop() throws SQLException {
             try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             }
         }
     }
 
-    /** MariaDB 10.11 on 127.0.0.1:3306, root without password: a database per test class. */
-    static final class MariaDb extends TestDatabase {
+    /** MariaDB 10.11 on 127.0.0.1:3306, root without password. */
+    private static final class MariaDb extends TestDatabase {
         private static final String ADMIN = "jdbc:mariadb://127.0.0.1:3306/test?user=root&sslMode=disable";
-        private final java.util.List<String> databases = new ArrayList<>();
+        private final List<String> databases = new ArrayList<>();
 
-        MariaDb() throws SQLException {
+        MariaDb() {
             super(3306);
-            try (Connection admin = connectStartingIfNeeded("MariaDB", ADMIN, "start-stop-daemon", "--start", "--oknodo",
-                    "--background", "--exec", "/usr/sbin/mariadbd"); Statement statement = admin.createStatement()) {
-                statement.execute("CREATE DATABASE " + name);
-            }
+            create(connectStartingIfNeeded("MariaDB", ADMIN, "start-stop-daemon", "--start", "--oknodo",
+                    "--background", "--exec", "/usr/sbin/mariadbd"), "MariaDB");
             databases.add(name);
         }
 
         @Override
-        String url() {
+        public String url() {
             return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root&sslMode=disable";
         }
 
         @Override
-        javax.sql.DataSource dataSource() throws SQLException {
+        public javax.sql.DataSource dataSource() throws SQLException {
             return new org.mariadb.jdbc.MariaDbDataSource(url());
         }
 
         @Override
-        String urlThroughProxy() {
-            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name + "?user=root&sslMode=disable&connectTimeout=5000&socketTimeout=10000";
+        protected String urlThroughProxy(int socketTimeoutSeconds) {
+            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name
+                    + "?user=root&sslMode=disable&connectTimeout=5000&socketTimeout=" + socketTimeoutSeconds * 1000;
         }
 
         @Override
-        void createSchema(String schema) throws SQLException {
+        public String schemaName(String base) {
+            return name + "_" + base;
+        }
+
+        @Override
+        public void createSchema(String schema) throws SQLException {
             execute("CREATE DATABASE " + schema);
             databases.add(schema);
         }
 
         @Override
-        String defaultSchema() {
+        public String defaultSchema() {
             return name;
         }
 
         /** MariaDB lists sequences as tables of type SEQUENCE. */
         @Override
-        Set<String> sequences(String schema) throws SQLException {
-            Set<String> names = new TreeSet<>();
-            try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'SEQUENCE'")) {
-                statement.setString(1, schema);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        names.add(rows.getString(1).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            return names;
+        public Set<String> sequences(String schema) throws SQLException {
+            return names("SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'SEQUENCE'",
+                    schema);
         }
 
         @Override
-        public void close() throws SQLException {
-            super.close();
+        protected void drop() throws SQLException {
             try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
                 for (String database : databases) {
                     statement.execute("DROP DATABASE IF EXISTS " + database);
@@ -291,12 +343,8 @@ abstract class TestDatabase implements AutoCloseable {
      * H2 in memory, served over TCP by an H2 server in the test JVM so that the proxy can cut it
      * like the others.
      */
-    static final class H2 extends TestDatabase {
+    private static final class H2 extends TestDatabase {
         private final org.h2.tools.Server server;
-
-        H2() throws SQLException {
-            this(org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start());
-        }
 
         private H2(org.h2.tools.Server server) {
             super(server.getPort());
@@ -304,40 +352,40 @@ abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
-        String url() {
+        public String url() {
             return "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
         }
 
         @Override
-        javax.sql.DataSource dataSource() {
+        public javax.sql.DataSource dataSource() {
             org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
             dataSource.setURL(url());
             return dataSource;
         }
 
+        /** H2's TCP client has no network timeouts to set. */
         @Override
-        String urlThroughProxy() {
+        protected String urlThroughProxy(int socketTimeoutSeconds) {
             return "jdbc:h2:tcp://127.0.0.1:" + proxy().port() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
         }
 
         @Override
-        void createSchema(String schema) throws SQLException {
+        public void createSchema(String schema) throws SQLException {
             execute("CREATE SCHEMA " + schema);
         }
 
         @Override
-        String defaultSchema() {
+        public String defaultSchema() {
             return "PUBLIC";
         }
 
         @Override
-        String catalogName(String name) {
+        public String catalogName(String name) {
             return name.toUpperCase(Locale.ROOT);
         }
 
         @Override
-        public void close() throws SQLException {
-            super.close();
+        protected void drop() {
             try {
                 execute("SHUTDOWN");
             } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package dev.serversessions.internal.backend.jpa;
 
+import dev.serversessions.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,7 +10,7 @@ class H2JpaSessionBackendTest extends JpaSessionBackendTest {
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        database = new TestDatabase.H2();
+        database = TestDatabase.h2();
     }
 
     @AfterAll

@@ -18,6 +18,7 @@ import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.testsupport.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
