@@ -89,7 +89,9 @@ public abstract class TestDatabase implements AutoCloseable {
     }
 
     /** Creates a schema (MariaDB: a database) that {@link #close()} drops. */
-    public abstract void createSchema(String schema) throws SQLException;
+    public void createSchema(String schema) throws SQLException {
+        execute("CREATE SCHEMA " + schema);
+    }
 
     /** The schema tables land in when no SESSION_SQLALCHEMY_SCHEMA is set. */
     public abstract String defaultSchema();
@@ -261,11 +263,6 @@ public abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
-        public void createSchema(String schema) throws SQLException {
-            execute("CREATE SCHEMA " + schema);
-        }
-
-        @Override
         public String defaultSchema() {
             return "public";
         }
@@ -367,11 +364,6 @@ public abstract class TestDatabase implements AutoCloseable {
         @Override
         protected String urlThroughProxy(int socketTimeoutSeconds) {
             return "jdbc:h2:tcp://127.0.0.1:" + proxy().port() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
-        }
-
-        @Override
-        public void createSchema(String schema) throws SQLException {
-            execute("CREATE SCHEMA " + schema);
         }
 
         @Override

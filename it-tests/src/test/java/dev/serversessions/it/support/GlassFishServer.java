@@ -33,12 +33,11 @@ public final class GlassFishServer extends RuntimeServer {
     private GlassFishServer(String name, Map<String, String> env) {
         super("GlassFish", STARTUP, name, env);
         this.domainsDir = workDir().resolve("glassfish-" + name + "-" + port);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop GlassFish " + name));
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static GlassFishServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR at the root (it must answer {@code GET /probe/untouched}). */
@@ -54,12 +53,8 @@ public final class GlassFishServer extends RuntimeServer {
 
     /** The GlassFish installation the build unpacked ({@code glassfish7/glassfish}). */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.glassfishHome", "target/runtimes/glassfish/glassfish7"));
-        if (!Files.isExecutable(home.resolve("bin/asadmin"))) {
-            throw new AssertionError("no GlassFish at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks org.glassfish.main.distributions:glassfish there)");
-        }
-        return home;
+        return installation("GlassFish", "it.glassfishHome", "target/runtimes/glassfish/glassfish7",
+                "bin/asadmin", "org.glassfish.main.distributions:glassfish");
     }
 
     private Path domainDir() {

@@ -37,12 +37,11 @@ public final class LibertyServer extends RuntimeServer {
         super("Open Liberty", STARTUP, name, env);
         this.userDir = workDir().resolve("liberty-" + name + "-" + port);
         this.war = discoverAllBeans(war, userDir.resolve(war.getFileName()));
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop Open Liberty " + name));
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static LibertyServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR at the root (it must answer {@code GET /probe/untouched}). */
@@ -55,12 +54,8 @@ public final class LibertyServer extends RuntimeServer {
 
     /** The Open Liberty installation the build unpacked. */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.libertyHome", "target/runtimes/openliberty/wlp"));
-        if (!Files.isExecutable(home.resolve("bin/server"))) {
-            throw new AssertionError("no Open Liberty at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks io.openliberty:openliberty-runtime there)");
-        }
-        return home;
+        return installation("Open Liberty", "it.libertyHome", "target/runtimes/openliberty/wlp",
+                "bin/server", "io.openliberty:openliberty-runtime");
     }
 
     /**

@@ -23,7 +23,7 @@ public final class PayaraMicro extends RuntimeServer {
 
     /** Starts a server and waits until the WAR answers. */
     public static PayaraMicro start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */

@@ -42,6 +42,26 @@ public abstract class RuntimeServer implements AppServer {
         this.startup = startup;
         this.name = name;
         this.env = Map.copyOf(env);
+        // Should the test JVM end without @AfterAll (killed build, crash), the server ends with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop " + runtime + " " + name));
+    }
+
+    /** The test WAR the build made ({@code it.war}). */
+    protected static Path testWar() {
+        return Path.of(System.getProperty("it.war"));
+    }
+
+    /**
+     * The installation of a runtime the build unpacked, at the system property {@code property}
+     * (or {@code fallback}); fails naming the artifact if {@code executable} is not there.
+     */
+    protected static Path installation(String runtime, String property, String fallback, String executable, String artifact) {
+        Path home = Path.of(System.getProperty(property, fallback));
+        if (!Files.isExecutable(home.resolve(executable))) {
+            throw new AssertionError("no " + runtime + " at " + home.toAbsolutePath()
+                    + ": build it-tests through Maven (the dependency plugin unpacks " + artifact + " there)");
+        }
+        return home;
     }
 
     /** Where servers keep their directories and logs ({@code it.workDir}), created if missing. */

@@ -30,13 +30,11 @@ public final class WildFlyServer extends RuntimeServer {
     private WildFlyServer(String name, Map<String, String> env) {
         super("WildFly", STARTUP, name, env);
         this.baseDir = workDir().resolve("wildfly-" + name + "-" + port);
-        // Should the test JVM end without @AfterAll (killed build, crash), WildFly ends with it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop WildFly " + name));
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static WildFlyServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */
@@ -50,12 +48,8 @@ public final class WildFlyServer extends RuntimeServer {
 
     /** The WildFly installation the build unpacked. */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.wildflyHome", "target/runtimes/wildfly"));
-        if (!Files.isExecutable(home.resolve("bin/standalone.sh"))) {
-            throw new AssertionError("no WildFly at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks org.wildfly:wildfly-dist there)");
-        }
-        return home;
+        return installation("WildFly", "it.wildflyHome", "target/runtimes/wildfly",
+                "bin/standalone.sh", "org.wildfly:wildfly-dist");
     }
 
     private void provision() {
