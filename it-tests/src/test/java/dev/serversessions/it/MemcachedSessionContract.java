@@ -30,13 +30,11 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract {
                 "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), memcached);
     }
 
-
     /** SESSION_MEMCACHED_TIMEOUT_MS. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_MS;
     }
-
 
     /**
      * memcached is killed (SIGKILL) and started again on the same port. It keeps nothing across
@@ -46,23 +44,10 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract {
      */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                memcached.kill();
-            }
-
-            @Override
-            public void end() {
-                memcached.restart();
-                memcached.awaitClient();
-            }
-
-            @Override
-            public boolean keepsData() {
-                return false;
-            }
-        };
+        return StoreOutage.of(memcached::kill, () -> {
+            memcached.restart();
+            memcached.awaitClient();
+        }, false);
     }
 
     @Test

@@ -61,28 +61,16 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
                 "SESSION_MONGODB_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
     }
 
-
     /** SESSION_MONGODB_TIMEOUT_MS. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_MS;
     }
 
-
     /** The server process goes away (port closed, connections cut) and comes back on its port with its data. */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                mongo.stop();
-            }
-
-            @Override
-            public void end() {
-                mongo.restart();
-            }
-        };
+        return StoreOutage.of(mongo::stop, mongo::restart);
     }
 
     private static MongoCollection<Document> sessions() {

@@ -47,28 +47,16 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
                 "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), redis);
     }
 
-
     /** SESSION_REDIS_TIMEOUT_MS. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_MS;
     }
 
-
     /** Redis is killed (SIGKILL, as in a crash) and started again on the same port and data. */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                redis.kill();
-            }
-
-            @Override
-            public void end() {
-                redis.restart();
-            }
-        };
+        return StoreOutage.of(redis::kill, redis::restart);
     }
 
     @Test

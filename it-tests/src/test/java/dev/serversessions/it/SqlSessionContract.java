@@ -42,27 +42,15 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         return startServer(runtime, name, env, database);
     }
 
-
     /** SESSION_SQLALCHEMY_TIMEOUT. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_SECONDS * 1000L;
     }
 
-
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                database.proxy().cut();
-            }
-
-            @Override
-            public void end() throws Exception {
-                database.proxy().restore();
-            }
-        };
+        return StoreOutage.of(() -> database.proxy().cut(), () -> database.proxy().restore());
     }
 
     @Test
