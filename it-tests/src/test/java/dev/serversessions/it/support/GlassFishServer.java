@@ -28,11 +28,10 @@ public final class GlassFishServer extends RuntimeServer {
     private static final String DOMAIN = "it";
 
     private final int adminPort = Ports.free();
-    private final Path domainsDir;
+    private final Path domainsDir = ownDir();
 
     private GlassFishServer(String name, Map<String, String> env) {
-        super("GlassFish", STARTUP, name, env);
-        this.domainsDir = workDir().resolve("glassfish-" + name + "-" + port);
+        super("GlassFish", "glassfish", STARTUP, name, env);
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
@@ -139,11 +138,6 @@ public final class GlassFishServer extends RuntimeServer {
     protected List<String> command() {
         return List.of(home().resolve("bin/asadmin").toString(),
                 "start-domain", "--verbose", "--domaindir", domainsDir.toString(), DOMAIN);
-    }
-
-    @Override
-    protected String logName() {
-        return name + "-glassfish-" + port + "-" + starts + ".log";
     }
 
     @Override

@@ -30,12 +30,11 @@ public final class LibertyServer extends RuntimeServer {
     static final List<String> FEATURES = List.of("cdi-4.0", "servlet-6.0", "mpConfig-3.1", "persistence-3.1",
             "jsonb-3.0", "restfulWS-3.1", "appSecurity-5.0");
 
-    private final Path userDir;
+    private final Path userDir = ownDir();
     private final Path war;
 
     private LibertyServer(String name, Map<String, String> env, Path war) {
-        super("Open Liberty", STARTUP, name, env);
-        this.userDir = workDir().resolve("liberty-" + name + "-" + port);
+        super("Open Liberty", "liberty", STARTUP, name, env);
         this.war = discoverAllBeans(war, userDir.resolve(war.getFileName()));
     }
 
@@ -148,11 +147,6 @@ public final class LibertyServer extends RuntimeServer {
     @Override
     protected List<String> command() {
         return List.of(home().resolve("bin/server").toString(), "run", SERVER);
-    }
-
-    @Override
-    protected String logName() {
-        return name + "-liberty-" + port + "-" + starts + ".log";
     }
 
     @Override

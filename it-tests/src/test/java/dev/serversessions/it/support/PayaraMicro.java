@@ -18,7 +18,7 @@ public final class PayaraMicro extends RuntimeServer {
     private Path war = Path.of(System.getProperty("it.war", "target/it-app.war"));
 
     private PayaraMicro(String name, Map<String, String> env) {
-        super("Payara Micro", STARTUP, name, env);
+        super("Payara Micro", "payara", STARTUP, name, env);
     }
 
     /** Starts a server and waits until the WAR answers. */
@@ -83,6 +83,7 @@ public final class PayaraMicro extends RuntimeServer {
         return command;
     }
 
+    /** Payara's logs keep their names of before: {@code name-port-start.log}. */
     @Override
     protected String logName() {
         return name + "-" + port + "-" + starts + ".log";

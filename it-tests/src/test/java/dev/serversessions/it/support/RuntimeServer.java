@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  */
 public abstract class RuntimeServer implements AppServer {
     private final String runtime;
+    private final String key;
     private final Duration startup;
     protected final String name;
     protected final Map<String, String> env;
@@ -35,10 +36,12 @@ public abstract class RuntimeServer implements AppServer {
 
     /**
      * @param runtime what messages call the runtime ("WildFly")
+     * @param key     what names of its directory and logs call it ("wildfly")
      * @param startup how long a start may take until the WAR answers
      */
-    protected RuntimeServer(String runtime, Duration startup, String name, Map<String, String> env) {
+    protected RuntimeServer(String runtime, String key, Duration startup, String name, Map<String, String> env) {
         this.runtime = runtime;
+        this.key = key;
         this.startup = startup;
         this.name = name;
         this.env = Map.copyOf(env);
@@ -79,7 +82,14 @@ public abstract class RuntimeServer implements AppServer {
     protected abstract List<String> command();
 
     /** The log file of this start, in the work directory. */
-    protected abstract String logName();
+    protected String logName() {
+        return name + "-" + key + "-" + port + "-" + starts + ".log";
+    }
+
+    /** The server's own directory in the work directory (configuration, deployments, data). */
+    protected final Path ownDir() {
+        return workDir().resolve(key + "-" + name + "-" + port);
+    }
 
     /** Variables of the runtime's own that the test JVM's environment must not pass on. */
     protected boolean isRuntimeVariable(String key) {

@@ -25,11 +25,10 @@ public final class WildFlyServer extends RuntimeServer {
     private int httpsPort = Ports.free();
     private int managementPort = Ports.free();
     private int managementHttpsPort = Ports.free();
-    private final Path baseDir;
+    private final Path baseDir = ownDir();
 
     private WildFlyServer(String name, Map<String, String> env) {
-        super("WildFly", STARTUP, name, env);
-        this.baseDir = workDir().resolve("wildfly-" + name + "-" + port);
+        super("WildFly", "wildfly", STARTUP, name, env);
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
@@ -81,11 +80,6 @@ public final class WildFlyServer extends RuntimeServer {
                 "-Djboss.management.http.port=" + managementPort,
                 "-Djboss.management.https.port=" + managementHttpsPort,
                 "-Djboss.tx.node.id=it-" + port);
-    }
-
-    @Override
-    protected String logName() {
-        return name + "-wildfly-" + port + "-" + starts + ".log";
     }
 
     @Override
