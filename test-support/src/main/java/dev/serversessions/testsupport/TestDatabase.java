@@ -31,9 +31,11 @@ public abstract class TestDatabase implements AutoCloseable {
     private static final int APPLICATION_SOCKET_TIMEOUT_SECONDS = 15;
 
     protected final String name = "ss_test_" + Long.toString(System.nanoTime(), 36);
+    private final int serverPort;
     private final TcpProxy proxy;
 
     private TestDatabase(int serverPort) {
+        this.serverPort = serverPort;
         this.proxy = TcpProxy.to("127.0.0.1", serverPort);
     }
 
@@ -57,7 +59,9 @@ public abstract class TestDatabase implements AutoCloseable {
     }
 
     /** The JDBC URL of this database, straight to the server, for the test's own checks. */
-    public abstract String url();
+    public String url() {
+        return urlAt(serverPort, "");
+    }
 
     /**
      * The JDBC URL of this database through the test's proxy, which {@link #proxy()} can cut, with
@@ -73,7 +77,15 @@ public abstract class TestDatabase implements AutoCloseable {
     }
 
     /** Through the proxy, connecting within 5 s and waiting at most {@code socketTimeoutSeconds} for an answer. */
-    protected abstract String urlThroughProxy(int socketTimeoutSeconds);
+    private String urlThroughProxy(int socketTimeoutSeconds) {
+        return urlAt(proxy.port(), timeouts(socketTimeoutSeconds));
+    }
+
+    /** The JDBC URL of this database at {@code port} (the server's or the proxy's), {@code options} appended. */
+    protected abstract String urlAt(int port, String options);
+
+    /** The URL options for a 5 s connect timeout and a socket timeout of {@code socketTimeoutSeconds}. */
+    protected abstract String timeouts(int socketTimeoutSeconds);
 
     /** A DataSource of this database, as an application would produce one. */
     public abstract javax.sql.DataSource dataSource() throws SQLException;
@@ -245,8 +257,13 @@ public abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
-        public String url() {
-            return "jdbc:postgresql://127.0.0.1:5432/" + name + "?user=postgres";
+        protected String urlAt(int port, String options) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=postgres" + options;
+        }
+
+        @Override
+        protected String timeouts(int socketTimeoutSeconds) {
+            return "&connectTimeout=5&socketTimeout=" + socketTimeoutSeconds;
         }
 
         @Override
@@ -254,12 +271,6 @@ public abstract class TestDatabase implements AutoCloseable {
             org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
             dataSource.setUrl(url());
             return dataSource;
-        }
-
-        @Override
-        protected String urlThroughProxy(int socketTimeoutSeconds) {
-            return "jdbc:postgresql://127.0.0.1:" + proxy().port() + "/" + name + "?user=postgres&connectTimeout=5&socketTimeout="
-                    + socketTimeoutSeconds;
         }
 
         @Override
@@ -288,19 +299,18 @@ public abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
-        public String url() {
-            return "jdbc:mariadb://127.0.0.1:3306/" + name + "?user=root&sslMode=disable";
+        protected String urlAt(int port, String options) {
+            return "jdbc:mariadb://127.0.0.1:" + port + "/" + name + "?user=root&sslMode=disable" + options;
+        }
+
+        @Override
+        protected String timeouts(int socketTimeoutSeconds) {
+            return "&connectTimeout=5000&socketTimeout=" + socketTimeoutSeconds * 1000;
         }
 
         @Override
         public javax.sql.DataSource dataSource() throws SQLException {
             return new org.mariadb.jdbc.MariaDbDataSource(url());
-        }
-
-        @Override
-        protected String urlThroughProxy(int socketTimeoutSeconds) {
-            return "jdbc:mariadb://127.0.0.1:" + proxy().port() + "/" + name
-                    + "?user=root&sslMode=disable&connectTimeout=5000&socketTimeout=" + socketTimeoutSeconds * 1000;
         }
 
         @Override
@@ -349,8 +359,14 @@ public abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
-        public String url() {
-            return "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
+        protected String urlAt(int port, String options) {
+            return "jdbc:h2:tcp://127.0.0.1:" + port + "/mem:" + name + ";DB_CLOSE_DELAY=-1" + options;
+        }
+
+        /** H2's TCP client has no network timeouts to set. */
+        @Override
+        protected String timeouts(int socketTimeoutSeconds) {
+            return "";
         }
 
         @Override
@@ -358,12 +374,6 @@ public abstract class TestDatabase implements AutoCloseable {
             org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
             dataSource.setURL(url());
             return dataSource;
-        }
-
-        /** H2's TCP client has no network timeouts to set. */
-        @Override
-        protected String urlThroughProxy(int socketTimeoutSeconds) {
-            return "jdbc:h2:tcp://127.0.0.1:" + proxy().port() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
         }
 
         @Override
