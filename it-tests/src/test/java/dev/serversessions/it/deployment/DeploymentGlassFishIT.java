@@ -1,14 +1,7 @@
 package dev.serversessions.it.deployment;
 
-import dev.serversessions.it.support.HttpTarget;
+import dev.serversessions.it.support.DeploysWars;
 import dev.serversessions.it.support.GlassFishServer;
-import dev.serversessions.it.support.PayaraMicro;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.Map;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -23,54 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
  * with or without a {@code microprofile-config.properties} and a {@code beans.xml} in the WAR.
  * Not understood yet; docs/runtimes.md lists it as open.
  */
-class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract {
-    private static GlassFishServer server;
-    private static Path application;
-
+class DeploymentGlassFishIT extends DeploymentsOnOneServer {
     @BeforeAll
     static void start() {
-        Path dir = PayaraMicro.workDir().resolve("deployment-glassfish-" + System.nanoTime());
-        server = GlassFishServer.start("deployment", Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", dir.resolve("sessions").toString()));
-        application = export(Archives.application(RedeployContract.NAME), dir);
-        server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME), dir), WarWithoutCdiContract.NAME);
-    }
-
-    static Path export(WebArchive archive, Path dir) {
-        Path war = dir.resolve(archive.getName());
-        dir.toFile().mkdirs();
-        archive.as(ZipExporter.class).exportTo(war.toFile(), true);
-        return war;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static HttpTarget at(String contextRoot) {
-        return path -> URI.create(server.url("/" + contextRoot + path).toString());
-    }
-
-    @Override
-    public HttpTarget withoutCdi() {
-        return at(WarWithoutCdiContract.NAME);
-    }
-
-    @Override
-    public int port() {
-        return server.port();
-    }
-
-    @Override
-    public void deployRedeployable() {
-        server.deploy(application, RedeployContract.NAME);
-    }
-
-    @Override
-    public void undeployRedeployable() {
-        server.undeploy(RedeployContract.NAME);
+        DeploysWars server = start("glassfish", GlassFishServer::start);
+        application = export(Archives.application(RedeployContract.NAME));
+        server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME)), WarWithoutCdiContract.NAME);
     }
 }

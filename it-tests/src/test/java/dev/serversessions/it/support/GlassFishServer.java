@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * and the address 127.0.0.1, so several run side by side and nothing listens beyond loopback
  * ({@code ss -ltnp} on a running one shows six or seven listeners, every one on 127.0.0.1).
  */
-public final class GlassFishServer extends RuntimeServer {
+public final class GlassFishServer extends RuntimeServer implements DeploysWars {
     private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final String DOMAIN = "it";
 

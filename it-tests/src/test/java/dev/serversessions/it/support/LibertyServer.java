@@ -19,7 +19,7 @@ import java.util.Map;
  * and one port: HTTP on 127.0.0.1, no HTTPS port, no command port. Further WARs are deployed
  * by copying them into {@code dropins} (context root = file name), as a user would.
  */
-public final class LibertyServer extends RuntimeServer {
+public final class LibertyServer extends RuntimeServer implements DeploysWars {
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final String SERVER = "it";
 
