@@ -1,10 +1,10 @@
 package dev.serversessions.bench;
 
-import dev.serversessions.it.support.MemcachedServer;
-import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisServer;
-import dev.serversessions.it.support.SqlServer;
+import dev.serversessions.testsupport.MemcachedServer;
+import dev.serversessions.testsupport.MongoDbServer;
+import dev.serversessions.testsupport.RedisServer;
+import dev.serversessions.testsupport.TestDatabase;
 import java.util.List;
 import java.util.Map;
 
@@ -44,9 +44,9 @@ final class LoadTargets {
                 }),
                 target("sqlalchemy", "session", () -> {
                     // a database of its own on the machine's PostgreSQL, reached directly (no test proxy)
-                    SqlServer postgres = SqlServer.postgres();
+                    TestDatabase postgres = TestDatabase.postgres();
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "sqlalchemy",
-                            "SESSION_SQLALCHEMY", postgres.directUrl()), postgres);
+                            "SESSION_SQLALCHEMY", postgres.url()), postgres);
                 }));
     }
 

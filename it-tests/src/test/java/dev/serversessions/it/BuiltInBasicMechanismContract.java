@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.builtin.BasicLogin;
-import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.probe.ProbeServlet;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.probe.ProbeServlet;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +26,7 @@ import org.junit.jupiter.api.Test;
  * decorator reaches it on both, so the caller authenticated once with credentials is the caller
  * of later requests without them, on the other runtime too.
  */
-abstract class BuiltInBasicMechanismContract {
-
-    /** The first runtime. */
-    protected abstract AppServer a();
-
-    /** The second runtime, on the same store. */
-    protected abstract AppServer b();
+abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
 
     /** The WAR with only the built-in mechanism, an identity store and a constraint. */
     static Path war() {

@@ -52,19 +52,13 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
     protected StoreOutage outage() {
         Path directory = directory();
         Path parked = directory.resolveSibling("parked");
-        return new StoreOutage() {
-            @Override
-            public void begin() throws IOException {
-                Files.move(directory, parked);
-                Files.writeString(directory, "not a directory");
-            }
-
-            @Override
-            public void end() throws IOException {
-                Files.delete(directory);
-                Files.move(parked, directory);
-            }
-        };
+        return StoreOutage.of(() -> {
+            Files.move(directory, parked);
+            Files.writeString(directory, "not a directory");
+        }, () -> {
+            Files.delete(directory);
+            Files.move(parked, directory);
+        });
     }
 
     /**

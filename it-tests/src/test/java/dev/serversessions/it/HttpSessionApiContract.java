@@ -9,7 +9,7 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisServer;
+import dev.serversessions.testsupport.RedisServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

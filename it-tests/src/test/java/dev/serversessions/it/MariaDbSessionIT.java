@@ -2,9 +2,10 @@ package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.SqlServer;
+import dev.serversessions.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -14,10 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 class MariaDbSessionIT extends SqlSessionContract {
     @BeforeAll
     static void startWhileTheDatabaseIsDown() throws Exception {
-        SqlServer mariaDb = SqlServer.mariaDb();
+        TestDatabase mariaDb = TestDatabase.mariaDb();
         mariaDb.proxy().cut();
+        AppServer server;
         try {
-            start(PayaraMicro::start, "mariadb", mariaDb, "jpa"); // returns once the WAR answers: deployed
+            server = start(PayaraMicro::start, "mariadb", mariaDb, "jpa"); // returns once the WAR answers: deployed
             assertEquals(503, new Browser(server).put("/api/session/a", "1").status(), "the session needs the database");
         } finally {
             mariaDb.proxy().restore();

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.support.MemcachedServer;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,36 +22,18 @@ import org.junit.jupiter.api.Test;
 abstract class MemcachedSessionContract extends SessionSemanticsContract {
     protected static final long TIMEOUT_MS = 1000;
     private static MemcachedServer memcached;
-    private static AppServer server;
 
     /** Starts a memcached of the test's own, then the runtime on it. */
     protected static void start(AppServer.Launcher runtime) {
         memcached = MemcachedServer.start();
-        server = runtime.start("memcached", Map.of("SESSION_TYPE", "memcached",
-                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (memcached != null) {
-            memcached.close();
-            memcached = null;
-        }
+        startServer(runtime, "memcached", Map.of("SESSION_TYPE", "memcached",
+                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), memcached);
     }
 
     /** SESSION_MEMCACHED_TIMEOUT_MS. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_MS;
-    }
-
-    @Override
-    protected AppServer server() {
-        return server;
     }
 
     /**
@@ -63,23 +44,10 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract {
      */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                memcached.kill();
-            }
-
-            @Override
-            public void end() {
-                memcached.restart();
-                memcached.awaitClient();
-            }
-
-            @Override
-            public boolean keepsData() {
-                return false;
-            }
-        };
+        return StoreOutage.of(memcached::kill, () -> {
+            memcached.restart();
+            memcached.awaitClient();
+        }, false);
     }
 
     @Test

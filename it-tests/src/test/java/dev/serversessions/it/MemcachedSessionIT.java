@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.support.MemcachedServer;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,15 +8,14 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.MongoDbServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
 import org.bson.types.Binary;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,14 +26,13 @@ import org.junit.jupiter.api.Test;
 abstract class MongoSessionContract extends SessionSemanticsContract {
     protected static final long TIMEOUT_MS = 1500;
     protected static MongoDbServer mongo;
-    private static AppServer server;
     private static MongoClient shell;
 
     /** Starts a MongoDB of the test's own, then the runtime on it. */
     protected static void start(AppServer.Launcher runtime) {
         mongo = MongoDbServer.start();
         shell = MongoClients.create(mongo.connectionString());
-        server = runtime.start("mongodb", env(mongo));
+        startServer(runtime, "mongodb", env(mongo), shell, mongo);
     }
 
     /**
@@ -45,8 +43,9 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
         mongo = MongoDbServer.start();
         shell = MongoClients.create(mongo.connectionString());
         mongo.stop();
+        AppServer server;
         try {
-            server = runtime.start("mongodb", env(mongo));
+            server = startServer(runtime, "mongodb", env(mongo), shell, mongo);
             assertEquals(503, new Browser(server).put("/api/session/a", "1").status(), "the session needs MongoDB");
         } finally {
             mongo.restart();
@@ -62,47 +61,16 @@ abstract class MongoSessionContract extends SessionSemanticsContract {
                 "SESSION_MONGODB_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (shell != null) {
-            shell.close();
-            shell = null;
-        }
-        if (mongo != null) {
-            mongo.close();
-            mongo = null;
-        }
-    }
-
     /** SESSION_MONGODB_TIMEOUT_MS. */
     @Override
     protected long storeTimeoutMillis() {
         return TIMEOUT_MS;
     }
 
-    @Override
-    protected AppServer server() {
-        return server;
-    }
-
     /** The server process goes away (port closed, connections cut) and comes back on its port with its data. */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                mongo.stop();
-            }
-
-            @Override
-            public void end() {
-                mongo.restart();
-            }
-        };
+        return StoreOutage.of(mongo::stop, mongo::restart);
     }
 
     private static MongoCollection<Document> sessions() {

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.it.support.AppServer;
-import dev.serversessions.it.support.Browser;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionIds;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.it.support.WildFlyServer;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,57 +18,24 @@ import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisServer;
-import dev.serversessions.it.support.WildFlyServer;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Payara Micro and WildFly serving the same application from one Redis; with
  * {@code SESSION_SECRET_KEY} set, so that caller records written into Redis by hand, the way
  * anyone with access to the store could, are tested here.
  */
-class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
+class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
     private static final String SECRET_KEY = "a-long-random-secret-for-the-caller-records-of-this-test";
     private static final String CALLER_FIELD = "a:" + RequestSession.CALLER;
-    private static RedisServer redis;
-    private static PayaraMicro payara;
-    private static WildFlyServer wildFly;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.persistent(PayaraMicro.workDir());
         // the secret key signs stored callers (the cookie signer stays off: SESSION_USE_SIGNER)
-        Map<String, String> env = Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
-                "SESSION_SECRET_KEY", SECRET_KEY);
-        payara = PayaraMicro.start("mixed-redis-payara", env);
-        wildFly = WildFlyServer.start("mixed-redis-wildfly", env);
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AppServer server : new AppServer[] {payara, wildFly}) {
-            if (server != null) {
-                server.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @Override
-    protected AppServer a() {
-        return payara;
-    }
-
-    @Override
-    protected AppServer b() {
-        return wildFly;
+        startOnRedis(PayaraMicro::start, WildFlyServer::start, "payara-wildfly-redis", Map.of("SESSION_SECRET_KEY", SECRET_KEY));
     }
 
     /** The session id a browser's cookie carries (with a secret key set the cookie is {@code id.signature}). */
@@ -76,7 +44,7 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
     }
 
     private static byte[] storedCaller(String id) {
-        try (Jedis jedis = redis.admin()) {
+        try (Jedis jedis = redis().admin()) {
             byte[] bytes = jedis.hget(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8));
             assertNotNull(bytes, "no caller record in Redis for the logged-in session");
             return bytes;
@@ -84,14 +52,14 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
     }
 
     private static void storeCaller(String id, byte[] bytes) {
-        try (Jedis jedis = redis.admin()) {
+        try (Jedis jedis = redis().admin()) {
             jedis.hset(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8), bytes);
         }
     }
 
     @Test
     void aCallerRecordWhoseGroupsWereEditedInTheStoreIsIgnored() throws Exception {
-        Browser bob = new Browser(payara);
+        Browser bob = new Browser(a());
         assertEquals(204, logIn(bob, "bob", "bob-secret").status());
         String id = idOf(bob);
         List<?> record;
@@ -107,29 +75,29 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedStoreContract {
         }
         storeCaller(id, bytes.toByteArray());
 
-        assertEquals(401, admin(bob.on(wildFly)), "an edited record must never be trusted");
-        JsonObject seen = whoami(bob.on(wildFly));
+        assertEquals(401, admin(bob.on(b())), "an edited record must never be trusted");
+        JsonObject seen = whoami(bob.on(b()));
         assertTrue(seen.isNull("user"), "the request is anonymous: " + seen);
-        assertEquals(401, admin(bob.on(payara)));
+        assertEquals(401, admin(bob.on(a())));
         String tag = SessionIds.logTag(id);
-        assertTrue(wildFly.log().lines().anyMatch(l -> l.contains(tag) && l.contains("caller record")),
+        assertTrue(b().log().lines().anyMatch(l -> l.contains(tag) && l.contains("caller record")),
                 "one log line names the session by its tag " + tag);
-        assertFalse(wildFly.log().contains(id), "the log must not contain the live id");
+        assertFalse(b().log().contains(id), "the log must not contain the live id");
     }
 
     @Test
     void aValidCallerRecordCopiedIntoAnotherSessionIsIgnored() {
-        Browser alice = new Browser(payara);
+        Browser alice = new Browser(a());
         assertEquals(204, logIn(alice, "alice", "alice-secret").status());
-        Browser bob = new Browser(wildFly);
+        Browser bob = new Browser(b());
         assertEquals(204, logIn(bob, "bob", "bob-secret").status());
 
         // bob can write the store: he copies alice's (correctly signed) record into his session
         storeCaller(idOf(bob), storedCaller(idOf(alice)));
 
-        JsonObject seen = whoami(bob.on(payara));
+        JsonObject seen = whoami(bob.on(a()));
         assertTrue(seen.isNull("user"), "a record is bound to the session it was signed for: " + seen);
-        assertEquals(401, admin(bob.on(wildFly)));
-        assertEquals("alice", whoami(alice.on(wildFly)).getString("user"), "alice's own session is untouched");
+        assertEquals(401, admin(bob.on(b())));
+        assertEquals("alice", whoami(alice.on(b())).getString("user"), "alice's own session is untouched");
     }
 }

@@ -1,7 +1,7 @@
 package dev.serversessions.it;
 
-import dev.serversessions.it.support.SqlServer;
 import dev.serversessions.it.support.WildFlyServer;
+import dev.serversessions.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -11,6 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresSessionWildFlyIT extends SqlSessionContract {
     @BeforeAll
     static void start() throws Exception {
-        start(WildFlyServer::start, "postgres", SqlServer.postgres(), "sqlalchemy");
+        start(WildFlyServer::start, "postgres", TestDatabase.postgres(), "sqlalchemy");
     }
 }

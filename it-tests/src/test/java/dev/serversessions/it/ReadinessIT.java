@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.Ports;
+import dev.serversessions.testsupport.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,11 +11,11 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.Ports;
-import dev.serversessions.it.support.RedisMonitor;
-import dev.serversessions.it.support.RedisMonitor.Command;
-import dev.serversessions.it.support.RedisServer;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.Ports;
+import dev.serversessions.testsupport.RedisMonitor;
+import dev.serversessions.testsupport.RedisMonitor.Command;
+import dev.serversessions.testsupport.RedisServer;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -39,26 +38,13 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     private static final String PASSWORD = "it-s3cret";
     private static final long TIMEOUT_MS = 2000;
     private static RedisServer redis;
-    private static AppServer server;
 
     /** Starts a Redis of the test's own, then the runtime on it (database 1). */
     protected static void start(AppServer.Launcher runtime) {
         redis = RedisServer.persistent(PayaraMicro.workDir(), "--requirepass", PASSWORD);
-        server = runtime.start("redis", Map.of("SESSION_TYPE", "redis",
+        startServer(runtime, "redis", Map.of("SESSION_TYPE", "redis",
                 "SESSION_REDIS", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/1",
-                "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (redis != null) {
-            redis.close();
-            redis = null;
-        }
+                "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), redis);
     }
 
     /** SESSION_REDIS_TIMEOUT_MS. */
@@ -67,25 +53,10 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
         return TIMEOUT_MS;
     }
 
-    @Override
-    protected AppServer server() {
-        return server;
-    }
-
     /** Redis is killed (SIGKILL, as in a crash) and started again on the same port and data. */
     @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                redis.kill();
-            }
-
-            @Override
-            public void end() {
-                redis.restart();
-            }
-        };
+        return StoreOutage.of(redis::kill, redis::restart);
     }
 
     @Test
@@ -103,7 +74,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             List<Command> read = monitor.commandsSinceLastMark();
             assertEquals(204, browser.put("/api/session/b", "3").status());
             List<Command> write = monitor.commandsSinceLastMark();
-            assertEquals(204, new Browser(server).put("/api/session/fresh", "1").status());
+            assertEquals(204, new Browser(server()).put("/api/session/fresh", "1").status());
             List<Command> firstWrite = monitor.commandsSinceLastMark();
 
             System.out.println("Redis round trips per request (MONITOR): " + Map.of(
@@ -148,7 +119,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
         } finally {
             redis.restart();
         }
-        String log = server.log();
+        String log = server().log();
         assertTrue(log.contains("Session store redis 127.0.0.1:" + redis.port() + "/1 is unavailable"), "logged with the address");
         assertFalse(log.contains(PASSWORD), "the password never reaches the log");
         assertEquals("1", attribute(browser, "a"));
@@ -208,7 +179,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
                 // nobody came
             }
         }
-        String log = server.log();
+        String log = server().log();
         assertTrue(log.contains("cannot be decoded"), "logged");
         assertFalse(log.contains("OutOfMemoryError"), "no OutOfMemoryError anywhere in the log");
     }

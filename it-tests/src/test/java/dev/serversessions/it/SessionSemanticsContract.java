@@ -18,6 +18,7 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +36,36 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SessionSemanticsContract {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static AppServer started;
+    private static final List<AutoCloseable> stores = new ArrayList<>();
 
-    /** The running server, configured for the backend under test. */
-    protected abstract AppServer server();
+    /**
+     * Starts the server under test ({@link #server()}) with {@code runtime}; {@code stores} are
+     * closed after it, in this order, even when it fails to start.
+     */
+    protected static AppServer startServer(AppServer.Launcher runtime, String name, Map<String, String> env,
+                                           AutoCloseable... stores) {
+        SessionSemanticsContract.stores.addAll(List.of(stores));
+        started = runtime.start(name, env);
+        return started;
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (started != null) {
+            started.close();
+            started = null;
+        }
+        for (AutoCloseable store : stores) {
+            store.close();
+        }
+        stores.clear();
+    }
+
+    /** The running server, configured for the backend under test: the one {@link #startServer} started. */
+    protected AppServer server() {
+        return started;
+    }
 
     /** How to make the store unreachable for a while. */
     protected abstract StoreOutage outage();

@@ -23,15 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Two servers behind an imaginary load balancer, one session store: whatever one node does to a
  * session the other sees on the next request, because neither keeps sessions of its own.
- * Subclasses start the two nodes (same or different runtimes) on the same store.
+ * One subclass per store starts it ({@link SharedRedisContract}, {@link SharedFileSystemContract});
+ * a thin subclass of that names the two runtimes.
  */
-abstract class SharedStoreContract {
-
-    /** The first node. */
-    protected abstract AppServer a();
-
-    /** The second node, configured with the same store. */
-    protected abstract AppServer b();
+abstract class SharedStoreContract extends TwoNodesOnOneStore {
 
     private static JsonObject attributes(Browser browser) {
         Response response = browser.get("/api/session");

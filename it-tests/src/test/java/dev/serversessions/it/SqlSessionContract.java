@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.it.support.SqlServer;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,12 +23,11 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     protected static final String TABLE = "web_sessions";
     protected static final String SEQUENCE = "web_session_keys";
     protected static final int TIMEOUT_SECONDS = 3;
-    protected static SqlServer database;
+    protected static TestDatabase database;
     protected static String schema;
-    protected static AppServer server;
 
     /** Starts the runtime on a new database with custom table, schema and sequence names. */
-    protected static void start(AppServer.Launcher runtime, String name, SqlServer newDatabase, String type) throws Exception {
+    protected static AppServer start(AppServer.Launcher runtime, String name, TestDatabase newDatabase, String type) throws Exception {
         database = newDatabase;
         schema = database.schemaName("app");
         database.createSchema(schema);
@@ -41,19 +39,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         env.put("SESSION_SQLALCHEMY_SEQUENCE", SEQUENCE);
         env.put("SESSION_CLEANUP_N_REQUESTS", "1");
         env.put("SESSION_SQLALCHEMY_TIMEOUT", String.valueOf(TIMEOUT_SECONDS));
-        server = runtime.start(name, env);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (database != null) {
-            database.close();
-            database = null;
-        }
+        return startServer(runtime, name, env, database);
     }
 
     /** SESSION_SQLALCHEMY_TIMEOUT. */
@@ -63,23 +49,8 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     }
 
     @Override
-    protected AppServer server() {
-        return server;
-    }
-
-    @Override
     protected StoreOutage outage() {
-        return new StoreOutage() {
-            @Override
-            public void begin() {
-                database.proxy().cut();
-            }
-
-            @Override
-            public void end() throws Exception {
-                database.proxy().restore();
-            }
-        };
+        return StoreOutage.of(() -> database.proxy().cut(), () -> database.proxy().restore());
     }
 
     @Test
@@ -118,7 +89,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     @Test
     void readOnlyRequestsBetweenSlidesSendTheDatabaseNoWrite() throws Exception {
         assertEquals(204, browser().put("/api/session/a", "1").status()); // the tables exist from here on
-        boolean mariaDb = database.directUrl().startsWith("jdbc:mariadb");
+        boolean mariaDb = database.url().startsWith("jdbc:mariadb");
         String log = schema + ".session_writes";
         List<String> tables = List.of(TABLE, TABLE + "_attributes");
         List<String> install = new ArrayList<>();
@@ -153,7 +124,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     }
 
     private static void execute(List<String> statements) throws java.sql.SQLException {
-        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.url());
                 java.sql.Statement statement = sql.createStatement()) {
             for (String each : statements) {
                 statement.execute(each);
@@ -166,7 +137,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         Browser browser = browser();
         browser.put("/api/session/cart", "3 items");
 
-        server.restart();
+        server().restart();
 
         assertEquals("3 items", attribute(browser, "cart"));
     }
@@ -180,16 +151,16 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         assertEquals(204, browser().put("/api/session/a", "1").status()); // the tables exist from here on
         String id = unusedId();
         String table = schema + "." + TABLE;
-        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.url());
                 java.sql.Statement statement = sql.createStatement()) {
-            statement.execute(database.directUrl().startsWith("jdbc:mariadb")
+            statement.execute(database.url().startsWith("jdbc:mariadb")
                     ? "ALTER TABLE " + table + " MODIFY created_millis BIGINT NULL"
                     : "ALTER TABLE " + table + " ALTER COLUMN created_millis DROP NOT NULL");
             statement.execute("INSERT INTO " + table + " (id, session_id, created_millis, expires_millis) VALUES (-7, 'session:"
                     + id + "', NULL, " + (System.currentTimeMillis() + 600_000) + ")");
         }
         assertForeignEntryIsNoSession(id);
-        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.directUrl());
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.url());
                 java.sql.Statement statement = sql.createStatement();
                 java.sql.ResultSet row = statement.executeQuery("SELECT created_millis FROM " + table + " WHERE id = -7")) {
             assertTrue(row.next(), "left alone");

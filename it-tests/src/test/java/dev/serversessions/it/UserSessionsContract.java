@@ -30,54 +30,23 @@ import org.junit.jupiter.api.Test;
 /**
  * A user's sessions through the example's HTTP API ({@code /api/my-sessions}), on two servers
  * sharing one store: what one server lists and revokes, the other sees on its next request.
- * Subclasses start the two nodes on one store with {@link #LIMIT} as
+ * Subclasses start the two nodes on one store ({@link #startWithLimit}) with {@link #LIMIT} as
  * {@code SESSION_MAX_PER_USER} (action: revoke the least recently used).
  *
  * <p>The demo users are shared by all tests of a class, so each test starts by logging the
  * user out everywhere.
  */
-abstract class UserSessionsContract {
+abstract class UserSessionsContract extends TwoNodesOnOneStore {
     static final int LIMIT = 3;
     static final Map<String, String> LIMIT_ENV = Map.of("SESSION_MAX_PER_USER", String.valueOf(LIMIT));
     private static final Map<String, String> PASSWORDS = Map.of("alice", "alice-secret", "bob", "bob-secret");
 
-    private static AppServer first;
-    private static AppServer second;
-    private static final List<AutoCloseable> stores = new ArrayList<>();
-
-    /** Starts the two nodes on one store; {@code store} is closed after them. */
-    protected static void startPair(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB, String name,
-                                    Map<String, String> storeEnv, AutoCloseable store) {
-        if (store != null) {
-            stores.add(store);
-        }
+    /** Starts the two nodes on one store with {@link #LIMIT_ENV}; {@code store} is closed after them. */
+    protected static void startWithLimit(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB, String name,
+                                         Map<String, String> storeEnv, AutoCloseable store) {
         Map<String, String> env = new java.util.HashMap<>(storeEnv);
         env.putAll(LIMIT_ENV);
-        first = runtimeA.start(name + "-a", env);
-        second = runtimeB.start(name + "-b", env);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stopPair() throws Exception {
-        for (AppServer server : new AppServer[] {first, second}) {
-            if (server != null) {
-                server.close();
-            }
-        }
-        first = null;
-        second = null;
-        for (AutoCloseable store : stores) {
-            store.close();
-        }
-        stores.clear();
-    }
-
-    protected AppServer a() {
-        return first;
-    }
-
-    protected AppServer b() {
-        return second;
+        startPair(runtimeA, runtimeB, name, env, store);
     }
 
     /** A browser logged in as {@code user} on {@code server}. */

@@ -1,8 +1,8 @@
 package dev.serversessions.it;
 
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisServer;
 import dev.serversessions.it.support.WildFlyServer;
+import dev.serversessions.testsupport.RedisServer;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -11,7 +11,7 @@ class UserSessionsPayaraAndWildFlyRedisIT extends UserSessionsContract {
     @BeforeAll
     static void start() {
         RedisServer redis = RedisServer.persistent(PayaraMicro.workDir());
-        startPair(PayaraMicro::start, WildFlyServer::start, "owners-mixed-redis",
+        startWithLimit(PayaraMicro::start, WildFlyServer::start, "owners-mixed-redis",
                 Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
                         "SESSION_SECRET_KEY", "a-long-random-secret-for-the-caller-records-of-this-test"), redis);
     }

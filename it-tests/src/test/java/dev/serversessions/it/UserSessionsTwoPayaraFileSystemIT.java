@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 class UserSessionsTwoPayaraFileSystemIT extends UserSessionsContract {
     @BeforeAll
     static void start() {
-        startPair(PayaraMicro::start, PayaraMicro::start, "owners-files", Map.of("SESSION_TYPE", "filesystem",
+        startWithLimit(PayaraMicro::start, PayaraMicro::start, "owners-files", Map.of("SESSION_TYPE", "filesystem",
                 "SESSION_FILE_DIR", FileSystemSessionContract.newSessionDirectory().toString()), null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.serversessions.it;
 
-import dev.serversessions.it.support.MemcachedServer;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -10,7 +10,7 @@ class UserSessionsTwoPayaraMemcachedIT extends UserSessionsContract {
     @BeforeAll
     static void start() {
         MemcachedServer memcached = MemcachedServer.start();
-        startPair(PayaraMicro::start, PayaraMicro::start, "owners-memcached", Map.of("SESSION_TYPE", "memcached",
+        startWithLimit(PayaraMicro::start, PayaraMicro::start, "owners-memcached", Map.of("SESSION_TYPE", "memcached",
                 "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", "1000"), memcached);
     }
 }

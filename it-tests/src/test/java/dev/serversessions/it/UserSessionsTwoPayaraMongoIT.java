@@ -1,7 +1,7 @@
 package dev.serversessions.it;
 
-import dev.serversessions.it.support.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.testsupport.MongoDbServer;
 import org.junit.jupiter.api.BeforeAll;
 
 /** A user's sessions on two Payara Micro instances sharing one MongoDB. */
@@ -9,6 +9,6 @@ class UserSessionsTwoPayaraMongoIT extends UserSessionsContract {
     @BeforeAll
     static void start() {
         MongoDbServer mongo = MongoDbServer.start();
-        startPair(PayaraMicro::start, PayaraMicro::start, "owners-mongo", MongoSessionContract.env(mongo), mongo);
+        startWithLimit(PayaraMicro::start, PayaraMicro::start, "owners-mongo", MongoSessionContract.env(mongo), mongo);
     }
 }

@@ -1,7 +1,7 @@
 package dev.serversessions.it;
 
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.SqlServer;
+import dev.serversessions.testsupport.TestDatabase;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,10 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 class UserSessionsTwoPayaraPostgresIT extends UserSessionsContract {
     @BeforeAll
     static void start() throws Exception {
-        SqlServer database = SqlServer.postgres();
+        TestDatabase database = TestDatabase.postgres();
         String schema = database.schemaName("owners");
         database.createSchema(schema);
-        startPair(PayaraMicro::start, PayaraMicro::start, "owners-postgres", Map.of("SESSION_TYPE", "sqlalchemy",
+        startWithLimit(PayaraMicro::start, PayaraMicro::start, "owners-postgres", Map.of("SESSION_TYPE", "sqlalchemy",
                 "SESSION_SQLALCHEMY", database.applicationUrl(), "SESSION_SQLALCHEMY_SCHEMA", schema,
                 "SESSION_SQLALCHEMY_TIMEOUT", "3"), database);
     }

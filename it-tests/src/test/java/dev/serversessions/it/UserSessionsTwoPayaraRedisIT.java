@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.it.support.RedisMonitor;
-import dev.serversessions.it.support.RedisMonitor.Command;
-import dev.serversessions.it.support.RedisServer;
+import dev.serversessions.testsupport.RedisMonitor;
+import dev.serversessions.testsupport.RedisMonitor.Command;
+import dev.serversessions.testsupport.RedisServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ class UserSessionsTwoPayaraRedisIT extends UserSessionsContract {
     @BeforeAll
     static void start() {
         redis = RedisServer.persistent(PayaraMicro.workDir());
-        startPair(PayaraMicro::start, PayaraMicro::start, "owners-redis",
+        startWithLimit(PayaraMicro::start, PayaraMicro::start, "owners-redis",
                 Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), redis);
     }
 

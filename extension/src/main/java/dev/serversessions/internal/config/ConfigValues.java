@@ -76,6 +76,20 @@ public final class ConfigValues {
         }
     }
 
+    /**
+     * A whole number from {@code min} to {@code max}, or {@code defaultValue} when unset or wrong.
+     * Below {@code min} or not a number is reported as by {@link #number}; above {@code max} as
+     * {@code KEY=value whatIsAllowed}, e.g. "must be a number of seconds from 1 to 3600".
+     */
+    public long numberInRange(String key, long defaultValue, long min, long max, String whatIsAllowed) {
+        long value = number(key, defaultValue, min);
+        if (value > max) {
+            problem(key, String.valueOf(value), whatIsAllowed);
+            return defaultValue;
+        }
+        return value;
+    }
+
     /** One of the constants of {@code type}, matched case-insensitively on {@code name()}. */
     public <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
         return choice(key, defaultValue, type, e -> e.name().toLowerCase(Locale.ROOT));

@@ -95,11 +95,8 @@ public record SessionSettings(
         if (keyPrefix.length() > 100 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             values.problem(KEY_PREFIX, keyPrefix, "must be at most 100 characters without spaces or control characters");
         }
-        int idLength = (int) values.number(ID_LENGTH, 32, 16);
-        if (idLength > 256) {
-            values.problem(ID_LENGTH, String.valueOf(idLength), "must be a number of bytes from 16 to 256");
-            idLength = 32;
-        }
+        int idLength = (int) values.numberInRange(ID_LENGTH, 32, 16, 256,
+                "must be a number of bytes from 16 to 256");
         String cookieName = values.string(COOKIE_NAME, "session");
         if (!CookieSyntax.isToken(cookieName)) {
             values.problem(COOKIE_NAME, cookieName, "is not a valid cookie name (use letters, digits, - and _)");
@@ -125,11 +122,8 @@ public record SessionSettings(
                     + " the lifetime less the threshold would expire; 0 slides the expiry on every request");
             refreshThreshold = Optional.empty();
         }
-        long maxSize = values.number(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024);
-        if (maxSize > MAX_MAX_SIZE_BYTES) {
-            values.problem(MAX_SIZE, String.valueOf(maxSize), "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
-            maxSize = DEFAULT_MAX_SIZE_BYTES;
-        }
+        long maxSize = values.numberInRange(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024, MAX_MAX_SIZE_BYTES,
+                "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),

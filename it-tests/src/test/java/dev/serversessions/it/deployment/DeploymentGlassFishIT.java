@@ -6,86 +6,59 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.deployment.app.AppConfigSource;
 import dev.serversessions.it.deployment.glassfish.ConfigOnlyServlet;
 import dev.serversessions.it.deployment.glassfish.ConfigTypesSeenByCdi;
-import dev.serversessions.it.support.HttpTarget;
+import dev.serversessions.it.support.DeploysWars;
 import dev.serversessions.it.support.GlassFishServer;
-import dev.serversessions.it.support.PayaraMicro;
-import java.net.URI;
+import dev.serversessions.it.support.HttpTarget;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three deployment contracts on one GlassFish: {@link Archives#withoutCdi} at
- * {@code /nocdi} deployed with {@code asadmin deploy}, {@link Archives#application} at
- * {@code /app}, and again at {@code /redeploy} undeployed and deployed again with asadmin.
+ * The three deployment contracts on one GlassFish, deployed with {@code asadmin deploy}:
+ * {@link Archives#withoutCdi} at {@code /nocdi}, {@link Archives#application} at {@code /app},
+ * and again at {@code /redeploy} undeployed and deployed again.
  *
  * <p>The application at {@code /app} carries one more class on GlassFish,
  * {@link ConfigTypesSeenByCdi}: GlassFish 7.0.21 cannot inject a {@code @ConfigProperty} into a
- * servlet unless a CDI bean has an injection point of the same type, with or without this
- * library ({@link #aConfigPropertyOnlyInAServletFailsOnGlassFishWithoutTheLibrary}).
+ * servlet of an annotated bean archive unless a CDI bean has an injection point of the same
+ * type, with or without this library
+ * ({@link #aConfigPropertyOnlyInAServletFailsOnGlassFishWithoutTheLibrary}).
  */
-class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract, ApplicationContract {
-    private static GlassFishServer server;
-    private static Path application;
-    private static Path sessions;
-
+class DeploymentGlassFishIT extends DeploymentsOnOneServer implements ApplicationContract {
     @BeforeAll
     static void start() {
-        Path dir = PayaraMicro.workDir().resolve("deployment-glassfish-" + System.nanoTime());
-        sessions = dir.resolve("sessions");
-        server = GlassFishServer.start("deployment", Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", sessions.toString()));
-        application = export(Archives.application(RedeployContract.NAME), dir);
-        server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME), dir), WarWithoutCdiContract.NAME);
-        server.deploy(export(Archives.application(ApplicationContract.NAME).addClass(ConfigTypesSeenByCdi.class), dir),
+        DeploysWars server = start("glassfish", GlassFishServer::start);
+        application = export(Archives.application(RedeployContract.NAME));
+        server.deploy(export(Archives.withoutCdi(WarWithoutCdiContract.NAME)), WarWithoutCdiContract.NAME);
+        server.deploy(export(Archives.application(ApplicationContract.NAME).addClass(ConfigTypesSeenByCdi.class)),
                 ApplicationContract.NAME);
         server.deploy(export(ShrinkWrap.create(WebArchive.class, "configonly.war").addClass(ConfigOnlyServlet.class)
                 .addClass(AppConfigSource.class).addAsServiceProvider(ConfigSource.class, AppConfigSource.class)
                 // an annotated bean archive, as an application without beans.xml is: CDI injects the
                 // servlet, whose class is not a bean (with bean-discovery-mode="all" it would be one,
                 // and GlassFish would see its injection point in time: that works)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" bean-discovery-mode=\"annotated\"/>"), "beans.xml"),
-                dir), "configonly");
-    }
-
-    static Path export(WebArchive archive, Path dir) {
-        Path war = dir.resolve(archive.getName());
-        dir.toFile().mkdirs();
-        archive.as(ZipExporter.class).exportTo(war.toFile(), true);
-        return war;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static HttpTarget at(String contextRoot) {
-        return path -> URI.create(server.url("/" + contextRoot + path).toString());
+                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
+                        + " bean-discovery-mode=\"annotated\"/>"), "beans.xml")),
+                "configonly");
     }
 
     /**
      * The evidence that GlassFish, not the library, refuses a {@code @ConfigProperty} seen only in a
      * servlet: an annotated bean archive without this library, one servlet with
-     * {@code @Inject @ConfigProperty String}, its own config source. (Payara and WildFly inject it; so does GlassFish once a CDI bean has
-     * such an injection point, as {@code /app} shows.)
+     * {@code @Inject @ConfigProperty String}, its own config source. (Payara and WildFly inject it;
+     * so does GlassFish once a CDI bean has such an injection point, as {@code /app} shows.)
      */
     @Test
     void aConfigPropertyOnlyInAServletFailsOnGlassFishWithoutTheLibrary() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(server.url("/configonly/greeting")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(at("configonly").url("/greeting")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(500, response.statusCode(), response.body());
         assertTrue(response.body().contains("WELD-001408"), response.body());
     }
@@ -102,27 +75,7 @@ class DeploymentGlassFishIT implements WarWithoutCdiContract, RedeployContract, 
 
     @Override
     public Path sessionDirectory() {
-        return sessions;
-    }
-
-    @Override
-    public HttpTarget withoutCdi() {
-        return at(WarWithoutCdiContract.NAME);
-    }
-
-    @Override
-    public int port() {
-        return server.port();
-    }
-
-    @Override
-    public void deployRedeployable() {
-        server.deploy(application, RedeployContract.NAME);
-    }
-
-    @Override
-    public void undeployRedeployable() {
-        server.undeploy(RedeployContract.NAME);
+        return dir.resolve("sessions");
     }
 
     @Override

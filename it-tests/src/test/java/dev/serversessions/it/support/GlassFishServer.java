@@ -1,20 +1,15 @@
 package dev.serversessions.it.support;
 
+import dev.serversessions.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real GlassFish 7 (the full-profile zip from Maven Central) serving the test WAR at
@@ -28,29 +23,20 @@ import java.util.stream.Stream;
  * and the address 127.0.0.1, so several run side by side and nothing listens beyond loopback
  * ({@code ss -ltnp} on a running one shows six or seven listeners, every one on 127.0.0.1).
  */
-public final class GlassFishServer implements AppServer {
+public final class GlassFishServer extends RuntimeServer implements DeploysWars {
     private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final String DOMAIN = "it";
 
-    private final String name;
-    private final Map<String, String> env;
-    private final int port = Ports.free();
     private final int adminPort = Ports.free();
-    private final Path domainsDir;
-    private Path log;
-    private Process process;
-    private int starts;
+    private final Path domainsDir = ownDir();
 
     private GlassFishServer(String name, Map<String, String> env) {
-        this.name = name;
-        this.env = Map.copyOf(env);
-        this.domainsDir = PayaraMicro.workDir().resolve("glassfish-" + name + "-" + port);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop GlassFish " + name));
+        super("GlassFish", "glassfish", STARTUP, name, env);
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static GlassFishServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR at the root (it must answer {@code GET /probe/untouched}). */
@@ -66,12 +52,8 @@ public final class GlassFishServer implements AppServer {
 
     /** The GlassFish installation the build unpacked ({@code glassfish7/glassfish}). */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.glassfishHome", "target/runtimes/glassfish/glassfish7"));
-        if (!Files.isExecutable(home.resolve("bin/asadmin"))) {
-            throw new AssertionError("no GlassFish at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks org.glassfish.main.distributions:glassfish there)");
-        }
-        return home;
+        return installation("GlassFish", "it.glassfishHome", "target/runtimes/glassfish/glassfish7",
+                "bin/asadmin", "org.glassfish.main.distributions:glassfish");
     }
 
     private Path domainDir() {
@@ -151,28 +133,22 @@ public final class GlassFishServer implements AppServer {
                 .replace("address=*:", "address=127.0.0.1:");
     }
 
-    private void startProcess() {
-        starts++;
-        log = PayaraMicro.workDir().resolve(name + "-glassfish-" + port + "-" + starts + ".log");
-        ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/asadmin").toString(),
+    /** {@code asadmin start-domain --verbose}: asadmin stays, as the parent of the server's JVM. */
+    @Override
+    protected List<String> command() {
+        return List.of(home().resolve("bin/asadmin").toString(),
                 "start-domain", "--verbose", "--domaindir", domainsDir.toString(), DOMAIN);
-        prepare(builder);
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start GlassFish", e);
-        }
     }
 
-    private static void prepare(ProcessBuilder builder) {
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME")
-                || k.startsWith("AS_") || k.equals("JAVA_OPTS"));
+    @Override
+    protected boolean isRuntimeVariable(String key) {
+        return key.startsWith("AS_") || key.equals("JAVA_OPTS");
+    }
+
+    @Override
+    protected void configure(Map<String, String> environment) {
         environment.put("AS_JAVA", System.getProperty("java.home"));
         environment.put("JAVA_HOME", System.getProperty("java.home"));
-        builder.directory(PayaraMicro.workDir().toFile());
     }
 
     /** Waits for the domain's "startup time" line: from then on asadmin reaches it. */
@@ -227,31 +203,6 @@ public final class GlassFishServer implements AppServer {
         }
     }
 
-    private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("GlassFish exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url("/probe/untouched"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not answering yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            pause(300);
-        }
-        close();
-        throw new AssertionError("GlassFish did not serve the WAR within " + STARTUP + ":\n" + log());
-    }
-
     /**
      * The server again, after a stop, with the same ports, domain and settings; GlassFish
      * redeploys what was deployed before (the domain remembers it).
@@ -265,34 +216,13 @@ public final class GlassFishServer implements AppServer {
         return this;
     }
 
-    @Override
-    public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public String log() {
-        try {
-            return log != null && Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
     /**
-     * asadmin's verbose mode waits for the server JVM it started: the JVM is stopped first (its
-     * shutdown hook stops GlassFish cleanly), then asadmin, which would otherwise restart it.
+     * On {@link #close()}: asadmin's verbose mode waits for the server JVM it started: the JVM is
+     * stopped first (its shutdown hook stops GlassFish cleanly), then asadmin, which would
+     * otherwise restart it.
      */
     @Override
-    public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> jvms = process.descendants().toList();
+    protected void stopChildrenFirst(List<ProcessHandle> jvms) {
         jvms.forEach(ProcessHandle::destroy);
         try {
             for (ProcessHandle jvm : jvms) {
@@ -301,37 +231,10 @@ public final class GlassFishServer implements AppServer {
         } catch (Exception e) {
             jvms.forEach(ProcessHandle::destroyForcibly);
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        jvms.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    @Override
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(20);
     }
 }

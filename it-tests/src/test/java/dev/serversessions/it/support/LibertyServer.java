@@ -2,17 +2,12 @@ package dev.serversessions.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Open Liberty (the full runtime zip from Maven Central) serving the test WAR at
@@ -24,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * and one port: HTTP on 127.0.0.1, no HTTPS port, no command port. Further WARs are deployed
  * by copying them into {@code dropins} (context root = file name), as a user would.
  */
-public final class LibertyServer implements AppServer {
+public final class LibertyServer extends RuntimeServer implements DeploysWars {
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final String SERVER = "it";
 
@@ -35,45 +30,31 @@ public final class LibertyServer implements AppServer {
     static final List<String> FEATURES = List.of("cdi-4.0", "servlet-6.0", "mpConfig-3.1", "persistence-3.1",
             "jsonb-3.0", "restfulWS-3.1", "appSecurity-5.0");
 
-    private final String name;
-    private final Map<String, String> env;
-    private final int port = Ports.free();
-    private final Path userDir;
+    private final Path userDir = ownDir();
     private final Path war;
-    private Path log;
-    private Process process;
-    private int starts;
 
     private LibertyServer(String name, Map<String, String> env, Path war) {
-        this.name = name;
-        this.env = Map.copyOf(env);
-        this.userDir = PayaraMicro.workDir().resolve("liberty-" + name + "-" + port);
+        super("Open Liberty", "liberty", STARTUP, name, env);
         this.war = discoverAllBeans(war, userDir.resolve(war.getFileName()));
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop Open Liberty " + name));
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static LibertyServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR at the root (it must answer {@code GET /probe/untouched}). */
     public static LibertyServer start(String name, Map<String, String> env, Path war) {
         LibertyServer server = new LibertyServer(name, env, war);
         server.provision();
-        server.startProcess();
-        server.awaitReady();
+        server.startUntilReady();
         return server;
     }
 
     /** The Open Liberty installation the build unpacked. */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.libertyHome", "target/runtimes/openliberty/wlp"));
-        if (!Files.isExecutable(home.resolve("bin/server"))) {
-            throw new AssertionError("no Open Liberty at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks io.openliberty:openliberty-runtime there)");
-        }
-        return home;
+        return installation("Open Liberty", "it.libertyHome", "target/runtimes/openliberty/wlp",
+                "bin/server", "io.openliberty:openliberty-runtime");
     }
 
     /**
@@ -159,56 +140,31 @@ public final class LibertyServer implements AppServer {
         }
     }
 
-    private void startProcess() {
-        starts++;
-        log = PayaraMicro.workDir().resolve(name + "-liberty-" + port + "-" + starts + ".log");
-        ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/server").toString(), "run", SERVER);
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME")
-                || k.startsWith("WLP_") || k.equals("JVM_ARGS") || k.equals("JAVA_OPTS"));
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        environment.put("WLP_USER_DIR", userDir.toString());
-        environment.putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.directory(PayaraMicro.workDir().toFile());
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start Open Liberty", e);
-        }
+    /** {@code bin/server run} replaces itself with the server's JVM: the process is the server. */
+    @Override
+    protected List<String> command() {
+        return List.of(home().resolve("bin/server").toString(), "run", SERVER);
     }
 
-    private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Open Liberty exited with " + process.exitValue() + ":\n" + log());
-            }
-            String log = log();
-            // CWWKZ0002E / CWWKZ0004E: the application failed to start
-            if (log.contains("CWWKZ0002E") || log.contains("CWWKZ0004E")) {
-                close();
-                throw new AssertionError("Open Liberty started, but the WAR failed to deploy:\n" + log);
-            }
-            if (log.contains("CWWKF0011I")) { // "The server ... is ready to run a smarter planet"
-                try {
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url("/probe/untouched"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not answering yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
-            pause(300);
+    @Override
+    protected boolean isRuntimeVariable(String key) {
+        return key.startsWith("WLP_") || key.equals("JVM_ARGS") || key.equals("JAVA_OPTS");
+    }
+
+    @Override
+    protected void configure(Map<String, String> environment) {
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("WLP_USER_DIR", userDir.toString());
+    }
+
+    @Override
+    protected boolean booted(String log) {
+        // CWWKZ0002E / CWWKZ0004E: the application failed to start
+        if (log.contains("CWWKZ0002E") || log.contains("CWWKZ0004E")) {
+            close();
+            throw new AssertionError("Open Liberty started, but the WAR failed to deploy:\n" + log);
         }
-        close();
-        throw new AssertionError("Open Liberty did not serve the WAR within " + STARTUP + ":\n" + log());
+        return log.contains("CWWKF0011I"); // "The server ... is ready to run a smarter planet"
     }
 
     /**
@@ -261,19 +217,8 @@ public final class LibertyServer implements AppServer {
     /** The server again, after a stop, with the same port, directory and settings. */
     @Override
     public LibertyServer restart() {
-        close();
-        startProcess();
-        awaitReady();
+        super.restart();
         return this;
-    }
-
-    @Override
-    public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The server's process id (the JVM: {@code server run} replaces itself with it). */
@@ -282,38 +227,7 @@ public final class LibertyServer implements AppServer {
     }
 
     @Override
-    public String log() {
-        try {
-            return log != null && Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    @Override
-    public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(30);
     }
 }

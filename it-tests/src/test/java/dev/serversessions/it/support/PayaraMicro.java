@@ -1,11 +1,5 @@
 package dev.serversessions.it.support;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,27 +11,19 @@ import java.util.Map;
  * A real Payara Micro process serving the test WAR at {@code http://127.0.0.1:port/}, configured
  * by {@code SESSION_*} environment variables, as a user would run it.
  */
-public final class PayaraMicro implements AppServer {
+public final class PayaraMicro extends RuntimeServer {
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-    private final int port;
-    private Path log;
-    private final Map<String, String> env;
-    private final String name;
     private Path war = Path.of(System.getProperty("it.war", "target/it-app.war"));
-    private Process process;
-    private int starts;
 
     private PayaraMicro(String name, Map<String, String> env) {
-        this.name = name;
-        this.env = Map.copyOf(env);
-        this.port = Ports.free();
+        super("Payara Micro", "payara", STARTUP, name, env);
     }
 
     /** Starts a server and waits until the WAR answers. */
     public static PayaraMicro start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */
@@ -83,20 +69,9 @@ public final class PayaraMicro implements AppServer {
         return configured.isBlank() ? List.of() : List.of(configured.trim().split("\\s+"));
     }
 
-    public static Path workDir() {
-        Path dir = Path.of(System.getProperty("it.workDir", "target/it-work"));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return dir;
-    }
-
-    private void startProcess() {
-        starts++;
+    @Override
+    protected List<String> command() {
         Path rootDir = workDir().resolve("payara-" + name + "-" + port + "-" + starts);
-        log = workDir().resolve(name + "-" + port + "-" + starts + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions());
@@ -105,90 +80,38 @@ public final class PayaraMicro implements AppServer {
                 "--port", String.valueOf(port), "--nocluster",
                 "--rootdir", rootDir.toString(),
                 "--prebootcommandfile", System.getProperty("it.preboot")));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME"));
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.directory(workDir().toFile());
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start Payara Micro", e);
-        }
+        return command;
+    }
+
+    /** Payara's logs keep their names of before: {@code name-port-start.log}. */
+    @Override
+    protected String logName() {
+        return name + "-" + port + "-" + starts + ".log";
     }
 
     /**
-     * Starts the process and waits for the WAR, once more if Payara itself failed to boot before
-     * deploying anything: its HK2 start-up has a race (a {@code ConcurrentModificationException}
+     * Worth a second start when Payara itself failed to boot before deploying anything: its HK2 start-up has a race (a {@code ConcurrentModificationException}
      * in {@code SystemDescriptor.invokeInstanceListeners}, then "Shutdown requested", exit 0)
      * seen once in about a thousand starts on this machine, and a port can be taken by another
      * process between our choice and Payara's bind. A failure of our WAR is never retried.
      */
-    private void startUntilReady() {
-        for (int attempt = 1; ; attempt++) {
-            startProcess();
-            try {
-                awaitReady();
-                return;
-            } catch (AssertionError e) {
-                String log = log();
-                boolean bootRace = !process.isAlive() && (log.contains("MultiException") && log.contains("Shutdown requested")
-                        || log.contains("Address already in use") || log.contains("BindException"));
-                if (!bootRace || attempt == 2) {
-                    throw e;
-                }
-                System.err.println("Payara Micro " + name + " failed to boot (runtime start-up race, log "
-                        + this.log + "); starting it again");
-                close();
-            }
-        }
+    @Override
+    protected String retryReason(String log) {
+        boolean bootRace = !process.isAlive() && (log.contains("MultiException") && log.contains("Shutdown requested")
+                || log.contains("Address already in use") || log.contains("BindException"));
+        return bootRace ? "failed to boot (runtime start-up race)" : null;
     }
 
-    private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Payara Micro exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url("/probe/untouched"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        close();
-        throw new AssertionError("Payara Micro did not serve the WAR within " + STARTUP + ":\n" + log());
+    @Override
+    protected long pollMillis() {
+        return 500;
     }
 
     /** The server again, after a stop, with the same port and settings (sessions must survive). */
     @Override
     public PayaraMicro restart() {
-        close();
-        startUntilReady();
+        super.restart();
         return this;
-    }
-
-    @Override
-    public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public int port() {
-        return port;
     }
 
     public Map<String, String> env() {
@@ -201,26 +124,7 @@ public final class PayaraMicro implements AppServer {
     }
 
     @Override
-    public String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    @Override
-    public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(20);
     }
 }

@@ -10,4 +10,34 @@ public interface StoreOutage {
     default boolean keepsData() {
         return true;
     }
+
+    /** One step of an outage. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** An outage after which the store still has the sessions of before. */
+    static StoreOutage of(Step begin, Step end) {
+        return of(begin, end, true);
+    }
+
+    static StoreOutage of(Step begin, Step end, boolean keepsData) {
+        return new StoreOutage() {
+            @Override
+            public void begin() throws Exception {
+                begin.run();
+            }
+
+            @Override
+            public void end() throws Exception {
+                end.run();
+            }
+
+            @Override
+            public boolean keepsData() {
+                return keepsData;
+            }
+        };
+    }
 }

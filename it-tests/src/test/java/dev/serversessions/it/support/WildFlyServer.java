@@ -1,20 +1,14 @@
 package dev.serversessions.it.support;
 
+import dev.serversessions.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real WildFly (the distribution from Maven Central, its MicroProfile configuration) serving
@@ -25,31 +19,21 @@ import java.util.stream.Stream;
  * deployments, data and log) and its own free ports for HTTP, HTTPS and management, so several
  * run side by side and beside Payara Micro.
  */
-public final class WildFlyServer implements AppServer {
+public final class WildFlyServer extends RuntimeServer {
     private static final Duration STARTUP = Duration.ofMinutes(3);
 
-    private final String name;
-    private final Map<String, String> env;
-    private final int port = Ports.free();
     private int httpsPort = Ports.free();
     private int managementPort = Ports.free();
     private int managementHttpsPort = Ports.free();
-    private final Path baseDir;
-    private Path log;
-    private Process process;
-    private int starts;
+    private final Path baseDir = ownDir();
 
     private WildFlyServer(String name, Map<String, String> env) {
-        this.name = name;
-        this.env = Map.copyOf(env);
-        this.baseDir = PayaraMicro.workDir().resolve("wildfly-" + name + "-" + port);
-        // Should the test JVM end without @AfterAll (killed build, crash), WildFly ends with it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop WildFly " + name));
+        super("WildFly", "wildfly", STARTUP, name, env);
     }
 
     /** Starts a server with the test WAR at the context root and waits until the WAR answers. */
     public static WildFlyServer start(String name, Map<String, String> env) {
-        return start(name, env, Path.of(System.getProperty("it.war")));
+        return start(name, env, testWar());
     }
 
     /** Starts a server with another WAR (it must answer {@code GET /probe/untouched}). */
@@ -63,12 +47,8 @@ public final class WildFlyServer implements AppServer {
 
     /** The WildFly installation the build unpacked. */
     public static Path home() {
-        Path home = Path.of(System.getProperty("it.wildflyHome", "target/runtimes/wildfly"));
-        if (!Files.isExecutable(home.resolve("bin/standalone.sh"))) {
-            throw new AssertionError("no WildFly at " + home.toAbsolutePath()
-                    + ": build it-tests through Maven (the dependency plugin unpacks org.wildfly:wildfly-dist there)");
-        }
-        return home;
+        return installation("WildFly", "it.wildflyHome", "target/runtimes/wildfly",
+                "bin/standalone.sh", "org.wildfly:wildfly-dist");
     }
 
     private void provision() {
@@ -90,89 +70,55 @@ public final class WildFlyServer implements AppServer {
         }
     }
 
-    private void startProcess() {
-        starts++;
-        log = PayaraMicro.workDir().resolve(name + "-wildfly-" + port + "-" + starts + ".log");
-        List<String> command = new ArrayList<>(List.of(home().resolve("bin/standalone.sh").toString(),
+    @Override
+    protected List<String> command() {
+        return List.of(home().resolve("bin/standalone.sh").toString(),
                 "-c", "standalone-microprofile.xml",
                 "-Djboss.server.base.dir=" + baseDir,
                 "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
                 "-Djboss.http.port=" + port, "-Djboss.https.port=" + httpsPort,
                 "-Djboss.management.http.port=" + managementPort,
                 "-Djboss.management.https.port=" + managementHttpsPort,
-                "-Djboss.tx.node.id=it-" + port));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("PERMANENT_SESSION_LIFETIME")
-                || k.equals("JAVA_OPTS") || k.equals("JBOSS_HOME"));
+                "-Djboss.tx.node.id=it-" + port);
+    }
+
+    @Override
+    protected boolean isRuntimeVariable(String key) {
+        return key.equals("JAVA_OPTS") || key.equals("JBOSS_HOME");
+    }
+
+    @Override
+    protected void configure(Map<String, String> environment) {
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("JBOSS_JAVA_SIZING", "-Xms64m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         // standalone.sh then relays the signals it gets (our destroy()) to the JVM instead of orphaning it.
         environment.put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
-        environment.putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.directory(PayaraMicro.workDir().toFile());
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start WildFly", e);
-        }
     }
 
     /**
-     * Starts the process and waits for the WAR, once more with fresh HTTPS and management ports if
-     * one of WildFly's listeners could not bind: another process may take a port between our
-     * choice and WildFly's bind. A failure of our WAR is never retried.
+     * Worth a second start, with fresh HTTPS and management ports, if one of WildFly's listeners
+     * could not bind: another process may take a port between our choice and WildFly's bind. A
+     * failure of our WAR is never retried.
      */
-    private void startUntilReady() {
-        for (int attempt = 1; ; attempt++) {
-            startProcess();
-            try {
-                awaitReady();
-                return;
-            } catch (AssertionError e) {
-                if (!log().contains("Address already in use") || attempt == 2) {
-                    throw e;
-                }
-                System.err.println("WildFly " + name + " could not bind a port (log " + log + "); starting it again");
-                close();
-                httpsPort = Ports.free();
-                managementPort = Ports.free();
-                managementHttpsPort = Ports.free();
-            }
-        }
+    @Override
+    protected String retryReason(String log) {
+        return log.contains("Address already in use") ? "could not bind a port" : null;
     }
 
-    private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("WildFly exited with " + process.exitValue() + ":\n" + log());
-            }
-            String log = log();
-            if (log.contains("WFLYSRV0026")) { // "started (with errors)": the WAR did not deploy
-                close();
-                throw new AssertionError("WildFly started, but the WAR failed to deploy:\n" + log);
-            }
-            if (log.contains("WFLYSRV0025")) {
-                try {
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url("/probe/untouched"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not answering yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
-            pause(300);
+    @Override
+    protected void beforeRetry() {
+        httpsPort = Ports.free();
+        managementPort = Ports.free();
+        managementHttpsPort = Ports.free();
+    }
+
+    @Override
+    protected boolean booted(String log) {
+        if (log.contains("WFLYSRV0026")) { // "started (with errors)": the WAR did not deploy
+            close();
+            throw new AssertionError("WildFly started, but the WAR failed to deploy:\n" + log);
         }
-        close();
-        throw new AssertionError("WildFly did not serve the WAR within " + STARTUP + ":\n" + log());
+        return log.contains("WFLYSRV0025");
     }
 
     private void copyIntoDeployments(Path war, String runtimeName) {
@@ -189,27 +135,8 @@ public final class WildFlyServer implements AppServer {
     /** The server again, after a stop, with the same ports, directory and settings. */
     @Override
     public WildFlyServer restart() {
-        close();
-        startUntilReady();
+        super.restart();
         return this;
-    }
-
-    @Override
-    public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public String log() {
-        try {
-            return log != null && Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
     }
 
     /**
@@ -224,24 +151,8 @@ public final class WildFlyServer implements AppServer {
     }
 
     @Override
-    public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> jvm = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                jvm.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            jvm.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        // The shell has gone once the JVM it relayed to has; make sure no JVM outlives a test.
-        jvm.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(30);
     }
 
     /**
@@ -260,27 +171,5 @@ public final class WildFlyServer implements AppServer {
         }
         Files.writeString(config, xml.replace(domain,
                 "<application-security-domain name=\"other\" security-domain=\"ApplicationDomain\" integrated-jaspi=\"false\"/>"));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

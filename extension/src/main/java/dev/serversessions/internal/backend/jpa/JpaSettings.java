@@ -103,16 +103,10 @@ record JpaSettings(
             values.problem((user.isPresent() ? USER : PASSWORD)
                     + " applies only when " + URL + " is a JDBC URL; a DataSource brings its own credentials");
         }
-        long poolSize = values.number(POOL_SIZE, 8, 1);
-        if (poolSize > 1000) {
-            values.problem(POOL_SIZE, String.valueOf(poolSize), "must be a number of connections from 1 to 1000");
-            poolSize = 8;
-        }
-        long timeout = values.number(TIMEOUT, 10, 1);
-        if (timeout > 3600) {
-            values.problem(TIMEOUT, String.valueOf(timeout), "must be a number of seconds from 1 to 3600");
-            timeout = 10;
-        }
+        long poolSize = values.numberInRange(POOL_SIZE, 8, 1, 1000,
+                "must be a number of connections from 1 to 1000");
+        long timeout = values.numberInRange(TIMEOUT, 10, 1, 3600,
+                "must be a number of seconds from 1 to 3600");
         return new JpaSettings(target, table, sequence, schema, bindKey, user, password, (int) poolSize, (int) timeout);
     }
 

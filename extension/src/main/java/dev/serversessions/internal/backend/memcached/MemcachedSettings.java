@@ -30,16 +30,10 @@ record MemcachedSettings(List<HostAndPort> nodes, Duration timeout, int maxItemB
 
     static MemcachedSettings read(ConfigValues values) {
         List<HostAndPort> nodes = values.hostList(NODES, DEFAULT_NODES);
-        long timeout = values.number(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1);
-        if (timeout > 60_000) {
-            values.problem(TIMEOUT_MS, String.valueOf(timeout), "must be a number of milliseconds from 1 to 60000");
-            timeout = DEFAULT_TIMEOUT_MS;
-        }
-        long maxItem = values.number(MAX_ITEM_BYTES, DEFAULT_MAX_ITEM_BYTES, 1024);
-        if (maxItem > 1024L * 1024 * 1024) {
-            values.problem(MAX_ITEM_BYTES, String.valueOf(maxItem), "must be a number of bytes from 1024 to 1073741824 (memcached -I)");
-            maxItem = DEFAULT_MAX_ITEM_BYTES;
-        }
+        long timeout = values.numberInRange(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, 60_000,
+                "must be a number of milliseconds from 1 to 60000");
+        long maxItem = values.numberInRange(MAX_ITEM_BYTES, DEFAULT_MAX_ITEM_BYTES, 1024, 1024L * 1024 * 1024,
+                "must be a number of bytes from 1024 to 1073741824 (memcached -I)");
         checkKeyLength(values);
         return new MemcachedSettings(nodes, Duration.ofMillis(timeout), (int) maxItem);
     }

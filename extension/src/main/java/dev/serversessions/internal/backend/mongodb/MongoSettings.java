@@ -43,11 +43,8 @@ record MongoSettings(ConnectionString connectionString, String database, String 
         if (collection.isEmpty() || collection.indexOf('$') >= 0 || collection.indexOf('\0') >= 0 || collection.startsWith("system.")) {
             values.problem(COLLECT, collection, "is not a MongoDB collection name (not empty, no $, not starting with system.)");
         }
-        long timeout = values.number(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1);
-        if (timeout > Integer.MAX_VALUE) {
-            values.problem(TIMEOUT_MS, String.valueOf(timeout), "must be at most " + Integer.MAX_VALUE + " milliseconds");
-            timeout = DEFAULT_TIMEOUT_MS;
-        }
+        long timeout = values.numberInRange(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, Integer.MAX_VALUE,
+                "must be at most " + Integer.MAX_VALUE + " milliseconds");
         return new MongoSettings(connectionString, database, collection, Duration.ofMillis(timeout));
     }
 

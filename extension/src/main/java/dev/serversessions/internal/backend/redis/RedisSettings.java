@@ -69,16 +69,10 @@ record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, O
             values.problem(MASTER + " is required with " + MODE + "=sentinel: the name of the master the sentinels"
                     + " monitor (e.g. mymaster)");
         }
-        int poolSize = (int) values.number(POOL_SIZE, DEFAULT_POOL_SIZE, 1);
-        if (poolSize > 10_000) {
-            values.problem(POOL_SIZE, String.valueOf(poolSize), "is not a connection count from 1 to 10000");
-            poolSize = DEFAULT_POOL_SIZE;
-        }
-        long timeoutMs = values.number(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1);
-        if (timeoutMs > Integer.MAX_VALUE) {
-            values.problem(TIMEOUT_MS, String.valueOf(timeoutMs), "is not a timeout in milliseconds from 1 to " + Integer.MAX_VALUE);
-            timeoutMs = DEFAULT_TIMEOUT_MS;
-        }
+        int poolSize = (int) values.numberInRange(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 10_000,
+                "is not a connection count from 1 to 10000");
+        long timeoutMs = values.numberInRange(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, Integer.MAX_VALUE,
+                "is not a timeout in milliseconds from 1 to " + Integer.MAX_VALUE);
         Optional<Path> tlsCaFile = readCaFile(values, address);
         return new RedisSettings(mode, address, master, values.optionalString(SENTINEL_PASSWORD).filter(s -> !s.isEmpty()),
                 poolSize, Duration.ofMillis(timeoutMs), tlsCaFile, readNearCacheSize(values, mode));

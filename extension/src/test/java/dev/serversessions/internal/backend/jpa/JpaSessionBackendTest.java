@@ -18,6 +18,7 @@ import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.testsupport.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +44,25 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
     private final List<SessionBackend> mine = new ArrayList<>();
     private final List<SessionRuntime> runtimes = new ArrayList<>();
 
+    private static TestDatabase database;
+
+    /** Makes {@code created} the test class's own database, dropped after its tests. */
+    protected static void useDatabase(TestDatabase created) {
+        database = created;
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
     /** The test class's own database. */
-    protected abstract TestDatabase database();
+    protected TestDatabase database() {
+        return database;
+    }
 
     @Override
     protected SessionBackend createBackend(String keyPrefix) {

@@ -1,26 +1,12 @@
 package dev.serversessions.internal.backend.jpa;
 
-import org.junit.jupiter.api.AfterAll;
+import dev.serversessions.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The SQL backend on MariaDB, in a database of its own. */
 class MariaDbJpaSessionBackendTest extends JpaSessionBackendTest {
-    private static TestDatabase database;
-
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = new TestDatabase.MariaDb();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
-
-    @Override
-    protected TestDatabase database() {
-        return database;
+    static void createDatabase() {
+        useDatabase(TestDatabase.mariaDb());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.internal.backend.BackendContext;
 import dev.serversessions.internal.backend.ClientLookup;
@@ -15,7 +16,7 @@ import dev.serversessions.internal.config.ConfigValues;
 import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.session.SessionIds;
-import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -10,6 +10,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.session.SessionIds;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

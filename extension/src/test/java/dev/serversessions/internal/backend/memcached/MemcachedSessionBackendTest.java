@@ -16,6 +16,7 @@ import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionBackendContract;
 import dev.serversessions.internal.config.ConfigValues;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.MemcachedServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.serversessions.internal.backend.mongodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.MongoClientSettings;
 import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.event.CommandListener;
@@ -14,6 +14,7 @@ import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.session.CookieAction;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.testsupport.MongoDbServer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;

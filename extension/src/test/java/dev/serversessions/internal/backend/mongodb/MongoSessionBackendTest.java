@@ -19,6 +19,7 @@ import dev.serversessions.internal.backend.SessionBackendContract;
 import dev.serversessions.internal.config.ConfigValues;
 import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.MongoDbServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.internal.backend.SessionBackendContract;
+import dev.serversessions.testsupport.RedisCluster;
+import dev.serversessions.testsupport.RedisServer;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionBackendContract;
+import dev.serversessions.testsupport.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -86,6 +86,16 @@ class RedisSettingsTest {
         assertEquals(Duration.ofMillis(250), settings.timeout());
     }
 
+    /** 4294967297 is 1 once cast to int: the range is checked on the number as given. */
+    @Test
+    void aPoolSizeBeyondIntIsOutOfRangeNotWrapped() {
+        assertEquals(List.of("SESSION_REDIS_POOL_SIZE=4294967297 is not a connection count from 1 to 10000"),
+                problems(Map.of("SESSION_REDIS_POOL_SIZE", "4294967297")));
+        assertEquals(List.of("SESSION_REDIS_POOL_SIZE=10001 is not a connection count from 1 to 10000"),
+                problems(Map.of("SESSION_REDIS_POOL_SIZE", "10001")));
+        assertEquals(10_000, valid(Map.of("SESSION_REDIS_POOL_SIZE", "10000")).poolSize());
+    }
+
     @Test
     void everyBadValueIsNamedWithWhatIsAllowedAndNoPassword() {
         List<String> problems = problems(Map.of(

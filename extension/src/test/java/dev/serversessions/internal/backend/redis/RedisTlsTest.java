@@ -8,6 +8,7 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.internal.session.SessionIds;
+import dev.serversessions.testsupport.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

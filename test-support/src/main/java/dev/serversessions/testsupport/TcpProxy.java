@@ -1,4 +1,4 @@
-package dev.serversessions.internal.backend.jpa;
+package dev.serversessions.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,12 +29,7 @@ public final class TcpProxy implements AutoCloseable {
 
     /** A running proxy to {@code host:port}. */
     public static TcpProxy to(String host, int targetPort) {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port for a proxy", e);
-        }
+        int port = Ports.free();
         TcpProxy proxy = new TcpProxy(new InetSocketAddress(host, targetPort), port);
         try {
             proxy.restore();

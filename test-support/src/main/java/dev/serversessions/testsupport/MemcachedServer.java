@@ -1,4 +1,4 @@
-package dev.serversessions.it.support;
+package dev.serversessions.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -20,8 +20,6 @@ import java.util.concurrent.TimeUnit;
  * A real memcached process on a free loopback port, for tests. If {@code memcached} is not on
  * the PATH it is installed from Debian's package first ({@code apt-get update}, then
  * {@code apt-get install -y memcached}); if that fails the test fails, saying so.
- *
- * <p>The backend's unit tests have a twin of this class: test classes do not cross modules.
  */
 public final class MemcachedServer implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 10_000;
@@ -116,6 +114,30 @@ public final class MemcachedServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen process run again (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The raw value stored under {@code key}, through the text protocol, or null. */
     public byte[] rawGet(String key) {
         byte[] answer = converse(("get " + key).getBytes(StandardCharsets.US_ASCII));
@@ -130,8 +152,13 @@ public final class MemcachedServer implements AutoCloseable {
 
     /** Stores raw bytes under {@code key} through the text protocol, bypassing the backend. */
     public void rawSet(String key, byte[] value, int exptime) {
+        rawSet(key, value, exptime, 0);
+    }
+
+    /** Stores raw bytes with the given client flags (other clients mark compressed or serialized values so). */
+    public void rawSet(String key, byte[] value, int exptime, int flags) {
         ByteArrayOutputStream command = new ByteArrayOutputStream();
-        command.writeBytes(("set " + key + " 0 " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        command.writeBytes(("set " + key + " " + flags + " " + exptime + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         command.writeBytes(value);
         String answer = new String(converse(command.toByteArray()), StandardCharsets.US_ASCII);
         if (!answer.startsWith("STORED")) {
@@ -190,6 +217,7 @@ public final class MemcachedServer implements AutoCloseable {
         started.destroyForcibly();
         throw new AssertionError("memcached did not listen on port " + port + " within " + START_TIMEOUT_MILLIS + " ms:\n" + Files.readString(log));
     }
+
 
     private static void sleep(long millis) {
         try {

@@ -1,12 +1,12 @@
-package dev.serversessions.it.support;
+package dev.serversessions.testsupport;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * mongo-java-server, an in-JVM server speaking MongoDB's wire protocol, in the test JVM on a
- * free loopback port; Payara Micro connects to it like to any MongoDB (no MongoDB binary can be
- * installed where these tests run).
+ * free loopback port; the backend under test, in this JVM or in a runtime, connects to it like to
+ * any MongoDB (no MongoDB binary can be installed where these tests run).
  *
  * <p>{@link #stop()} is a real outage: the port closes and open connections are cut.
  * {@link #restart()} listens on the same port again with the same data, as a real server finds

@@ -1,4 +1,4 @@
-package dev.serversessions.it.support;
+package dev.serversessions.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,6 +25,12 @@ public final class RedisMonitor implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private int marks;
 
+    /** A monitor of a Redis without a password. */
+    public RedisMonitor(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** A monitor of a Redis that asks for {@code password} (null: none). */
     public RedisMonitor(int port, String password) throws IOException {
         monitor = connect(port);
         control = connect(port);

@@ -1,4 +1,4 @@
-package dev.serversessions.internal.backend.redis;
+package dev.serversessions.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,9 +15,9 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real redis-server (or sentinel) process on 127.0.0.1, in a directory of its own, killed when
- * the test ends and, failing that, when the JVM exits.
+ * the test ends and, failing that, when the JVM exits. Ports come from {@link Ports#free()}.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final Set<RedisServer> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -42,12 +42,12 @@ final class RedisServer implements AutoCloseable {
      * A server on a free port whose data survives a kill: append-only file synced on every
      * write, like a production Redis with persistence.
      */
-    static RedisServer persistent(Path parent, String... extraArgs) {
+    public static RedisServer persistent(Path parent, String... extraArgs) {
         return start(parent, freePort(), extraArgs);
     }
 
     /** A server on {@code port} (the plain port; 0 with {@code --tls-port} for TLS only). */
-    static RedisServer start(Path parent, int port, String... extraArgs) {
+    public static RedisServer start(Path parent, int port, String... extraArgs) {
         int name = port != 0 ? port : freePort();
         Path dir = parent.resolve("redis-" + name);
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
@@ -63,7 +63,7 @@ final class RedisServer implements AutoCloseable {
      * A server that speaks only TLS, on 127.0.0.1 and 127.0.0.2 (both loopback: the second lets a
      * test reach it under a name its certificate does not carry).
      */
-    static RedisServer tls(Path parent, Path certificate, Path key) {
+    public static RedisServer tls(Path parent, Path certificate, Path key) {
         int port = freePort();
         Path dir = parent.resolve("redis-tls-" + port);
         RedisServer server = new RedisServer(port, dir, List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
@@ -75,7 +75,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A sentinel watching {@code master}, quick to decide that it is down. */
-    static RedisServer sentinel(Path parent, String masterName, int masterPort) {
+    public static RedisServer sentinel(Path parent, String masterName, int masterPort) {
         int port = freePort();
         Path dir = parent.resolve("sentinel-" + port);
         try {
@@ -98,7 +98,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A free loopback port whose cluster bus port (+10000) is free as well. */
-    static int freeClusterPort() {
+    public static int freeClusterPort() {
         for (int i = 0; i < 100; i++) {
             int port = freePort();
             if (port + 10000 <= 65535 && isFree(port + 10000)) {
@@ -108,12 +108,8 @@ final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("no free port pair for a cluster node");
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+    public static int freePort() {
+        return Ports.free();
     }
 
     private static boolean isFree(int port) {
@@ -124,16 +120,16 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** A plain connection for the test's own checks. */
-    Jedis admin() {
+    public Jedis admin() {
         return new Jedis("127.0.0.1", port);
     }
 
@@ -165,7 +161,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Kills the process as a crash would (SIGKILL): no shutdown save, connections cut. */
-    void kill() {
+    public void kill() {
         Process p = process;
         if (p != null && p.isAlive()) {
             p.destroyForcibly();
@@ -179,7 +175,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts the server again on the same port and directory, with what it had persisted. */
-    void restart() {
+    public void restart() {
         kill();
         launch();
     }
@@ -197,7 +193,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package dev.serversessions.it.support;
+package dev.serversessions.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,0 +1,57 @@
+package dev.serversessions.it;
+
+import dev.serversessions.it.support.AppServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * Two servers behind an imaginary load balancer, one session store: the contracts about what
+ * one node does and the other sees extend this; a thin subclass names the two runtimes (any
+ * pair of {@link AppServer.Launcher}s, the same runtime twice or two different ones) and the
+ * store, in a static {@code @BeforeAll} that calls {@link #startPair}.
+ */
+abstract class TwoNodesOnOneStore {
+    private static AppServer first;
+    private static AppServer second;
+    private static final List<AutoCloseable> stores = new ArrayList<>();
+
+    /**
+     * Starts node A ({@code name-a}) with {@code runtimeA} and node B ({@code name-b}) with
+     * {@code runtimeB}, both with {@code env}; {@code store} (null: none) is closed after them.
+     */
+    protected static void startPair(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB, String name,
+                                    Map<String, String> env, AutoCloseable store) {
+        if (store != null) {
+            stores.add(store);
+        }
+        first = runtimeA.start(name + "-a", env);
+        second = runtimeB.start(name + "-b", env);
+    }
+
+    @AfterAll
+    static void stopPair() throws Exception {
+        for (AppServer server : new AppServer[] {first, second}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        first = null;
+        second = null;
+        for (AutoCloseable store : stores) {
+            store.close();
+        }
+        stores.clear();
+    }
+
+    /** The first node. */
+    protected AppServer a() {
+        return first;
+    }
+
+    /** The second node, on the same store. */
+    protected AppServer b() {
+        return second;
+    }
+}
