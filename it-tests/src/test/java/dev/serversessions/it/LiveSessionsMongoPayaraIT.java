@@ -3,7 +3,7 @@ package dev.serversessions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.serversessions.it.support.Browser;
-import dev.serversessions.it.support.MongoDbServer;
+import dev.serversessions.testsupport.MongoDbServer;
 import dev.serversessions.it.support.PayaraMicro;
 import java.util.ArrayList;
 import java.util.List;
