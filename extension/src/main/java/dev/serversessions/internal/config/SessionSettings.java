@@ -31,7 +31,10 @@ public record SessionSettings(
         boolean wrapHttpSession,
         long maxSessionBytes,
         boolean login,
-        Optional<Duration> refreshThreshold) {
+        Optional<Duration> refreshThreshold,
+        boolean locking,
+        Duration lockTimeout,
+        Duration lockLease) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -66,6 +69,16 @@ public record SessionSettings(
     /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
     private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
     public static final String LOGIN = "SESSION_LOGIN";
+    public static final String LOCKING = "SESSION_LOCKING";
+    public static final String LOCK_TIMEOUT = "SESSION_LOCK_TIMEOUT";
+    public static final String LOCK_LEASE = "SESSION_LOCK_LEASE";
+    /** Seconds a request waits for its session's lock before it answers 503. */
+    public static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 5;
+    /**
+     * Seconds a lock is held at most: the bound on how long a killed holder keeps its session
+     * locked, and the longest a request may hold its session and still be alone with it.
+     */
+    public static final long DEFAULT_LOCK_LEASE_SECONDS = 30;
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -123,6 +136,16 @@ public record SessionSettings(
             values.problem(MAX_SIZE, String.valueOf(maxSize), "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
             maxSize = DEFAULT_MAX_SIZE_BYTES;
         }
+        long lockTimeout = values.number(LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT_SECONDS, 1);
+        long lockLease = values.number(LOCK_LEASE, DEFAULT_LOCK_LEASE_SECONDS, 1);
+        if (lockTimeout > 3600) {
+            values.problem(LOCK_TIMEOUT, String.valueOf(lockTimeout), "must be a number of seconds from 1 to 3600");
+            lockTimeout = DEFAULT_LOCK_TIMEOUT_SECONDS;
+        }
+        if (lockLease > 86_400) {
+            values.problem(LOCK_LEASE, String.valueOf(lockLease), "must be a number of seconds from 1 to 86400");
+            lockLease = DEFAULT_LOCK_LEASE_SECONDS;
+        }
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -146,7 +169,10 @@ public record SessionSettings(
                 values.bool(HTTPSESSION, true),
                 maxSize,
                 values.bool(LOGIN, true),
-                refreshThreshold.map(Duration::ofSeconds));
+                refreshThreshold.map(Duration::ofSeconds),
+                values.bool(LOCKING, false),
+                Duration.ofSeconds(lockTimeout),
+                Duration.ofSeconds(lockLease));
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -113,6 +116,12 @@ public final class RequestSession implements ServerSession {
     private SessionEvents events = SessionEvents.NONE;
     private boolean createdEventSent;
     private SessionStoreUnavailableException failure;
+    /** Set once the session's lock could not be had in time: the request never gets its session. */
+    private SessionLockTimeoutException lockRefused;
+    /** Ids whose lock this request holds ({@code SESSION_LOCKING}), released by {@link #releaseLocks()}. */
+    private final Set<String> locked = new LinkedHashSet<>();
+    private final String lockToken;
+    private long lockedSinceNanos;
     private SessionConflictException conflict;
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
@@ -129,6 +138,7 @@ public final class RequestSession implements ServerSession {
         this.requestedId = requestedId;
         this.retired = runtime.retiredIds();
         this.callerKey = runtime.callerKey();
+        this.lockToken = runtime.settings().locking() ? UUID.randomUUID().toString() : null;
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -538,6 +548,9 @@ public final class RequestSession implements ServerSession {
             // request did not get its session, and the caller answers 503
             throw failure;
         }
+        if (lockRefused != null) {
+            throw lockRefused; // never written without the lock: the caller answers 503
+        }
         if (conflict != null) {
             throw conflict; // the same for a conflict: the caller answers 409
         }
@@ -579,6 +592,7 @@ public final class RequestSession implements ServerSession {
         String idBefore = storedId;
         if (storedId != null && id != null && !id.equals(storedId)) {
             storedVersion = null;
+            lock(id); // handed over: the first request with the new cookie waits for this one
             if (!backend.changeId(storedId, id)) {
                 // It existed when loaded, so another request invalidated it or gave it a new id:
                 // storing it again under our new id would bring a logged-out session back.
@@ -601,6 +615,7 @@ public final class RequestSession implements ServerSession {
                 id = ids.generate();
             }
             newExpiry = now.plus(lifetime());
+            lock(id); // the cookie may reach the client before this request's last save
             backend.apply(id, new ChangeSet(current, Set.of(), created, newExpiry, true));
             storedExpiry = newExpiry;
             storedId = id;
@@ -721,6 +736,77 @@ public final class RequestSession implements ServerSession {
     }
 
     /**
+     * With {@code SESSION_LOCKING}, takes {@code lockedId}'s lock before the first store call for
+     * it, waiting for other requests of the session with a jittered backoff (so that waiters of
+     * several servers do not poll in step) for at most {@code SESSION_LOCK_TIMEOUT}. Without
+     * the lock the request never goes on: it gets {@link SessionLockTimeoutException}, now and at
+     * every later use of its session.
+     */
+    private void lock(String lockedId) {
+        if (lockToken == null || locked.contains(lockedId)) {
+            return;
+        }
+        SessionBackend backend = runtime.activeBackend();
+        Duration lease = runtime.settings().lockLease();
+        long deadline = System.nanoTime() + runtime.settings().lockTimeout().toNanos();
+        long pauseMillis = 2;
+        while (!backend.tryLock(lockedId, lockToken, lease)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw lockTimeout(lockedId);
+            }
+            long pause = Math.min(ThreadLocalRandom.current().nextLong(pauseMillis / 2, pauseMillis + 1), left / 1_000_000 + 1);
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw lockTimeout(lockedId);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
+        if (locked.isEmpty()) {
+            lockedSinceNanos = System.nanoTime();
+        }
+        locked.add(lockedId);
+    }
+
+    private SessionLockTimeoutException lockTimeout(String lockedId) {
+        lockRefused = new SessionLockTimeoutException("Session " + SessionIds.logTag(lockedId) + " stayed locked by other requests for "
+                + runtime.settings().lockTimeout().toSeconds() + " s (SESSION_LOCK_TIMEOUT); this request did not get its session");
+        LOG.info(lockRefused::getMessage);
+        return lockRefused;
+    }
+
+    /**
+     * Releases the locks this request took ({@code SESSION_LOCKING}); the web layer calls it once
+     * the request's last save has run, whether it succeeded or not. A release that fails (the
+     * store is down) leaves the lock to its lease. A lock found taken over means this request
+     * held its session longer than {@code SESSION_LOCK_LEASE}: another request may have changed
+     * it meanwhile, which is logged.
+     */
+    public synchronized void releaseLocks() {
+        if (locked.isEmpty()) {
+            return;
+        }
+        SessionBackend backend = runtime.activeBackend();
+        long heldMillis = (System.nanoTime() - lockedSinceNanos) / 1_000_000;
+        for (String lockedId : locked) {
+            try {
+                if (!backend.unlock(lockedId, lockToken)) {
+                    LOG.warning(() -> "Session " + SessionIds.logTag(lockedId) + " was held by one request for " + heldMillis
+                            + " ms, longer than SESSION_LOCK_LEASE (" + runtime.settings().lockLease().toSeconds()
+                            + " s): its lock ran out meanwhile, so another request may have changed the session at the same time;"
+                            + " raise SESSION_LOCK_LEASE above the longest request");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Session " + SessionIds.logTag(lockedId) + ": its lock could not be released (" + e
+                        + "); it runs out after SESSION_LOCK_LEASE", LOG.isLoggable(Level.FINE) ? e : null);
+            }
+        }
+        locked.clear();
+    }
+
+    /**
      * Deletes a session, and the id another request of this server renamed it to while this one
      * ran: the logout then wins over a login it raced with. Renames from before this request
      * started are not followed, so a stale or fixated old id cannot end the renamed session.
@@ -761,10 +847,14 @@ public final class RequestSession implements ServerSession {
         if (loaded) {
             return;
         }
+        if (lockRefused != null) {
+            throw lockRefused; // the application caught it once: it does not wait a second time
+        }
         if (requestedId != null) {
             Instant now = clock.instant();
             Optional<StoredSession> stored;
             try {
+                lock(requestedId);
                 stored = runtime.activeBackend().load(requestedId);
             } catch (SessionStoreUnavailableException e) {
                 failure = e;
