@@ -334,4 +334,33 @@ public final class GlassFishServer implements AppServer {
             throw new AssertionError(e);
         }
     }
+
+    @Override
+    public GlassFishServer another(String otherName, Map<String, String> moreEnv) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putAll(moreEnv);
+        return start(otherName, merged);
+    }
+
+    @Override
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        // the runtime's JVM may be a child of a launcher script: the JVM first, at once
+        java.util.List<ProcessHandle> jvms = process.descendants().toList();
+        jvms.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (ProcessHandle jvm : jvms) {
+                jvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the killed server's JVM did not exit", e);
+        }
+    }
+
 }
