@@ -86,7 +86,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract implements Se
     void theTablesAndTheSequenceAreCreatedInTheConfiguredSchema() throws Exception {
         browser().put("/api/session/a", "1");
 
-        assertEquals(Set.of(TABLE, TABLE + "_attributes", TABLE + "_owners"), database.tables(schema));
+        assertEquals(Set.of(TABLE, TABLE + "_attributes", TABLE + "_owners", TABLE + "_locks"), database.tables(schema));
         assertEquals(Set.of(SEQUENCE), database.sequences(schema));
         assertTrue(database.tables(database.defaultSchema()).isEmpty(), "nothing in the default schema");
     }

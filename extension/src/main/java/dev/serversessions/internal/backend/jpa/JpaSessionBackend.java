@@ -172,9 +172,10 @@ final class JpaSessionBackend implements SessionBackend {
     }
 
     /**
-     * A row in the locks table ({@link SessionTables#insertLock}), each statement committing by
-     * itself: one INSERT when the lock is free; where it is held, one UPDATE more that takes it
-     * only if its lease ran out (on PostgreSQL both are one statement).
+     * A row in the locks table ({@link SessionTables#insertLock}), each statement in a transaction
+     * of its own that commits at once (JPA runs no update outside one), never one held across
+     * the request: one INSERT when the lock is free; where it is held, one UPDATE more that takes
+     * it only if its lease ran out (on PostgreSQL both are one statement).
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
@@ -183,7 +184,7 @@ final class JpaSessionBackend implements SessionBackend {
         long until = now + lease.toMillis();
         boolean postgres = database.startedTables() != null && database.startedTables().dialect() == SqlDialect.POSTGRESQL;
         try {
-            int inserted = database.autoCommitted(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL
+            int inserted = database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL
                     ? sql.update(sql.tables().insertLock(), key, token, until, now, token)
                     : sql.update(sql.tables().insertLock(), key, token, until));
             if (inserted > 0 || postgres) {
@@ -192,14 +193,14 @@ final class JpaSessionBackend implements SessionBackend {
         } catch (DuplicateKeyException e) {
             // held: taken below if its lease ran out
         }
-        return database.autoCommitted(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL ? 0
+        return database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL ? 0
                 : sql.update(sql.tables().takeLock(), token, until, key, now, token)) == 1;
     }
 
     @Override
     public boolean unlock(String id, String token) {
         String key = keyPrefix + id;
-        return database.autoCommitted(sql -> sql.update(sql.tables().deleteLock(), key, token)) == 1;
+        return database.write(sql -> sql.update(sql.tables().deleteLock(), key, token)) == 1;
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>A session's lock ({@code SESSION_LOCKING}) is a row of its own, keyed by the session's
  * key and not tied to the session row: it can be taken for an id the store does not know and
  * survives a rename, and a lock table that is never used costs nothing. Each take and release
- * is one statement that commits by itself: no transaction stays open across a request.
+ * is one statement in a transaction that commits at once: none stays open across a request.
  *
  * <p>The owner of a session ({@code UserSessions}) has a table of its own rather than a column
  * of {@code sessions}: a database that already holds the two tables of an earlier version gets
