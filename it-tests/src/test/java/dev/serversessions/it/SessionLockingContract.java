@@ -131,7 +131,7 @@ interface SessionLockingContract {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(8, increment(other), "1 + 5 + 5 + this one");
+        assertEquals(12, increment(other), "1 + 5 + 5 + this one");
         assertEquals(2, increment(holder));
     }
 
