@@ -343,6 +343,9 @@ public final class RequestSession implements ServerSession {
 
     @Override
     public synchronized void invalidate() {
+        if (!loaded && requestedId != null) {
+            lock(requestedId); // SESSION_LOCKING: a blind delete waits for the session's holder too
+        }
         modifications++;
         String doomed = loaded ? storedId : requestedId;
         if (events.listensToInvalidation()) {
@@ -745,6 +748,9 @@ public final class RequestSession implements ServerSession {
     private void lock(String lockedId) {
         if (lockToken == null || locked.contains(lockedId)) {
             return;
+        }
+        if (lockRefused != null) {
+            throw lockRefused;
         }
         SessionBackend backend = runtime.activeBackend();
         Duration lease = runtime.settings().lockLease();

@@ -179,6 +179,28 @@ class SessionLockingTest {
     }
 
     @Test
+    void anInvalidateThatNeverReadTheSessionStillWaitsForItsHolder() {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 7);
+
+        RequestSession logout = runtime.open(id);
+        assertThrows(SessionLockTimeoutException.class, logout::invalidate);
+        assertThrows(SessionLockTimeoutException.class, logout::save, "nothing deleted without the lock");
+        logout.releaseLocks();
+        saveAndGetId(holder);
+
+        RequestSession again = runtime.open(id);
+        again.invalidate();
+        assertEquals(CookieAction.Kind.EXPIRE, again.save().kind());
+        again.releaseLocks();
+        RequestSession after = runtime.open(id);
+        assertNull(after.get("counter"));
+        after.releaseLocks();
+    }
+
+    @Test
     void aWaiterOfAnInvalidatedSessionGetsAFreshOneNeverTheOld() throws Exception {
         SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "30"));
         String id = newSession(runtime);
