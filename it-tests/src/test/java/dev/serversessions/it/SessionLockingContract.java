@@ -106,6 +106,39 @@ interface SessionLockingContract {
         assertEquals(102, increment(browser.on(b)));
     }
 
+    /** An async request holds the lock until its completion has saved, not only until its dispatch returns. */
+    @Test
+    default void asyncIncrementsHoldTheLockUntilTheyComplete() throws Exception {
+        AppServer server = lockingServer("locking-a", PATIENT);
+        Browser browser = new Browser(server);
+        assertEquals(1, increment(browser));
+        String cookie = browser.cookie().orElseThrow();
+        int requests = 30;
+        ExecutorService pool = Executors.newFixedThreadPool(requests);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                Browser concurrent = new Browser(server).withCookie(cookie);
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return concurrent.get("/probe/async-increment");
+                }));
+            }
+            start.countDown();
+            Set<Integer> seen = new TreeSet<>();
+            for (Future<Response> answer : answers) {
+                Response response = answer.get(300, TimeUnit.SECONDS);
+                assertEquals(200, response.status(), response.body());
+                seen.add(Integer.parseInt(response.body().trim()));
+            }
+            assertEquals(range(2, requests + 1), seen);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(requests + 2, increment(browser));
+    }
+
     @Test
     default void aHeldLockNeverBlocksAnotherSession() throws Exception {
         AppServer server = lockingServer("locking-a", PATIENT);
