@@ -740,10 +740,12 @@ public final class RequestSession implements ServerSession {
 
     /**
      * With {@code SESSION_LOCKING}, takes {@code lockedId}'s lock before the first store call for
-     * it, waiting for other requests of the session with a jittered backoff (so that waiters of
-     * several servers do not poll in step) for at most {@code SESSION_LOCK_TIMEOUT}. Without
-     * the lock the request never goes on: it gets {@link SessionLockTimeoutException}, now and at
-     * every later use of its session.
+     * it, for at most {@code SESSION_LOCK_TIMEOUT} in all: first this server's permit for the
+     * session ({@link LocalLocks}: the requests of one session on this server queue there, and
+     * only one of them asks the store), then the store's lock, polled with a jittered backoff
+     * (so that waiters on several servers do not poll in step). Without the lock the request
+     * never goes on: it gets {@link SessionLockTimeoutException}, now and at every later use of
+     * its session.
      */
     private void lock(String lockedId) {
         if (lockToken == null || locked.contains(lockedId)) {
@@ -755,20 +757,28 @@ public final class RequestSession implements ServerSession {
         SessionBackend backend = runtime.activeBackend();
         Duration lease = runtime.settings().lockLease();
         long deadline = System.nanoTime() + runtime.settings().lockTimeout().toNanos();
-        long pauseMillis = 2;
-        while (!backend.tryLock(lockedId, lockToken, lease)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw lockTimeout(lockedId);
+        if (!runtime.localLocks().acquire(lockedId, deadline - System.nanoTime())) {
+            throw lockTimeout(lockedId);
+        }
+        try {
+            long pauseMillis = 2;
+            while (!backend.tryLock(lockedId, lockToken, lease)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw lockTimeout(lockedId);
+                }
+                long pause = Math.min(ThreadLocalRandom.current().nextLong(pauseMillis / 2, pauseMillis + 1), left / 1_000_000 + 1);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw lockTimeout(lockedId);
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 50);
             }
-            long pause = Math.min(ThreadLocalRandom.current().nextLong(pauseMillis / 2, pauseMillis + 1), left / 1_000_000 + 1);
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw lockTimeout(lockedId);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 50);
+        } catch (RuntimeException e) {
+            runtime.localLocks().release(lockedId);
+            throw e;
         }
         if (locked.isEmpty()) {
             lockedSinceNanos = System.nanoTime();
@@ -807,6 +817,8 @@ public final class RequestSession implements ServerSession {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Session " + SessionIds.logTag(lockedId) + ": its lock could not be released (" + e
                         + "); it runs out after SESSION_LOCK_LEASE", LOG.isLoggable(Level.FINE) ? e : null);
+            } finally {
+                runtime.localLocks().release(lockedId);
             }
         }
         locked.clear();

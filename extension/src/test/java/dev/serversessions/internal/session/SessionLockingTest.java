@@ -96,6 +96,109 @@ class SessionLockingTest {
         after.releaseLocks();
     }
 
+    /**
+     * Requests of one session on one server queue on this server and ask the store once each:
+     * waiters do not poll the store (which, on SQL, took the connections the holder needed).
+     */
+    @Test
+    void waitersOnOneServerAskTheStoreOnceEach() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60"));
+        dev.serversessions.api.SessionBackend store = runtime.backend(dev.serversessions.api.SessionType.FILESYSTEM);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        runtime.useApplicationBackend(() -> new CountingLocks(store, asked));
+        String id = newSession(runtime);
+        asked.set(0);
+        RequestSession holder = runtime.open(id);
+        holder.get("counter");
+
+        int waiters = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(waiters);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < waiters; i++) {
+                done.add(pool.submit(() -> {
+                    RequestSession request = runtime.open(id);
+                    try {
+                        request.put("counter", request.get("counter", Integer.class) + 1);
+                        request.save();
+                    } finally {
+                        request.releaseLocks();
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(500);
+            assertEquals(1, asked.get(), "while the holder holds, its waiters on this server wait here, not in the store");
+            assertEquals(1, runtime.localLocks().size());
+            holder.releaseLocks();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1 + waiters, asked.get(), "one store lock per request, no polls");
+        assertEquals(0, runtime.localLocks().size(), "nothing left behind");
+        RequestSession after = runtime.open(id);
+        assertEquals(waiters, after.get("counter"));
+        after.releaseLocks();
+    }
+
+    /** The real filesystem backend, counting the lock calls that reach it. */
+    private record CountingLocks(dev.serversessions.api.SessionBackend store, java.util.concurrent.atomic.AtomicInteger asked)
+            implements dev.serversessions.api.SessionBackend {
+        @Override
+        public boolean tryLock(String id, String token, java.time.Duration lease) {
+            asked.incrementAndGet();
+            return store.tryLock(id, token, lease);
+        }
+
+        @Override
+        public boolean unlock(String id, String token) {
+            return store.unlock(id, token);
+        }
+
+        @Override
+        public java.util.Optional<dev.serversessions.api.StoredSession> load(String id) {
+            return store.load(id);
+        }
+
+        @Override
+        public boolean apply(String id, dev.serversessions.api.ChangeSet changes) {
+            return store.apply(id, changes);
+        }
+
+        @Override
+        public void delete(String id) {
+            store.delete(id);
+        }
+
+        @Override
+        public boolean touch(String id, java.time.Instant expires) {
+            return store.touch(id, expires);
+        }
+
+        @Override
+        public boolean changeId(String oldId, String newId) {
+            return store.changeId(oldId, newId);
+        }
+
+        @Override
+        public int purgeExpired() {
+            return store.purgeExpired();
+        }
+
+        @Override
+        public String describe() {
+            return store.describe();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
     @Test
     void aRequestThatCannotGetTheLockInTimeGetsNoSessionAndWritesNothing() {
         SessionRuntime runtime = runtime(Map.of());
