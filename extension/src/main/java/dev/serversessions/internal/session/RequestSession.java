@@ -122,6 +122,11 @@ public final class RequestSession implements ServerSession {
     private final Set<String> locked = new LinkedHashSet<>();
     private final String lockToken;
     private long lockedSinceNanos;
+    /**
+     * Set by {@link #releaseLocks()}: what runs after the request's end (an error page rendered
+     * after the filter's pass) takes no lock, which nobody would be left to release.
+     */
+    private boolean lockingOver;
     private SessionConflictException conflict;
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
@@ -748,7 +753,7 @@ public final class RequestSession implements ServerSession {
      * its session.
      */
     private void lock(String lockedId) {
-        if (lockToken == null || locked.contains(lockedId)) {
+        if (lockToken == null || lockingOver || locked.contains(lockedId)) {
             return;
         }
         if (lockRefused != null) {
@@ -801,6 +806,7 @@ public final class RequestSession implements ServerSession {
      * it meanwhile, which is logged.
      */
     public synchronized void releaseLocks() {
+        lockingOver = lockToken != null;
         if (locked.isEmpty()) {
             return;
         }

@@ -256,6 +256,22 @@ class SessionLockingTest {
         first.save();
     }
 
+    /** An error page renders after the filter's pass has released: it must not take a lock nobody releases. */
+    @Test
+    void aTouchAfterTheRequestEndedTakesNoLockThatNobodyWouldRelease() throws Exception {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        RequestSession request = runtime.open(id);
+        request.releaseLocks(); // the end of an untouched request
+        request.put("counter", 1); // its error page
+        request.save();
+
+        assertEquals(0, lockFiles());
+        RequestSession next = runtime.open(id);
+        assertEquals(1, next.get("counter"), "the next request is not locked out");
+        next.releaseLocks();
+    }
+
     @Test
     void regenerateHandsTheLockOverToTheNewId() {
         SessionRuntime runtime = runtime(Map.of());
