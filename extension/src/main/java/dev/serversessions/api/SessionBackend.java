@@ -1,5 +1,6 @@
 package dev.serversessions.api;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -96,6 +97,38 @@ public interface SessionBackend extends AutoCloseable {
      */
     default Optional<SessionOwnerIndex> ownerIndex() {
         return Optional.empty();
+    }
+
+    /**
+     * Takes the lock of one session for {@code lease}, if nobody holds it ({@code SESSION_LOCKING}):
+     * one atomic store operation that succeeds for exactly one caller. A lock whose lease has
+     * run out counts as free, so a holder that died (a killed server) locks nobody out for
+     * longer than its lease. The lock is independent of the session's data: it can be taken
+     * for an id the store has no session for, and neither a load nor a save sees it.
+     *
+     * <p>The default refuses: a backend the application wrote has no lock until it implements
+     * this method and {@link #unlock}.
+     *
+     * @param id    the session id
+     * @param token what identifies this holder; {@link #unlock} releases only with it
+     * @param lease how long the lock holds without an unlock
+     * @return false if another token holds a lease that has not run out
+     * @throws UnsupportedOperationException if this store offers no lock
+     */
+    default boolean tryLock(String id, String token, Duration lease) {
+        throw new UnsupportedOperationException(describe() + " offers no session lock (SessionBackend.tryLock and unlock): "
+                + "set SESSION_LOCKING=false, or implement them");
+    }
+
+    /**
+     * Releases the lock of one session if {@code token} still holds it; a lock another token
+     * took after this one's lease ran out is left alone.
+     *
+     * @return false if {@code token} no longer held the lock (its lease had run out)
+     */
+    default boolean unlock(String id, String token) {
+        throw new UnsupportedOperationException(describe() + " offers no session lock (SessionBackend.tryLock and unlock): "
+                + "set SESSION_LOCKING=false, or implement them");
     }
 
     /** A short description for logs: the store's kind and address, never credentials. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * runtime the subclass starts ({@link MemcachedSessionIT}: Payara Micro,
  * {@link MemcachedSessionWildFlyIT}: WildFly).
  */
-abstract class MemcachedSessionContract extends SessionSemanticsContract {
+abstract class MemcachedSessionContract extends SessionSemanticsContract implements SessionLockingContract {
     protected static final long TIMEOUT_MS = 1000;
     private static MemcachedServer memcached;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * in this JVM, through the real MongoDB driver; plus what only MongoDB shows. On whichever runtime
  * the subclass starts ({@link MongoSessionIT}: Payara Micro, {@link MongoSessionWildFlyIT}: WildFly).
  */
-abstract class MongoSessionContract extends SessionSemanticsContract {
+abstract class MongoSessionContract extends SessionSemanticsContract implements SessionLockingContract {
     protected static final long TIMEOUT_MS = 1500;
     protected static MongoDbServer mongo;
     private static MongoClient shell;

@@ -34,7 +34,7 @@ import redis.clients.jedis.Jedis;
  * the round trips of each kind of request as Redis itself counts them; on whichever runtime the
  * subclass starts ({@link RedisSessionIT}: Payara Micro, {@link RedisSessionWildFlyIT}: WildFly).
  */
-abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
+abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract, SessionLockingContract {
     private static final String PASSWORD = "it-s3cret";
     private static final long TIMEOUT_MS = 2000;
     private static RedisServer redis;

@@ -67,6 +67,27 @@ public abstract class SessionSemanticsContract {
         return started;
     }
 
+    /** Servers with other settings on the same store ({@link SessionLockingContract}), by role. */
+    private static final Map<String, AppServer> OTHER_SERVERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A server of the test's runtime on the test's store with {@code keys} added; one per role and test class. */
+    public AppServer lockingServer(String role, Map<String, String> keys) {
+        return OTHER_SERVERS.computeIfAbsent(role, r -> server().another(r, keys));
+    }
+
+    public void forgetLockingServer(String role) {
+        AppServer gone = OTHER_SERVERS.remove(role);
+        if (gone != null) {
+            gone.close();
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopOtherServers() {
+        OTHER_SERVERS.values().forEach(AppServer::close);
+        OTHER_SERVERS.clear();
+    }
+
     /** How to make the store unreachable for a while. */
     protected abstract StoreOutage outage();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * application reaches the database through a proxy in the test JVM; the outage cuts the proxy,
  * never the shared server. Subclasses pick the database and the runtime.
  */
-abstract class SqlSessionContract extends SessionSemanticsContract {
+abstract class SqlSessionContract extends SessionSemanticsContract implements SessionLockingContract {
     protected static final String TABLE = "web_sessions";
     protected static final String SEQUENCE = "web_session_keys";
     protected static final int TIMEOUT_SECONDS = 3;
@@ -57,7 +57,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     void theTablesAndTheSequenceAreCreatedInTheConfiguredSchema() throws Exception {
         browser().put("/api/session/a", "1");
 
-        assertEquals(Set.of(TABLE, TABLE + "_attributes", TABLE + "_owners"), database.tables(schema));
+        assertEquals(Set.of(TABLE, TABLE + "_attributes", TABLE + "_owners", TABLE + "_locks"), database.tables(schema));
         assertEquals(Set.of(SEQUENCE), database.sequences(schema));
         assertTrue(database.tables(database.defaultSchema()).isEmpty(), "nothing in the default schema");
     }

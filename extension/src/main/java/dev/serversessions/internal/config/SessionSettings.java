@@ -33,7 +33,10 @@ public record SessionSettings(
         boolean login,
         Optional<Duration> refreshThreshold,
         Optional<String> idHeader,
-        boolean metrics) {
+        boolean metrics,
+        boolean locking,
+        Duration lockTimeout,
+        Duration lockLease) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -71,6 +74,16 @@ public record SessionSettings(
     public static final String LOGIN = "SESSION_LOGIN";
     /** Metrics and store spans through the runtime's API (README "Metrics"); false: none. */
     public static final String METRICS = "SESSION_METRICS";
+    public static final String LOCKING = "SESSION_LOCKING";
+    public static final String LOCK_TIMEOUT = "SESSION_LOCK_TIMEOUT";
+    public static final String LOCK_LEASE = "SESSION_LOCK_LEASE";
+    /** Seconds a request waits for its session's lock before it answers 503. */
+    public static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 5;
+    /**
+     * Seconds a lock is held at most: the bound on how long a killed holder keeps its session
+     * locked, and the longest a request may hold its session and still be alone with it.
+     */
+    public static final long DEFAULT_LOCK_LEASE_SECONDS = 30;
 
     /** 31 days, Flask's default. */
     public static final long DEFAULT_LIFETIME_SECONDS = 2_678_400;
@@ -124,6 +137,10 @@ public record SessionSettings(
         }
         long maxSize = values.numberInRange(MAX_SIZE, DEFAULT_MAX_SIZE_BYTES, 1024, MAX_MAX_SIZE_BYTES,
                 "must be a number of bytes from 1024 to " + MAX_MAX_SIZE_BYTES);
+        long lockTimeout = values.numberInRange(LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT_SECONDS, 1, 3600,
+                "must be a number of seconds from 1 to 3600");
+        long lockLease = values.numberInRange(LOCK_LEASE, DEFAULT_LOCK_LEASE_SECONDS, 1, 86_400,
+                "must be a number of seconds from 1 to 86400");
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -149,7 +166,10 @@ public record SessionSettings(
                 values.bool(LOGIN, true),
                 refreshThreshold.map(Duration::ofSeconds),
                 idHeader,
-                values.bool(METRICS, true));
+                values.bool(METRICS, true),
+                values.bool(LOCKING, false),
+                Duration.ofSeconds(lockTimeout),
+                Duration.ofSeconds(lockLease));
     }
 
     private static SessionType readType(ConfigValues values) {

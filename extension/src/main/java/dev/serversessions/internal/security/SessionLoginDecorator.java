@@ -4,6 +4,7 @@ import dev.serversessions.api.SessionLimitException;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.internal.session.Caller;
 import dev.serversessions.internal.session.RequestSession;
+import dev.serversessions.internal.session.SessionLockTimeoutException;
 import dev.serversessions.internal.session.SessionRuntime;
 import dev.serversessions.internal.web.AuthenticationSessions;
 import jakarta.annotation.Priority;
@@ -64,9 +65,9 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
         if (session.requestedId() != null && (context.isProtected() || AuthenticationSessions.mayHoldCaller(request, response))) {
             try {
                 stored = session.caller();
-            } catch (SessionStoreUnavailableException e) {
+            } catch (SessionStoreUnavailableException | SessionLockTimeoutException e) {
                 // anonymous here; the session filter answers 503 for this request, as for any
-                // other request whose session could not be loaded
+                // other request whose session could not be loaded (or locked: SESSION_LOCKING)
                 return delegate.validateRequest(request, response, context);
             }
         }

@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -115,6 +118,17 @@ public final class RequestSession implements ServerSession {
     private SessionEvents events = SessionEvents.NONE;
     private boolean createdEventSent;
     private SessionStoreUnavailableException failure;
+    /** Set once the session's lock could not be had in time: the request never gets its session. */
+    private SessionLockTimeoutException lockRefused;
+    /** Ids whose lock this request holds ({@code SESSION_LOCKING}), released by {@link #releaseLocks()}. */
+    private final Set<String> locked = new LinkedHashSet<>();
+    private final String lockToken;
+    private long lockedSinceNanos;
+    /**
+     * Set by {@link #releaseLocks()}: what runs after the request's end (an error page rendered
+     * after the filter's pass) takes no lock, which nobody would be left to release.
+     */
+    private boolean lockingOver;
     private SessionConflictException conflict;
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
@@ -137,6 +151,7 @@ public final class RequestSession implements ServerSession {
         this.requestedId = requestedId;
         this.retired = runtime.retiredIds();
         this.callerKey = runtime.callerKey();
+        this.lockToken = runtime.settings().locking() ? UUID.randomUUID().toString() : null;
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -381,6 +396,9 @@ public final class RequestSession implements ServerSession {
 
     @Override
     public synchronized void invalidate() {
+        if (!loaded && requestedId != null) {
+            lock(requestedId); // SESSION_LOCKING: a blind delete waits for the session's holder too
+        }
         modifications++;
         String doomed = loaded ? storedId : requestedId;
         if (events.listensToInvalidation()) {
@@ -586,6 +604,9 @@ public final class RequestSession implements ServerSession {
             // request did not get its session, and the caller answers 503
             throw failure;
         }
+        if (lockRefused != null) {
+            throw lockRefused; // never written without the lock: the caller answers 503
+        }
         if (conflict != null) {
             throw conflict; // the same for a conflict: the caller answers 409
         }
@@ -628,6 +649,7 @@ public final class RequestSession implements ServerSession {
         String idBefore = storedId;
         if (storedId != null && id != null && !id.equals(storedId)) {
             storedVersion = null;
+            lock(id); // handed over: the first request with the new cookie waits for this one
             if (!backend.changeId(storedId, id)) {
                 // It existed when loaded, so another request invalidated it or gave it a new id:
                 // storing it again under our new id would bring a logged-out session back.
@@ -651,6 +673,7 @@ public final class RequestSession implements ServerSession {
                 id = ids.generate();
             }
             newExpiry = now.plus(lifetime());
+            lock(id); // the cookie may reach the client before this request's last save
             backend.apply(id, new ChangeSet(current, Set.of(), created, newExpiry, true));
             runtime.metrics().saved(totalSize());
             storedExpiry = newExpiry;
@@ -778,6 +801,93 @@ public final class RequestSession implements ServerSession {
     }
 
     /**
+     * With {@code SESSION_LOCKING}, takes {@code lockedId}'s lock before the first store call for
+     * it, for at most {@code SESSION_LOCK_TIMEOUT} in all: first this server's permit for the
+     * session ({@link LocalLocks}: the requests of one session on this server queue there, and
+     * only one of them asks the store), then the store's lock, polled with a jittered backoff
+     * (so that waiters on several servers do not poll in step). Without the lock the request
+     * never goes on: it gets {@link SessionLockTimeoutException}, now and at every later use of
+     * its session.
+     */
+    private void lock(String lockedId) {
+        if (lockToken == null || lockingOver || locked.contains(lockedId)) {
+            return;
+        }
+        if (lockRefused != null) {
+            throw lockRefused;
+        }
+        SessionBackend backend = runtime.activeBackend();
+        Duration lease = runtime.settings().lockLease();
+        long deadline = System.nanoTime() + runtime.settings().lockTimeout().toNanos();
+        if (!runtime.localLocks().acquire(lockedId, deadline - System.nanoTime())) {
+            throw lockTimeout(lockedId);
+        }
+        try {
+            long pauseMillis = 2;
+            while (!backend.tryLock(lockedId, lockToken, lease)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw lockTimeout(lockedId);
+                }
+                long pause = Math.min(ThreadLocalRandom.current().nextLong(pauseMillis / 2, pauseMillis + 1), left / 1_000_000 + 1);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw lockTimeout(lockedId);
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 50);
+            }
+        } catch (RuntimeException e) {
+            runtime.localLocks().release(lockedId);
+            throw e;
+        }
+        if (locked.isEmpty()) {
+            lockedSinceNanos = System.nanoTime();
+        }
+        locked.add(lockedId);
+    }
+
+    private SessionLockTimeoutException lockTimeout(String lockedId) {
+        lockRefused = new SessionLockTimeoutException("Session " + SessionIds.logTag(lockedId) + " stayed locked by other requests for "
+                + runtime.settings().lockTimeout().toSeconds() + " s (SESSION_LOCK_TIMEOUT); this request did not get its session");
+        LOG.info(lockRefused::getMessage);
+        return lockRefused;
+    }
+
+    /**
+     * Releases the locks this request took ({@code SESSION_LOCKING}); the web layer calls it once
+     * the request's last save has run, whether it succeeded or not. A release that fails (the
+     * store is down) leaves the lock to its lease. A lock found taken over means this request
+     * held its session longer than {@code SESSION_LOCK_LEASE}: another request may have changed
+     * it meanwhile, which is logged.
+     */
+    public synchronized void releaseLocks() {
+        lockingOver = lockToken != null;
+        if (locked.isEmpty()) {
+            return;
+        }
+        SessionBackend backend = runtime.activeBackend();
+        long heldMillis = (System.nanoTime() - lockedSinceNanos) / 1_000_000;
+        for (String lockedId : locked) {
+            try {
+                if (!backend.unlock(lockedId, lockToken)) {
+                    LOG.warning(() -> "Session " + SessionIds.logTag(lockedId) + " was held by one request for " + heldMillis
+                            + " ms, longer than SESSION_LOCK_LEASE (" + runtime.settings().lockLease().toSeconds()
+                            + " s): its lock ran out meanwhile, so another request may have changed the session at the same time;"
+                            + " raise SESSION_LOCK_LEASE above the longest request");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Session " + SessionIds.logTag(lockedId) + ": its lock could not be released (" + e
+                        + "); it runs out after SESSION_LOCK_LEASE", LOG.isLoggable(Level.FINE) ? e : null);
+            } finally {
+                runtime.localLocks().release(lockedId);
+            }
+        }
+        locked.clear();
+    }
+
+    /**
      * Deletes a session, and the id another request of this server renamed it to while this one
      * ran: the logout then wins over a login it raced with. Renames from before this request
      * started are not followed, so a stale or fixated old id cannot end the renamed session.
@@ -818,10 +928,14 @@ public final class RequestSession implements ServerSession {
         if (loaded) {
             return;
         }
+        if (lockRefused != null) {
+            throw lockRefused; // the application caught it once: it does not wait a second time
+        }
         if (requestedId != null) {
             Instant now = clock.instant();
             Optional<StoredSession> stored;
             try {
+                lock(requestedId);
                 stored = runtime.activeBackend().load(requestedId);
             } catch (SessionStoreUnavailableException e) {
                 failure = e;

@@ -47,6 +47,7 @@ public final class SessionRuntime {
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private final RetiredIds retiredIds = new RetiredIds();
+    private final LocalLocks localLocks = new LocalLocks();
     private volatile ClientLookup clients = ClientLookup.NONE;
     private volatile Supplier<SessionBackend> applicationBackend;
     private volatile SessionBackend activeBackend;
@@ -151,6 +152,11 @@ public final class SessionRuntime {
     /** Ids requests of this application retired lately (see {@link RetiredIds}). */
     RetiredIds retiredIds() {
         return retiredIds;
+    }
+
+    /** This server's queue of requests per session ({@code SESSION_LOCKING}). */
+    LocalLocks localLocks() {
+        return localLocks;
     }
 
     /** Lets backends use clients the application produced (set by the CDI extension). */

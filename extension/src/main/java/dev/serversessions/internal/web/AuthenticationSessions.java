@@ -2,6 +2,8 @@ package dev.serversessions.internal.web;
 
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionRuntime;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -56,6 +58,21 @@ public final class AuthenticationSessions {
         SessionCommit early = (SessionCommit) request.getAttribute(EARLY);
         if (early != null && request.getAttribute(SessionFilter.COMMIT) == null) {
             early.run();
+        }
+    }
+
+    /**
+     * Releases the session lock ({@code SESSION_LOCKING}) of a request the container answered
+     * during authentication without running the filter chain: no filter is there to release it,
+     * and its session would stay locked until the lease ran out.
+     */
+    static final class ReleaseUnadoptedLocks implements ServletRequestListener {
+        @Override
+        public void requestDestroyed(ServletRequestEvent event) {
+            if (event.getServletRequest().getAttribute(EARLY) instanceof SessionCommit early
+                    && event.getServletRequest().getAttribute(SessionFilter.COMMIT) == null) {
+                early.session().releaseLocks();
+            }
         }
     }
 }

@@ -75,9 +75,14 @@ final class SavingAsyncContext implements AsyncContext {
             save(event);
         }
 
+        /** The async request's last save; then its session's lock is released ({@code SESSION_LOCKING}). */
         @Override
         public void onComplete(AsyncEvent event) {
-            save(event);
+            try {
+                save(event);
+            } finally {
+                commit.session().releaseLocks();
+            }
         }
 
         @Override

@@ -49,7 +49,9 @@ public final class SessionFilter implements Filter {
             return;
         }
         SessionCommit commit = (SessionCommit) request.getAttribute(COMMIT);
-        if (commit == null || request.getDispatcherType() == DispatcherType.REQUEST) {
+        // the request's own pass through the filter, not a forward, include or error page in it
+        boolean outermost = commit == null || request.getDispatcherType() == DispatcherType.REQUEST;
+        if (outermost) {
             // authentication may have opened (and used) the session before any filter ran
             SessionCommit early = (SessionCommit) request.getAttribute(AuthenticationSessions.EARLY);
             if (early != null) {
@@ -81,6 +83,11 @@ public final class SessionFilter implements Filter {
             }
         } finally {
             CurrentSession.clear();
+            if (outermost && !request.isAsyncStarted()) {
+                // SESSION_LOCKING: after the last save, or after the failure that prevented it;
+                // an async request releases when it completes (SavingAsyncContext.SaveAtEnd)
+                commit.session().releaseLocks();
+            }
         }
     }
 }

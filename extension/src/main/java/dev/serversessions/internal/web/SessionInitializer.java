@@ -43,5 +43,8 @@ public final class SessionInitializer implements ServletContainerInitializer {
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR), false, "/*");
         context.addListener(new SessionLifecycle(runtime));
+        if (runtime.settings().locking()) {
+            context.addListener(new AuthenticationSessions.ReleaseUnadoptedLocks());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.serversessions.internal.web;
 import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.internal.metrics.SessionMetrics;
+import dev.serversessions.internal.session.SessionLockTimeoutException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -25,6 +26,8 @@ final class StoreOutages {
     private static final byte[] CONFLICT_BODY = ("Your session was changed by another request (logged out, or logged in "
             + "again) while this one was served; this request's changes were not saved. Please try again.\n")
             .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LOCKED_BODY = ("Other requests of your session took too long; this request was not served."
+            + " Please try again shortly.\n").getBytes(StandardCharsets.UTF_8);
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
     private final Supplier<SessionMetrics> metrics;
 
@@ -44,6 +47,10 @@ final class StoreOutages {
         }
         if (find(failure, SessionConflictException.class) != null) {
             return answer(response, HttpServletResponse.SC_CONFLICT, CONFLICT_BODY);
+        }
+        if (find(failure, SessionLockTimeoutException.class) != null) {
+            // already logged where it happened; the request never ran without its session's lock
+            return answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, LOCKED_BODY);
         }
         SessionStoreUnavailableException outage = find(failure, SessionStoreUnavailableException.class);
         if (outage == null) {

@@ -377,4 +377,99 @@ public abstract class SessionBackendContract {
         assertEquals(attributes.keySet(), loaded.keySet());
         attributes.forEach((name, value) -> assertArrayEquals(value, loaded.get(name), name));
     }
+
+    // SESSION_LOCKING: the lock primitive every store offers (issue 20)
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Test
+    void aLockIsHeldByOneTokenUntilThatTokenUnlocksIt() {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+
+        assertTrue(backend.tryLock(id, "token-a", LEASE));
+        assertFalse(backend.tryLock(id, "token-b", LEASE), "held by a");
+        assertTrue(backend.tryLock(id, "token-a", LEASE), "asking again with the holding token (a retry) is no refusal");
+        assertFalse(backend.unlock(id, "token-b"), "b cannot release a's lock");
+        assertFalse(backend.tryLock(id, "token-b", LEASE), "still held by a");
+        assertTrue(backend.unlock(id, "token-a"));
+        assertFalse(backend.unlock(id, "token-a"), "released already");
+        assertTrue(backend.tryLock(id, "token-b", LEASE), "free again");
+        assertTrue(backend.unlock(id, "token-b"));
+    }
+
+    @Test
+    void aLockWhoseLeaseRanOutIsFreeAndItsFormerHolderCannotReleaseTheNextOne() throws Exception {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        assertTrue(backend.tryLock(id, "dead-holder", Duration.ofSeconds(1)));
+        assertFalse(backend.tryLock(id, "next", LEASE), "the lease has not run out yet");
+
+        long start = System.nanoTime();
+        while (!backend.tryLock(id, "next", LEASE)) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "a 1 s lease still held after 5 s");
+            Thread.sleep(50);
+        }
+        assertFalse(backend.unlock(id, "dead-holder"), "the lease ran out: the lock is someone else's now");
+        assertFalse(backend.tryLock(id, "dead-holder", LEASE), "held by next");
+        assertTrue(backend.unlock(id, "next"));
+    }
+
+    @Test
+    void locksOfDifferentSessionsAreIndependentAndNoPartOfTheSession() {
+        SessionBackend backend = backend();
+        String stored = IDS.generate();
+        String other = IDS.generate();
+        String unknown = IDS.generate();
+        backend.apply(stored, create(Map.of("cart", bytes("3 items")), inMinutes(30)));
+
+        assertTrue(backend.tryLock(stored, "a", LEASE));
+        assertTrue(backend.tryLock(other, "b", LEASE), "another session's lock is free");
+        assertTrue(backend.tryLock(unknown, "c", LEASE), "an id the store has no session for can be locked");
+
+        StoredSession loaded = backend.load(stored).orElseThrow();
+        assertEquals(Set.of("cart"), loaded.attributes().keySet(), "the lock is not an attribute");
+        assertEquals(Optional.empty(), backend.load(unknown), "a lock is no session");
+        assertTrue(backend.apply(stored, change(Map.of("cart", bytes("4 items")), Set.of(), inMinutes(30))));
+        String renamed = IDS.generate();
+        assertTrue(backend.changeId(stored, renamed), "a locked session can be renamed");
+        assertArrayEquals(bytes("4 items"), backend.load(renamed).orElseThrow().attributes().get("cart"));
+        backend.delete(renamed);
+        assertEquals(Optional.empty(), backend.load(stored));
+
+        assertTrue(backend.unlock(stored, "a"), "the lock outlives the rename and delete of its session's data");
+        assertTrue(backend.unlock(other, "b"));
+        assertTrue(backend.unlock(unknown, "c"));
+    }
+
+    @Test
+    void exactlyOneOfManyConcurrentTakersGetsTheLock() throws Exception {
+        SessionBackend first = backend();
+        SessionBackend second = backend(); // another client on the same store, as another server
+        int takers = 16;
+        for (int round = 0; round < 5; round++) {
+            String id = IDS.generate();
+            ExecutorService pool = Executors.newFixedThreadPool(takers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> taken = new ArrayList<>();
+                for (int i = 0; i < takers; i++) {
+                    SessionBackend backend = i % 2 == 0 ? first : second;
+                    String token = "taker-" + i;
+                    taken.add(pool.submit(() -> {
+                        start.await();
+                        return backend.tryLock(id, token, LEASE);
+                    }));
+                }
+                start.countDown();
+                int winners = 0;
+                for (Future<Boolean> f : taken) {
+                    winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(1, winners, "round " + round);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

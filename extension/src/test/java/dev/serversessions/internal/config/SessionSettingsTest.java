@@ -194,6 +194,29 @@ class SessionSettingsTest {
     }
 
     @Test
+    void lockingIsOffByDefaultWithAFiveSecondWaitAndAThirtySecondLease() {
+        SessionSettings settings = read(Map.of());
+        assertFalse(settings.locking());
+        assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
+        assertEquals(java.time.Duration.ofSeconds(30), settings.lockLease());
+        SessionSettings on = read(Map.of("SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "12", "SESSION_LOCK_LEASE", "90"));
+        assertTrue(on.locking());
+        assertEquals(java.time.Duration.ofSeconds(12), on.lockTimeout());
+        assertEquals(java.time.Duration.ofSeconds(90), on.lockLease());
+    }
+
+    @Test
+    void badLockSettingsNameKeyValueAndRange() {
+        assertEquals(List.of("SESSION_LOCKING=maybe is not a boolean (true or false)"), problems(Map.of("SESSION_LOCKING", "maybe")));
+        assertEquals(List.of("SESSION_LOCK_TIMEOUT=0 must be a whole number of at least 1"), problems(Map.of("SESSION_LOCK_TIMEOUT", "0")));
+        assertEquals(List.of("SESSION_LOCK_TIMEOUT=7200 must be a number of seconds from 1 to 3600"),
+                problems(Map.of("SESSION_LOCK_TIMEOUT", "7200")));
+        assertEquals(List.of("SESSION_LOCK_LEASE=soon is not a whole number (1 or more)"), problems(Map.of("SESSION_LOCK_LEASE", "soon")));
+        assertEquals(List.of("SESSION_LOCK_LEASE=100000 must be a number of seconds from 1 to 86400"),
+                problems(Map.of("SESSION_LOCK_LEASE", "100000")));
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         List<String> problems = problems(Map.of("SESSION_PERMANENT", "maybe", "SESSION_ID_LENGTH", "-1",
                 "SESSION_FILE_MODE", "0999", "SESSION_COOKIE_SAMESITE", "Loose"));

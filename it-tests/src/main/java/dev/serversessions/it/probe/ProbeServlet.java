@@ -102,6 +102,26 @@ public class ProbeServlet extends HttpServlet {
                     }
                 });
             }
+            case "async-increment" -> {
+                // Reads and writes the counter on another thread, after the dispatch returned: with
+                // SESSION_LOCKING the lock is held until complete() has saved.
+                jakarta.servlet.http.HttpSession httpSession = request.getSession();
+                AsyncContext async = request.startAsync();
+                async.start(() -> {
+                    try {
+                        Object counter = httpSession.getAttribute("counter");
+                        int next = counter instanceof Integer n ? n + 1 : 1;
+                        Thread.sleep(20);
+                        httpSession.setAttribute("counter", next);
+                        async.getResponse().setContentType("text/plain");
+                        async.getResponse().getWriter().write(String.valueOf(next));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        async.complete();
+                    }
+                });
+            }
             case "cart-add" -> {
                 @SuppressWarnings("unchecked")
                 List<String> cart = (List<String>) session.get("cart");

@@ -14,6 +14,15 @@ public interface AppServer extends HttpTarget, AutoCloseable {
     /** Stops the server and starts it again on the same port with the same settings. */
     AppServer restart();
 
+    /**
+     * Starts another server of the same runtime serving the same test WAR with this server's
+     * settings and {@code moreEnv} on top: a second node on the same store.
+     */
+    AppServer another(String name, Map<String, String> moreEnv);
+
+    /** Kills the server's JVM at once (SIGKILL), as a crash would, and waits until it is gone. */
+    void kill();
+
     /** Stops the server; idempotent. */
     @Override
     void close();

@@ -237,4 +237,11 @@ public final class GlassFishServer extends RuntimeServer implements DeploysWars 
     protected Duration stopGrace() {
         return Duration.ofSeconds(20);
     }
+
+    @Override
+    public GlassFishServer another(String otherName, Map<String, String> moreEnv) {
+        return start(otherName, envWith(moreEnv));
+    }
+
+
 }

@@ -230,4 +230,11 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
     protected Duration stopGrace() {
         return Duration.ofSeconds(30);
     }
+
+    @Override
+    public LibertyServer another(String otherName, Map<String, String> moreEnv) {
+        return start(otherName, envWith(moreEnv));
+    }
+
+
 }

@@ -127,4 +127,11 @@ public final class PayaraMicro extends RuntimeServer {
     protected Duration stopGrace() {
         return Duration.ofSeconds(20);
     }
+
+    @Override
+    public PayaraMicro another(String otherName, Map<String, String> moreEnv) {
+        return start(otherName, envWith(moreEnv));
+    }
+
+
 }

@@ -252,6 +252,37 @@ public abstract class RuntimeServer implements AppServer {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * SIGKILL at once, as a crash would end the server: the runtime's JVM first (it may be a
+     * child of a launcher script), then the process itself; returns when both are gone.
+     */
+    @Override
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> jvms = process.descendants().toList();
+        jvms.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+            for (ProcessHandle jvm : jvms) {
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the killed server's JVM did not exit", e);
+        }
+    }
+
+    /** This server's settings with {@code moreEnv} on top: for {@link AppServer#another}. */
+    protected final Map<String, String> envWith(Map<String, String> moreEnv) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putAll(moreEnv);
+        return merged;
+    }
+
     protected static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {

@@ -172,4 +172,9 @@ public final class WildFlyServer extends RuntimeServer {
         Files.writeString(config, xml.replace(domain,
                 "<application-security-domain name=\"other\" security-domain=\"ApplicationDomain\" integrated-jaspi=\"false\"/>"));
     }
+
+    @Override
+    public WildFlyServer another(String otherName, Map<String, String> moreEnv) {
+        return start(otherName, envWith(moreEnv));
+    }
 }

@@ -47,6 +47,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(FileSystemSessionBackend.class.getName());
     private static final Pattern SESSION_FILE = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMP_PREFIX = ".tmp-";
+    private static final String LOCK_SUFFIX = ".lock";
 
     private final FileSystemSettings settings;
     private final String keyPrefix;
@@ -166,6 +167,56 @@ final class FileSystemSessionBackend implements SessionBackend {
         });
     }
 
+    /**
+     * A lease file beside the session's, {@code <hash>.lock}: the holder's token as its content,
+     * the lease's end as its modification time, as a session file keeps its expiry. It is read
+     * and written under the directory lock, which already holds across JVMs sharing the
+     * directory, so taking it is one short critical section; a lease file whose time has passed
+     * is free, whoever left it.
+     */
+    @Override
+    public boolean tryLock(String id, String token, java.time.Duration lease) {
+        Path file = lockFileOf(id);
+        byte[] ours = token.getBytes(StandardCharsets.UTF_8);
+        return locked(() -> {
+            Instant now = clock.instant();
+            try {
+                boolean expired = !Files.getLastModifiedTime(file).toInstant().isAfter(now);
+                if (!expired && !java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+                    return false;
+                }
+            } catch (NoSuchFileException e) {
+                // free
+            }
+            Files.write(file, ours);
+            Files.setLastModifiedTime(file, FileTime.from(now.plus(lease)));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean unlock(String id, String token) {
+        Path file = lockFileOf(id);
+        byte[] ours = token.getBytes(StandardCharsets.UTF_8);
+        return locked(() -> {
+            try {
+                if (!java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+                    return false;
+                }
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            Files.delete(file);
+            return true;
+        });
+    }
+
+    /** The lease file of {@code id}'s lock: the session file's name with {@code .lock}. */
+    Path lockFileOf(String id) {
+        Path session = fileOf(id);
+        return session.resolveSibling(session.getFileName() + LOCK_SUFFIX);
+    }
+
     @Override
     public int purgeExpired() {
         return locked(() -> {
@@ -175,6 +226,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                     removed++;
                 }
             }
+            removeStaleLocks();
             removeWriteDebris();
             ownerIndex.purgeExpired();
             return removed;
@@ -186,6 +238,21 @@ final class FileSystemSessionBackend implements SessionBackend {
      * the purge does now, so a temporary file seen here was left by a write that could not finish
      * its cleanup: a JVM killed mid-write, or a directory that vanished under it (an outage).
      */
+    /** Lease files whose holder died: a released lock leaves none. */
+    private void removeStaleLocks() throws IOException {
+        try (DirectoryStream<Path> locks = Files.newDirectoryStream(settings.directory(), "*" + LOCK_SUFFIX)) {
+            for (Path file : locks) {
+                try {
+                    if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // released meanwhile
+                }
+            }
+        }
+    }
+
     private void removeWriteDebris() throws IOException {
         try (DirectoryStream<Path> debris = Files.newDirectoryStream(settings.directory(), TEMP_PREFIX + "*")) {
             for (Path file : debris) {

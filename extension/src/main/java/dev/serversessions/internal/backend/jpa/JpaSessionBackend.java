@@ -171,6 +171,38 @@ final class JpaSessionBackend implements SessionBackend {
         sql.update(sql.tables().insertAttributes(put.size()), parameters.toArray());
     }
 
+    /**
+     * A row in the locks table ({@link SessionTables#insertLock}), each statement in a transaction
+     * of its own that commits at once (JPA runs no update outside one), never one held across
+     * the request: one INSERT when the lock is free; where it is held, one UPDATE more that takes
+     * it only if its lease ran out (on PostgreSQL both are one statement).
+     */
+    @Override
+    public boolean tryLock(String id, String token, java.time.Duration lease) {
+        String key = keyPrefix + id;
+        long now = clock.millis();
+        long until = now + lease.toMillis();
+        boolean postgres = database.startedTables() != null && database.startedTables().dialect() == SqlDialect.POSTGRESQL;
+        try {
+            int inserted = database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL
+                    ? sql.update(sql.tables().insertLock(), key, token, until, now, token)
+                    : sql.update(sql.tables().insertLock(), key, token, until));
+            if (inserted > 0 || postgres) {
+                return inserted > 0;
+            }
+        } catch (DuplicateKeyException e) {
+            // held: taken below if its lease ran out
+        }
+        return database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL ? 0
+                : sql.update(sql.tables().takeLock(), token, until, key, now, token)) == 1;
+    }
+
+    @Override
+    public boolean unlock(String id, String token) {
+        String key = keyPrefix + id;
+        return database.write(sql -> sql.update(sql.tables().deleteLock(), key, token)) == 1;
+    }
+
     @Override
     public void delete(String id) {
         String key = keyPrefix + id;
@@ -192,7 +224,11 @@ final class JpaSessionBackend implements SessionBackend {
 
     @Override
     public int purgeExpired() {
-        return database.write(sql -> sql.update(sql.tables().purge(), clock.millis()));
+        long now = clock.millis();
+        return database.write(sql -> {
+            sql.update(sql.tables().purgeLocks(), now);
+            return sql.update(sql.tables().purge(), now);
+        });
     }
 
     @Override

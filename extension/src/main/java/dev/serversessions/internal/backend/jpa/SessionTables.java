@@ -12,7 +12,13 @@ import java.util.Optional;
  *                      attribute_name, attribute_value; PRIMARY KEY (session_ref, attribute_hash))
  * sessions_owners     (session_ref PRIMARY KEY -&gt; sessions.id ON DELETE CASCADE, owner_hash
  *                      INDEXED, owner_name)
+ * sessions_locks      (session_id PRIMARY KEY, lock_token, until_millis)
  * </pre>
+ *
+ * <p>A session's lock ({@code SESSION_LOCKING}) is a row of its own, keyed by the session's
+ * key and not tied to the session row: it can be taken for an id the store does not know and
+ * survives a rename, and a lock table that is never used costs nothing. Each take and release
+ * is one statement in a transaction that commits at once: none stays open across a request.
  *
  * <p>The owner of a session ({@code UserSessions}) has a table of its own rather than a column
  * of {@code sessions}: a database that already holds the two tables of an earlier version gets
@@ -52,6 +58,10 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
         return qualify(table + "_owners");
     }
 
+    String locks() {
+        return qualify(table + "_locks");
+    }
+
     String ownerIndex() {
         return table + "_owner_idx";
     }
@@ -66,7 +76,7 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
 
     /** Succeeds, returning no row, exactly when both tables exist. */
     String probe() {
-        return "SELECT COUNT(*) FROM " + sessions() + " s, " + attributes() + " a, " + owners() + " o WHERE 1 = 0";
+        return "SELECT COUNT(*) FROM " + sessions() + " s, " + attributes() + " a, " + owners() + " o, " + locks() + " l WHERE 1 = 0";
     }
 
     /**
@@ -168,6 +178,39 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
     String ownedKeys() {
         return "SELECT s.session_id FROM " + owners() + " o JOIN " + sessions() + " s ON s.id = o.session_ref"
                 + " WHERE o.owner_hash = ? AND s.expires_millis > ?";
+    }
+
+    /**
+     * Takes a free lock: inserts the lock row, or does nothing if there is one (row count 0).
+     * On PostgreSQL it also takes a lock whose lease ran out or that this token holds, in the
+     * same statement, so that {@link #takeLock()} is never needed there. Elsewhere a held lock
+     * is a duplicate key (MariaDB ignores it). Parameters: key, token, until; on PostgreSQL
+     * also now, token.
+     */
+    String insertLock() {
+        String insert = "INTO " + locks() + " (session_id, lock_token, until_millis) VALUES (?, ?, ?)";
+        return switch (dialect) {
+            case POSTGRESQL -> "INSERT INTO " + locks() + " AS l (session_id, lock_token, until_millis) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (session_id) DO UPDATE SET lock_token = EXCLUDED.lock_token, until_millis = EXCLUDED.until_millis"
+                    + " WHERE l.until_millis <= ? OR l.lock_token = ?";
+            case MARIADB -> "INSERT IGNORE " + insert;
+            default -> "INSERT " + insert;
+        };
+    }
+
+    /** Takes a lock whose lease ran out, or that this token holds already. Parameters: token, until, key, now, token. */
+    String takeLock() {
+        return "UPDATE " + locks() + " SET lock_token = ?, until_millis = ? WHERE session_id = ? AND (until_millis <= ? OR lock_token = ?)";
+    }
+
+    /** Parameters: key, token. */
+    String deleteLock() {
+        return "DELETE FROM " + locks() + " WHERE session_id = ? AND lock_token = ?";
+    }
+
+    /** Parameters: now. Locks whose holder died (a released lock leaves no row). */
+    String purgeLocks() {
+        return "DELETE FROM " + locks() + " WHERE until_millis <= ?";
     }
 
     private String keyOf() {

@@ -95,6 +95,10 @@ enum SqlDialect {
                     + "owner_name " + textType + " NOT NULL, "
                     + "KEY " + tables.ownerIndex() + " (owner_hash), "
                     + "FOREIGN KEY (session_ref) REFERENCES " + tables.sessions() + " (id) ON DELETE CASCADE) ENGINE=InnoDB");
+            ddl.add("CREATE TABLE " + ifNotExists + tables.locks() + " ("
+                    + "session_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, "
+                    + "lock_token CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                    + "until_millis BIGINT NOT NULL) ENGINE=InnoDB");
             return ddl;
         }
         ddl.add("CREATE TABLE " + ifNotExists + tables.sessions() + " ("
@@ -117,6 +121,10 @@ enum SqlDialect {
                 + "owner_name " + textType + " NOT NULL)");
         String ownerIndex = this == POSTGRESQL ? tables.ownerIndex() : tables.qualify(tables.ownerIndex());
         ddl.add("CREATE INDEX " + ifNotExists + ownerIndex + " ON " + tables.owners() + " (owner_hash)");
+        ddl.add("CREATE TABLE " + ifNotExists + tables.locks() + " ("
+                + "session_id VARCHAR(512) NOT NULL PRIMARY KEY, "
+                + "lock_token CHAR(36) NOT NULL, "
+                + "until_millis BIGINT NOT NULL)");
         return ddl;
     }
 }

@@ -11,6 +11,7 @@ import dev.serversessions.internal.backend.memcached.Memcached.Call;
 import dev.serversessions.internal.session.SessionIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -134,6 +135,46 @@ final class MemcachedSessionBackend implements SessionBackend {
             // Not new, or an earlier attempt of this save already created it: merge into what is there.
             return rewrite(call, id, key, changes.isNew() ? fresh : null, item -> item.merge(changes));
         });
+    }
+
+    /**
+     * An item of its own beside the session's, taken with {@code add} (which stores only if the
+     * key is free) and memcached's expiry as the lease, whole seconds; one round trip when free.
+     * A refused add reads the holder once more: a retry after a dropped connection may find its
+     * own first attempt.
+     */
+    @Override
+    public boolean tryLock(String id, String token, Duration lease) {
+        String key = lockKey(id);
+        byte[] value = token.getBytes(StandardCharsets.UTF_8);
+        int exptime = (int) Math.max(1, Math.min(lease.toSeconds(), Exptime.MAX_RELATIVE_SECONDS));
+        return memcached.call(call -> {
+            OperationFuture<Boolean> added = call.send(client -> client.add(key, exptime, value, RawBytes.INSTANCE));
+            if (call.await(added)) {
+                return true;
+            }
+            byte[] holder = call.run(client -> client.asyncGet(key, RawBytes.INSTANCE));
+            return holder != null && java.util.Arrays.equals(holder, value);
+        });
+    }
+
+    /** Deletes the lock item with the CAS token it was read with, so a lock taken over meanwhile stays. */
+    @Override
+    public boolean unlock(String id, String token) {
+        String key = lockKey(id);
+        byte[] value = token.getBytes(StandardCharsets.UTF_8);
+        return memcached.call(call -> {
+            CASValue<byte[]> holder = call.run(client -> client.asyncGets(key, RawBytes.INSTANCE));
+            if (holder == null || !java.util.Arrays.equals(holder.getValue(), value)) {
+                return false;
+            }
+            return call.run(client -> client.delete(key, holder.getCas()));
+        });
+    }
+
+    /** The session's key with {@code .lock} appended (ids never contain a dot), under the same key rules. */
+    String lockKey(String id) {
+        return key(id + ".lock");
     }
 
     @Override

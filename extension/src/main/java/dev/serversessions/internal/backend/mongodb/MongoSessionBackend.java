@@ -4,6 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientException;
@@ -26,6 +27,7 @@ import com.mongodb.client.model.EstimatedDocumentCountOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
@@ -71,6 +73,8 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
     private static final String ATTRIBUTES = "attributes";
     /** The user the session belongs to, plain text, indexed; absent for nobody's sessions. */
     static final String OWNER = "owner";
+    /** The holder of a lock document ({@link #tryLock}). */
+    private static final String TOKEN = "token";
     /** MongoDB's {@code maxBsonObjectSize}. */
     static final long MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
 
@@ -250,6 +254,42 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
         if (ownsClient) {
             client.close();
         }
+    }
+
+    /**
+     * A lock document beside the session's, {@code {_id: "<key>.lock", token, expires}}, taken
+     * with one conditional upsert: it matches a lock whose lease ({@code expires}, so the TTL
+     * index removes leftovers) has run out, or one this token holds already (a retry after a lost
+     * reply); with no lock document the upsert inserts one. A live lock of another token matches
+     * nothing, and the upsert's insert then fails on the duplicate {@code _id}: held.
+     */
+    @Override
+    public boolean tryLock(String id, String token, java.time.Duration lease) {
+        Date now = Date.from(clock.instant());
+        Bson free = and(eq(ID, lockId(id)), or(lte(EXPIRES, now), eq(TOKEN, token)));
+        Bson take = Updates.combine(Updates.set(TOKEN, token), Updates.set(EXPIRES, Date.from(now.toInstant().plus(lease))));
+        return call(() -> {
+            try {
+                sessions.updateOne(free, take, new UpdateOptions().upsert(true));
+                return true;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                return false;
+            }
+        });
+    }
+
+    /** Deletes the lock document only if the token still holds it. */
+    @Override
+    public boolean unlock(String id, String token) {
+        return call(() -> sessions.deleteOne(and(eq(ID, lockId(id)), eq(TOKEN, token)))).getDeletedCount() == 1;
+    }
+
+    /** Ids are base64url, so no session's {@code _id} ever ends in {@code .lock}. */
+    private String lockId(String id) {
+        return keyPrefix + id + ".lock";
     }
 
     private Bson live(String id) {

@@ -111,6 +111,30 @@ final class RedisSessionBackend implements SessionBackend {
             return {dump, ttl}
             """);
 
+    /**
+     * KEYS: lock; ARGV: token, lease ms. Takes the lock if free (1), or says that another token
+     * holds it (0). Asking again with the token that holds it answers 1, so a retry after a lost
+     * reply does not lock its own request out.
+     */
+    private static final RedisScript LOCK = new RedisScript("""
+            local held = redis.call('GET', KEYS[1])
+            if held == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return 1
+            end
+            if held then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """);
+
+    /** KEYS: lock; ARGV: token. Deletes the lock only if the token still holds it (1), else 0. */
+    private static final RedisScript UNLOCK = new RedisScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+
     private final Supplier<UnifiedJedis> connect;
     private final boolean ownsClient;
     private final String keyPrefix;
@@ -275,6 +299,32 @@ final class RedisSessionBackend implements SessionBackend {
         });
         changes.removed().forEach(name -> args.add(field(name)));
         return changing(id, () -> (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1);
+    }
+
+    /** A string key beside the session's hash with Redis's own expiry as the lease: one round trip each way. */
+    @Override
+    public boolean tryLock(String id, String token, Duration lease) {
+        List<byte[]> args = List.of(token.getBytes(StandardCharsets.UTF_8), number(lease.toMillis()));
+        return (Long) call(c -> LOCK.run(c, List.of(lockKey(id)), args)) == 1;
+    }
+
+    @Override
+    public boolean unlock(String id, String token) {
+        List<byte[]> args = List.of(token.getBytes(StandardCharsets.UTF_8));
+        return (Long) call(c -> UNLOCK.run(c, List.of(lockKey(id)), args)) == 1;
+    }
+
+    /**
+     * The session's key with {@code :lock} appended, in the session's cluster slot: a key that
+     * already has a hash tag keeps it; otherwise the whole session key becomes the lock's tag,
+     * which hashes exactly as the session key does.
+     */
+    byte[] lockKey(String id) {
+        String key = keyPrefix + id;
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        boolean tagged = close > open + 1;
+        return (tagged ? key + ":lock" : "{" + key + "}:lock").getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

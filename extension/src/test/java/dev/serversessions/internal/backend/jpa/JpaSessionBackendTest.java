@@ -111,12 +111,15 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         first.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
         first.close();
         database().execute("DROP TABLE old_sessions_owners"); // as an earlier version left it
+        database().execute("DROP TABLE old_sessions_locks");
 
         SessionBackend upgraded = mine(keys);
         assertArrayEquals(bytes("1"), upgraded.load(id).orElseThrow().attributes().get("a"));
         upgraded.ownerIndex().orElseThrow().add("grace", id, inMinutes(10));
         assertEquals(Set.of(id), upgraded.ownerIndex().orElseThrow().ids("grace"));
         assertTrue(database().tables(database().defaultSchema()).contains("old_sessions_owners"));
+        assertTrue(upgraded.tryLock(id, "after-upgrade", java.time.Duration.ofSeconds(30)), "the locks table was created too");
+        assertTrue(upgraded.unlock(id, "after-upgrade"));
         assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"),
                 database().columns(database().defaultSchema(), "old_sessions"), "the sessions table is not altered");
     }
@@ -130,7 +133,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5))));
 
-        assertEquals(Set.of("web_sessions", "web_sessions_attributes", "web_sessions_owners"), database().tables(schema));
+        assertEquals(Set.of("web_sessions", "web_sessions_attributes", "web_sessions_owners", "web_sessions_locks"), database().tables(schema));
         assertEquals(Set.of("web_session_keys"), database().sequences(schema));
         assertEquals(Set.of("id", "session_id", "created_millis", "expires_millis"), database().columns(schema, "web_sessions"));
         assertEquals(Set.of("session_ref", "attribute_hash", "attribute_name", "attribute_value"),

@@ -60,6 +60,24 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
         assertEquals(Set.of(0, 1, 2), slots, "each third of the slots (one master each) holds sessions");
     }
 
+    /** SESSION_LOCKING: a session's lock lives in its slot, so one node answers for both. */
+    @Test
+    void aSessionsLockIsInTheSessionsSlotAndHeldAcrossClients() {
+        RedisSessionBackend backend = (RedisSessionBackend) backend();
+        SessionBackend other = backend();
+        for (String prefix : new String[] {"session:", "shop{eu}:"}) {
+            RedisSessionBackend prefixed = (RedisSessionBackend) backend(prefix);
+            for (int i = 0; i < 50; i++) {
+                String id = IDS.generate();
+                assertEquals(JedisClusterCRC16.getSlot(prefix + id), JedisClusterCRC16.getSlot(prefixed.lockKey(id)), prefix + id);
+            }
+        }
+        String id = IDS.generate();
+        assertTrue(backend.tryLock(id, "here", java.time.Duration.ofSeconds(30)));
+        assertFalse(other.tryLock(id, "there", java.time.Duration.ofSeconds(30)));
+        assertTrue(backend.unlock(id, "here"));
+    }
+
     @Test
     void changeIdMovesASessionToAnotherSlot() {
         SessionBackend backend = backend();

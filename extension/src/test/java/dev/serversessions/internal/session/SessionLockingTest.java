@@ -1,0 +1,355 @@
+package dev.serversessions.internal.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.internal.config.SettingsSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code SESSION_LOCKING} below HTTP, on a real filesystem store: the request rule (lock at the
+ * first touch, hold until released after the last save) and what regenerate and invalidate do
+ * with it. Through HTTP and on every store: the it-tests' SessionLockingContract.
+ */
+class SessionLockingTest {
+    @TempDir
+    Path dir;
+
+    private SessionRuntime runtime(Map<String, String> extra) {
+        Map<String, String> keys = new HashMap<>(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
+                "SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "1"));
+        keys.putAll(extra);
+        return SessionRuntime.create(SettingsSource.of(keys), getClass().getClassLoader(), Clock.systemUTC());
+    }
+
+    private static String saveAndGetId(RequestSession session) {
+        CookieAction action = session.save();
+        session.releaseLocks();
+        return action.id();
+    }
+
+    private String newSession(SessionRuntime runtime) {
+        RequestSession first = runtime.open(null);
+        first.put("counter", 0);
+        return saveAndGetId(first);
+    }
+
+    private long lockFiles() throws IOException {
+        if (!Files.isDirectory(dir.resolve("store"))) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("store"))) {
+            return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}\\.lock")).count();
+        }
+    }
+
+    @Test
+    void concurrentReadModifyWritesOfOneSessionAreAllKept() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60"));
+        String id = newSession(runtime);
+        int requests = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    RequestSession request = runtime.open(id);
+                    try {
+                        request.put("counter", request.get("counter", Integer.class) + 1);
+                        request.save();
+                    } finally {
+                        request.releaseLocks();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, lockFiles(), "every lock was released");
+        RequestSession after = runtime.open(id);
+        assertEquals(requests, after.get("counter"));
+        after.releaseLocks();
+    }
+
+    /**
+     * Requests of one session on one server queue on this server and ask the store once each:
+     * waiters do not poll the store (which, on SQL, took the connections the holder needed).
+     */
+    @Test
+    void waitersOnOneServerAskTheStoreOnceEach() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60"));
+        dev.serversessions.api.SessionBackend store = runtime.backend(dev.serversessions.api.SessionType.FILESYSTEM);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        runtime.useApplicationBackend(() -> new CountingLocks(store, asked));
+        String id = newSession(runtime);
+        asked.set(0);
+        RequestSession holder = runtime.open(id);
+        holder.get("counter");
+
+        int waiters = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(waiters);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < waiters; i++) {
+                done.add(pool.submit(() -> {
+                    RequestSession request = runtime.open(id);
+                    try {
+                        request.put("counter", request.get("counter", Integer.class) + 1);
+                        request.save();
+                    } finally {
+                        request.releaseLocks();
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(500);
+            assertEquals(1, asked.get(), "while the holder holds, its waiters on this server wait here, not in the store");
+            assertEquals(1, runtime.localLocks().size());
+            holder.releaseLocks();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1 + waiters, asked.get(), "one store lock per request, no polls");
+        assertEquals(0, runtime.localLocks().size(), "nothing left behind");
+        RequestSession after = runtime.open(id);
+        assertEquals(waiters, after.get("counter"));
+        after.releaseLocks();
+    }
+
+    /** The real filesystem backend, counting the lock calls that reach it. */
+    private record CountingLocks(dev.serversessions.api.SessionBackend store, java.util.concurrent.atomic.AtomicInteger asked)
+            implements dev.serversessions.api.SessionBackend {
+        @Override
+        public boolean tryLock(String id, String token, java.time.Duration lease) {
+            asked.incrementAndGet();
+            return store.tryLock(id, token, lease);
+        }
+
+        @Override
+        public boolean unlock(String id, String token) {
+            return store.unlock(id, token);
+        }
+
+        @Override
+        public java.util.Optional<dev.serversessions.api.StoredSession> load(String id) {
+            return store.load(id);
+        }
+
+        @Override
+        public boolean apply(String id, dev.serversessions.api.ChangeSet changes) {
+            return store.apply(id, changes);
+        }
+
+        @Override
+        public void delete(String id) {
+            store.delete(id);
+        }
+
+        @Override
+        public boolean touch(String id, java.time.Instant expires) {
+            return store.touch(id, expires);
+        }
+
+        @Override
+        public boolean changeId(String oldId, String newId) {
+            return store.changeId(oldId, newId);
+        }
+
+        @Override
+        public int purgeExpired() {
+            return store.purgeExpired();
+        }
+
+        @Override
+        public String describe() {
+            return store.describe();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
+    @Test
+    void aRequestThatCannotGetTheLockInTimeGetsNoSessionAndWritesNothing() {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 1);
+
+        RequestSession waiter = runtime.open(id);
+        long start = System.nanoTime();
+        assertThrows(SessionLockTimeoutException.class, () -> waiter.get("counter"));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 1000 && waited < 10_000, "waited SESSION_LOCK_TIMEOUT (1 s), no more: " + waited + " ms");
+
+        long again = System.nanoTime();
+        assertThrows(SessionLockTimeoutException.class, () -> waiter.put("counter", 99), "it does not wait a second time");
+        assertTrue(System.nanoTime() - again < TimeUnit.MILLISECONDS.toNanos(500));
+        assertThrows(SessionLockTimeoutException.class, waiter::save, "nothing is written without the lock");
+        waiter.releaseLocks();
+
+        saveAndGetId(holder);
+        assertEquals(1, runtime.open(id).get("counter"), "the holder's change stands, the waiter's never happened");
+    }
+
+    @Test
+    void untouchedAndNewSessionsOfOtherRequestsAreNeverBlocked() throws Exception {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        String other = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.get("counter");
+
+        RequestSession untouched = runtime.open(id);
+        assertEquals(CookieAction.NONE, untouched.save(), "an untouched request takes no lock and waits for nothing");
+        RequestSession otherSession = runtime.open(other);
+        long start = System.nanoTime();
+        otherSession.put("counter", 5);
+        saveAndGetId(otherSession);
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(900), "another session does not wait");
+        RequestSession fresh = runtime.open(null);
+        fresh.put("x", "1");
+        saveAndGetId(fresh);
+        holder.releaseLocks();
+    }
+
+    @Test
+    void withoutLockingNothingIsLocked() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCKING", "false"));
+        String id = newSession(runtime);
+        RequestSession first = runtime.open(id);
+        first.get("counter");
+        RequestSession second = runtime.open(id);
+        second.put("counter", 2);
+        second.save();
+        assertEquals(0, lockFiles(), "no lock file was ever written");
+        first.save();
+    }
+
+    /** An error page renders after the filter's pass has released: it must not take a lock nobody releases. */
+    @Test
+    void aTouchAfterTheRequestEndedTakesNoLockThatNobodyWouldRelease() throws Exception {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        RequestSession request = runtime.open(id);
+        request.releaseLocks(); // the end of an untouched request
+        request.put("counter", 1); // its error page
+        request.save();
+
+        assertEquals(0, lockFiles());
+        RequestSession next = runtime.open(id);
+        assertEquals(1, next.get("counter"), "the next request is not locked out");
+        next.releaseLocks();
+    }
+
+    @Test
+    void regenerateHandsTheLockOverToTheNewId() {
+        SessionRuntime runtime = runtime(Map.of());
+        String oldId = newSession(runtime);
+        RequestSession login = runtime.open(oldId);
+        login.put("user", "alice");
+        login.regenerate();
+        String newId = login.save().id();
+
+        RequestSession early = runtime.open(newId);
+        assertThrows(SessionLockTimeoutException.class, () -> early.get("user"),
+                "the new cookie's first request waits until the login's request is done");
+        early.releaseLocks();
+        RequestSession old = runtime.open(oldId);
+        assertThrows(SessionLockTimeoutException.class, () -> old.get("user"), "the old id stays locked too");
+        old.releaseLocks();
+
+        login.releaseLocks();
+        assertEquals("alice", runtime.open(newId).get("user"));
+        RequestSession late = runtime.open(oldId);
+        assertNull(late.get("user"), "the old id is gone: a fresh session, nothing resurrected");
+        assertTrue(late.isNew());
+        late.releaseLocks();
+    }
+
+    @Test
+    void anInvalidateThatNeverReadTheSessionStillWaitsForItsHolder() {
+        SessionRuntime runtime = runtime(Map.of());
+        String id = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 7);
+
+        RequestSession logout = runtime.open(id);
+        assertThrows(SessionLockTimeoutException.class, logout::invalidate);
+        assertThrows(SessionLockTimeoutException.class, logout::save, "nothing deleted without the lock");
+        logout.releaseLocks();
+        saveAndGetId(holder);
+
+        RequestSession again = runtime.open(id);
+        again.invalidate();
+        assertEquals(CookieAction.Kind.EXPIRE, again.save().kind());
+        again.releaseLocks();
+        RequestSession after = runtime.open(id);
+        assertNull(after.get("counter"));
+        after.releaseLocks();
+    }
+
+    @Test
+    void aWaiterOfAnInvalidatedSessionGetsAFreshOneNeverTheOld() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "30"));
+        String id = newSession(runtime);
+        RequestSession logout = runtime.open(id);
+        logout.get("counter");
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object[]> waiter = pool.submit(() -> {
+                RequestSession request = runtime.open(id);
+                Object counter = request.get("counter");
+                boolean isNew = request.isNew();
+                request.put("counter", 1);
+                String savedAs = request.save().id();
+                request.releaseLocks();
+                return new Object[] {counter, isNew, savedAs};
+            });
+            Thread.sleep(300);
+            assertFalse(waiter.isDone(), "it waits for the logout");
+            logout.invalidate();
+            logout.save();
+            logout.releaseLocks();
+
+            Object[] seen = waiter.get(30, TimeUnit.SECONDS);
+            assertNull(seen[0], "the invalidated session's data is gone");
+            assertEquals(true, seen[1]);
+            assertFalse(id.equals(seen[2]), "its change went to a new session, never back under the old id");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertNull(runtime.open(id).get("counter"));
+    }
+}
