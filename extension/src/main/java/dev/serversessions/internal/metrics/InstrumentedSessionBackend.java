@@ -4,15 +4,17 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.StoredSession;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Times and traces every call the core makes to the store, whatever the backend: the one place
  * where store metrics are taken, so no backend carries code for them. Per call it reads the
- * clock twice and records into instruments built once; without tracing it allocates nothing.
+ * clock twice, records into instruments built once and allocates only the call's small lambda.
  */
 public final class InstrumentedSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(InstrumentedSessionBackend.class.getName());
@@ -34,83 +36,57 @@ public final class InstrumentedSessionBackend implements SessionBackend {
 
     @Override
     public Optional<StoredSession> load(String id) {
-        long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.LOAD);
-        try {
-            Optional<StoredSession> session = backend.load(id);
-            ended(StoreOperation.LOAD, start, span, null);
-            return session;
-        } catch (RuntimeException e) {
-            ended(StoreOperation.LOAD, start, span, e);
-            throw e;
-        }
+        return timed(StoreOperation.LOAD, () -> backend.load(id));
     }
 
     @Override
     public boolean apply(String id, ChangeSet changes) {
-        long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.SAVE);
-        try {
-            boolean applied = backend.apply(id, changes);
-            ended(StoreOperation.SAVE, start, span, null);
-            return applied;
-        } catch (RuntimeException e) {
-            ended(StoreOperation.SAVE, start, span, e);
-            throw e;
-        }
+        return timed(StoreOperation.SAVE, () -> backend.apply(id, changes));
     }
 
     @Override
     public void delete(String id) {
-        long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.DELETE);
-        try {
+        timed(StoreOperation.DELETE, () -> {
             backend.delete(id);
-            ended(StoreOperation.DELETE, start, span, null);
-        } catch (RuntimeException e) {
-            ended(StoreOperation.DELETE, start, span, e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
     public boolean touch(String id, Instant expires) {
-        long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.TOUCH);
-        try {
-            boolean touched = backend.touch(id, expires);
-            ended(StoreOperation.TOUCH, start, span, null);
-            return touched;
-        } catch (RuntimeException e) {
-            ended(StoreOperation.TOUCH, start, span, e);
-            throw e;
-        }
+        return timed(StoreOperation.TOUCH, () -> backend.touch(id, expires));
     }
 
     @Override
     public boolean changeId(String oldId, String newId) {
-        long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.CHANGE_ID);
-        try {
-            boolean changed = backend.changeId(oldId, newId);
-            ended(StoreOperation.CHANGE_ID, start, span, null);
-            return changed;
-        } catch (RuntimeException e) {
-            ended(StoreOperation.CHANGE_ID, start, span, e);
-            throw e;
-        }
+        return timed(StoreOperation.CHANGE_ID, () -> backend.changeId(oldId, newId));
     }
 
     @Override
     public int purgeExpired() {
+        return timed(StoreOperation.PURGE, backend::purgeExpired);
+    }
+
+    @Override
+    public boolean tryLock(String id, String token, Duration lease) {
+        return timed(StoreOperation.LOCK, () -> backend.tryLock(id, token, lease));
+    }
+
+    @Override
+    public boolean unlock(String id, String token) {
+        return timed(StoreOperation.UNLOCK, () -> backend.unlock(id, token));
+    }
+
+    /** One store call, timed and traced; its failure is recorded and rethrown as it was. */
+    private <T> T timed(StoreOperation operation, Supplier<T> call) {
         long start = System.nanoTime();
-        Object span = tracing.start(StoreOperation.PURGE);
+        Object span = tracing.start(operation);
         try {
-            int purged = backend.purgeExpired();
-            ended(StoreOperation.PURGE, start, span, null);
-            return purged;
+            T result = call.get();
+            ended(operation, start, span, null);
+            return result;
         } catch (RuntimeException e) {
-            ended(StoreOperation.PURGE, start, span, e);
+            ended(operation, start, span, e);
             throw e;
         }
     }

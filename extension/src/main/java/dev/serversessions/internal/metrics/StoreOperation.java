@@ -10,7 +10,10 @@ public enum StoreOperation {
     DELETE("delete"),
     TOUCH("touch"),
     CHANGE_ID("change_id"),
-    PURGE("purge");
+    PURGE("purge"),
+    /** A session lock taken ({@code SESSION_LOCKING}); a refusal is a call like any other. */
+    LOCK("lock"),
+    UNLOCK("unlock");
 
     private final String operationName;
 

@@ -167,6 +167,32 @@ class StoreMetricsTest {
         }
     }
 
+    /**
+     * With metrics on (Payara and WildFly by default), locking goes through the decorator: it must
+     * reach the store's own lock, not the refusing default of {@code SessionBackend}.
+     */
+    @Test
+    void lockingReachesTheStoreThroughTheDecorator() {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
+                "SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "1")), getClass().getClassLoader(), clock);
+        runtime.useInstrumentation(Instrumentation.of(recorded, StoreTracing.NONE));
+        RequestSession first = runtime.open(null);
+        first.put("n", 1);
+        String id = first.save().id();
+        first.releaseLocks();
+
+        RequestSession holder = runtime.open(id);
+        assertEquals(1, holder.get("n"));
+        holder.put("n", 2);
+        holder.save();
+        holder.releaseLocks();
+
+        assertTrue(recorded.calls.contains("lock"), "the lock was taken through the store: " + recorded.calls);
+        assertTrue(recorded.calls.contains("unlock"), "and released there: " + recorded.calls);
+        assertEquals(List.of(), recorded.failures);
+        assertEquals(2, runtime.open(id).get("n"));
+    }
+
     @Test
     void aMetricsImplementationThatFailsNeverFailsTheStoreCall() {
         SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString())),
