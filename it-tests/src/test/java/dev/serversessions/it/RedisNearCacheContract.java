@@ -31,8 +31,8 @@ import redis.clients.jedis.Jedis;
  * even when its invalidation connection is cut.
  *
  * <p>A and B reach Redis directly, as the README asks of servers sharing a near cache (every
- * server's path to Redis alike). A third server, C, reaches it through a TCP proxy, for the cut
- * test only: the proxy's threads are an extra hop with a latency of their own, and an
+ * server's path to Redis alike). A third server, C, reaches it through a TCP proxy, started for
+ * the cut test only: the proxy's threads are an extra hop with a latency of their own, and an
  * invalidation delayed on its way is the window the README describes (with one server behind
  * the proxy, that server read a stale session in the fourth of 1,000 write-then-read rounds, and
  * once in a whole CI run in {@code logoutOnBEndsTheLoginOnA}).
@@ -42,7 +42,8 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
     private static TcpProxy proxy;
     private static AppServer a;
     private static AppServer b;
-    private static AppServer c;
+    private static AppServer.Launcher runtimeOfA;
+    private static Map<String, String> viaProxy;
 
     /** Starts a Redis of the test's own, A and B on it directly, C through a proxy. */
     protected static void start(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB) {
@@ -50,23 +51,22 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
         proxy = TcpProxy.to("127.0.0.1", redis.port());
         Map<String, String> env = Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
                 "SESSION_REDIS_NEAR_CACHE", "true");
-        Map<String, String> viaProxy = new HashMap<>(env);
+        viaProxy = new HashMap<>(env);
         viaProxy.put("SESSION_REDIS", "redis://127.0.0.1:" + proxy.port());
+        runtimeOfA = runtimeA;
         a = runtimeA.start("near-cache-a", env);
         b = runtimeB.start("near-cache-b", env);
-        c = runtimeA.start("near-cache-c", viaProxy);
     }
 
     @AfterAll
     static void stop() {
-        for (AppServer server : new AppServer[] {a, b, c}) {
+        for (AppServer server : new AppServer[] {a, b}) {
             if (server != null) {
                 server.close();
             }
         }
         a = null;
         b = null;
-        c = null;
         if (proxy != null) {
             proxy.close();
         }
@@ -201,23 +201,26 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
      */
     @Test
     void aCutInvalidationConnectionNeverServesAStaleSession() throws Exception {
-        for (int round = 1; round <= 5; round++) {
-            // a session of its own each round: C has never cached it, so its first read is Redis's
-            Browser onB = new Browser(b);
-            put(onB, "step", "before");
-            Browser onC = onB.on(c);
-            assertEquals("before", read(onC, "step"));
-            assertEquals("before", read(onC, "step"));
-            proxy.cut();
-            try {
-                put(onB, "step", "after");
-            } finally {
-                proxy.restore();
+        // C, behind the proxy, lives for this test only: no other test's requests or counts see it
+        try (AppServer c = runtimeOfA.start("near-cache-c", viaProxy)) {
+            for (int round = 1; round <= 5; round++) {
+                // a session of its own each round: C has never cached it, so its first read is Redis's
+                Browser onB = new Browser(b);
+                put(onB, "step", "before");
+                Browser onC = onB.on(c);
+                assertEquals("before", read(onC, "step"));
+                assertEquals("before", read(onC, "step"));
+                proxy.cut();
+                try {
+                    put(onB, "step", "after");
+                } finally {
+                    proxy.restore();
+                }
+                assertEquals("after", read(onC, "step"), "round " + round + ": C served what it kept before the cut");
+                assertEquals("after", read(onC, "step"));
             }
-            assertEquals("after", read(onC, "step"), "round " + round + ": C served what it kept before the cut");
-            assertEquals("after", read(onC, "step"));
+            assertTrue(c.log().contains("the invalidation connection"), "the drop is logged");
         }
-        assertTrue(c.log().contains("the invalidation connection"), "the drop is logged");
     }
 
     @Test
