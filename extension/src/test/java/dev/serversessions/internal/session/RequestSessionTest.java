@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -217,29 +216,6 @@ class RequestSessionTest {
         assertFalse(runtime.open(action.id()).isPermanent(), "the choice is stored with the session");
     }
 
-    /** A clock the test moves forward, so that expiry arithmetic is exact. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private String storedSessionOf(SessionRuntime runtime, String name, Object value) {
         RequestSession first = runtime.open(null);

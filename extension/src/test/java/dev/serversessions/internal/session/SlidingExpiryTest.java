@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.internal.config.SettingsSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -149,26 +145,4 @@ class SlidingExpiryTest {
         assertTrue(new ExpirySlide(Optional.of(Duration.ZERO)).isDue(Instant.EPOCH, Instant.EPOCH.plusMillis(1), Duration.ofDays(1)));
     }
 
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

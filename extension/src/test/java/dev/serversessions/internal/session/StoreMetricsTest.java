@@ -13,12 +13,7 @@ import dev.serversessions.internal.metrics.StoreOperation;
 import dev.serversessions.internal.metrics.StoreTracing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -253,26 +248,4 @@ class StoreMetricsTest {
         }
     }
 
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
