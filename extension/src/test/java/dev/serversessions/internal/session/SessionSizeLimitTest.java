@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,23 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** SESSION_MAX_SIZE: a put that would make the session too big is refused, nothing is half written. */
 class SessionSizeLimitTest {
     private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final WarningCapture capture = new WarningCapture();
+    private final List<LogRecord> warnings = capture.records;
 
     @TempDir
     Path dir;
