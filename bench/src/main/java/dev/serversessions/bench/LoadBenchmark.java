@@ -35,22 +35,30 @@ public final class LoadBenchmark {
     private static final int REPEATS = 3;
     /** Two consecutive warm-up windows within this fraction of each other: the JIT is done. */
     private static final double CONVERGED = 0.05;
+    /**
+     * Sessions the spread scenarios cycle through: each wrk thread takes its own half, in turn,
+     * so its in-flight requests (8 of 16 connections) never share a session.
+     */
+    static final int SPREAD_SESSIONS = 256;
 
     private LoadBenchmark() {
     }
 
     /**
-     * {@code SESSION_METRICS} as {@code bench.sessionMetrics} says (BENCH_SESSION_METRICS in
-     * scripts/bench), else the library's default: Payara has MicroProfile Metrics, so the
-     * library's metrics are on in every run unless this turns them off, to measure their cost.
+     * The library's settings a run chooses on the command line: {@code SESSION_METRICS} as
+     * {@code bench.sessionMetrics} says (BENCH_SESSION_METRICS in scripts/bench; by default the
+     * library's, on, since Payara has MicroProfile Metrics) and {@code SESSION_LOCKING} as
+     * {@code bench.sessionLocking} says (BENCH_SESSION_LOCKING; by default off). Compare two runs
+     * to see what either costs.
      */
-    private static Map<String, String> withMetricsSetting(Map<String, String> env) {
-        String metrics = System.getProperty("bench.sessionMetrics", "");
-        if (metrics.isBlank()) {
-            return env;
-        }
+    private static Map<String, String> withChosenSettings(Map<String, String> env) {
         Map<String, String> with = new java.util.HashMap<>(env);
-        with.put("SESSION_METRICS", metrics.trim());
+        Map.of("bench.sessionMetrics", "SESSION_METRICS", "bench.sessionLocking", "SESSION_LOCKING").forEach((property, key) -> {
+            String value = System.getProperty(property, "");
+            if (!value.isBlank()) {
+                with.put(key, value.trim());
+            }
+        });
         return with;
     }
 
@@ -71,14 +79,18 @@ public final class LoadBenchmark {
             System.out.println("== " + target.name());
             boolean container = target.name().equals(LoadTargets.CONTAINER);
             try (LoadTarget.Started store = target.start();
-                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withMetricsSetting(store.env()))) {
+                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()))) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
+                    List<String> spread = null;
                     for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""), size)) {
                         if (scenario.ignoresSession && size != SIZES.get(0)) {
                             continue; // never reads the session: its size cannot matter
                         }
-                        String sent = scenario.sendsCookie ? cookie : null;
+                        if (scenario.spread && spread == null) {
+                            spread = fill(server, target.cookieName(), size, SPREAD_SESSIONS);
+                        }
+                        List<String> sent = !scenario.sendsCookie ? List.of() : scenario.spread ? spread : List.of(cookie);
                         WarmUp warmUp = warmUp(server, scenario, container, sent, window, maxWarmupWindows);
                         List<Wrk.Measurement> runs = new ArrayList<>();
                         for (int i = 0; i < REPEATS; i++) {
@@ -132,15 +144,16 @@ public final class LoadBenchmark {
                 + "Load: " + Wrk.DESCRIPTION + ". Warm-up per scenario: " + seconds + " s windows until two consecutive ones agree within "
                 + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
                 + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).\n"
-                + "SESSION_METRICS: " + System.getProperty("bench.sessionMetrics", "").transform(m -> m.isBlank() ? "default (on)" : m) + ".";
+                + "SESSION_METRICS: " + System.getProperty("bench.sessionMetrics", "").transform(m -> m.isBlank() ? "default (on)" : m)
+                + "; SESSION_LOCKING: " + System.getProperty("bench.sessionLocking", "").transform(m -> m.isBlank() ? "default (off)" : m) + ".";
     }
 
     /** Runs windows until the last two agree, or the cap is reached. */
-    private static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, String cookie, Duration window,
+    private static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, List<String> cookies, Duration window,
                                  int maxWindows) throws IOException, InterruptedException {
         double previous = -1;
         for (int n = 1; n <= maxWindows; n++) {
-            double rate = Wrk.run(server, scenario, container, cookie, window).requestsPerSecond();
+            double rate = Wrk.run(server, scenario, container, cookies, window).requestsPerSecond();
             if (previous > 0 && Math.abs(rate - previous) <= CONVERGED * Math.max(rate, previous)) {
                 return new WarmUp(n, window, true);
             }
@@ -159,6 +172,15 @@ public final class LoadBenchmark {
         return cookieName + "=" + browser.cookie().get();
     }
 
+    /** {@code count} sessions of {@code size} bytes, for the scenarios that spread over sessions. */
+    private static List<String> fill(PayaraMicro server, String cookieName, int size, int count) throws IOException {
+        List<String> cookies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            cookies.add(fill(server, cookieName, size));
+        }
+        return cookies;
+    }
+
     /**
      * What one kind of request does with the session. The session holds a small attribute
      * {@code k} and a {@code blob} of the table's size.
@@ -166,6 +188,10 @@ public final class LoadBenchmark {
     enum Scenario {
         READ("test WAR: read one small attribute", "GET", "/httpsession/get?name=k", "/httpsession/get?name=k", true, false),
         WRITE("test WAR: write one attribute", "GET", "/httpsession/set?name=w&value=", "/httpsession/set?name=w&value=", true, false),
+        READ_SPREAD("test WAR: read one small attribute, " + SPREAD_SESSIONS + " sessions", "GET", "/httpsession/get?name=k",
+                "/httpsession/get?name=k", true, false, true),
+        WRITE_SPREAD("test WAR: write one attribute, " + SPREAD_SESSIONS + " sessions", "GET", "/httpsession/set?name=w&value=",
+                "/httpsession/set?name=w&value=", true, false, true),
         UNTOUCHED("test WAR: untouched", "GET", "/probe/untouched", "/probe/untouched", true, true),
         API_READ("example API: GET /api/session (reads all)", "GET", "/api/session", "/legacy/session", true, false),
         API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
@@ -178,8 +204,16 @@ public final class LoadBenchmark {
         final String containerPath;
         final boolean sendsCookie;
         final boolean ignoresSession;
+        /** All connections on one session (the contended case), or each request on a session no other in flight has. */
+        final boolean spread;
 
         Scenario(String label, String method, String path, String containerPath, boolean sendsCookie, boolean ignoresSession) {
+            this(label, method, path, containerPath, sendsCookie, ignoresSession, false);
+        }
+
+        Scenario(String label, String method, String path, String containerPath, boolean sendsCookie, boolean ignoresSession,
+                 boolean spread) {
+            this.spread = spread;
             this.label = label;
             this.method = method;
             this.path = path;
@@ -190,7 +224,7 @@ public final class LoadBenchmark {
 
         /** Each write sends a new value, so that every write really changes the session. */
         boolean writes() {
-            return this == WRITE || this == API_WRITE;
+            return this == WRITE || this == WRITE_SPREAD || this == API_WRITE;
         }
     }
 

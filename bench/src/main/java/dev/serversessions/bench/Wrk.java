@@ -22,6 +22,7 @@ final class Wrk {
     private static final Pattern P50 = Pattern.compile("\\s50%\\s+([0-9.]+[a-z]+)");
     private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+[a-z]+)");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+    private static final Pattern WRONG_ANSWERS = Pattern.compile("Wrong answers: (\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
     /** What one window measured. */
@@ -31,17 +32,23 @@ final class Wrk {
     private Wrk() {
     }
 
-    static Measurement run(PayaraMicro server, Scenario scenario, boolean container, String cookie, Duration duration)
+    /**
+     * One window of {@code scenario}: with one cookie (or none) every request sends it; with
+     * several, each thread cycles through its own share of them ({@link #spreadScript}).
+     */
+    static Measurement run(PayaraMicro server, Scenario scenario, boolean container, List<String> cookies, Duration duration)
             throws IOException, InterruptedException {
         String path = container ? scenario.containerPath : scenario.path;
         Path script = Files.createTempFile("wrk", ".lua");
-        Files.writeString(script, scenario.writes() ? writeScript(scenario.method, path) : "");
+        boolean spread = cookies.size() > 1;
+        Files.writeString(script, spread ? spreadScript(scenario, path, cookies)
+                : scenario.writes() ? writeScript(scenario.method, path) : "");
         List<String> command = new ArrayList<>(List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS,
                 "-d" + duration.toSeconds() + "s", "--latency", "--timeout", "5s", "-s", script.toString()));
-        if (cookie != null) {
-            command.addAll(List.of("-H", "Cookie: " + cookie));
+        if (cookies.size() == 1) {
+            command.addAll(List.of("-H", "Cookie: " + cookies.get(0)));
         }
-        command.add(server.url(scenario.writes() ? "/" : path).toString());
+        command.add(server.url(scenario.writes() || spread ? "/" : path).toString());
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String report = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
@@ -62,6 +69,56 @@ final class Wrk {
         return "counter = 0\nrequest = function()\n  counter = counter + 1\n  return " + request + "\nend\n";
     }
 
+    /**
+     * Requests spread over {@code cookies}: thread {@code t} of {@link #THREADS} sends its n-th
+     * request with cookie {@code (n * THREADS + t) mod size}, so the two threads never share a
+     * session and one thread's in-flight requests (consecutive n) are on different sessions.
+     * A read must answer the filled attribute's value {@code v}: any other answer (a session not
+     * found, or not sent) is counted, printed by {@code done} and counted as an error, so that a
+     * broken script cannot pass for a fast store. wrk runs {@code setup} and {@code done} in its
+     * main Lua state and the rest in each thread's own.
+     */
+    private static String spreadScript(Scenario scenario, String path, List<String> cookies) {
+        StringBuilder lua = new StringBuilder("cookies = {\n");
+        for (String cookie : cookies) {
+            lua.append("  \"").append(cookie).append("\",\n");
+        }
+        lua.append("""
+                }
+                threads = {}
+                next_offset = 0
+                setup = function(thread)
+                  thread:set("offset", next_offset)
+                  next_offset = next_offset + 1
+                  table.insert(threads, thread)
+                end
+                offset = 0
+                counter = 0
+                wrong = 0
+                request = function()
+                  counter = counter + 1
+                  local headers = { ["Cookie"] = cookies[(counter * %d + offset) %% #cookies + 1] }
+                """.formatted(THREADS));
+        if (!scenario.writes()) {
+            lua.append("  return wrk.format(\"GET\", \"").append(path).append("\", headers)\nend\n");
+            lua.append("""
+                    response = function(status, headers, body)
+                      if body ~= "v" then wrong = wrong + 1 end
+                    end
+                    done = function(summary, latency, requests)
+                      local total = 0
+                      for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
+                      print("Wrong answers: " .. total)
+                    end
+                    """);
+        } else if (scenario.method.equals("PUT")) {
+            lua.append("  return wrk.format(\"PUT\", \"").append(path).append("\", headers, tostring(counter))\nend\n");
+        } else {
+            lua.append("  return wrk.format(\"GET\", \"").append(path).append("\" .. counter, headers)\nend\n");
+        }
+        return lua.toString();
+    }
+
     private static double number(Pattern pattern, String report) {
         Matcher m = pattern.matcher(report);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
@@ -77,6 +134,10 @@ final class Wrk {
         Matcher m = ERRORS.matcher(report);
         if (m.find()) {
             errors += Long.parseLong(m.group(1));
+        }
+        Matcher wrong = WRONG_ANSWERS.matcher(report);
+        if (wrong.find()) {
+            errors += Long.parseLong(wrong.group(1));
         }
         Matcher s = SOCKET_ERRORS.matcher(report);
         if (s.find()) {
