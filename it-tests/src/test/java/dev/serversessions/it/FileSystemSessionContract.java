@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * subclass starts ({@link FileSystemSessionIT}: Payara Micro, {@link FileSystemSessionWildFlyIT}:
  * WildFly).
  */
-abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract, SessionLockingContract {
+abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
 
     /**
      * Files have no configurable timeout: the only wait is for the directory lock, at most ten

@@ -5,7 +5,7 @@ import dev.serversessions.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 
 /** SPEC §4 on the SQL backend, on PostgreSQL ({@code SESSION_TYPE=sqlalchemy}), in Payara Micro. */
-class PostgresSessionIT extends SqlSessionContract {
+class PostgresSessionIT extends SqlSessionContract implements SessionLockingContract {
     @BeforeAll
     static void start() throws Exception {
         start(PayaraMicro::start, "postgres", TestDatabase.postgres(), "sqlalchemy");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
  * SPEC §4 on the SQL backend, on PostgreSQL ({@code SESSION_TYPE=sqlalchemy}), in WildFly: its
  * JPA provider is Hibernate, so EclipseLink travels in the WAR.
  */
-class PostgresSessionWildFlyIT extends SqlSessionContract {
+class PostgresSessionWildFlyIT extends SqlSessionContract implements SessionLockingContract {
     @BeforeAll
     static void start() throws Exception {
         start(WildFlyServer::start, "postgres", TestDatabase.postgres(), "sqlalchemy");

@@ -34,10 +34,10 @@ import redis.clients.jedis.Jedis;
  * the round trips of each kind of request as Redis itself counts them; on whichever runtime the
  * subclass starts ({@link RedisSessionIT}: Payara Micro, {@link RedisSessionWildFlyIT}: WildFly).
  */
-abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract, SessionLockingContract {
-    private static final String PASSWORD = "it-s3cret";
+abstract class RedisSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
+    static final String PASSWORD = "it-s3cret";
     private static final long TIMEOUT_MS = 2000;
-    private static RedisServer redis;
+    static RedisServer redis;
 
     /** Starts a Redis of the test's own, then the runtime on it (database 1). */
     protected static void start(AppServer.Launcher runtime) {
@@ -184,15 +184,15 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
         assertFalse(log.contains("OutOfMemoryError"), "no OutOfMemoryError anywhere in the log");
     }
 
-    private static List<String> roundTrips(List<Command> commands) {
+    static List<String> roundTrips(List<Command> commands) {
         return commands.stream().filter(Command::isRoundTrip).map(Command::name).toList();
     }
 
-    private static List<String> scripted(List<Command> commands) {
+    static List<String> scripted(List<Command> commands) {
         return commands.stream().filter(c -> !c.isRoundTrip()).map(Command::name).toList();
     }
 
-    private static String describe(List<Command> commands) {
+    static String describe(List<Command> commands) {
         return RedisMonitor.roundTrips(commands) + " round trip(s) " + roundTrips(commands) + ", "
                 + commands.size() + " command(s) in Redis " + commands.stream().map(Command::name).collect(Collectors.toList());
     }

@@ -26,8 +26,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code SESSION_LOCKING} through HTTP (issue 20), on the store and runtime of whichever store
- * contract implements it: every store gets these tests once, on Payara Micro and on WildFly.
+ * {@code SESSION_LOCKING} through HTTP (issue 20), on the store and runtime of whichever test
+ * class implements it: every store's Payara Micro and WildFly classes (and Redis Cluster), not
+ * the Liberty and GlassFish ones: the locking rules run in the library's filter whatever the
+ * runtime, and these tests' extra servers and lease waits cost the suite minutes per class.
  * The servers with locking on are started beside the contract's own (which keeps locking off)
  * on the same store, by {@link #lockingServer}.
  */

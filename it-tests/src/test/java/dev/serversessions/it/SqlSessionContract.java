@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * application reaches the database through a proxy in the test JVM; the outage cuts the proxy,
  * never the shared server. Subclasses pick the database and the runtime.
  */
-abstract class SqlSessionContract extends SessionSemanticsContract implements SessionLockingContract {
+abstract class SqlSessionContract extends SessionSemanticsContract {
     protected static final String TABLE = "web_sessions";
     protected static final String SEQUENCE = "web_session_keys";
     protected static final int TIMEOUT_SECONDS = 3;
