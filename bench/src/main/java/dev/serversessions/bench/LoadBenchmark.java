@@ -56,7 +56,7 @@ public final class LoadBenchmark {
         Map.of("bench.sessionMetrics", "SESSION_METRICS", "bench.sessionLocking", "SESSION_LOCKING").forEach((property, key) -> {
             String value = System.getProperty(property, "");
             if (!value.isBlank()) {
-                with.put(key, value.trim());
+                with.putIfAbsent(key, value.trim()); // a target that sets the key itself keeps its value
             }
         });
         return with;

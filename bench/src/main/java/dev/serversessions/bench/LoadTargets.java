@@ -32,6 +32,15 @@ final class LoadTargets {
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis",
                             "SESSION_REDIS", "redis://127.0.0.1:" + redis.port(), "SESSION_REDIS_NEAR_CACHE", "true"), redis);
                 }),
+                // the same two with the library's metrics off, for a side-by-side run of what they cost (issue 19)
+                target("filesystem-metrics-off", "session", () -> LoadTarget.Started.without(Map.of("SESSION_TYPE", "filesystem",
+                        "SESSION_METRICS", "false",
+                        "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("bench-files-" + System.nanoTime()).toString()))),
+                target("redis-metrics-off", "session", () -> {
+                    RedisServer redis = RedisServer.start(PayaraMicro.workDir(), RedisServer.freePort(), "--appendfsync", "everysec");
+                    return new LoadTarget.Started(Map.of("SESSION_TYPE", "redis", "SESSION_METRICS", "false",
+                            "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()), redis);
+                }),
                 target("memcached", "session", () -> {
                     MemcachedServer memcached = MemcachedServer.start();
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "memcached",

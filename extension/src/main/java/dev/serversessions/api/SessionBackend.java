@@ -103,7 +103,9 @@ public interface SessionBackend extends AutoCloseable {
      * Takes the lock of one session for {@code lease}, if nobody holds it ({@code SESSION_LOCKING}):
      * one atomic store operation that succeeds for exactly one caller. A lock whose lease has
      * run out counts as free, so a holder that died (a killed server) locks nobody out for
-     * longer than its lease. The lock is independent of the session's data: it can be taken
+     * longer than its lease. Asking again with the token that holds the lock succeeds and
+     * renews the lease to {@code lease} from now: the library does so every third of the lease
+     * while a request runs. The lock is independent of the session's data: it can be taken
      * for an id the store has no session for, and neither a load nor a save sees it.
      *
      * <p>The default refuses: a backend the application wrote has no lock until it implements

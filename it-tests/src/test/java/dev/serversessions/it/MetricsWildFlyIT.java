@@ -3,6 +3,7 @@ package dev.serversessions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.WildFlyServer;
 import java.nio.file.Path;
@@ -63,19 +64,7 @@ class MetricsWildFlyIT extends MetricsContract {
      */
     @Override
     protected Snapshot scrape() throws InterruptedException {
-        int from = server.log().length();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String log = server.log().substring(from);
-            int first = log.indexOf(EXPORT);
-            int second = first < 0 ? -1 : log.indexOf(EXPORT, first + 1);
-            int third = second < 0 ? -1 : log.indexOf(EXPORT, second + 1);
-            if (third > 0) {
-                return new LoggedExport(log.substring(second, third));
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the OpenTelemetry SDK exported no metrics within 60 s:\n" + server.log());
+        return LoggedExport.next(server);
     }
 
     @Test
@@ -127,6 +116,43 @@ class MetricsWildFlyIT extends MetricsContract {
 
         LoggedExport(String text) {
             this.text = text;
+        }
+
+        /**
+         * One whole export of {@code server} that began after everything so far: the SDK reads
+         * the cumulative values just before it logs the export's first line, so the export after
+         * the first one to start after now holds every request made before now.
+         */
+        static LoggedExport next(AppServer server) throws InterruptedException {
+            int from = server.log().length();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                String log = server.log().substring(from);
+                int first = log.indexOf(EXPORT);
+                int second = first < 0 ? -1 : log.indexOf(EXPORT, first + 1);
+                int third = second < 0 ? -1 : log.indexOf(EXPORT, second + 1);
+                if (third > 0) {
+                    return new LoggedExport(log.substring(second, third));
+                }
+                Thread.sleep(250);
+            }
+            throw new AssertionError("the OpenTelemetry SDK exported no metrics within 60 s:\n" + server.log());
+        }
+
+        /** A counter's points whose attributes include {@code attribute} (as logged: {@code result="hit"}). */
+        long counter(String name, String attribute) {
+            long total = 0;
+            for (String line : text.split("\n")) {
+                if (line.contains("name=" + name + ",")) {
+                    Matcher matcher = LONG_POINT.matcher(line);
+                    while (matcher.find()) {
+                        if (matcher.group(1).contains(attribute)) {
+                            total += Long.parseLong(matcher.group(2));
+                        }
+                    }
+                }
+            }
+            return total;
         }
 
         @Override

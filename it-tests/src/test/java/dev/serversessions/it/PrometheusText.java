@@ -46,6 +46,22 @@ final class PrometheusText implements MetricsContract.Snapshot {
         return total;
     }
 
+    /**
+     * The sum of the lines whose name starts with {@code prefix} (a runtime may append a unit or
+     * {@code _total}) and whose labels include {@code label} ({@code result="hit"}).
+     */
+    double labelled(String prefix, String label) {
+        double total = 0;
+        Matcher line = LINE.matcher(text);
+        while (line.find()) {
+            String labels = line.group(2) == null ? "" : line.group(2);
+            if (line.group(1).startsWith(prefix) && labels.contains(label)) {
+                total += Double.parseDouble(line.group(3));
+            }
+        }
+        return total;
+    }
+
     /** The library's lines (the runtime's own metrics left out). */
     @Override
     public String toString() {

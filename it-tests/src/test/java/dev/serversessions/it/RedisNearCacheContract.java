@@ -126,8 +126,15 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
         return "session:" + browser.cookie().orElseThrow();
     }
 
+    /**
+     * The hits of {@code server}'s near cache as its runtime's metrics report them
+     * ({@code serversessions.near_cache.lookups}, result hit), read from wherever that runtime
+     * publishes them.
+     */
+    protected abstract long nearCacheHits(AppServer server) throws Exception;
+
     @Test
-    void warmReadOnlyRequestsSendRedisNoCommand() {
+    void warmReadOnlyRequestsSendRedisNoCommand() throws Exception {
         Browser onA = new Browser(a);
         put(onA, "user", "alice");
         Browser onB = onA.on(b);
@@ -135,12 +142,16 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
         RedisServer.sleep(1000); // A's own write comes back to A as an invalidation: let it pass
         assertEquals("alice", read(onA, "user")); // and on A
 
+        long hitsOnA = nearCacheHits(a);
+        long hitsOnB = nearCacheHits(b);
         Map<String, Long> before = commandCalls();
         for (int i = 0; i < 50; i++) {
             assertEquals("alice", read(onB, "user"));
             assertEquals("alice", read(onA, "user"));
         }
         assertEquals(Map.of(), callsSince(before), "commands Redis ran for 100 warm read-only requests on A and B");
+        assertEquals(50, nearCacheHits(a) - hitsOnA, "near cache hits on A, as its metrics report them");
+        assertEquals(50, nearCacheHits(b) - hitsOnB, "near cache hits on B, as its metrics report them");
     }
 
     /**

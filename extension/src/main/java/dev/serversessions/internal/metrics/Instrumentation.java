@@ -3,6 +3,7 @@ package dev.serversessions.internal.metrics;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionType;
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.NearCacheCounts;
 import dev.serversessions.internal.backend.SessionCount;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
@@ -80,6 +81,11 @@ public final class Instrumentation {
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "The live sessions gauge is off: " + e, e); // metrics never stop sessions
             }
+        }
+        try {
+            NearCacheCounts.of(backend).ifPresent(metrics::countNearCache);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "The near cache metrics are off: " + e, e);
         }
         return metrics == SessionMetrics.NONE && tracing == StoreTracing.NONE
                 ? backend : new InstrumentedSessionBackend(backend, metrics, tracing);

@@ -26,6 +26,16 @@ final class MetricNames {
     static final String LIVE = "serversessions.live";
     static final String LIVE_HELP = "Sessions in the store, as the store counts them cheaply (MongoDB only)";
 
+    static final String NEAR_CACHE_LOOKUPS = "serversessions.near_cache.lookups";
+    static final String NEAR_CACHE_LOOKUPS_HELP = "Session loads that asked this server's near cache first, by result (hit, miss, bypass)";
+    static final String NEAR_CACHE_EVICTIONS = "serversessions.near_cache.evictions";
+    static final String NEAR_CACHE_EVICTIONS_HELP = "Sessions dropped from the near cache: invalidated, for room, or expired";
+    static final String NEAR_CACHE_ENTRIES = "serversessions.near_cache.entries";
+    static final String NEAR_CACHE_ENTRIES_HELP = "Sessions held in this server's near cache";
+    static final String RESULT_HIT = "hit";
+    static final String RESULT_MISS = "miss";
+    static final String RESULT_BYPASS = "bypass";
+
     private MetricNames() {
     }
 }

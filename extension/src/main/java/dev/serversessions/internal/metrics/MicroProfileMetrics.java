@@ -1,6 +1,7 @@
 package dev.serversessions.internal.metrics;
 
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.NearCacheCounts;
 import dev.serversessions.internal.backend.SessionCount;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -89,6 +90,20 @@ final class MicroProfileMetrics implements SessionMetrics {
                 return Double.NaN;
             }
         });
+    }
+
+    /** Gauges: MicroProfile Metrics 5 has no counter that reads its value from a function. */
+    @Override
+    public void countNearCache(NearCacheCounts cache) {
+        Metadata lookups = Metadata.builder().withName(MetricNames.NEAR_CACHE_LOOKUPS).withDescription(MetricNames.NEAR_CACHE_LOOKUPS_HELP)
+                .build();
+        registry.gauge(lookups, cache, NearCacheCounts::hits, new Tag("result", MetricNames.RESULT_HIT));
+        registry.gauge(lookups, cache, NearCacheCounts::misses, new Tag("result", MetricNames.RESULT_MISS));
+        registry.gauge(lookups, cache, NearCacheCounts::bypassed, new Tag("result", MetricNames.RESULT_BYPASS));
+        registry.gauge(Metadata.builder().withName(MetricNames.NEAR_CACHE_EVICTIONS).withDescription(MetricNames.NEAR_CACHE_EVICTIONS_HELP)
+                .build(), cache, NearCacheCounts::evictions);
+        registry.gauge(Metadata.builder().withName(MetricNames.NEAR_CACHE_ENTRIES).withDescription(MetricNames.NEAR_CACHE_ENTRIES_HELP)
+                .build(), cache, NearCacheCounts::entries);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.serversessions.internal.metrics;
 
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.NearCacheCounts;
 import dev.serversessions.internal.backend.SessionCount;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -114,6 +115,24 @@ final class OpenTelemetryMetrics implements SessionMetrics {
                         // the store is down: nothing measured this time
                     }
                 });
+    }
+
+    @Override
+    public void countNearCache(NearCacheCounts cache) {
+        AttributeKey<String> result = AttributeKey.stringKey("result");
+        Attributes hit = Attributes.of(result, MetricNames.RESULT_HIT);
+        Attributes miss = Attributes.of(result, MetricNames.RESULT_MISS);
+        Attributes bypass = Attributes.of(result, MetricNames.RESULT_BYPASS);
+        meter.counterBuilder(MetricNames.NEAR_CACHE_LOOKUPS).setUnit("{lookup}").setDescription(MetricNames.NEAR_CACHE_LOOKUPS_HELP)
+                .buildWithCallback(measurement -> {
+                    measurement.record(cache.hits(), hit);
+                    measurement.record(cache.misses(), miss);
+                    measurement.record(cache.bypassed(), bypass);
+                });
+        meter.counterBuilder(MetricNames.NEAR_CACHE_EVICTIONS).setUnit("{session}").setDescription(MetricNames.NEAR_CACHE_EVICTIONS_HELP)
+                .buildWithCallback(measurement -> measurement.record(cache.evictions()));
+        meter.gaugeBuilder(MetricNames.NEAR_CACHE_ENTRIES).ofLongs().setUnit("{session}").setDescription(MetricNames.NEAR_CACHE_ENTRIES_HELP)
+                .buildWithCallback(measurement -> measurement.record(cache.entries()));
     }
 
     @Override

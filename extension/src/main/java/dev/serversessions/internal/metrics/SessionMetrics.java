@@ -1,5 +1,6 @@
 package dev.serversessions.internal.metrics;
 
+import dev.serversessions.internal.backend.NearCacheCounts;
 import dev.serversessions.internal.backend.SessionCount;
 
 /**
@@ -49,5 +50,12 @@ public interface SessionMetrics {
      * called once, for a store that can count cheaply.
      */
     default void countSessions(SessionCount store) {
+    }
+
+    /**
+     * Reports a near cache's lookups (by result: hit, miss, bypass), evictions and entries,
+     * asked whenever the metrics are read; called once, for a backend whose near cache is on.
+     */
+    default void countNearCache(NearCacheCounts cache) {
     }
 }

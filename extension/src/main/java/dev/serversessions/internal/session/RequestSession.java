@@ -124,6 +124,8 @@ public final class RequestSession implements ServerSession {
     private final Set<String> locked = new LinkedHashSet<>();
     private final String lockToken;
     private long lockedSinceNanos;
+    /** Renews the leases of {@link #locked} while this request holds them; cancelled by {@link #releaseLocks()}. */
+    private java.util.concurrent.Future<?> renewal;
     /**
      * Set by {@link #releaseLocks()}: what runs after the request's end (an error page rendered
      * after the filter's pass) takes no lock, which nobody would be left to release.
@@ -842,10 +844,73 @@ public final class RequestSession implements ServerSession {
             runtime.localLocks().release(lockedId);
             throw e;
         }
-        if (locked.isEmpty()) {
-            lockedSinceNanos = System.nanoTime();
+        synchronized (this) {
+            if (locked.isEmpty()) {
+                lockedSinceNanos = System.nanoTime();
+            }
+            locked.add(lockedId);
+            if (renewal == null) {
+                renewal = Renewal.start(this, runtime.lockRenewals(), lease);
+            }
         }
-        locked.add(lockedId);
+    }
+
+    /**
+     * The periodic renewal of one request's locks. It holds the request weakly: a request that
+     * ended without {@link #releaseLocks()} (which the web layer never lets happen) is collected
+     * in time and its renewal stops, so that its locks still run out after their lease instead of
+     * being renewed for as long as the server lives.
+     */
+    private static final class Renewal implements Runnable {
+        private final java.lang.ref.WeakReference<RequestSession> request;
+        private volatile java.util.concurrent.Future<?> schedule;
+
+        private Renewal(RequestSession request) {
+            this.request = new java.lang.ref.WeakReference<>(request);
+        }
+
+        static java.util.concurrent.Future<?> start(RequestSession request, LockRenewals renewals, Duration lease) {
+            Renewal renewal = new Renewal(request);
+            renewal.schedule = renewals.every(lease, renewal);
+            return renewal.schedule;
+        }
+
+        @Override
+        public void run() {
+            RequestSession session = request.get();
+            if (session != null) {
+                session.renewLocks();
+            } else if (schedule != null) {
+                schedule.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Takes this request's locks again with its token, which renews their lease (every store's
+     * {@code tryLock} does for the token that holds the lock), so that a request longer than
+     * {@code SESSION_LOCK_LEASE} keeps its session to itself. Runs on the renewal thread,
+     * never after {@link #releaseLocks()}: both hold this object's monitor. A renewal the store
+     * refuses (the lease had run out and another request took the lock) or cannot answer (an
+     * outage: the next period tries again) is logged.
+     */
+    private synchronized void renewLocks() {
+        if (lockingOver || locked.isEmpty()) {
+            return;
+        }
+        SessionBackend backend = runtime.activeBackend();
+        Duration lease = runtime.settings().lockLease();
+        for (String lockedId : locked) {
+            try {
+                if (!backend.tryLock(lockedId, lockToken, lease)) {
+                    LOG.warning(() -> "Session " + SessionIds.logTag(lockedId) + ": its lock ran out before this server could renew it"
+                            + " (SESSION_LOCK_LEASE " + lease.toSeconds() + " s) and another request holds it now;"
+                            + " both may change the session at the same time");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Session " + SessionIds.logTag(lockedId) + ": renewing its lock failed; the next renewal tries again", e);
+            }
+        }
     }
 
     private SessionLockTimeoutException lockTimeout(String lockedId) {
@@ -864,6 +929,10 @@ public final class RequestSession implements ServerSession {
      */
     public synchronized void releaseLocks() {
         lockingOver = lockToken != null;
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
+        }
         if (locked.isEmpty()) {
             return;
         }
@@ -873,9 +942,9 @@ public final class RequestSession implements ServerSession {
             try {
                 if (!backend.unlock(lockedId, lockToken)) {
                     LOG.warning(() -> "Session " + SessionIds.logTag(lockedId) + " was held by one request for " + heldMillis
-                            + " ms, longer than SESSION_LOCK_LEASE (" + runtime.settings().lockLease().toSeconds()
-                            + " s): its lock ran out meanwhile, so another request may have changed the session at the same time;"
-                            + " raise SESSION_LOCK_LEASE above the longest request");
+                            + " ms and its lock ran out meanwhile (SESSION_LOCK_LEASE " + runtime.settings().lockLease().toSeconds()
+                            + " s, not renewed in time: the store was out of reach), so another request may have changed the"
+                            + " session at the same time");
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Session " + SessionIds.logTag(lockedId) + ": its lock could not be released (" + e

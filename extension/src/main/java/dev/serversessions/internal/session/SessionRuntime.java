@@ -48,6 +48,7 @@ public final class SessionRuntime {
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private final RetiredIds retiredIds = new RetiredIds();
     private final LocalLocks localLocks = new LocalLocks();
+    private final LockRenewals lockRenewals = new LockRenewals();
     private volatile ClientLookup clients = ClientLookup.NONE;
     private volatile Supplier<SessionBackend> applicationBackend;
     private volatile SessionBackend activeBackend;
@@ -157,6 +158,11 @@ public final class SessionRuntime {
     /** This server's queue of requests per session ({@code SESSION_LOCKING}). */
     LocalLocks localLocks() {
         return localLocks;
+    }
+
+    /** Renews the leases of locks running requests hold ({@code SESSION_LOCKING}). */
+    LockRenewals lockRenewals() {
+        return lockRenewals;
     }
 
     /** Lets backends use clients the application produced (set by the CDI extension). */
@@ -294,6 +300,7 @@ public final class SessionRuntime {
     }
 
     private synchronized void closeBackends() {
+        lockRenewals.close();
         backends.values().forEach(b -> {
             try {
                 b.close();

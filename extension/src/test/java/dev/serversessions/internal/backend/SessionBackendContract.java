@@ -415,6 +415,22 @@ public abstract class SessionBackendContract {
         assertTrue(backend.unlock(id, "next"));
     }
 
+    /** What keeps a running request's lock (the library renews every third of the lease). */
+    @Test
+    void askingAgainWithTheHoldingTokenRenewsTheLease() throws Exception {
+        SessionBackend backend = backend();
+        String id = IDS.generate();
+        long start = System.nanoTime();
+        assertTrue(backend.tryLock(id, "holder", Duration.ofSeconds(2)));
+        Thread.sleep(1200);
+        assertTrue(backend.tryLock(id, "holder", Duration.ofSeconds(4)), "renewed");
+        Thread.sleep(Math.max(0, 2600 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+        assertFalse(backend.tryLock(id, "next", LEASE), "2.6 s after a 2 s lease, renewed at 1.2 s for 4 s: still held");
+        assertTrue(backend.unlock(id, "holder"));
+        assertTrue(backend.tryLock(id, "next", LEASE));
+        assertTrue(backend.unlock(id, "next"));
+    }
+
     @Test
     void locksOfDifferentSessionsAreIndependentAndNoPartOfTheSession() {
         SessionBackend backend = backend();

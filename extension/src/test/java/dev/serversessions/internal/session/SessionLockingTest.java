@@ -199,6 +199,58 @@ class SessionLockingTest {
         }
     }
 
+    /** The lease bounds a dead server's lock, not a live request's: the running request renews it. */
+    @Test
+    void aRequestLongerThanTheLeaseKeepsItsLockUntilItReleases() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_LEASE", "1"));
+        String id = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 1);
+        dev.serversessions.api.SessionBackend store = runtime.activeBackend();
+        WarningCapture warnings = new WarningCapture();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RequestSession.class.getName());
+        log.addHandler(warnings);
+        try {
+            Thread.sleep(2600);
+            assertFalse(store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30)),
+                    "held 2.6 s with a 1 s lease: renewed while the request runs");
+
+            saveAndGetId(holder);
+            assertEquals(0, lockFiles(), "released");
+            Thread.sleep(800);
+            assertEquals(0, lockFiles(), "no renewal after the release brings the lock back");
+            assertTrue(warnings.records.isEmpty(), "nothing ran out: " + warnings.records.stream().map(r -> r.getMessage()).toList());
+        } finally {
+            log.removeHandler(warnings);
+        }
+        assertTrue(store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30)));
+        assertTrue(store.unlock(id, "another-server"));
+        assertEquals(1, runtime.open(id).get("counter"));
+    }
+
+    /** Renewal never turns a lost release into a lock held as long as the server lives. */
+    @Test
+    void aRequestForgottenWithoutItsReleaseStopsRenewingSoItsLockRunsOut() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_LEASE", "1"));
+        String id = newSession(runtime);
+        lockAndForget(runtime, id);
+        dev.serversessions.api.SessionBackend store = runtime.activeBackend();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        boolean free = false;
+        while (!free && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(200);
+            free = store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30));
+        }
+        assertTrue(free, "the forgotten request's lock ran out once nothing held the request");
+        assertTrue(store.unlock(id, "another-server"));
+    }
+
+    private static void lockAndForget(SessionRuntime runtime, String id) {
+        RequestSession forgotten = runtime.open(id);
+        forgotten.put("counter", 7); // locked, renewed, never saved nor released
+    }
+
     @Test
     void aRequestThatCannotGetTheLockInTimeGetsNoSessionAndWritesNothing() {
         SessionRuntime runtime = runtime(Map.of());

@@ -140,8 +140,9 @@ final class MemcachedSessionBackend implements SessionBackend {
     /**
      * An item of its own beside the session's, taken with {@code add} (which stores only if the
      * key is free) and memcached's expiry as the lease, whole seconds; one round trip when free.
-     * A refused add reads the holder once more: a retry after a dropped connection may find its
-     * own first attempt.
+     * A refused add reads the holder once more: its own token (a renewal, or a retry after a
+     * dropped connection that finds its first attempt) stores the item again with the new expiry,
+     * compare-and-set, so a lock taken over in between stays its new holder's.
      */
     @Override
     public boolean tryLock(String id, String token, Duration lease) {
@@ -153,8 +154,13 @@ final class MemcachedSessionBackend implements SessionBackend {
             if (call.await(added)) {
                 return true;
             }
-            byte[] holder = call.run(client -> client.asyncGet(key, RawBytes.INSTANCE));
-            return holder != null && java.util.Arrays.equals(holder, value);
+            // held: by this token, the lease is renewed (set again with the new expiry, only if
+            // nobody changed the item since it was read); by another, refused
+            CASValue<byte[]> holder = call.run(client -> client.asyncGets(key, RawBytes.INSTANCE));
+            if (holder == null || !java.util.Arrays.equals(holder.getValue(), value)) {
+                return false;
+            }
+            return call.run(client -> client.asyncCAS(key, holder.getCas(), exptime, value, RawBytes.INSTANCE)) == CASResponse.OK;
         });
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * and {@link #put} keeps the reply only if no invalidation of that key (or flush) happened since:
  * a counter per stripe of keys, and one for flushes, all changed and checked under one lock.
  */
-final class RedisNearCache {
+final class RedisNearCache implements dev.serversessions.internal.backend.NearCacheCounts {
     private static final int STRIPES = 1024;
     /** A ticket that no put accepts: taken while the cache is not serving. */
     static final long NOT_SERVING = -1;
@@ -149,16 +149,29 @@ final class RedisNearCache {
                 + evictions.sum() + " evictions, " + drops.sum() + " invalidation connection drops";
     }
 
-    long hits() {
+    @Override
+    public long hits() {
         return hits.sum();
     }
 
-    long misses() {
+    @Override
+    public long misses() {
         return misses.sum();
     }
 
-    long evictions() {
+    @Override
+    public long bypassed() {
+        return bypassed.sum();
+    }
+
+    @Override
+    public long evictions() {
         return evictions.sum();
+    }
+
+    @Override
+    public synchronized long entries() {
+        return entries.size();
     }
 
     private static int stripe(String key) {

@@ -53,7 +53,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * it holds the session and {@link RedisInvalidations} is in step with Redis; every change still
  * goes to Redis and drops this server's copy.
  */
-final class RedisSessionBackend implements SessionBackend {
+final class RedisSessionBackend implements SessionBackend, dev.serversessions.internal.backend.NearCacheCounts.Source {
     static final String ATTRIBUTE_FIELD = "a:";
     static final String CREATED_FIELD = "m:created";
     static final String EXPIRES_FIELD = "m:expires";
@@ -408,6 +408,11 @@ final class RedisSessionBackend implements SessionBackend {
     /** The near cache's counters, null when it is off; for tests. */
     RedisNearCache nearCache() {
         return nearCache;
+    }
+
+    @Override
+    public Optional<dev.serversessions.internal.backend.NearCacheCounts> nearCacheCounts() {
+        return Optional.ofNullable(nearCache);
     }
 
     @Override
