@@ -89,6 +89,30 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
                 kinds.get("write (PUT /api/session/b)"), "the load's gets, then one cas with its token");
     }
 
+    /**
+     * What {@code SESSION_LOCKING=true} adds, by memcached's own counters (docs/benchmarks.md):
+     * the lock's {@code add} before the first store call, and its release, a {@code gets} and a
+     * {@code delete} with that CAS, after the last; nothing for an untouched request.
+     */
+    @Test
+    void memcachedCommandsPerRequestKindWithLockingOn() {
+        Browser browser = new Browser(lockingServer("locking-a", SessionLockingContract.PATIENT));
+        Map<String, Map<String, Long>> kinds = new LinkedHashMap<>();
+        kinds.put("new session, first write", commands(() -> browser.put("/api/session/a", "1")));
+        kinds.put("untouched", commands(() -> browser.get("/probe/untouched")));
+        kinds.put("read-only", commands(() -> browser.get("/probe/read?name=a")));
+        kinds.put("write", commands(() -> browser.put("/api/session/b", "2")));
+        System.out.println("memcached commands per request with SESSION_LOCKING=true: " + kinds);
+
+        assertEquals(0L, kinds.get("untouched").get("commands"), "an untouched request takes no lock");
+        assertEquals(Map.of("cmd_get", 2L, "cmd_touch", 0L, "cmd_set", 1L, "deletes", 1L, "commands", 4L),
+                kinds.get("read-only"), "add (lock), gets (load), gets + delete (unlock)");
+        assertEquals(Map.of("cmd_get", 2L, "cmd_touch", 0L, "cmd_set", 2L, "deletes", 1L, "commands", 5L),
+                kinds.get("write"), "add (lock), gets (load), cas (save), gets + delete (unlock)");
+        assertEquals(Map.of("cmd_get", 1L, "cmd_touch", 0L, "cmd_set", 2L, "deletes", 1L, "commands", 4L),
+                kinds.get("new session, first write"), "add (lock of the new id), add (save), gets + delete (unlock)");
+    }
+
     @Test
     void readOnlyRequestsBetweenSlidesSendMemcachedNoWrite() throws Exception {
         assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> {
