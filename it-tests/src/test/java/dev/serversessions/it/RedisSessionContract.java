@@ -61,33 +61,49 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
 
     @Test
     void roundTripsPerRequestAreZeroForUntouchedOneForReadsAndTwoForWrites() throws Exception {
-        Browser browser = browser();
+        Map<String, List<Command>> kinds = commandsPerRequestKind(server());
+        System.out.println("Redis round trips per request (MONITOR): " + describe(kinds));
+        List<Command> read = kinds.get("read-only");
+        List<Command> write = kinds.get("write");
+        List<Command> firstWrite = kinds.get("first write of a new session");
+        assertEquals(List.of(), kinds.get("untouched"));
+        assertEquals(List.of("HGETALL"), roundTrips(read), "a pure read, the slide not due: " + read);
+        assertEquals(List.of(), scripted(read), read.toString());
+        assertEquals(List.of("HGETALL", "EVALSHA"), roundTrips(write), "one load, one save: " + write);
+        assertEquals(List.of("TYPE", "HSET", "HSET", "PEXPIRE"), scripted(write),
+                "only the changed attribute is written, with the expiry");
+        assertEquals(List.of("EVALSHA"), roundTrips(firstWrite), "a new session is saved without a load: " + firstWrite);
+    }
+
+    /**
+     * What Redis ran (MONITOR) for one request of each kind on {@code server}: untouched,
+     * read-only, write, first write of a new session; after requests that cached the scripts
+     * and pooled the connections.
+     */
+    static Map<String, List<Command>> commandsPerRequestKind(AppServer server) throws Exception {
+        Browser browser = new Browser(server);
         browser.put("/api/session/a", "1");
         browser.put("/api/session/b", "2");
-        browser.get("/probe/read?name=a"); // scripts cached on this Redis, connections pooled
-
+        browser.get("/probe/read?name=a");
+        Map<String, List<Command>> kinds = new java.util.LinkedHashMap<>();
         try (RedisMonitor monitor = new RedisMonitor(redis.port(), PASSWORD)) {
             monitor.commandsSinceLastMark();
             assertEquals(200, browser.get("/probe/untouched").status());
-            List<Command> untouched = monitor.commandsSinceLastMark();
+            kinds.put("untouched", monitor.commandsSinceLastMark());
             assertEquals("1", browser.get("/probe/read?name=a").body());
-            List<Command> read = monitor.commandsSinceLastMark();
+            kinds.put("read-only", monitor.commandsSinceLastMark());
             assertEquals(204, browser.put("/api/session/b", "3").status());
-            List<Command> write = monitor.commandsSinceLastMark();
-            assertEquals(204, new Browser(server()).put("/api/session/fresh", "1").status());
-            List<Command> firstWrite = monitor.commandsSinceLastMark();
-
-            System.out.println("Redis round trips per request (MONITOR): " + Map.of(
-                    "untouched", describe(untouched), "read-only", describe(read),
-                    "write", describe(write), "first write of a new session", describe(firstWrite)));
-            assertEquals(List.of(), untouched);
-            assertEquals(List.of("HGETALL"), roundTrips(read), "a pure read, the slide not due: " + read);
-            assertEquals(List.of(), scripted(read), read.toString());
-            assertEquals(List.of("HGETALL", "EVALSHA"), roundTrips(write), "one load, one save: " + write);
-            assertEquals(List.of("TYPE", "HSET", "HSET", "PEXPIRE"), scripted(write),
-                    "only the changed attribute is written, with the expiry");
-            assertEquals(List.of("EVALSHA"), roundTrips(firstWrite), "a new session is saved without a load: " + firstWrite);
+            kinds.put("write", monitor.commandsSinceLastMark());
+            assertEquals(204, new Browser(server).put("/api/session/fresh", "1").status());
+            kinds.put("first write of a new session", monitor.commandsSinceLastMark());
         }
+        return kinds;
+    }
+
+    static Map<String, String> describe(Map<String, List<Command>> kinds) {
+        Map<String, String> described = new java.util.LinkedHashMap<>();
+        kinds.forEach((kind, commands) -> described.put(kind, describe(commands)));
+        return described;
     }
 
     /** Redis's own {@code INFO commandstats}: calls of every command that writes, scripts and what they run. */
