@@ -809,7 +809,7 @@ public final class RequestSession implements ServerSession {
      * only one of them asks the store), then the store's lock, polled with a jittered backoff
      * (so that waiters on several servers do not poll in step). Without the lock the request
      * never goes on: it gets {@link SessionLockTimeoutException}, now and at every later use of
-     * its session.
+     * its session. Callers hold this object's monitor, as {@link #renewLocks()} does.
      */
     private void lock(String lockedId) {
         if (lockToken == null || lockingOver || locked.contains(lockedId)) {
@@ -844,14 +844,12 @@ public final class RequestSession implements ServerSession {
             runtime.localLocks().release(lockedId);
             throw e;
         }
-        synchronized (this) {
-            if (locked.isEmpty()) {
-                lockedSinceNanos = System.nanoTime();
-            }
-            locked.add(lockedId);
-            if (renewal == null) {
-                renewal = Renewal.start(this, runtime.lockRenewals(), lease);
-            }
+        if (locked.isEmpty()) {
+            lockedSinceNanos = System.nanoTime();
+        }
+        locked.add(lockedId);
+        if (renewal == null) {
+            renewal = Renewal.start(this, runtime.lockRenewals(), lease);
         }
     }
 
