@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC §4 on the filesystem backend, plus what only files can show, on whichever runtime the
- * subclass starts ({@link FileSystemSessionIT}: Payara Micro, {@link FileSystemSessionWildFlyIT}:
- * WildFly).
+ * subclass starts: each runtime's request handling is proven here, on every runtime
+ * ({@link FileSystemSessionIT}: Payara Micro, {@link FileSystemSessionWildFlyIT}: WildFly,
+ * {@link FileSystemSessionLibertyIT}: Open Liberty, {@link FileSystemSessionGlassFishIT}:
+ * GlassFish), with the {@code HttpSession} battery and the scoped beans.
  */
-abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract {
+abstract class FileSystemSessionContract extends SessionSemanticsContract implements SessionScopedBeansContract, HttpSessionApiContract {
 
     /**
      * Files have no configurable timeout: the only wait is for the directory lock, at most ten
@@ -37,6 +39,16 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
     @Override
     protected long storeTimeoutMillis() {
         return 10_000;
+    }
+
+    /**
+     * The outage swaps the directory for a plain file: every file operation fails at once and
+     * no request waits for the directory lock's timeout, so waiting twice that timeout (20 s each
+     * way) would show nothing more than 4 s do.
+     */
+    @Override
+    protected long outageMillis() {
+        return 4000;
     }
 
     /** The session directory of the server under test. */
@@ -158,6 +170,11 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
 
     @Override
     public AppServer beanServer() {
+        return server();
+    }
+
+    @Override
+    public AppServer httpSessionServer() {
         return server();
     }
 

@@ -8,69 +8,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import dev.serversessions.it.support.PayaraMicro;
-import dev.serversessions.testsupport.RedisServer;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * request.getSession() backed by the store, one test per HttpSession API method and event,
- * modelled on the Servlet TCK's HttpSession tests (which are not on Maven Central). Each subclass
- * names a runtime and a store: the battery depends on both (the runtime's listeners and request
- * wrapping, the store's expiry).
+ * modelled on the Servlet TCK's HttpSession tests (which are not on Maven Central). The battery
+ * depends on the runtime (its listeners and request wrapping) and on the store (its expiry), so
+ * it is mixed into each runtime's filesystem class and each store's Payara class, and runs on
+ * the server that class already starts (on the default settings but for its store).
  */
-abstract class HttpSessionApiContract {
-    private static AppServer server;
-    private static RedisServer redis;
+interface HttpSessionApiContract {
 
-    /** Starts the runtime with {@code store}'s settings: {@link #fileSystem()} or {@link #redis()}. */
-    protected static void start(AppServer.Launcher runtime, Map<String, String> store) {
-        server = runtime.start("httpsession", store);
-    }
-
-    /** A session directory of the test's own. */
-    protected static Map<String, String> fileSystem() {
-        return Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("httpsession-" + System.nanoTime()).toString());
-    }
-
-    /** A Redis of the test's own, stopped after the server. */
-    protected static Map<String, String> redis() {
-        redis = RedisServer.persistent(PayaraMicro.workDir());
-        return Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (redis != null) {
-            redis.close();
-            redis = null;
-        }
-    }
+    /** The running server under test. */
+    AppServer httpSessionServer();
 
     @BeforeEach
-    void forgetEarlierEvents() {
+    default void forgetEarlierHttpSessionEvents() {
         events();
     }
 
-    private static Browser browser() {
-        return new Browser(server);
+    private Browser browser() {
+        return new Browser(httpSessionServer());
     }
 
-    private static List<String> events() {
-        String body = new Browser(server).get("/httpsession/events").body();
+    private List<String> events() {
+        String body = new Browser(httpSessionServer()).get("/httpsession/events").body();
         return body.isEmpty() ? List.of() : List.of(body.split("\n"));
     }
 
     @Test
-    void getSessionFalseIsNullWithoutASessionAndCreatesNothing() {
+    default void getSessionFalseIsNullWithoutASessionAndCreatesNothing() {
         Browser browser = browser();
         Response exists = browser.get("/httpsession/exists");
         assertEquals("false", exists.body());
@@ -79,7 +48,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void attributesRoundTripAcrossRequestsAndShareTheServerSession() {
+    default void attributesRoundTripAcrossRequestsAndShareTheServerSession() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=color&value=blue");
         assertEquals("blue", browser.get("/httpsession/get?name=color").body());
@@ -91,7 +60,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void theContainersOwnSessionIsNeverCreated() {
+    default void theContainersOwnSessionIsNeverCreated() {
         Response response = browser().get("/httpsession/container-session");
         assertEquals("true", response.body());
         // every Set-Cookie header: setCookies() holds only the server session's cookie
@@ -99,7 +68,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void idTimesNewnessAndContextAreTheServerSessions() {
+    default void idTimesNewnessAndContextAreTheServerSessions() {
         Browser browser = browser();
         String first = browser.get("/httpsession/info").body();
         assertTrue(first.contains(" new=true "), first);
@@ -115,7 +84,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void theRequestedIdIsReportedFromTheCookie() {
+    default void theRequestedIdIsReportedFromTheCookie() {
         Browser browser = browser();
         assertEquals("null valid=false cookie=false url=false", browser.get("/httpsession/requested").body());
         browser.get("/httpsession/set?name=a&value=1");
@@ -127,7 +96,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void sessionCreatedFiresOnceForANewSession() {
+    default void sessionCreatedFiresOnceForANewSession() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=a&value=1");
         browser.get("/httpsession/set?name=b&value=2");
@@ -135,7 +104,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void attributeListenersSeeAddReplaceAndRemove() {
+    default void attributeListenersSeeAddReplaceAndRemove() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=a&value=1");
         browser.get("/httpsession/set?name=a&value=2");
@@ -149,7 +118,7 @@ abstract class HttpSessionApiContract {
      * it and the session keeps its other attributes.
      */
     @Test
-    void setAttributeOfAValueTooLargeForTheStoreIsRefusedAndTheSessionKept() {
+    default void setAttributeOfAValueTooLargeForTheStoreIsRefusedAndTheSessionKept() {
         Browser browser = browser();
         assertEquals(204, browser.put("/legacy/session/user", "alice").status());
         events();
@@ -162,7 +131,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void bindingListenersAreToldOnPutReplaceRemoveAndInvalidate() {
+    default void bindingListenersAreToldOnPutReplaceRemoveAndInvalidate() {
         Browser browser = browser();
         browser.get("/httpsession/bind?name=v&value=first");
         browser.get("/httpsession/bind?name=v&value=second");
@@ -174,7 +143,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void invalidateFiresDestroyedWithTheDataStillThereThenEveryUseThrows() {
+    default void invalidateFiresDestroyedWithTheDataStillThereThenEveryUseThrows() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=a&value=1");
         events();
@@ -188,7 +157,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void changeSessionIdRegeneratesAndTellsTheIdListener() {
+    default void changeSessionIdRegeneratesAndTellsTheIdListener() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=user&value=alice");
         String before = browser.cookie().orElseThrow();
@@ -203,7 +172,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void setMaxInactiveIntervalGivesTheSessionItsOwnExpiry() throws InterruptedException {
+    default void setMaxInactiveIntervalGivesTheSessionItsOwnExpiry() throws InterruptedException {
         Browser browser = browser();
         browser.get("/httpsession/set?name=a&value=1");
         assertEquals("2", browser.get("/httpsession/max-inactive?value=2").body());
@@ -213,7 +182,7 @@ abstract class HttpSessionApiContract {
     }
 
     @Test
-    void aNonPositiveMaxInactiveIntervalMeansNeverExpires() {
+    default void aNonPositiveMaxInactiveIntervalMeansNeverExpires() {
         Browser browser = browser();
         browser.get("/httpsession/set?name=a&value=1");
         assertEquals("0", browser.get("/httpsession/max-inactive?value=0").body());

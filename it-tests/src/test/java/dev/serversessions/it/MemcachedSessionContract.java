@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC §4 on memcached, plus what only memcached shows (its own command counts), on whichever
- * runtime the subclass starts ({@link MemcachedSessionIT}: Payara Micro,
- * {@link MemcachedSessionWildFlyIT}: WildFly).
+ * runtime the subclass starts ({@link MemcachedSessionIT}: Payara Micro; the client in WildFly:
+ * {@link MemcachedSessionWildFlyIT}).
  */
 abstract class MemcachedSessionContract extends SessionSemanticsContract implements SessionLockingContract {
     protected static final long TIMEOUT_MS = 1000;
@@ -26,8 +26,12 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
     /** Starts a memcached of the test's own, then the runtime on it. */
     protected static void start(AppServer.Launcher runtime) {
         memcached = MemcachedServer.start();
-        startServer(runtime, "memcached", Map.of("SESSION_TYPE", "memcached",
-                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), memcached);
+        startServer(runtime, "memcached", env(memcached), memcached);
+    }
+
+    static Map<String, String> env(MemcachedServer memcached) {
+        return Map.of("SESSION_TYPE", "memcached",
+                "SESSION_MEMCACHED", memcached.address(), "SESSION_MEMCACHED_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
     }
 
     /** SESSION_MEMCACHED_TIMEOUT_MS. */

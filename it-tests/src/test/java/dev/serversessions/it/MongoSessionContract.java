@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §4 with {@code SESSION_TYPE=mongodb}: the runtime talks to mongo-java-server, which runs
  * in this JVM, through the real MongoDB driver; plus what only MongoDB shows. On whichever runtime
- * the subclass starts ({@link MongoSessionIT}: Payara Micro, {@link MongoSessionWildFlyIT}: WildFly).
+ * the subclass starts ({@link MongoSessionIT}: Payara Micro; the driver in WildFly:
+ * {@link MongoSessionWildFlyIT}).
  */
 abstract class MongoSessionContract extends SessionSemanticsContract implements SessionLockingContract {
     protected static final long TIMEOUT_MS = 1500;

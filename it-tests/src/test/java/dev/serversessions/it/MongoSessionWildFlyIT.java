@@ -1,15 +1,28 @@
 package dev.serversessions.it;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import dev.serversessions.it.support.WildFlyServer;
+import dev.serversessions.testsupport.MongoDbServer;
+import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * SPEC §4 and MongoDB's own view of it, in WildFly, deployed while MongoDB is down (one WildFly
- * per class: the deployment during an outage needs no second server here).
+ * The MongoDB driver and backend in WildFly's module class loading; the MongoDB contract itself
+ * (a node deployed while MongoDB is down included) runs on Payara Micro ({@link MongoSessionIT}).
  */
-class MongoSessionWildFlyIT extends MongoSessionContract {
+class MongoSessionWildFlyIT extends StoreInRuntimeContract {
+    private static MongoClient shell;
+
     @BeforeAll
     static void start() {
-        startWhileMongoIsDown(WildFlyServer::start);
+        MongoDbServer mongo = MongoDbServer.start();
+        shell = MongoClients.create(mongo.connectionString());
+        startServer(WildFlyServer::start, "mongodb", MongoSessionContract.env(mongo), shell, mongo);
+    }
+
+    @Override
+    protected boolean storeHolds(String sessionId) {
+        return shell.getDatabase("it_sessions").getCollection("web").find(new Document("_id", "session:" + sessionId)).first() != null;
     }
 }

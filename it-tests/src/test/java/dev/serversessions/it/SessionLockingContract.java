@@ -26,10 +26,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code SESSION_LOCKING} through HTTP (issue 20), on the store and runtime of whichever test
- * class implements it: every store's Payara Micro and WildFly classes (and Redis Cluster), not
- * the Liberty and GlassFish ones: the locking rules run in the library's filter whatever the
- * runtime, and these tests' extra servers and lease waits cost the suite minutes per class.
+ * {@code SESSION_LOCKING} through HTTP, on the store and runtime of whichever test class
+ * implements it: every store's Payara Micro class (Redis Cluster and MariaDB included), where
+ * the store's lock is what differs, and WildFly's filesystem class, where the runtime's request
+ * and async handling is: the locking rules run in the library's filter whatever the runtime,
+ * and each class pays three more servers and a lease wait.
  * The servers with locking on are started beside the contract's own (which keeps locking off)
  * on the same store, by {@link #lockingServer}.
  */

@@ -34,39 +34,8 @@ import org.junit.jupiter.api.Test;
  * runtime (Payara Micro or WildFly). Each backend's test extends this, starts the server on its
  * store, and says how to take the store away.
  */
-public abstract class SessionSemanticsContract {
+public abstract class SessionSemanticsContract extends OneServerOnAStore {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static AppServer started;
-    private static final List<AutoCloseable> stores = new ArrayList<>();
-
-    /**
-     * Starts the server under test ({@link #server()}) with {@code runtime}; {@code stores} are
-     * closed after it, in this order, even when it fails to start.
-     */
-    protected static AppServer startServer(AppServer.Launcher runtime, String name, Map<String, String> env,
-                                           AutoCloseable... stores) {
-        SessionSemanticsContract.stores.addAll(List.of(stores));
-        started = runtime.start(name, env);
-        return started;
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (started != null) {
-            started.close();
-            started = null;
-        }
-        for (AutoCloseable store : stores) {
-            store.close();
-        }
-        stores.clear();
-    }
-
-    /** The running server, configured for the backend under test: the one {@link #startServer} started. */
-    protected AppServer server() {
-        return started;
-    }
-
     /** Servers with other settings on the same store ({@link SessionLockingContract}), by role. */
     private static final Map<String, AppServer> OTHER_SERVERS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -99,15 +68,19 @@ public abstract class SessionSemanticsContract {
     protected abstract long storeTimeoutMillis();
 
     /**
+     * How long the load run keeps the store away, and then runs on after it is back: twice the
+     * store's timeout, so that requests really wait for the store and give up, and at least 4 s.
+     */
+    protected long outageMillis() {
+        return Math.max(4000, 2 * storeTimeoutMillis());
+    }
+
+    /**
      * What a request may take beyond the store's timeout under the load run: servlet and JSON
      * work of 50 concurrent requests on a shared two-core machine. Far below what an unbounded
      * wait costs (MongoDB's 120 s pool wait, k connect timeouts queued behind a lock).
      */
     protected static final long OUTAGE_MARGIN_MS = 2500;
-
-    protected Browser browser() {
-        return new Browser(server());
-    }
 
     protected static JsonObject json(Response response) {
         assertEquals(200, response.status(), response.body());
@@ -588,12 +561,12 @@ public abstract class SessionSemanticsContract {
             begun = System.nanoTime();
             outage().begin();
             try {
-                Thread.sleep(Math.max(4000, 2 * storeTimeoutMillis()));
+                Thread.sleep(outageMillis());
             } finally {
                 ended = System.nanoTime();
                 outage().end();
             }
-            Thread.sleep(Math.max(4000, 2 * storeTimeoutMillis()));
+            Thread.sleep(outageMillis());
             running.set(false);
             for (Future<?> loop : loops) {
                 loop.get(120, TimeUnit.SECONDS);

@@ -29,8 +29,19 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     /** Starts the runtime on a new database with custom table, schema and sequence names. */
     protected static AppServer start(AppServer.Launcher runtime, String name, TestDatabase newDatabase, String type) throws Exception {
         database = newDatabase;
-        schema = database.schemaName("app");
+        schema = newSchema(database);
+        return startServer(runtime, name, env(database, schema, type), database);
+    }
+
+    /** A new schema in {@code database} for the application's tables. */
+    static String newSchema(TestDatabase database) throws Exception {
+        String schema = database.schemaName("app");
         database.createSchema(schema);
+        return schema;
+    }
+
+    /** The settings of a runtime on {@code database}: custom table, schema and sequence names. */
+    static Map<String, String> env(TestDatabase database, String schema, String type) {
         Map<String, String> env = new HashMap<>();
         env.put("SESSION_TYPE", type);
         env.put("SESSION_SQLALCHEMY", database.applicationUrl());
@@ -39,7 +50,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         env.put("SESSION_SQLALCHEMY_SEQUENCE", SEQUENCE);
         env.put("SESSION_CLEANUP_N_REQUESTS", "1");
         env.put("SESSION_SQLALCHEMY_TIMEOUT", String.valueOf(TIMEOUT_SECONDS));
-        return startServer(runtime, name, env, database);
+        return env;
     }
 
     /** SESSION_SQLALCHEMY_TIMEOUT. */

@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -227,7 +230,11 @@ public final class MemcachedServer implements AutoCloseable {
         }
     }
 
-    /** Finds memcached, installing Debian's package once per JVM if it is missing. */
+    /**
+     * Finds memcached, installing Debian's package once if it is missing: once per JVM, and one
+     * JVM at a time (the suite's test JVMs run side by side, and two apt-get runs at once fail on
+     * dpkg's lock), the others finding it installed once they get the lock.
+     */
     static final class Installer {
         private static String binary;
 
@@ -238,7 +245,7 @@ public final class MemcachedServer implements AutoCloseable {
             if (binary == null) {
                 binary = find();
                 if (binary == null) {
-                    install();
+                    installOnce();
                     binary = find();
                     if (binary == null) {
                         throw new AssertionError("apt-get installed the memcached package, but no memcached binary is on the PATH");
@@ -257,6 +264,18 @@ public final class MemcachedServer implements AutoCloseable {
                 }
             }
             return null;
+        }
+
+        private static void installOnce() {
+            Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "server-sessions-memcached-install.lock");
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                if (find() == null) {
+                    install();
+                }
+            } catch (IOException e) {
+                throw new AssertionError("cannot take " + lockFile + " to install memcached: " + e, e);
+            }
         }
 
         private static void install() {

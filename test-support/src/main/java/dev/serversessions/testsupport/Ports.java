@@ -18,14 +18,30 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ports {
     private static final int LOW = 20000;
     private static final int HIGH = 32000;
+    /**
+     * Test JVMs that run side by side (Surefire's and Failsafe's forks, numbered from 1 in the
+     * system property {@code testsupport.fork}) each take their own quarter of the range, so two
+     * of them never pick the same port between one's check and its server's bind.
+     */
+    private static final int FORK_BLOCKS = 4;
+    private static final int[] RANGE = range(System.getProperty("testsupport.fork"));
     private static final Set<Integer> GIVEN = new HashSet<>();
+
+    static int[] range(String fork) {
+        if (fork == null || !fork.matches("[1-9][0-9]{0,3}")) {
+            return new int[] {LOW, HIGH};
+        }
+        int size = (HIGH - LOW) / FORK_BLOCKS;
+        int block = (Integer.parseInt(fork) - 1) % FORK_BLOCKS;
+        return new int[] {LOW + block * size, LOW + (block + 1) * size};
+    }
 
     private Ports() {
     }
 
     public static synchronized int free() {
         for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
+            int port = ThreadLocalRandom.current().nextInt(RANGE[0], RANGE[1]);
             if (GIVEN.contains(port)) {
                 continue;
             }
@@ -38,6 +54,6 @@ public final class Ports {
             GIVEN.add(port);
             return port;
         }
-        throw new IllegalStateException("no free loopback port between " + LOW + " and " + HIGH);
+        throw new IllegalStateException("no free loopback port between " + RANGE[0] + " and " + RANGE[1]);
     }
 }

@@ -124,11 +124,13 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
     }
 
     @Test
-    void aHundredThousandSessionsWithTheDefaultThresholdStayBoundedOnDisk() throws Exception {
-        Path directory = dir.resolve("hundred-thousand");
+    void twentyTimesTheDefaultThresholdOfSessionsStayBoundedOnDisk() throws Exception {
+        // 10,000 new sessions: the directory is pruned about 200 times (each time a tenth below
+        // the threshold), which shows the bound holds however many arrive; 100,000 took 2 minutes
+        Path directory = dir.resolve("ten-thousand");
         SessionBackend backend = backendIn(directory, 500, "0600", "session:");
         byte[] value = new byte[100];
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             backend.apply(IDS.generate(), create(Map.of("a", value), inMinutes(30)));
         }
         assertTrue(sessionFiles(directory) <= 500, "files: " + sessionFiles(directory));

@@ -98,11 +98,6 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         return database().count("SELECT COUNT(*) FROM sessions_owners WHERE owner_hash = ?", JpaSessionBackend.hash(owner));
     }
 
-    @Override
-    protected int deadSessionsForOneUser() {
-        return 2_000; // each session is two transactions here; the claim is the same at any count
-    }
-
     @Test
     void aDatabaseWithTheTablesOfAnEarlierVersionGetsTheOwnersTableAndKeepsItsSessions() throws Exception {
         Map<String, String> keys = Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "old_sessions");
