@@ -6,16 +6,13 @@ import static dev.serversessions.internal.session.AttributeNames.checkUnicode;
 import static dev.serversessions.internal.session.AttributeNames.isReserved;
 
 import dev.serversessions.api.ChangeSet;
-import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.ServerSession;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionStoreUnavailableException;
-import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.codec.UndecodableAttributeException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -52,10 +49,9 @@ public final class RequestSession implements ServerSession {
     private final SessionExpiry expiry;
     private final HeldLocks locks;
     private final SessionOwner owner;
+    private final StoreCalls store;
 
     private boolean loaded;
-    /** The session an invalidate ends at the next save, with its owner, so that its index entry goes too. */
-    private PendingDelete pendingDelete;
     private boolean expireCookie;
     private SessionEvents events = SessionEvents.NONE;
     private boolean createdEventSent;
@@ -63,9 +59,6 @@ public final class RequestSession implements ServerSession {
     private SessionConflictException conflict;
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
-
-    private record PendingDelete(String id, String owner) {
-    }
 
     RequestSession(SessionRuntime runtime, String requestedId) {
         this(runtime, requestedId, requestedId == null ? IdSource.NONE : IdSource.COOKIE);
@@ -82,6 +75,7 @@ public final class RequestSession implements ServerSession {
         this.expiry = new SessionExpiry(attributes, runtime.settings());
         this.locks = new HeldLocks(runtime, this);
         this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
+        this.store = new StoreCalls(identity, attributes, expiry, locks, owner, runtime::metrics);
     }
 
     /** Lets the web layer tell listeners what happens to this session. */
@@ -129,21 +123,14 @@ public final class RequestSession implements ServerSession {
             return;
         }
         locks.throwIfRefused(); // the application caught it once: it does not wait a second time
-        String requestedId = identity.requestedId();
-        if (requestedId != null) {
+        if (identity.requestedId() != null) {
             Instant now = clock.instant();
             Optional<StoredSession> stored;
             try {
-                locks.take(requestedId);
-                stored = runtime.activeBackend().load(requestedId);
+                stored = store.load(runtime.activeBackend(), identity.requestedId());
             } catch (SessionStoreUnavailableException e) {
-                failure = e;
+                failure = e; // the request does not get its session, even if the application catches this
                 throw e;
-            } catch (MalformedSessionException e) {
-                // Not ours (another type, mistyped fields, foreign bytes): left alone in the store,
-                // and this request carries on with a fresh session under a new id.
-                UndecodableSessionLog.report(SessionIds.logTag(requestedId), e, LOG, runtime.metrics());
-                stored = Optional.empty();
             }
             loaded = true;
             if (stored.isPresent() && adopt(stored.get(), now)) {
@@ -354,7 +341,7 @@ public final class RequestSession implements ServerSession {
             }
         }
         if (doomed != null) {
-            pendingDelete = new PendingDelete(doomed, doomed.equals(identity.storedId()) ? owner.storedOwner() : null);
+            store.invalidated(doomed, doomed.equals(identity.storedId()) ? owner.storedOwner() : null);
             expireCookie = true;
         }
         loaded = true;
@@ -495,125 +482,50 @@ public final class RequestSession implements ServerSession {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
         SessionBackend backend = runtime.activeBackend();
-        deletePending(backend);
+        store.deleteInvalidated(backend);
         SessionOwner.IndexUpdate index = owner.prepareIndex(identity.storedId() == null || identity.renamePending(),
                 clock.instant(), expiry.lifetime());
         Map<String, byte[]> current = attributes.toWrite(() -> identity.idIfAny() == null ? "(new)" : SessionIds.logTag(identity.idIfAny()));
         if (current.keySet().stream().noneMatch(AttributeNames::keepsSessionAlive)) {
             return saveEmpty(backend);
         }
-        Instant now = clock.instant();
         String idBefore = identity.storedId();
-        boolean idChanged = identity.renamePending() && rename(backend);
-        boolean changed = true;
-        Instant newExpiry;
-        Instant storedExpiry = expiry.expires();
-        if (identity.storedId() == null) {
-            newExpiry = insert(backend, current, now);
-            storedExpiry = newExpiry;
-            idChanged = true;
-        } else {
-            Map<String, byte[]> put = attributes.changedIn(current);
-            Set<String> removed = attributes.removedIn(current);
-            changed = !put.isEmpty() || !removed.isEmpty();
-            newExpiry = expiry.next(now, changed || idChanged);
-            if (changed) {
-                storedExpiry = update(backend, put, removed, newExpiry);
-            } else if (expiry.touchDue(newExpiry, idChanged)) {
-                if (!identity.touch(backend, newExpiry)) {
-                    // invalidated by another request since this one loaded it: its cookie is dead
-                    startFresh(false);
-                    return CookieAction.NONE;
-                }
-                if (!idChanged) {
-                    runtime.metrics().slid();
-                }
-                storedExpiry = newExpiry;
-            }
+        StoreCalls.Written written;
+        try {
+            written = store.write(backend, current, clock.instant());
+        } catch (StoreCalls.RaceLost e) {
+            throw conflict(e.getMessage());
+        }
+        if (written == null) {
+            startFresh(false);
+            return CookieAction.NONE;
         }
         attributes.written(current);
         owner.saved(idBefore, identity.storedId(), index);
-        expiry.stored(storedExpiry);
+        expiry.stored(written.storedExpiry());
         expireCookie = false;
         boolean permanent = isPermanent();
-        if (!idChanged && identity.storedRetiredElsewhere()) {
+        if (!written.idChanged() && identity.storedRetiredElsewhere()) {
             // Another request of this server retired the id after this one loaded it: re-sending
             // it could overwrite the new cookie the browser just got with a dead id.
             return CookieAction.NONE;
         }
-        return idChanged || expiry.cookieDue(permanent, changed)
-                ? CookieAction.send(identity.idIfAny(), permanent, newExpiry) : CookieAction.NONE;
+        return written.idChanged() || expiry.cookieDue(permanent, written.changed())
+                ? CookieAction.send(identity.idIfAny(), permanent, written.newExpiry()) : CookieAction.NONE;
     }
 
-    /** Ends the session an invalidate asked to end. */
-    private void deletePending(SessionBackend backend) {
-        if (pendingDelete != null) {
-            identity.deleteFollowingRenames(backend, pendingDelete.id());
-            runtime.metrics().invalidated();
-            owner.deleted(pendingDelete.owner(), pendingDelete.id());
-            pendingDelete = null;
-        }
-    }
-
-    /** A session left with nothing worth keeping is not stored, or no longer. */
+    /** A session left with nothing worth keeping is not stored, or no longer: its cookie expires. */
     private CookieAction saveEmpty(SessionBackend backend) {
-        String storedId = identity.storedId();
-        if (storedId != null && identity.storedRenamedElsewhere()) {
-            // a login renamed it after we loaded it: expiring the cookie would log the user out
-            throw conflict("was given a new id by another request while this one cleared it");
-        }
-        if (storedId != null) {
-            identity.delete(backend);
-            owner.deleted(owner.storedOwner(), storedId);
+        if (identity.storedId() != null) {
+            try {
+                store.deleteEmpty(backend);
+            } catch (StoreCalls.RaceLost e) {
+                throw conflict(e.getMessage());
+            }
             expireCookie = true;
             startFresh(false);
         }
         return expireCookie ? CookieAction.EXPIRE : CookieAction.NONE;
-    }
-
-    /** Renames the stored session to the id a regenerate gave it; true, or a conflict. */
-    private boolean rename(SessionBackend backend) {
-        locks.take(identity.idIfAny()); // handed over: the first request with the new cookie waits for this one
-        if (!identity.rename(backend)) {
-            // It existed when loaded, so another request invalidated it or gave it a new id:
-            // storing it again under our new id would bring a logged-out session back.
-            throw conflict("was invalidated or given a new id by another request while this one regenerated it");
-        }
-        runtime.metrics().regenerated();
-        return true;
-    }
-
-    /** Stores a new session; returns its expiry. */
-    private Instant insert(SessionBackend backend, Map<String, byte[]> current, Instant now) {
-        if (identity.requestedRenamedElsewhere()) {
-            // The cookie's session was renamed (a login) after the client sent it: a new
-            // session and its cookie would replace the login's cookie and log the user out.
-            throw conflict("was given a new id by another request before this one could change it");
-        }
-        Instant newExpiry = now.plus(expiry.lifetime());
-        locks.take(identity.id()); // the cookie may reach the client before this request's last save
-        identity.insert(backend, new ChangeSet(current, Set.of(), expiry.created(), newExpiry, true));
-        runtime.metrics().saved(attributes.totalSize());
-        return newExpiry;
-    }
-
-    /** Writes the changes to a stored session, as long as it still exists; returns the expiry the store holds. */
-    private Instant update(SessionBackend backend, Map<String, byte[]> put, Set<String> removed, Instant newExpiry) {
-        try {
-            if (identity.update(backend, put, removed, expiry.created(), newExpiry)) {
-                runtime.metrics().saved(attributes.totalSize());
-                return newExpiry;
-            }
-        } catch (SessionTooLargeException e) {
-            // Concurrent requests grew the stored session meanwhile, past what the store takes:
-            // this request's change is dropped, the stored session is kept, and the response goes
-            // on; the baseline the save keeps stops a later save from trying again.
-            LOG.warning(() -> "Session " + SessionIds.logTag(identity.storedId()) + ": " + e.getMessage());
-            return expiry.expires();
-        }
-        // Vanished since loaded: a late save must not resurrect it, and the cookie belongs to
-        // the request that invalidated or renamed it.
-        throw conflict("was invalidated or given a new id by another request while this one changed it");
     }
 
     /** Drops this request's changes and remembers why, so that every later save says so too. */
