@@ -1,6 +1,5 @@
 package dev.serversessions.internal.session;
 
-import static dev.serversessions.internal.session.AttributeNames.OWNER;
 import static dev.serversessions.internal.session.AttributeNames.checkName;
 import static dev.serversessions.internal.session.AttributeNames.checkUnicode;
 import static dev.serversessions.internal.session.AttributeNames.isReserved;
@@ -21,13 +20,11 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * One request's view of its session, and the one place that holds the request rules: load
- * lazily, track what changed, and turn it into a single {@link ChangeSet} when saved. Each
- * concern is a part beside it: the attributes and their change tracking
- * ({@link SessionAttributes}), which session this is ({@link SessionIdentity}), its times
- * ({@link SessionExpiry}), the locks the request holds ({@link HeldLocks}), and who the session
- * belongs to ({@link SessionOwner}). The parts hold no lock of their own: this object's monitor
- * guards them all, and they never call one another. {@code docs/design.md} tells the whole story.
+ * One request's view of its session, and the one place that tells the request rules in order:
+ * load lazily, follow what the application does, and save what changed as one {@link ChangeSet}.
+ * Each concern is a part beside it, guarded by this object's monitor: {@link SessionAttributes},
+ * {@link SessionIdentity}, {@link SessionExpiry}, {@link SessionOwner}, {@link HeldLocks},
+ * {@link StoreCalls}, {@link ListenerCalls}, {@link SessionRefusal} ({@code docs/design.md}).
  *
  * <p>Nothing touches the store until a method needs the stored data. {@link #save()} may run
  * more than once per request (before the response commits, then at the end): each run writes
@@ -50,13 +47,11 @@ public final class RequestSession implements ServerSession {
     private final HeldLocks locks;
     private final SessionOwner owner;
     private final StoreCalls store;
+    private final ListenerCalls listeners = new ListenerCalls(this);
 
     private boolean loaded;
     private boolean expireCookie;
-    private SessionEvents events = SessionEvents.NONE;
-    private boolean createdEventSent;
-    private SessionStoreUnavailableException failure;
-    private SessionConflictException conflict;
+    private final SessionRefusal refusal = new SessionRefusal();
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
 
@@ -69,7 +64,7 @@ public final class RequestSession implements ServerSession {
         this.clock = runtime.clock();
         // SESSION_MAX_SIZE, or the store's own limit where that is lower
         this.attributes = new SessionAttributes(runtime.codec(),
-                () -> Math.min(runtime.settings().maxSessionBytes(), runtime.activeBackend().maxSessionBytes()));
+                () -> Math.min(runtime.settings().maxSessionBytes(), runtime.activeBackend().maxSessionBytes()), this::undecodable);
         this.identity = new SessionIdentity(runtime.ids(), runtime.retiredIds(), requestedId, source,
                 runtime.settings().idHeader().isPresent());
         this.expiry = new SessionExpiry(attributes, runtime.settings());
@@ -80,7 +75,7 @@ public final class RequestSession implements ServerSession {
 
     /** Lets the web layer tell listeners what happens to this session. */
     public synchronized void listenWith(SessionEvents events) {
-        this.events = events;
+        listeners.listenWith(events);
     }
 
     /** The well-formed (and correctly signed) id the client sent, or null. */
@@ -129,7 +124,7 @@ public final class RequestSession implements ServerSession {
             try {
                 stored = store.load(runtime.activeBackend(), identity.requestedId());
             } catch (SessionStoreUnavailableException e) {
-                failure = e; // the request does not get its session, even if the application catches this
+                refusal.storeFailed(e);
                 throw e;
             }
             loaded = true;
@@ -160,50 +155,31 @@ public final class RequestSession implements ServerSession {
     }
 
     /**
-     * An attribute's value, decoded on its first read. Stored bytes that cannot be decoded
-     * make the session empty right there, before the application sees anything of them, as
-     * if the load had found nothing: what this request changed before goes with it.
+     * Stored bytes that cannot be decoded at their first read make the session empty right
+     * there, as if the load had found nothing: the stored entry is left alone (a rollback of the
+     * class may make it readable again), this request carries on with a fresh session under a
+     * new id, and what it changed before this read goes with the session it changed.
      */
-    private Object value(String name) {
-        try {
-            return attributes.read(name);
-        } catch (UndecodableAttributeException e) {
-            UndecodableSessionLog.report(SessionIds.logTag(identity.storedId()), e, LOG, runtime.metrics());
-            startFresh(true);
-            return null;
-        }
-    }
-
-    /** Every value, for whoever sees them all. */
-    private void decodeAll() {
-        attributes.undecodedNames().forEach(this::value);
-    }
-
-    /** The value an attribute held before this request replaces or removes it: decoded only for a listener. */
-    private Object replaced(String name) {
-        if (events == SessionEvents.NONE && attributes.dropUndecoded(name)) {
-            return null;
-        }
-        return value(name);
+    private void undecodable(UndecodableAttributeException e) {
+        UndecodableSessionLog.report(SessionIds.logTag(identity.storedId()), e, LOG, runtime.metrics());
+        startFresh(true);
     }
 
     /** Forgets the stored session: this request goes on with a new, empty one. */
     private void startFresh(boolean requestedLost) {
-        createdEventSent = false;
+        listeners.fresh();
         identity.startNew(requestedLost);
         attributes.clear();
         owner.forgetStored();
         expiry.fresh(clock.instant());
     }
 
-    // ---- 2. What the application does: attributes ----
+    // ---- 2. What the application does: attributes, identity and login, lifetime ----
 
     @Override
     public synchronized Object get(String name) {
         load();
-        Object value = value(name);
-        attributes.handedOut(name, value);
-        return value;
+        return attributes.handOut(name);
     }
 
     @Override
@@ -223,27 +199,21 @@ public final class RequestSession implements ServerSession {
         byte[] encoded = attributes.encodeForPut(name, value);
         load();
         long size = attributes.checkSize(name, encoded);
-        Object old = replaced(name);
+        Object old = attributes.replaced(name, listeners.listening());
         modifications++;
         announceCreation();
         attributes.put(name, value, size);
-        if (old == null) {
-            events.attributeAdded(this, name, value);
-        } else if (old != value) {
-            events.attributeReplaced(this, name, old, value);
-        }
+        listeners.put(name, old, value);
     }
 
     @Override
     public synchronized void remove(String name) {
         checkName(name);
         load();
-        Object old = replaced(name);
+        Object old = attributes.replaced(name, listeners.listening());
         modifications++;
         attributes.remove(name);
-        if (old != null) {
-            events.attributeRemoved(this, name, old);
-        }
+        listeners.removed(name, old);
     }
 
     @Override
@@ -257,7 +227,7 @@ public final class RequestSession implements ServerSession {
         load();
         // Who lists the names reads the values next (an HttpSession dump, a JSON view): decoding
         // them all first lets undecodable data empty the session before any of it is seen.
-        decodeAll();
+        attributes.readAll();
         return attributes.applicationNames();
     }
 
@@ -295,8 +265,6 @@ public final class RequestSession implements ServerSession {
         attributes.forget(BEAN_PREFIX + key);
     }
 
-    // ---- 2. What the application does: identity and login ----
-
     @Override
     public synchronized String id() {
         load();
@@ -314,11 +282,11 @@ public final class RequestSession implements ServerSession {
         load();
         modifications++;
         String old = identity.idIfAny();
-        Optional<Caller> caller = owner.verified(value(CALLER), old);
+        Optional<Caller> caller = owner.verified(attributes.read(CALLER), old);
         identity.regenerate();
         owner.renamed(caller, identity.idIfAny());
         if (old != null && identity.storedId() != null) {
-            events.idChanged(this, old);
+            listeners.idChanged(old);
         }
     }
 
@@ -330,15 +298,12 @@ public final class RequestSession implements ServerSession {
         }
         modifications++;
         String doomed = loaded ? identity.storedId() : requestedId;
-        if (events.listensToInvalidation()) {
+        if (listeners.listenToInvalidation()) {
             // listeners see the session as it was: destroyed first, then every attribute unbound
             load();
-            decodeAll(); // may find the stored data undecodable: then there is nothing to destroy
+            attributes.readAll(); // may find the stored data undecodable: then there is nothing to destroy
             doomed = identity.storedId();
-            events.destroying(this);
-            for (String name : attributes.applicationNames()) {
-                events.attributeRemoved(this, name, attributes.decoded(name));
-            }
+            listeners.destroying(attributes::applicationNames, attributes::decoded);
         }
         if (doomed != null) {
             store.invalidated(doomed, doomed.equals(identity.storedId()) ? owner.storedOwner() : null);
@@ -351,7 +316,7 @@ public final class RequestSession implements ServerSession {
     /** The authenticated caller this session holds, if its record passes the check ({@link SessionOwner#caller}). */
     public synchronized Optional<Caller> caller() {
         load();
-        return owner.caller(value(CALLER), identity.idIfAny());
+        return owner.caller(attributes.read(CALLER), identity.idIfAny());
     }
 
     /**
@@ -392,12 +357,7 @@ public final class RequestSession implements ServerSession {
             return;
         }
         modifications++;
-        if (owner != null) {
-            checkUnicode(owner);
-            this.owner.admit(owner, identity.storedId());
-            announceCreation();
-        }
-        this.owner.setOwner(owner);
+        this.owner.setOwner(owner, identity.storedId(), this::announceCreation);
     }
 
     /** The id the store knows this session by, without loading it or making one up; null if none. */
@@ -408,13 +368,8 @@ public final class RequestSession implements ServerSession {
     /** Tells listeners about a new session once, when it first gets something to keep. */
     public synchronized void announceCreation() {
         load();
-        if (identity.storedId() == null && !createdEventSent) {
-            createdEventSent = true;
-            events.created(this);
-        }
+        listeners.created(identity.storedId() == null);
     }
-
-    // ---- 2. What the application does: lifetime ----
 
     @Override
     public synchronized boolean isPermanent() {
@@ -469,15 +424,9 @@ public final class RequestSession implements ServerSession {
      * @return what the cookie must say afterwards
      */
     public synchronized CookieAction save() {
-        if (failure != null) {
-            // the store failed this request earlier, even if the application caught it: the
-            // request did not get its session, and the caller answers 503
-            throw failure;
-        }
-        locks.throwIfRefused(); // never written without the lock: the caller answers 503
-        if (conflict != null) {
-            throw conflict; // the same for a conflict: the caller answers 409
-        }
+        refusal.throwIfStoreFailed(); // the caller answers 503
+        locks.throwIfRefused(); // never written without the lock: 503 too
+        refusal.throwIfConflict(); // 409
         if (!loaded) {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
@@ -530,11 +479,8 @@ public final class RequestSession implements ServerSession {
 
     /** Drops this request's changes and remembers why, so that every later save says so too. */
     private SessionConflictException conflict(String what) {
-        String tag = identity.logTag();
-        LOG.info(() -> "Session " + tag + " " + what + "; this request's changes were not saved");
+        SessionConflictException conflict = refusal.conflict(identity.logTag(), what);
         startFresh(false);
-        conflict = new SessionConflictException("The session " + what + "; this request's changes were not saved. "
-                + "Retry the request with the current session cookie.");
         return conflict;
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -39,6 +40,7 @@ final class SessionAttributes {
 
     private final AttributeCodec codec;
     private final LongSupplier sizeLimit;
+    private final Consumer<UndecodableAttributeException> undecodable;
     /** Decoded values and values put in this request; a stored value joins on first read. */
     private final Map<String, Object> values = new LinkedHashMap<>();
     /**
@@ -53,10 +55,15 @@ final class SessionAttributes {
     /** Each attribute's size as last encoded, measured as {@link #measure} does: for the size limit at put. */
     private final Map<String, Long> sizes = new HashMap<>();
 
-    /** @param sizeLimit the most bytes the session may take, asked at every check (the store may lower it) */
-    SessionAttributes(AttributeCodec codec, LongSupplier sizeLimit) {
+    /**
+     * @param sizeLimit   the most bytes the session may take, asked at every check (the store may lower it)
+     * @param undecodable told when a stored value cannot be decoded at its first read: the request
+     *                    rules then start the session afresh, which {@link #clear() clears} this
+     */
+    SessionAttributes(AttributeCodec codec, LongSupplier sizeLimit, Consumer<UndecodableAttributeException> undecodable) {
         this.codec = codec;
         this.sizeLimit = sizeLimit;
+        this.undecodable = undecodable;
     }
 
     /**
@@ -99,17 +106,49 @@ final class SessionAttributes {
         return values.get(name);
     }
 
-    /** An attribute's value, decoded on its first read. */
-    Object read(String name) throws UndecodableAttributeException {
+    /**
+     * An attribute's value, decoded on its first read. Stored bytes that cannot be decoded are
+     * handed to {@code undecodable} before the application sees anything of them: null.
+     */
+    Object read(String name) {
         if (undecoded.contains(name)) {
-            values.put(name, codec.decode(name, baseline.get(name)));
-            undecoded.remove(name);
+            try {
+                values.put(name, codec.decode(name, baseline.get(name)));
+                undecoded.remove(name);
+            } catch (UndecodableAttributeException e) {
+                undecodable.accept(e);
+                return null;
+            }
         }
         return values.get(name);
     }
 
-    /** What the application was handed: a mutable value may change in place, so the save encodes it again. */
-    void handedOut(String name, Object value) {
+    /** Decodes every value, for whoever sees them all: undecodable data empties the session before any of it is seen. */
+    void readAll() {
+        for (String name : List.copyOf(undecoded)) {
+            read(name);
+        }
+    }
+
+    /**
+     * The value an attribute held before this request replaces or removes it: decoded only
+     * when a listener is told about it, else its stored bytes are simply dropped.
+     */
+    Object replaced(String name, boolean listened) {
+        if (!listened && undecoded.remove(name)) {
+            return null;
+        }
+        return read(name);
+    }
+
+    /** An attribute's value for the application: a mutable value may change in place, so the save encodes it again. */
+    Object handOut(String name) {
+        Object value = read(name);
+        handedOut(name, value);
+        return value;
+    }
+
+    private void handedOut(String name, Object value) {
         if (value != null && !isImmutable(value)) {
             exposed.add(name);
         }
@@ -222,11 +261,6 @@ final class SessionAttributes {
         exposed.remove(name);
     }
 
-    /** Drops a stored attribute's bytes without decoding them; false if it was not undecoded. */
-    boolean dropUndecoded(String name) {
-        return undecoded.remove(name);
-    }
-
     void forgetAll(Predicate<String> which) {
         values.keySet().removeIf(which);
         undecoded.removeIf(which);
@@ -237,11 +271,6 @@ final class SessionAttributes {
     Set<String> applicationNames() {
         return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(name -> !AttributeNames.isReserved(name))
                 .collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** The attributes not decoded yet, for whoever reads them all. */
-    List<String> undecodedNames() {
-        return List.copyOf(undecoded);
     }
 
     /**

@@ -58,15 +58,18 @@ final class SessionOwner {
     }
 
     /**
-     * Gives the session another owner, or none; the save indexes it. A new owner must first be
-     * {@link #admit admitted}.
+     * Gives the session another owner, or none; the save indexes it. A new owner is first
+     * {@link #admit admitted}, and the session then announced as one worth keeping.
      */
-    void setOwner(String owner) {
+    void setOwner(String owner, String storedId, Runnable announce) {
         if (owner == null) {
             attributes.forget(OWNER);
-        } else {
-            attributes.set(OWNER, List.of(owner, "0"));
+            return;
         }
+        AttributeNames.checkUnicode(owner);
+        admit(owner, storedId);
+        announce.run();
+        attributes.set(OWNER, List.of(owner, "0"));
     }
 
     /** The session is no longer stored (deleted, or the request starts a new one). */
@@ -102,7 +105,7 @@ final class SessionOwner {
     void loggedIn(Caller caller, String id) {
         attributes.set(CALLER, caller.toStored(id, callerKey));
         if (!caller.name().equals(owner())) {
-            setOwner(caller.name());
+            attributes.set(OWNER, List.of(caller.name(), "0"));
         }
     }
 
