@@ -47,6 +47,11 @@ final class SessionOwner {
                 ? name : null;
     }
 
+    /** The {@code OWNER} value of an owner not indexed yet: the save indexes it. */
+    private static List<String> unindexed(String owner) {
+        return List.of(owner, "0");
+    }
+
     /** The store holds the session as loaded. */
     void loaded() {
         storedOwner = owner();
@@ -69,7 +74,7 @@ final class SessionOwner {
         AttributeNames.checkUnicode(owner);
         admit(owner, storedId);
         announce.run();
-        attributes.set(OWNER, List.of(owner, "0"));
+        attributes.set(OWNER, unindexed(owner));
     }
 
     /** The session is no longer stored (deleted, or the request starts a new one). */
@@ -105,7 +110,7 @@ final class SessionOwner {
     void loggedIn(Caller caller, String id) {
         attributes.set(CALLER, caller.toStored(id, callerKey));
         if (!caller.name().equals(owner())) {
-            attributes.set(OWNER, List.of(caller.name(), "0"));
+            attributes.set(OWNER, unindexed(caller.name()));
         }
     }
 

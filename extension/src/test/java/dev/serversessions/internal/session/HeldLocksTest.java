@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.internal.config.SettingsSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +19,7 @@ class HeldLocksTest {
     Path dir;
 
     private SessionRuntime runtime(String locking) {
-        Map<String, String> keys = new HashMap<>(Map.of("SESSION_FILE_DIR", dir.toString(),
-                "SESSION_LOCKING", locking, "SESSION_LOCK_TIMEOUT", "1"));
-        return SessionRuntime.create(SettingsSource.of(keys), getClass().getClassLoader(), Clock.systemUTC());
+        return RequestParts.runtime(dir, "SESSION_LOCKING", locking, "SESSION_LOCK_TIMEOUT", "1");
     }
 
     private long lockFiles() throws IOException {

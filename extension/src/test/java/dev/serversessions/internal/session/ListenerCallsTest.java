@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +58,7 @@ class ListenerCallsTest {
     }
 
     private ListenerCalls listenerCalls(Heard heard) {
-        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString())),
-                getClass().getClassLoader(), Clock.systemUTC());
+        SessionRuntime runtime = RequestParts.runtime(dir);
         ListenerCalls calls = new ListenerCalls(runtime.open(null));
         calls.listenWith(heard);
         return calls;
@@ -70,8 +66,7 @@ class ListenerCallsTest {
 
     @Test
     void withoutAListenerNothingIsHeardAndStoredValuesNeedNoDecoding() {
-        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString())),
-                getClass().getClassLoader(), Clock.systemUTC());
+        SessionRuntime runtime = RequestParts.runtime(dir);
         ListenerCalls calls = new ListenerCalls(runtime.open(null));
 
         assertFalse(calls.listening());

@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.internal.codec.AttributeCodec;
 import dev.serversessions.internal.codec.UndecodableAttributeException;
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +28,7 @@ class SessionAttributesTest {
     private final List<UndecodableAttributeException> undecodable = new ArrayList<>();
 
     private AttributeCodec codec() {
-        return SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString(), "SESSION_SERIALIZATION_FORMAT", "json")),
-                getClass().getClassLoader(), Clock.systemUTC()).codec();
+        return RequestParts.runtime(dir, "SESSION_SERIALIZATION_FORMAT", "json").codec();
     }
 
     private SessionAttributes attributes(AttributeCodec codec, long limit) {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +20,10 @@ class SessionExpiryTest {
     @TempDir
     Path dir;
 
-    private SessionRuntime runtime(Map<String, String> extra) {
-        Map<String, String> keys = new HashMap<>(Map.of("SESSION_FILE_DIR", dir.toString(), "PERMANENT_SESSION_LIFETIME", "3600"));
-        keys.putAll(extra);
-        return SessionRuntime.create(SettingsSource.of(keys), getClass().getClassLoader(), Clock.systemUTC());
+    private SessionRuntime runtime(String... keysAndValues) {
+        List<String> keys = new ArrayList<>(List.of("PERMANENT_SESSION_LIFETIME", "3600"));
+        keys.addAll(List.of(keysAndValues));
+        return RequestParts.runtime(dir, keys.toArray(String[]::new));
     }
 
     private SessionExpiry expiry(SessionRuntime runtime, SessionAttributes attributes) {
@@ -33,9 +31,7 @@ class SessionExpiryTest {
     }
 
     private static SessionAttributes attributes(SessionRuntime runtime) {
-        return new SessionAttributes(runtime.codec(), () -> Long.MAX_VALUE, e -> {
-            throw e;
-        });
+        return RequestParts.attributes(runtime);
     }
 
     @Test
@@ -50,7 +46,7 @@ class SessionExpiryTest {
 
     @Test
     void aSessionsOwnInactivityLimitIsItsLifetimeAndZeroOrLessMeansNeverWithinADateStoresTake() {
-        SessionRuntime runtime = runtime(Map.of());
+        SessionRuntime runtime = runtime();
         SessionAttributes attributes = attributes(runtime);
         SessionExpiry expiry = expiry(runtime, attributes);
         assertEquals(Duration.ofHours(1), expiry.lifetime());
@@ -66,7 +62,7 @@ class SessionExpiryTest {
 
     @Test
     void onlySettingsOtherThanTheConfiguredOnesAreKept() {
-        SessionRuntime runtime = runtime(Map.of("SESSION_PERMANENT", "true"));
+        SessionRuntime runtime = runtime("SESSION_PERMANENT", "true");
         SessionAttributes attributes = attributes(runtime);
         SessionExpiry expiry = expiry(runtime, attributes);
 
@@ -85,7 +81,7 @@ class SessionExpiryTest {
 
     @Test
     void withRefreshOnEveryRequestAReadOnlySaveMovesTheStoredExpiryOnlyPastTheSlideThreshold() {
-        SessionRuntime runtime = runtime(Map.of("SESSION_REFRESH_EACH_REQUEST", "true"));
+        SessionRuntime runtime = runtime("SESSION_REFRESH_EACH_REQUEST", "true");
         SessionExpiry expiry = expiry(runtime, attributes(runtime));
         expiry.loaded(T0, T0.plus(Duration.ofHours(1)), T0);
 
@@ -100,7 +96,7 @@ class SessionExpiryTest {
 
     @Test
     void withoutRefreshOnlyAChangeOrANewIdMovesTheExpiry() {
-        SessionRuntime runtime = runtime(Map.of("SESSION_REFRESH_EACH_REQUEST", "false"));
+        SessionRuntime runtime = runtime("SESSION_REFRESH_EACH_REQUEST", "false");
         SessionExpiry expiry = expiry(runtime, attributes(runtime));
         Instant stored = T0.plus(Duration.ofHours(1));
         expiry.loaded(T0, stored, T0);

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,16 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Which session a request has, and the store calls that rename, store and delete it, on a real filesystem store. */
 class SessionIdentityTest {
-    @TempDir
-    Path dir;
-
     private SessionRuntime runtime;
     private SessionBackend backend;
 
     @BeforeEach
-    void store() {
-        runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString())),
-                getClass().getClassLoader(), Clock.systemUTC());
+    void store(@TempDir Path dir) {
+        runtime = RequestParts.runtime(dir);
         backend = runtime.activeBackend();
     }
 

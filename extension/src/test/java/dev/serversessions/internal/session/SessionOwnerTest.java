@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -34,11 +31,8 @@ class SessionOwnerTest {
 
     @BeforeEach
     void parts() {
-        runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString(),
-                "SESSION_SECRET_KEY", "a-long-random-test-secret-of-40-bytes-xxx")), getClass().getClassLoader(), Clock.systemUTC());
-        attributes = new SessionAttributes(runtime.codec(), () -> Long.MAX_VALUE, e -> {
-            throw e;
-        });
+        runtime = RequestParts.runtime(dir, "SESSION_SECRET_KEY", "a-long-random-test-secret-of-40-bytes-xxx");
+        attributes = RequestParts.attributes(runtime);
         owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
     }
 

@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.StoredSession;
-import dev.serversessions.internal.config.SettingsSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,16 +31,13 @@ class StoreCallsTest {
 
     @BeforeEach
     void store() {
-        runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.toString(),
-                "SESSION_REFRESH_EACH_REQUEST", "false")), getClass().getClassLoader(), Clock.systemUTC());
+        runtime = RequestParts.runtime(dir, "SESSION_REFRESH_EACH_REQUEST", "false");
         backend = runtime.activeBackend();
     }
 
     /** The parts of one request, wired as {@link RequestSession} wires them. */
     private final class Request {
-        final SessionAttributes attributes = new SessionAttributes(runtime.codec(), () -> Long.MAX_VALUE, e -> {
-            throw e;
-        });
+        final SessionAttributes attributes = RequestParts.attributes(runtime);
         final SessionIdentity identity;
         final SessionExpiry expiry = new SessionExpiry(attributes, runtime.settings());
         final SessionOwner owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
@@ -73,6 +68,14 @@ class StoreCallsTest {
             attributes.written(current);
             return written;
         }
+    }
+
+    /** Another request of this server that loads session {@code id} and gives it a new id. */
+    private Request renames(String id) {
+        Request request = new Request(id);
+        request.identity.regenerate();
+        request.save();
+        return request;
     }
 
     private String newSession() {
@@ -124,10 +127,8 @@ class StoreCallsTest {
     @Test
     void aRegenerateOfASessionAnotherRequestRenamedIsARaceLost() {
         String id = newSession();
-        Request first = new Request(id);
         Request second = new Request(id);
-        first.identity.regenerate();
-        first.save();
+        Request first = renames(id);
 
         second.identity.regenerate();
         assertThrows(StoreCalls.RaceLost.class, second::save);
@@ -138,9 +139,7 @@ class StoreCallsTest {
     void clearingASessionAnotherRequestRenamedIsARaceLostSoTheLoginsCookieSurvives() {
         String id = newSession();
         Request clearing = new Request(id);
-        Request login = new Request(id);
-        login.identity.regenerate();
-        login.save();
+        Request login = renames(id);
 
         assertThrows(StoreCalls.RaceLost.class, () -> clearing.store.deleteEmpty(backend));
         assertTrue(backend.load(login.identity.storedId()).isPresent());
