@@ -147,8 +147,7 @@ public final class StoreUserSessions implements UserSessions {
                 continue;
             }
             StoredSession s = stored.get();
-            Instant previous = s.expires().minus(lifetimeOf(s));
-            Instant lastAccess = previous.isBefore(s.created()) ? s.created() : previous.isAfter(now) ? now : previous;
+            Instant lastAccess = SessionExpiry.lastAccess(s.created(), s.expires(), lifetimeOf(s), now);
             sessions.add(new Live(id, new UserSession(tag(id), s.created(), lastAccess, s.expires(), id.equals(currentId))));
         }
         sessions.sort(Comparator.comparing((Live l) -> l.info().lastAccess()));
@@ -156,22 +155,22 @@ public final class StoreUserSessions implements UserSessions {
     }
 
     private String ownerOf(StoredSession session) {
-        byte[] bytes = session.attributes().get(RequestSession.OWNER);
+        byte[] bytes = session.attributes().get(AttributeNames.OWNER);
         if (bytes == null) {
             return null;
         }
         try {
-            return RequestSession.ownerName(runtime.codec().decode(RequestSession.OWNER, bytes));
+            return SessionOwner.ownerName(runtime.codec().decode(AttributeNames.OWNER, bytes));
         } catch (UndecodableAttributeException e) {
             return null;
         }
     }
 
     private Duration lifetimeOf(StoredSession session) {
-        byte[] bytes = session.attributes().get(RequestSession.MAX_INACTIVE);
+        byte[] bytes = session.attributes().get(AttributeNames.MAX_INACTIVE);
         if (bytes != null) {
             try {
-                if (runtime.codec().decode(RequestSession.MAX_INACTIVE, bytes) instanceof Number n && n.intValue() > 0) {
+                if (runtime.codec().decode(AttributeNames.MAX_INACTIVE, bytes) instanceof Number n && n.intValue() > 0) {
                     return Duration.ofSeconds(n.intValue());
                 }
             } catch (UndecodableAttributeException e) {

@@ -1,0 +1,214 @@
+package dev.serversessions.internal.session;
+
+import static dev.serversessions.internal.session.AttributeNames.CALLER;
+import static dev.serversessions.internal.session.AttributeNames.OWNER;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Who a session belongs to: the signed caller record a login leaves, and the owner
+ * ({@code UserSessions}) with its entry in the store's owner index, which a save keeps in step
+ * with the session (indexed again before the entry runs out, moved with a new id, dropped with
+ * a new owner or a deleted session), applying {@code SESSION_MAX_PER_USER} to a new owner. Both
+ * are kept as attributes ({@link AttributeNames#CALLER}, {@link AttributeNames#OWNER}) of the
+ * session's {@link SessionAttributes}, changed only through its methods.
+ *
+ * <p>Not thread-safe: its {@link RequestSession} calls it under its own monitor.
+ */
+final class SessionOwner {
+    // the request rules log under one name, which operators and tests listen to
+    private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
+
+    private final SessionAttributes attributes;
+    private final StoreUserSessions users;
+    private final SecretKeySpec callerKey;
+    private boolean badCallerLogged;
+    /** The owner as the store holds it (after the last load or save), or null. */
+    private String storedOwner;
+
+    /** What a save does to the owner index: the owner it saves, and the index entry's new end, or null. */
+    record IndexUpdate(String owner, Instant until) {
+    }
+
+    SessionOwner(SessionAttributes attributes, StoreUserSessions users, SecretKeySpec callerKey) {
+        this.attributes = attributes;
+        this.users = users;
+        this.callerKey = callerKey;
+    }
+
+    /** The owner a stored {@code OWNER} value names, or null for anything else. */
+    static String ownerName(Object stored) {
+        return stored instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String name && !name.isEmpty()
+                ? name : null;
+    }
+
+    /** The {@code OWNER} value of an owner not indexed yet: the save indexes it. */
+    private static List<String> unindexed(String owner) {
+        return List.of(owner, "0");
+    }
+
+    /** The store holds the session as loaded. */
+    void loaded() {
+        storedOwner = owner();
+    }
+
+    /** The session's owner, or null. */
+    String owner() {
+        return ownerName(attributes.decoded(OWNER));
+    }
+
+    /**
+     * Gives the session another owner, or none; the save indexes it. A new owner is first
+     * {@link #admit admitted}, and the session then announced as one worth keeping.
+     */
+    void setOwner(String owner, String storedId, Runnable announce) {
+        if (owner == null) {
+            attributes.forget(OWNER);
+            return;
+        }
+        AttributeNames.checkUnicode(owner);
+        admit(owner, storedId);
+        announce.run();
+        attributes.set(OWNER, unindexed(owner));
+    }
+
+    /** The session is no longer stored (deleted, or the request starts a new one). */
+    void forgetStored() {
+        storedOwner = null;
+    }
+
+    String storedOwner() {
+        return storedOwner;
+    }
+
+    /**
+     * Refuses to make {@code owner} the owner of one more session beyond
+     * {@code SESSION_MAX_PER_USER}, where that refuses; its current owner is always admitted.
+     */
+    void admit(String owner, String storedId) {
+        if (!owner.equals(owner())) {
+            users.refuseIfFull(owner, storedId);
+        }
+    }
+
+    /** Whether the session holds a caller record, checked or not. */
+    boolean holdsCaller() {
+        return attributes.present(CALLER);
+    }
+
+    /** Drops the caller record before a login regenerates the id: it is replaced, not signed again. */
+    void loggingIn() {
+        attributes.forget(CALLER);
+    }
+
+    /** Records a login under the session's new {@code id}: the caller, signed for it, owns the session. */
+    void loggedIn(Caller caller, String id) {
+        attributes.set(CALLER, caller.toStored(id, callerKey));
+        if (!caller.name().equals(owner())) {
+            attributes.set(OWNER, unindexed(caller.name()));
+        }
+    }
+
+    /** Forgets the caller, and the owner with it: no longer one of the user's sessions. */
+    void loggedOut() {
+        attributes.forget(CALLER);
+        attributes.forget(OWNER);
+    }
+
+    /** A caller record is bound to the id it was signed for: after a regenerate, signs it again for the new one. */
+    void renamed(Optional<Caller> verified, String newId) {
+        verified.ifPresent(c -> attributes.set(CALLER, c.toStored(newId, callerKey)));
+    }
+
+    /**
+     * The caller a stored record names, if it passes its check for session {@code id}. A record
+     * that fails (a MAC that does not match this session, or not the shape this library writes)
+     * is ignored: the request is anonymous, and one line is logged with the id's tag.
+     */
+    Optional<Caller> caller(Object stored, String id) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Optional<Caller> caller = Caller.fromStored(stored, id, callerKey);
+        if (caller.isEmpty() && !badCallerLogged) {
+            badCallerLogged = true;
+            LOG.warning(() -> "Session " + SessionIds.logTag(String.valueOf(id)) + " holds a caller record that fails its "
+                    + (callerKey == null ? "format check" : "MAC check (changed in the store, copied from another session, or signed with another SESSION_SECRET_KEY)")
+                    + ": ignored, the request is anonymous");
+        }
+        return caller;
+    }
+
+    /** The verified caller of a record signed for {@code oldId}, without logging a failed check. */
+    Optional<Caller> verified(Object stored, String oldId) {
+        return Caller.fromStored(stored, oldId, callerKey);
+    }
+
+    /**
+     * When this save must (re)index the session under its owner: a new owner, a new id, or an
+     * index entry that would run out before the session's expiry after this save. The entry
+     * then gets twice the lifetime, so a session in steady use is indexed again about once per
+     * lifetime, and every other request leaves the index alone.
+     *
+     * The new end goes into the {@code OWNER} value being saved, whose second part says until
+     * when the entry lasts.
+     *
+     * @param newId whether the session is not stored yet or gets a new id in this save
+     */
+    IndexUpdate prepareIndex(boolean newId, Instant now, Duration lifetime) {
+        Object ownerValue = attributes.decoded(OWNER);
+        String owner = ownerName(ownerValue);
+        if (owner == null) {
+            return new IndexUpdate(null, null);
+        }
+        long until = ownerValue instanceof List<?> list && list.get(1) instanceof String s && s.matches("\\d{1,18}")
+                ? Long.parseLong(s) : 0;
+        boolean due = !owner.equals(storedOwner) || newId || now.plus(lifetime).toEpochMilli() > until;
+        if (!due || !users.indexed()) {
+            return new IndexUpdate(owner, null);
+        }
+        Instant newUntil = now.plus(lifetime).plus(lifetime);
+        attributes.set(OWNER, List.of(owner, Long.toString(newUntil.toEpochMilli())));
+        return new IndexUpdate(owner, newUntil);
+    }
+
+    /**
+     * After a successful save: indexes the session under its owner where {@link #prepareIndex}
+     * said so, forgets the entry of its old id or old owner, and on a new owner applies
+     * {@code SESSION_MAX_PER_USER}.
+     */
+    void saved(String idBefore, String storedId, IndexUpdate update) {
+        String owner = update.owner();
+        Instant indexUntil = update.until();
+        String ownerBefore = storedOwner;
+        storedOwner = owner;
+        boolean stale = ownerBefore != null && (!ownerBefore.equals(owner) || !storedId.equals(idBefore));
+        if (indexUntil == null && !stale) {
+            return; // the common case: no index call
+        }
+        if (!users.indexed()) {
+            return;
+        }
+        if (indexUntil != null) {
+            users.index().add(owner, storedId, indexUntil);
+        }
+        if (stale) {
+            users.index().remove(ownerBefore, idBefore);
+        }
+        if (owner != null && !owner.equals(ownerBefore)) {
+            users.revokeBeyondLimit(owner, storedId);
+        }
+    }
+
+    /** A deleted session leaves its owner's index. */
+    void deleted(String owner, String id) {
+        if (owner != null) {
+            users.unindex(owner, id);
+        }
+    }
+}
