@@ -236,14 +236,19 @@ final class SessionAttributes {
 
     /**
      * Keeps a setting (permanence, the inactivity limit), or drops it where {@code value} is null
-     * (the default, not stored). Not exposed: a setting is an immutable value, encoded at save
-     * when new and otherwise written as the store holds it.
+     * (the default, not stored). Encoded at save like a value of the library's own: a changed
+     * setting must replace the stored bytes (a save writes only what differs from them, so an
+     * unchanged one costs the store nothing), and a stored one never read is no longer the
+     * store's bytes once set.
      */
     void setSetting(String name, Object value) {
+        undecoded.remove(name);
         if (value == null) {
             values.remove(name);
+            exposed.remove(name);
         } else {
             values.put(name, value);
+            exposed.add(name);
         }
     }
 

@@ -52,6 +52,33 @@ class SlidingExpiryTest {
         return session.save();
     }
 
+    /** A later request's own inactivity limit replaces the stored one, and its permanence too. */
+    @Test
+    void aChangedInactivityLimitOrPermanenceIsSavedAndReadByTheNextRequest() {
+        SessionRuntime runtime = runtime(Map.of());
+        RequestSession first = runtime.open(null);
+        first.put("a", 1);
+        first.setMaxInactiveSeconds(100);
+        String id = first.save().id();
+
+        RequestSession second = runtime.open(id);
+        assertEquals(100, second.maxInactiveSeconds());
+        second.setMaxInactiveSeconds(200);
+        second.setPermanent(false);
+        second.save();
+
+        RequestSession third = runtime.open(id);
+        assertEquals(200, third.maxInactiveSeconds(), "the new limit was stored");
+        assertEquals(false, third.isPermanent());
+        third.setMaxInactiveSeconds(3600); // the configured lifetime: the session's own limit is dropped
+        third.save();
+
+        RequestSession fourth = runtime.open(id);
+        assertEquals(3600, fourth.maxInactiveSeconds());
+        assertEquals(1, fourth.get("a"));
+        fourth.save();
+    }
+
     @Test
     void aReadOnlyRequestMovesTheStoredExpiryOnlyOnceItDriftedPastTheThreshold() throws Exception {
         SessionRuntime runtime = runtime(Map.of()); // threshold: max(1% of 3600 s, 60 s) = 60 s
