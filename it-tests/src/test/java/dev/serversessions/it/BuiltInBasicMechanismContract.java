@@ -57,7 +57,7 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
                 : ShrinkWrap.create(ExplodedImporter.class, "server-sessions.jar").importDirectory(location).as(JavaArchive.class);
     }
 
-    private static String basic(String user, String password) {
+    static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 

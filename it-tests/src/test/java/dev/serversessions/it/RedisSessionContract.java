@@ -10,6 +10,7 @@ import dev.serversessions.it.probe.BrokenOnLoad;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.LogMark;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
 import dev.serversessions.testsupport.Ports;
@@ -164,6 +165,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
      */
     @Test
     void hostileJavaBytesInTheStoreAreAnEmptySessionWithNoPortOpenedAndNoConnection() throws Exception {
+        LogMark mark = server().logMark();
         int listenPort = Ports.free();
         int watchPort = Ports.free();
         Map<String, byte[]> payloads = HostileJavaBytes.all(listenPort, watchPort, BrokenOnLoad.class.getName());
@@ -196,9 +198,8 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
                 // nobody came
             }
         }
-        String log = server().log();
-        assertTrue(log.contains("cannot be decoded"), "logged");
-        assertFalse(log.contains("OutOfMemoryError"), "no OutOfMemoryError anywhere in the log");
+        assertTrue(mark.await("cannot be decoded", java.time.Duration.ofSeconds(10)), "logged while this test ran:\n" + mark.since());
+        assertFalse(server().log().contains("OutOfMemoryError"), "no OutOfMemoryError anywhere in the log");
     }
 
     static List<String> roundTrips(List<Command> commands) {

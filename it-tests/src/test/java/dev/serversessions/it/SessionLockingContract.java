@@ -207,7 +207,7 @@ interface SessionLockingContract {
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "503 with Retry-After");
             assertFalse(refused.body().contains("Exception"), "a plain message, no stack trace: " + refused.body());
-            assertTrue(waited >= 1_900 && waited < 30_000, "waited SESSION_LOCK_TIMEOUT (2 s): " + waited + " ms");
+            assertTrue(waited >= 1_900 && waited < 3_000, "waited SESSION_LOCK_TIMEOUT (2 s) and less than a second more: " + waited + " ms");
             new Browser(victim).get("/probe/release?latch=" + first);
             assertEquals(200, held.get(60, TimeUnit.SECONDS).status());
             assertEquals(2, increment(browser), "the refused request changed nothing");
@@ -224,7 +224,45 @@ interface SessionLockingContract {
             System.out.println("After the lock holder was killed, the next request ran " + blocked + " ms after the lock was taken"
                     + " (SESSION_LOCK_LEASE " + LEASE_SECONDS + " s)");
             assertTrue(blocked >= LEASE_SECONDS * 1000L - 1500, "the dead holder's lock held until its lease ran out: " + blocked + " ms");
-            assertTrue(blocked <= LEASE_SECONDS * 1000L + 10_000, "and not much longer than the lease: " + blocked + " ms");
+            // the lease, then the survivor's next poll (at most 50 ms apart), a store's rounding of
+            // the lease to whole seconds (memcached) and the request itself
+            assertTrue(blocked <= LEASE_SECONDS * 1000L + 2_000, "and at most 2 s longer than the lease: " + blocked + " ms");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A logged-in request to a protected resource while another request of its session holds
+     * the lock past SESSION_LOCK_TIMEOUT: the login decorator cannot read the caller and lets
+     * the request go on anonymous, and the answer is 503 with Retry-After, neither the 401 of an
+     * anonymous request nor the resource. Once the lock is free the login is there as before.
+     */
+    @Test
+    default void aLoggedInRequestWhoseSessionStaysLockedIs503NotAnonymous() throws Exception {
+        AppServer server = lockingServer("locking-victim", IMPATIENT);
+        Browser alice = new Browser(server);
+        Response login = alice.postForm("/api/login", "username", "alice", "password", "alice-secret");
+        assertEquals(204, login.status(), login.body());
+        assertEquals(200, alice.get("/api/admin").status(), "logged in, with the role");
+        StringBuilder cookies = new StringBuilder("session=" + alice.cookie().orElseThrow());
+        alice.otherCookies().forEach((name, value) -> cookies.append("; ").append(name).append('=').append(value));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            String latch = "login-" + System.nanoTime();
+            Browser holder = alice.on(server);
+            Future<Response> held = pool.submit(() -> holder.get("/probe/hold?name=counter&latch=" + latch));
+            assertEquals("true", new Browser(server).get("/probe/await-held?latch=" + latch).body());
+
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.url("/api/admin"))
+                    .timeout(Duration.ofSeconds(60)).header("Cookie", cookies.toString()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "503 with Retry-After");
+
+            new Browser(server).get("/probe/release?latch=" + latch);
+            assertEquals(200, held.get(60, TimeUnit.SECONDS).status());
+            assertEquals(200, alice.get("/api/admin").status(), "still logged in once the lock is free");
         } finally {
             pool.shutdownNow();
         }

@@ -149,18 +149,30 @@ abstract class UserSessionsContract extends TwoNodesOnOneStore {
         assertTrue(left.getJsonObject(0).getBoolean("current"));
     }
 
+    /**
+     * Returns once the clock (the servers' too: one machine) shows a later millisecond than when
+     * it was called: a use after this is stored as later than every use answered before it, so
+     * the order of uses is never a tie of one millisecond.
+     */
+    private static void nextMillisecond() {
+        long now = System.currentTimeMillis();
+        while (System.currentTimeMillis() <= now) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void beyondTheLimitTheLeastRecentlyUsedSessionIsRevoked() throws Exception {
         noSessionsOf("alice");
         Browser first = loggedIn(a(), "alice");
-        Thread.sleep(20);
+        nextMillisecond();
         Browser second = loggedIn(b(), "alice");
-        Thread.sleep(20);
+        nextMillisecond();
         Browser third = loggedIn(a(), "alice");
-        Thread.sleep(20);
+        nextMillisecond();
         // a change always moves the expiry: the first is now used more recently than the second
         assertEquals(204, first.on(b()).put("/api/session/note", "still here").status());
-        Thread.sleep(20);
+        nextMillisecond();
 
         Browser fourth = loggedIn(b(), "alice");
 

@@ -66,6 +66,17 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
             try {
                 stored = session.caller();
             } catch (SessionStoreUnavailableException | SessionLockTimeoutException e) {
+                if (context.isProtected()) {
+                    // asked as anonymous, a mechanism answers a protected resource 401 before
+                    // any filter runs: the caller is unknown here, not absent, so answer 503 as
+                    // the filter would (SESSION_LOCKING, store outages)
+                    try {
+                        AuthenticationSessions.answerUnavailable(e, request, response);
+                    } catch (java.io.IOException answerFailed) {
+                        throw new AuthenticationException(answerFailed);
+                    }
+                    return AuthenticationStatus.SEND_FAILURE;
+                }
                 // anonymous here; the session filter answers 503 for this request, as for any
                 // other request whose session could not be loaded (or locked: SESSION_LOCKING)
                 return delegate.validateRequest(request, response, context);

@@ -19,8 +19,25 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class AuthenticationSessions {
     static final String EARLY = AuthenticationSessions.class.getName() + ".early";
+    private static final StoreOutages OUTAGES = new StoreOutages(() -> SessionRuntime.forApplication().metrics());
 
     private AuthenticationSessions() {
+    }
+
+    /**
+     * Answers the request 503 with {@code Retry-After}, as the session filter does, if
+     * {@code failure} is an unavailable store or a session lock not had in time, and commits the
+     * answer so that the container sends it as it is.
+     *
+     * @return false for any other failure, which the caller rethrows
+     */
+    public static boolean answerUnavailable(RuntimeException failure, HttpServletRequest request, HttpServletResponse response)
+            throws java.io.IOException {
+        if (!OUTAGES.answer(failure, request, response)) {
+            return false;
+        }
+        response.flushBuffer();
+        return true;
     }
 
     /** The session of this request, opened (lazily: no store call yet) if the filter has not. */

@@ -98,10 +98,18 @@ class RequestSessionTest {
         RequestSession second = runtime.open(id);
         @SuppressWarnings("unchecked")
         List<String> cart = (List<String>) second.get("cart");
+        assertEquals("unchanged", second.get("other")); // read, decoded, left as it was
         cart.add("pear");
+        // meanwhile another request (another server: it shares only the store) changes "other":
+        // the store keeps its value only if this request does not write back what it read
+        RequestSession elsewhere = runtime().open(id);
+        elsewhere.put("other", "changed elsewhere");
+        elsewhere.save();
         second.save();
 
-        assertEquals(List.of("apple", "pear"), runtime.open(id).get("cart"));
+        RequestSession after = runtime.open(id);
+        assertEquals(List.of("apple", "pear"), after.get("cart"));
+        assertEquals("changed elsewhere", after.get("other"), "the untouched attribute was rewritten with what the request read");
     }
 
     @Test

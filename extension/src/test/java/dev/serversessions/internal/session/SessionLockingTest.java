@@ -52,6 +52,33 @@ class SessionLockingTest {
         return saveAndGetId(first);
     }
 
+    private static java.util.concurrent.ThreadFactory recordedIn(List<Thread> threads) {
+        return task -> {
+            Thread thread = new Thread(task);
+            threads.add(thread);
+            return thread;
+        };
+    }
+
+    /**
+     * Waits until {@code count} threads are parked in this server's queue for a session's lock
+     * ({@link LocalLocks#acquire}): what a test asserts next then holds while they wait, not
+     * because they had not started yet.
+     */
+    private static void awaitQueuedForTheLock(List<Thread> threads, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (threads.stream().filter(SessionLockingTest::queuedForTheLock).count() < count) {
+            assertTrue(System.nanoTime() < deadline, "never queued for the lock: " + threads.stream()
+                    .map(t -> t.getName() + " " + t.getState()).toList());
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean queuedForTheLock(Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(thread.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals(LocalLocks.class.getName()) && f.getMethodName().equals("acquire"));
+    }
+
     private long lockFiles() throws IOException {
         if (!Files.isDirectory(dir.resolve("store"))) {
             return 0;
@@ -112,7 +139,8 @@ class SessionLockingTest {
         holder.get("counter");
 
         int waiters = 20;
-        ExecutorService pool = Executors.newFixedThreadPool(waiters);
+        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(waiters, recordedIn(threads));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < waiters; i++) {
@@ -127,7 +155,7 @@ class SessionLockingTest {
                     return null;
                 }));
             }
-            Thread.sleep(500);
+            awaitQueuedForTheLock(threads, waiters);
             assertEquals(1, asked.get(), "while the holder holds, its waiters on this server wait here, not in the store");
             assertEquals(1, runtime.localLocks().size());
             holder.releaseLocks();
@@ -262,7 +290,7 @@ class SessionLockingTest {
         long start = System.nanoTime();
         assertThrows(SessionLockTimeoutException.class, () -> waiter.get("counter"));
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(waited >= 1000 && waited < 10_000, "waited SESSION_LOCK_TIMEOUT (1 s), no more: " + waited + " ms");
+        assertTrue(waited >= 1000 && waited < 2000, "waited SESSION_LOCK_TIMEOUT (1 s), and less than a second more: " + waited + " ms");
 
         long again = System.nanoTime();
         assertThrows(SessionLockTimeoutException.class, () -> waiter.put("counter", 99), "it does not wait a second time");
@@ -378,7 +406,8 @@ class SessionLockingTest {
         RequestSession logout = runtime.open(id);
         logout.get("counter");
 
-        ExecutorService pool = Executors.newSingleThreadExecutor();
+        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor(recordedIn(threads));
         try {
             Future<Object[]> waiter = pool.submit(() -> {
                 RequestSession request = runtime.open(id);
@@ -389,7 +418,7 @@ class SessionLockingTest {
                 request.releaseLocks();
                 return new Object[] {counter, isNew, savedAs};
             });
-            Thread.sleep(300);
+            awaitQueuedForTheLock(threads, 1);
             assertFalse(waiter.isDone(), "it waits for the logout");
             logout.invalidate();
             logout.save();

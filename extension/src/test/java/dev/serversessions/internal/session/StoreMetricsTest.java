@@ -188,20 +188,37 @@ class StoreMetricsTest {
         assertEquals(2, runtime.open(id).get("n"));
     }
 
+    /** Metrics never stop sessions, and a registry that fails on every call fills no log: one warning. */
     @Test
-    void aMetricsImplementationThatFailsNeverFailsTheStoreCall() {
+    void aMetricsImplementationThatFailsNeverFailsTheStoreCallAndIsLoggedOnce() {
         SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString())),
                 getClass().getClassLoader(), clock);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         runtime.useInstrumentation(Instrumentation.of(new SessionMetrics() {
             @Override
             public void storeCall(StoreOperation operation, long nanos, RuntimeException failure) {
+                asked.incrementAndGet();
                 throw new IllegalStateException("a broken registry");
             }
         }, StoreTracing.NONE));
-        RequestSession first = runtime.open(null);
-        first.put("a", "x");
-        String id = first.save().id();
-        assertEquals("x", runtime.open(id).get("a"));
+        WarningCapture warnings = new WarningCapture();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.serversessions.internal.metrics.InstrumentedSessionBackend");
+        log.addHandler(warnings);
+        try {
+            RequestSession first = runtime.open(null);
+            first.put("a", "x");
+            String id = first.save().id();
+            assertEquals("x", runtime.open(id).get("a"));
+            RequestSession second = runtime.open(id);
+            second.put("a", "y");
+            second.save();
+            assertEquals("y", runtime.open(id).get("a"));
+        } finally {
+            log.removeHandler(warnings);
+        }
+        assertEquals(5, asked.get(), "every store call was reported to the failing registry (save, load, load, save, load)");
+        assertEquals(1, warnings.records.size(), "logged once: " + warnings.records.stream().map(r -> r.getMessage()).toList());
+        assertTrue(warnings.records.get(0).getMessage().contains("a broken registry"), warnings.records.get(0).getMessage());
     }
 
     private static final class Recorded implements SessionMetrics {

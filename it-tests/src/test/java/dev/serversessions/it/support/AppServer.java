@@ -11,6 +11,11 @@ public interface AppServer extends HttpTarget, AutoCloseable {
     /** Everything the server printed so far (the application's log lines included). */
     String log();
 
+    /** The end of the log now: read from there, a test sees only the lines logged while it ran. */
+    default LogMark logMark() {
+        return LogMark.of(this);
+    }
+
     /** Stops the server and starts it again on the same port with the same settings. */
     AppServer restart();
 

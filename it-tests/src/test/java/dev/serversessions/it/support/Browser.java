@@ -55,6 +55,12 @@ public final class Browser {
         return this;
     }
 
+    /** Also sends cookie {@code name}, as a client that kept it would. */
+    public Browser withOtherCookie(String name, String value) {
+        otherCookies.put(name, value);
+        return this;
+    }
+
     /** The cookies other than the session cookie this browser holds, by name. */
     public Map<String, String> otherCookies() {
         return Map.copyOf(otherCookies);

@@ -2,14 +2,20 @@ package dev.serversessions.internal.backend.redis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionType;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.NearCacheCounts;
 import dev.serversessions.internal.backend.SessionBackendContract;
+import dev.serversessions.internal.metrics.Instrumentation;
+import dev.serversessions.internal.metrics.SessionMetrics;
+import dev.serversessions.internal.metrics.StoreTracing;
 import dev.serversessions.testsupport.RedisServer;
 import dev.serversessions.testsupport.TcpProxy;
 import dev.serversessions.testsupport.RedisMonitor;
@@ -18,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +172,11 @@ class RedisNearCacheTest extends SessionBackendContract {
         }
     }
 
-    /** DEL, RENAME, FLUSHALL and an expiry by anyone else evict, as Redis tells every server. */
+    /**
+     * DEL, RENAME, FLUSHALL and an expiry by anyone else evict, as Redis tells every server. Each
+     * session is first served from memory (a hit counted), so a cache that never kept anything
+     * cannot pass on Redis's answers alone.
+     */
     @Test
     void changesMadeOutsideTheBackendEvict() {
         SessionBackend backend = backend("outside:");
@@ -174,10 +185,17 @@ class RedisNearCacheTest extends SessionBackendContract {
         String expiring = IDS.generate();
         String flushed = IDS.generate();
         String overwritten = IDS.generate();
-        for (String id : List.of(deleted, renamed, expiring, flushed, overwritten)) {
+        List<String> all = List.of(deleted, renamed, expiring, flushed, overwritten);
+        for (String id : all) {
             backend.apply(id, create(v("old"), inMinutes(30)));
+        }
+        settled(backend);
+        all.forEach(id -> value(backend, id));
+        long hits = cache(backend).hits();
+        for (String id : all) {
             assertEquals("old", value(backend, id));
         }
+        assertEquals(hits + all.size(), cache(backend).hits(), "each session was served from memory before the change");
         try (Jedis admin = redis.admin()) {
             admin.del("outside:" + deleted);
             admin.rename("outside:" + renamed, "outside:elsewhere-" + renamed);
@@ -188,7 +206,9 @@ class RedisNearCacheTest extends SessionBackendContract {
         await(() -> value(backend, renamed) == null, "a RENAME did not evict");
         await(() -> "new".equals(value(backend, overwritten)), "an HSET did not evict");
         await(() -> value(backend, expiring) == null, "an expiry did not evict");
+        hits = cache(backend).hits();
         assertEquals("old", value(backend, flushed));
+        assertEquals(hits + 1, cache(backend).hits(), "the flushed session was still served from memory before FLUSHALL");
         long before = cache(backend).evictions();
         try (Jedis admin = redis.admin()) {
             admin.flushAll();
@@ -197,15 +217,86 @@ class RedisNearCacheTest extends SessionBackendContract {
         assertTrue(cache(backend).evictions() > before);
     }
 
+    /**
+     * The hash's {@code m:expires} passes while Redis keeps the key (its time to live was moved
+     * past it before the session was cached, so neither an invalidation nor Redis's own expiry
+     * can evict it): the next lookup finds the copy expired by itself, drops it and counts no hit.
+     */
     @Test
     void aSessionsOwnExpiryIsCheckedOnAHit() {
-        SessionBackend backend = backend();
+        SessionBackend backend = backend("own-expiry:");
         String id = IDS.generate();
-        backend.apply(id, create(v(1), java.time.Instant.now().plusMillis(300)));
+        Instant expires = Instant.now().plusSeconds(2);
+        backend.apply(id, create(v(1), expires));
+        try (Jedis admin = redis.admin()) {
+            admin.pexpire("own-expiry:" + id, 60_000);
+        }
+        settled(backend);
         assertEquals("1", value(backend, id));
-        RedisServer.sleep(400);
-        // the hash still says 300 ms even if Redis has not got round to the key yet
-        assertEquals(null, value(backend, id));
+        long hits = cache(backend).hits();
+        assertEquals("1", value(backend, id));
+        assertEquals(hits + 1, cache(backend).hits(), "served from memory while the session lived");
+        assertTrue(Instant.now().isBefore(expires), "too slow to see a hit before the expiry: the test proved nothing");
+
+        await(() -> Instant.now().isAfter(expires), "the clock never passed the expiry");
+        long evictions = cache(backend).evictions();
+        backend.load(id);
+        assertEquals(hits + 1, cache(backend).hits(), "an expired copy is never a hit");
+        assertEquals(evictions + 1, cache(backend).evictions(), "it is dropped");
+        try (Jedis admin = redis.admin()) {
+            assertTrue(admin.exists("own-expiry:" + id), "Redis still holds the key: only the copy's own expiry evicted it");
+        }
+    }
+
+    /**
+     * What the metrics read ({@code serversessions.near_cache.*}, through the counts handed to
+     * {@link SessionMetrics#countNearCache}) after known lookups: a miss, a hit, misses that
+     * overflow a cache of two, and a bypass while the invalidation connection is cut.
+     */
+    @Test
+    void theNearCacheMetricsCountEachHitMissBypassEvictionAndEntry() throws Exception {
+        List<NearCacheCounts> reported = new ArrayList<>();
+        SessionMetrics metrics = new SessionMetrics() {
+            @Override
+            public void countNearCache(NearCacheCounts cache) {
+                reported.add(cache);
+            }
+        };
+        try (TcpProxy proxy = TcpProxy.to("127.0.0.1", redis.port())) {
+            SessionBackend writer = backend("counted:");
+            SessionBackend raw = awaitServing(RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + proxy.port(),
+                    "SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "2"), "counted:"));
+            SessionBackend cached = Instrumentation.of(metrics, StoreTracing.NONE).instrument(raw);
+            try {
+                assertEquals(1, reported.size(), "the counts are handed to the metrics once");
+                NearCacheCounts counts = reported.get(0);
+                List<String> ids = List.of(IDS.generate(), IDS.generate(), IDS.generate());
+                for (String id : ids) {
+                    writer.apply(id, create(v(id), inMinutes(30)));
+                }
+                settled(raw);
+                assertEquals(List.of(0L, 0L, 0L, 0L, 0L), List.of(counts.hits(), counts.misses(), counts.bypassed(),
+                        counts.evictions(), counts.entries()));
+
+                assertEquals(ids.get(0), value(cached, ids.get(0)));
+                assertEquals(ids.get(0), value(cached, ids.get(0)));
+                assertEquals(List.of(1L, 1L, 1L), List.of(counts.hits(), counts.misses(), counts.entries()), "a miss, then a hit");
+
+                value(cached, ids.get(1));
+                value(cached, ids.get(2));
+                assertEquals(List.of(3L, 1L, 2L), List.of(counts.misses(), counts.evictions(), counts.entries()),
+                        "two more misses: the least recently used of three leaves a cache of two");
+
+                long drops = cache(raw).drops();
+                proxy.cut();
+                await(() -> cache(raw).drops() > drops, "the cut went unnoticed");
+                assertThrows(SessionStoreUnavailableException.class, () -> cached.load(ids.get(2)));
+                assertEquals(List.of(1L, 3L, 1L, 3L, 0L), List.of(counts.hits(), counts.misses(), counts.bypassed(),
+                        counts.evictions(), counts.entries()), "the drop emptied the cache; the next lookup bypassed it");
+            } finally {
+                cached.close();
+            }
+        }
     }
 
     @Test
@@ -241,8 +332,11 @@ class RedisNearCacheTest extends SessionBackendContract {
                 for (int round = 1; round <= 5; round++) {
                     String id = IDS.generate();
                     direct.apply(id, create(v("before"), inMinutes(30)));
+                    settled(b);
                     assertEquals("before", value(b, id));
+                    long hits = cache(b).hits();
                     assertEquals("before", value(b, id));
+                    assertEquals(hits + 1, cache(b).hits(), "round " + round + ": b held the session before the cut");
                     long drops = cache(b).drops();
                     proxy.cut();
                     // the window this test cannot close: between the cut and the moment the
