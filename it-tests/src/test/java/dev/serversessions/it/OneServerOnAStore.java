@@ -2,6 +2,7 @@ package dev.serversessions.it;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.Teardown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +29,9 @@ abstract class OneServerOnAStore {
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (started != null) {
-            started.close();
-            started = null;
-        }
-        for (AutoCloseable store : stores) {
-            store.close();
-        }
-        stores.clear();
+        List<AppServer> servers = started == null ? List.of() : List.of(started);
+        started = null;
+        Teardown.serversThenStores(servers, stores);
     }
 
     /** The running server, configured for the backend under test: the one {@link #startServer} started. */

@@ -1,9 +1,12 @@
 package dev.serversessions.it;
 
 import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Teardown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -32,17 +35,10 @@ abstract class TwoNodesOnOneStore {
 
     @AfterAll
     static void stopPair() throws Exception {
-        for (AppServer server : new AppServer[] {first, second}) {
-            if (server != null) {
-                server.close();
-            }
-        }
+        List<AppServer> servers = Stream.of(first, second).filter(Objects::nonNull).toList();
         first = null;
         second = null;
-        for (AutoCloseable store : stores) {
-            store.close();
-        }
-        stores.clear();
+        Teardown.serversThenStores(servers, stores);
     }
 
     /** The first node. */
