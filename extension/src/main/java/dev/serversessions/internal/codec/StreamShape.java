@@ -12,11 +12,29 @@ import java.util.List;
  * children (2 kB of them) take 2^depth visits, and chains of them joined by back references
  * defeat any depth limit. So each object's count of paths ("unfolded size") is summed here from
  * the stream's own structure, and a stream whose total exceeds {@link #MAX_WORK} is refused.
+ * A string or array of primitives counts once per {@link #BYTES_PER_VISIT} bytes it holds: a queue
+ * sorts itself once read ({@code PriorityQueue}, {@code ConcurrentSkipListSet}), and comparing one
+ * 3 MB string, referenced 100,000 times, with itself costs its length at every comparison.
  * No class is loaded; a stream this walk does not understand is refused too.
  */
 final class StreamShape {
     /** Sum, over the objects of one value, of the objects each reaches counted once per path. */
     static final long MAX_WORK = 1_000_000;
+    /**
+     * Entries of a set or map that is filled only once all of it is read, after the last point where
+     * reading could be stopped ({@link ReadBudget}): {@code ConcurrentHashMap} and the immutable
+     * {@code Set.of}/{@code Map.of} collections. Entries that share one hash code cost each insertion a
+     * search of all before it; 2,048 of them cost 2 million comparisons, some tens of milliseconds.
+     */
+    static final int MAX_FILLED_AT_ONCE = 2048;
+    private static final String FILLED_AT_ONCE_MAP = "java.util.concurrent.ConcurrentHashMap";
+    private static final String IMMUTABLE_COLLECTION = "java.util.CollSer";
+    /** {@code CollSer}'s tags of a set and a map: {@code ImmutableCollections} hash them when they are rebuilt. */
+    private static final int IMMUTABLE_SET = 2;
+    private static final int IMMUTABLE_MAP = 3;
+
+    /** Bytes of a string or primitive array that count as one visit: comparing them runs at about that much per object. */
+    static final int BYTES_PER_VISIT = 256;
 
     private static final int HANDLE_BASE = ObjectStreamConstants.baseWireHandle;
 
@@ -26,6 +44,9 @@ final class StreamShape {
     private int at;
     private int depth;
     private long work;
+    /** Objects the last annotation held, and the last int field read. */
+    private int annotationCount;
+    private int lastInt;
 
     private StreamShape(byte[] bytes, int maxDepth) {
         this.bytes = bytes;
@@ -51,6 +72,8 @@ final class StreamShape {
     /** An object of the stream, by handle: its unfolded size once read, -1 while being read. */
     private static final class Node {
         long unfolded = -1;
+        /** While it is read: the unfolded size of what it holds so far, what hashing it now would visit. */
+        long partial = 1;
     }
 
     private static final class Desc {
@@ -81,7 +104,11 @@ final class StreamShape {
             case ObjectStreamConstants.TC_REFERENCE: {
                 Object target = handle(s4());
                 if (target instanceof Node node) {
-                    return node.unfolded < 0 ? 1 : node.unfolded; // a cycle: reading it back does not loop
+                    // A cycle. Hashing an element that refers back to its set visits what the set holds
+                    // so far: a HashSet of such elements overflows the stack, after scanning its table
+                    // at every level, and a Hashtable (whose hashCode stops at itself) rehashes all
+                    // before at each insertion. Counting the set as what it holds so far refuses both.
+                    return node.unfolded < 0 ? node.partial : node.unfolded;
                 }
                 return 0;
             }
@@ -90,20 +117,22 @@ final class StreamShape {
                 at--;
                 classDesc();
                 return 0;
-            case ObjectStreamConstants.TC_STRING:
-                skip(u2());
-                return leaf();
+            case ObjectStreamConstants.TC_STRING: {
+                int length = u2();
+                skip(length);
+                return leaf(length);
+            }
             case ObjectStreamConstants.TC_LONGSTRING: {
                 long length = s8();
                 if (length < 0 || length > bytes.length - at) {
                     throw new Refused("a string longer than the value");
                 }
                 skip((int) length);
-                return leaf();
+                return leaf(length);
             }
             case ObjectStreamConstants.TC_CLASS:
                 classDesc();
-                return leaf();
+                return leaf(0);
             case ObjectStreamConstants.TC_ENUM: {
                 classDesc();
                 Node node = newNode();
@@ -190,6 +219,7 @@ final class StreamShape {
             long unfolded = 1;
             for (int i = 0; i < length; i++) {
                 unfolded = add(unfolded, content());
+                node.partial = unfolded;
             }
             depth--;
             return finish(node, unfolded);
@@ -199,7 +229,7 @@ final class StreamShape {
             throw new Refused("an array of " + length + " elements in " + bytes.length + " bytes");
         }
         skip(length * width);
-        return finish(node, 1);
+        return finish(node, 1 + (long) length * width / BYTES_PER_VISIT);
     }
 
     private long object() {
@@ -222,17 +252,22 @@ final class StreamShape {
                 if ((d.flags & ObjectStreamConstants.SC_BLOCK_DATA) == 0) {
                     throw new Refused("externalizable data of the old protocol");
                 }
-                unfolded = add(unfolded, annotation());
+                unfolded = annotation(node, unfolded);
             } else if ((d.flags & ObjectStreamConstants.SC_SERIALIZABLE) != 0) {
                 for (char type : d.fieldTypes) {
                     if (type == 'L' || type == '[') {
                         unfolded = add(unfolded, content());
+                        node.partial = unfolded;
+                    } else if (type == 'I') {
+                        lastInt = s4();
                     } else {
                         skip(width(type));
                     }
                 }
                 if ((d.flags & ObjectStreamConstants.SC_WRITE_METHOD) != 0) {
-                    unfolded = add(unfolded, annotation());
+                    int tag = lastInt; // before the annotation's own objects read theirs
+                    unfolded = annotation(node, unfolded);
+                    checkFilledAtOnce(d, tag);
                 }
             }
         }
@@ -242,11 +277,17 @@ final class StreamShape {
 
     /** Block data and objects a writeObject method wrote, up to the end marker. */
     private long annotation() {
-        long unfolded = 0;
+        return annotation(new Node(), 0);
+    }
+
+    /** {@link #annotation()} of {@code owner}, which holds {@code unfolded} before it; returns the sum. */
+    private long annotation(Node owner, long unfolded) {
+        int count = 0;
         while (true) {
             int tc = peek();
             if (tc == ObjectStreamConstants.TC_ENDBLOCKDATA) {
                 at++;
+                annotationCount = count;
                 return unfolded;
             } else if (tc == ObjectStreamConstants.TC_BLOCKDATA) {
                 at++;
@@ -260,7 +301,25 @@ final class StreamShape {
                 skip(length);
             } else {
                 unfolded = add(unfolded, content());
+                owner.partial = unfolded;
+                count++;
             }
+        }
+    }
+
+    /** After the annotation of {@code d}'s writeObject: {@link #MAX_FILLED_AT_ONCE}. */
+    private void checkFilledAtOnce(Desc d, int tag) {
+        int entries;
+        if (d.name.equals(FILLED_AT_ONCE_MAP)) {
+            entries = Math.max(0, annotationCount - 2) / 2; // keys and values, then a null pair
+        } else if (d.name.equals(IMMUTABLE_COLLECTION) && ((tag & 0xFF) == IMMUTABLE_SET || (tag & 0xFF) == IMMUTABLE_MAP)) {
+            entries = (tag & 0xFF) == IMMUTABLE_MAP ? annotationCount / 2 : annotationCount;
+        } else {
+            return;
+        }
+        if (entries > MAX_FILLED_AT_ONCE) {
+            throw new Refused("a " + (d.name.equals(FILLED_AT_ONCE_MAP) ? "ConcurrentHashMap" : "Set.of or Map.of collection")
+                    + " of " + entries + " entries, more than the " + MAX_FILLED_AT_ONCE + " that may be hashed all at once after reading");
         }
     }
 
@@ -270,8 +329,8 @@ final class StreamShape {
         return node;
     }
 
-    private long leaf() {
-        return finish(newNode(), 1);
+    private long leaf(long bytes) {
+        return finish(newNode(), 1 + bytes / BYTES_PER_VISIT);
     }
 
     private long finish(Node node, long unfolded) {
@@ -279,7 +338,7 @@ final class StreamShape {
         work = add(work, unfolded);
         if (work > MAX_WORK) {
             throw new Refused("reading it would visit more than " + MAX_WORK
-                    + " objects (collections that share what they hold)");
+                    + " objects (collections that share what they hold, or that what they hold refers back to)");
         }
         return unfolded;
     }
