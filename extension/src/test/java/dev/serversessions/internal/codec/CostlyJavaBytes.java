@@ -13,6 +13,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Java serialization streams of JDK collections only, each under the default {@code SESSION_MAX_SIZE}
@@ -105,39 +106,18 @@ public final class CostlyJavaBytes {
             children.add(new HashSet<>(Set.of("child-" + c)));
         }
         Hashtable<Object, Object> table = new Hashtable<>();
-        List<List<Object>> keys = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            List<Object> key = new ArrayList<>(List.of(i));
-            table.put(key, Boolean.TRUE);
-            keys.add(key);
-        }
-        for (List<Object> key : keys) {
-            key.addAll(children);
-            key.add(table);
-        }
+        insertThenHold(table, count, key -> table.put(key, Boolean.TRUE), children);
         // the children first, so that every key refers back to them
         return fit(new ArrayList<>(List.of(children, table)));
     }
 
     static byte[] entriesHoldTheirSet(Set<Object> set, int count) {
-        List<List<Object>> entries = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            List<Object> entry = new ArrayList<>(List.of(i));
-            set.add(entry);
-            entries.add(entry);
-        }
-        entries.forEach(entry -> entry.add(set));
+        insertThenHold(set, count, set::add, List.of());
         return fit(set);
     }
 
     static byte[] keysHoldTheirMap(Map<Object, Object> map, int count) {
-        List<List<Object>> keys = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            List<Object> key = new ArrayList<>(List.of(i));
-            map.put(key, i);
-            keys.add(key);
-        }
-        keys.forEach(key -> key.add(map));
+        insertThenHold(map, count, key -> map.put(key, key.get(0)), List.of());
         return fit(map);
     }
 
@@ -147,17 +127,25 @@ public final class CostlyJavaBytes {
             shared.add("shared-" + c);
         }
         Hashtable<Object, Object> table = new Hashtable<>();
+        insertThenHold(table, count, key -> table.put(key, Boolean.TRUE), List.of(shared));
+        return fit(new ArrayList<>(List.of(shared, table)));
+    }
+
+    /**
+     * Lists [i] inserted into {@code container}, each then given {@code extras} and the container
+     * itself: inserted first, so that building this hashes nothing that refers back.
+     */
+    private static void insertThenHold(Object container, int count, Consumer<List<Object>> insert, List<Object> extras) {
         List<List<Object>> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             List<Object> key = new ArrayList<>(List.of(i));
-            table.put(key, Boolean.TRUE);
+            insert.accept(key);
             keys.add(key);
         }
         for (List<Object> key : keys) {
-            key.add(shared);
-            key.add(table);
+            key.addAll(extras);
+            key.add(container);
         }
-        return fit(new ArrayList<>(List.of(shared, table)));
     }
 
     /**

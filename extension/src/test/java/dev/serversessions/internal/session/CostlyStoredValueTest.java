@@ -23,11 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,7 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * these tests share two cores with whole suites, and there a second of CPU can take several.
  */
 class CostlyStoredValueTest {
-    private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
     private static final Duration CPU_BOUND = Duration.ofSeconds(1);
     private static final Duration WALL_BOUND = Duration.ofSeconds(10);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -50,26 +47,27 @@ class CostlyStoredValueTest {
     record Line(String sku, int quantity, long cents) implements Serializable {
     }
 
-    private final WarningCapture capture = new WarningCapture();
+    @RegisterExtension
+    final WarningCapture capture = WarningCapture.ofRequestSessions();
     private final List<LogRecord> warnings = capture.records;
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void listen() {
-        LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void stopListening() {
-        LOG.removeHandler(capture);
-    }
-
     private SessionRuntime runtime() {
         return SessionRuntime.create(SettingsSource.of(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),
                 "SESSION_SERIALIZATION_ALLOWLIST", CostlyStoredValueTest.class.getName() + "$*")),
                 getClass().getClassLoader(), Clock.systemUTC());
+    }
+
+    /** A session of user alice, then {@code cart} written beside it straight into the store; its id. */
+    private static String aliceWithACartOf(SessionRuntime runtime, byte[] cart) {
+        RequestSession first = runtime.open(null);
+        first.put("user", "alice");
+        String id = first.save().id();
+        assertTrue(runtime.activeBackend().apply(id, new ChangeSet(Map.of("cart", cart), Set.of(), Instant.now(),
+                Instant.now().plusSeconds(600), false)));
+        return id;
     }
 
     static Stream<Arguments> shapes() {
@@ -80,13 +78,7 @@ class CostlyStoredValueTest {
     @MethodSource("shapes")
     void aCostlyValueInTheStoreIsReadOrRefusedWithinASecondAndARefusalEmptiesTheSession(String shape, byte[] bytes) {
         SessionRuntime runtime = runtime();
-        RequestSession first = runtime.open(null);
-        first.put("user", "alice");
-        String id = first.save().id();
-        assertTrue(runtime.activeBackend().apply(id, new ChangeSet(Map.of("cart", bytes), Set.of(), Instant.now(),
-                Instant.now().plusSeconds(600), false)));
-
-        RequestSession request = runtime.open(id);
+        RequestSession request = runtime.open(aliceWithACartOf(runtime, bytes));
         long start = System.nanoTime();
         long[] cpu = new long[1];
         Object cart = assertTimeoutPreemptively(WALL_BOUND, () -> {
@@ -114,14 +106,8 @@ class CostlyStoredValueTest {
     @Test
     void theIssuesHashtableWhoseKeysHoldItIsRefusedBeforeAnyOfItIsRead() {
         SessionRuntime runtime = runtime();
-        RequestSession first = runtime.open(null);
-        first.put("user", "alice");
-        String id = first.save().id();
-        byte[] bytes = CostlyJavaBytes.all().get("Hashtable whose keys hold it (each insertion rehashes all before it)");
-        runtime.activeBackend().apply(id, new ChangeSet(Map.of("cart", bytes), Set.of(), Instant.now(),
-                Instant.now().plusSeconds(600), false));
-
-        RequestSession request = runtime.open(id);
+        RequestSession request = runtime.open(aliceWithACartOf(runtime,
+                CostlyJavaBytes.all().get("Hashtable whose keys hold it (each insertion rehashes all before it)")));
         assertNull(assertTimeoutPreemptively(WALL_BOUND, () -> request.get("cart")));
         assertNull(request.get("user"));
         assertEquals(1, warnings.size(), warnings.toString());
@@ -134,23 +120,22 @@ class CostlyStoredValueTest {
 
     @Test
     void aFilledAtOnceMapOfMoreThan2048EntriesIsRefusedNamingTheLimit() {
-        SessionRuntime runtime = runtime();
-        RequestSession first = runtime.open(null);
-        first.put("user", "alice");
-        String id = first.save().id();
         Map<String, Integer> big = new java.util.concurrent.ConcurrentHashMap<>();
         for (int i = 0; i < 2049; i++) {
             big.put("k" + i, i);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> first.put("big", big));
+        SessionRuntime runtime = runtime();
+        RequestSession request = runtime.open(null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> request.put("big", big));
         assertTrue(e.getMessage().contains("(a ConcurrentHashMap of 2049 entries, more than the 2048 that may be hashed all at"
                 + " once after reading)"), e.getMessage());
+
         big.remove("k0");
-        RequestSession again = runtime.open(id);
-        again.put("big", big);
-        again.put("set", Set.copyOf(big.keySet()));
-        again.save();
-        assertEquals(big, runtime.open(id).get("big"));
+        request.put("big", big);
+        request.put("set", Set.copyOf(big.keySet()));
+        RequestSession again = runtime.open(request.save().id());
+        assertEquals(big, again.get("big"));
+        assertEquals(big.keySet(), again.get("set"));
     }
 
     @Test

@@ -9,8 +9,6 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.internal.session.SessionIds;
 import dev.serversessions.testsupport.RedisServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SESSION_REDIS_NEAR_CACHE_BYTES against a real redis-server: the near cache holds no more bytes of
@@ -31,22 +28,9 @@ import org.junit.jupiter.api.Test;
 class RedisNearCacheBytesTest {
     private static final SessionIds IDS = new SessionIds(32, null);
     private static final int MIB = 1024 * 1024;
-    private static Path dir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisForTheClass REDIS = new RedisForTheClass();
     private final List<SessionBackend> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        dir = Files.createTempDirectory("redis-near-cache-bytes-test");
-        redis = RedisServer.persistent(dir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @AfterEach
     void closeBackends() {
@@ -54,7 +38,7 @@ class RedisNearCacheBytesTest {
     }
 
     private SessionBackend cachedBackend(String prefix) {
-        SessionBackend backend = RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + redis.port(),
+        SessionBackend backend = RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + REDIS.port(),
                 "SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "1000",
                 "SESSION_REDIS_NEAR_CACHE_BYTES", String.valueOf(MIB)), prefix);
         opened.add(backend);
