@@ -36,6 +36,14 @@ final class StreamShape {
     /** Bytes of a string or primitive array that count as one visit: comparing them runs at about that much per object. */
     static final int BYTES_PER_VISIT = 256;
 
+    private static final java.util.Set<String> CONTENT_CLASSES = java.util.Set.of("java.util.ArrayList",
+            "java.util.LinkedList", "java.util.Vector", "java.util.Stack", "java.util.HashSet", "java.util.LinkedHashSet",
+            "java.util.TreeSet", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.Hashtable",
+            "java.util.Arrays$ArrayList", "java.util.CollSer", "java.util.AbstractMap$SimpleEntry",
+            "java.util.AbstractMap$SimpleImmutableEntry", "java.util.concurrent.ConcurrentHashMap",
+            "java.util.concurrent.ConcurrentSkipListMap", "java.util.concurrent.ConcurrentSkipListSet",
+            "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.CopyOnWriteArraySet");
+
     private static final int HANDLE_BASE = ObjectStreamConstants.baseWireHandle;
 
     private final byte[] bytes;
@@ -44,6 +52,8 @@ final class StreamShape {
     private int at;
     private int depth;
     private long work;
+    /** The objects being read, innermost last. */
+    private final List<Node> open = new ArrayList<>();
     /** Objects the last annotation held, and the last int field read. */
     private int annotationCount;
     private int lastInt;
@@ -72,6 +82,8 @@ final class StreamShape {
     /** An object of the stream, by handle: its unfolded size once read, -1 while being read. */
     private static final class Node {
         long unfolded = -1;
+        /** A JDK collection, map, entry or array: its hashCode and equals go through what it holds. */
+        boolean contents;
         /** While it is read: the unfolded size of what it holds so far, what hashing it now would visit. */
         long partial = 1;
     }
@@ -104,6 +116,7 @@ final class StreamShape {
             case ObjectStreamConstants.TC_REFERENCE: {
                 Object target = handle(s4());
                 if (target instanceof Node node) {
+                    refuseSelfHolding(node);
                     // A cycle. Hashing an element that refers back to its set visits what the set holds
                     // so far: a HashSet of such elements overflows the stack, after scanning its table
                     // at every level, and a Hashtable (whose hashCode stops at itself) rehashes all
@@ -208,7 +221,7 @@ final class StreamShape {
         if (desc == null || desc.name.length() < 2 || desc.name.charAt(0) != '[') {
             throw new Refused("an array without an array class");
         }
-        Node node = newNode();
+        Node node = open(newNode(), true);
         int length = s4();
         if (length < 0 || length > bytes.length - at) {
             throw new Refused("an array of " + length + " elements in " + bytes.length + " bytes");
@@ -222,8 +235,9 @@ final class StreamShape {
                 node.partial = unfolded;
             }
             depth--;
-            return finish(node, unfolded);
+            return finish(close(node), unfolded);
         }
+        close(node);
         int width = width(component);
         if (width < 0 || (long) length * width > bytes.length - at) {
             throw new Refused("an array of " + length + " elements in " + bytes.length + " bytes");
@@ -237,7 +251,7 @@ final class StreamShape {
         if (desc == null) {
             throw new Refused("an object without a class");
         }
-        Node node = newNode();
+        Node node = open(newNode(), holdsContents(desc.name));
         enter();
         List<Desc> hierarchy = new ArrayList<>();
         for (Desc d = desc; d != null; d = d.superDesc) {
@@ -272,7 +286,50 @@ final class StreamShape {
             }
         }
         depth--;
-        return finish(node, unfolded);
+        return finish(close(node), unfolded);
+    }
+
+    private Node open(Node node, boolean contents) {
+        node.contents = contents;
+        open.add(node);
+        return node;
+    }
+
+    private Node close(Node node) {
+        open.remove(open.size() - 1);
+        return node;
+    }
+
+    /**
+     * A reference back to {@code target}, still being read, from within JDK collections only: a
+     * collection that holds itself. Its hashCode, equals and toString recurse without end, and
+     * hashing it (in a set that holds it, at any later point of the reading) costs, at each level
+     * until the stack overflows, a pass over all it holds: a set of 40,000 strings and itself, in
+     * another set, took 2.5 s. An application object on the way (a parent pointer) makes no such path.
+     */
+    private void refuseSelfHolding(Node target) {
+        if (target.unfolded >= 0) {
+            return;
+        }
+        for (int i = open.size() - 1; i >= 0; i--) {
+            Node node = open.get(i);
+            if (!node.contents) {
+                return;
+            }
+            if (node == target) {
+                throw new Refused("a collection that holds itself: hashing it would recurse without end, a pass over all it"
+                        + " holds at every level until a StackOverflowError");
+            }
+        }
+    }
+
+    /**
+     * Classes whose hashCode and equals visit what they hold. The synchronized wrappers are not
+     * among them: they hold themselves as their lock, which their hashCode never visits.
+     */
+    private static boolean holdsContents(String className) {
+        return CONTENT_CLASSES.contains(className) || className.startsWith("java.util.ImmutableCollections$")
+                || className.startsWith("java.util.Collections$Unmodifiable");
     }
 
     /** Block data and objects a writeObject method wrote, up to the end marker. */

@@ -50,6 +50,7 @@ public final class CostlyJavaBytes {
         shapes.put("TreeSet of shared strings in every key of a Hashtable that the keys hold", treeSetInSelfHoldingKeys(20_000));
         shapes.put("ArrayDeques that hold their HashSet, in it", dequesHoldTheirSet(45_000));
         shapes.put("PriorityQueue of one 3 MB string, 100,000 times (3 MB compared per comparison)", queueOfOneLongString());
+        shapes.put("HashSet of 40,000 strings and itself, in a set (hashed after it is read)", setHoldingItselfInASet(40_000));
         return shapes;
     }
 
@@ -162,6 +163,22 @@ public final class CostlyJavaBytes {
         }
         deques.forEach(deque -> deque.add(set));
         return fit(set);
+    }
+
+    /**
+     * A set of strings that holds itself, and a list holding it in a second set: reading the second
+     * set hashes the first, which recurses into itself after a pass over its strings at every level.
+     */
+    static byte[] setHoldingItselfInASet(int strings) {
+        Set<Object> self = new HashSet<>();
+        for (int i = 0; i < strings; i++) {
+            self.add("s" + i);
+        }
+        self.add(self); // hashed while it does not hold itself yet
+        List<Object> holder = new ArrayList<>();
+        Set<Object> outer = new HashSet<>(Set.of(holder));
+        holder.add(self);
+        return fit(new ArrayList<>(List.of(self, outer)));
     }
 
     static byte[] queueOfOneLongString() {

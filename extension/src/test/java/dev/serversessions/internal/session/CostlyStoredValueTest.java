@@ -113,8 +113,8 @@ class CostlyStoredValueTest {
         assertEquals(1, warnings.size(), warnings.toString());
         String message = warnings.get(0).getMessage();
         assertTrue(message.matches("Session \\S+ holds data that cannot be decoded \\(attribute 'cart' cannot be decoded:"
-                + " java.io.InvalidClassException: reading it would visit more than 1000000 objects \\(collections that share"
-                + " what they hold, or that what they hold refers back to\\)\\); the request continues with an empty session"),
+                + " java.io.InvalidClassException: a collection that holds itself: hashing it would recurse without end, a pass"
+                + " over all it holds at every level until a StackOverflowError\\); the request continues with an empty session"),
                 message);
     }
 
