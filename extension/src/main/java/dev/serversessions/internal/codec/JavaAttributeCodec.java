@@ -53,8 +53,8 @@ public final class JavaAttributeCodec implements AttributeCodec {
      * CPU time reading one value may take per byte of the value read so far, on top of
      * {@link #READ_TIME_BASE}: 1.15 s for 4 MiB (the default SESSION_MAX_SIZE). Measured on two busy
      * cores, ordinary values take 20 to 70 ns a byte on a warm server and up to 175 on a cold one
-     * (a map of lists to sets); lists that all share one hash code pass this line after about 2,000
-     * of them, at a tenth of a second, where 100,000 of them would take minutes.
+     * (a map of lists to sets); lists that all share one hash code pass this line after 400 to 5,000
+     * of them (16 to 180 kB read), at 0.15 to 0.25 s, where 100,000 of them would take minutes.
      */
     public static final long READ_TIME_PER_BYTE_NANOS = 250;
     /**
