@@ -13,6 +13,7 @@ import java.io.ObjectStreamClass;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.security.CodeSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Before the stream is opened, {@link StreamShape} bounds the work of hashing what it holds
  * (nested collections that share their children cost 2^depth {@code hashCode} calls); an array
  * may not claim more elements than the stored value has bytes left, so a length field of 2^31
- * is refused instead of allocated.
+ * is refused instead of allocated. While it is read, {@link ReadBudget} bounds the CPU time that
+ * the values' own {@code hashCode} and {@code equals} take (collisions, keys that refer back to
+ * their map), which no look at the stream's structure can foresee.
  */
 public final class JavaAttributeCodec implements AttributeCodec {
     /** Nesting of objects in one value. */
@@ -41,6 +44,19 @@ public final class JavaAttributeCodec implements AttributeCodec {
     public static final long MAX_REFERENCES = 1_000_000;
     /** Serialized size of one value, checked when it is put and when it is read. */
     public static final int MAX_BYTES = 16 * 1024 * 1024;
+    /**
+     * CPU time reading one value may take, class loading aside ({@link ReadBudget}), before it has
+     * read any byte: what a cold server spends on its first objects, before the reading is compiled.
+     */
+    public static final Duration READ_TIME_BASE = Duration.ofMillis(100);
+    /**
+     * CPU time reading one value may take per byte of the value read so far, on top of
+     * {@link #READ_TIME_BASE}: 1.15 s for 4 MiB (the default SESSION_MAX_SIZE). Measured on two busy
+     * cores, ordinary values take 20 to 70 ns a byte on a warm server and up to 175 on a cold one
+     * (a map of lists to sets); lists that all share one hash code pass this line after 400 to 5,000
+     * of them (16 to 180 kB read), at 0.15 to 0.25 s, where 100,000 of them would take minutes.
+     */
+    public static final long READ_TIME_PER_BYTE_NANOS = 250;
     /**
      * Slack on "no more array elements than bytes left": a collection's own {@code readObject}
      * may check its table size while the block it read ahead is still counted as read.
@@ -106,13 +122,14 @@ public final class JavaAttributeCodec implements AttributeCodec {
             throw new UndecodableAttributeException(name, new InvalidClassException(
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
         }
-        Gate gate = new Gate(bytes.length);
         try {
             StreamShape.check(bytes, MAX_DEPTH);
         } catch (InvalidClassException e) {
             throw new UndecodableAttributeException(name, e);
         }
-        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes))) {
+        ReadBudget budget = new ReadBudget(READ_TIME_BASE, READ_TIME_PER_BYTE_NANOS);
+        Gate gate = new Gate(bytes.length, budget);
+        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes), budget)) {
             in.setObjectInputFilter(gate);
             return in.readObject();
         } catch (VirtualMachineError e) {
@@ -136,10 +153,12 @@ public final class JavaAttributeCodec implements AttributeCodec {
     /** The filter of one decode: limits first, then denials, then the allowlists. */
     private final class Gate implements ObjectInputFilter {
         private final long size;
+        private final ReadBudget budget;
         private String refusal;
 
-        Gate(long size) {
+        Gate(long size, ReadBudget budget) {
             this.size = size;
+            this.budget = budget;
         }
 
         @Override
@@ -166,6 +185,12 @@ public final class JavaAttributeCodec implements AttributeCodec {
             }
             if (info.arrayLength() > size - info.streamBytes() + READ_AHEAD) {
                 return "an array of " + info.arrayLength() + " elements in " + size + " bytes";
+            }
+            if (budget.exceeded(info.streamBytes())) {
+                return "reading its first " + info.streamBytes() + " bytes took more than " + budget.allowedMillis(info.streamBytes())
+                        + " ms of CPU time (" + READ_TIME_BASE.toMillis() + " ms and " + READ_TIME_PER_BYTE_NANOS
+                        + " ns a byte): elements that share one hash code, or keys that refer back to their map,"
+                        + " make each insertion visit all before it";
             }
             Class<?> type = info.serialClass();
             if (type == null) {
@@ -217,8 +242,11 @@ public final class JavaAttributeCodec implements AttributeCodec {
 
     /** Resolves classes through the application's loader, not this library's. */
     private final class AppObjectInputStream extends ObjectInputStream {
-        AppObjectInputStream(InputStream in) throws IOException {
+        private final ReadBudget budget;
+
+        AppObjectInputStream(InputStream in, ReadBudget budget) throws IOException {
             super(in);
+            this.budget = budget;
         }
 
         @Override
@@ -227,10 +255,14 @@ public final class JavaAttributeCodec implements AttributeCodec {
             if (SerializationAllowlist.isDenied(desc.getName())) {
                 throw new InvalidClassException("class " + desc.getName() + " is denied");
             }
+            // the first value of its kind after a start loads its classes; that is the server's cost, not the value's
+            long since = ReadBudget.now();
             try {
                 return Class.forName(desc.getName(), false, appLoader);
             } catch (ClassNotFoundException e) {
                 return super.resolveClass(desc);
+            } finally {
+                budget.notCounting(since);
             }
         }
 

@@ -12,11 +12,37 @@ import java.util.List;
  * children (2 kB of them) take 2^depth visits, and chains of them joined by back references
  * defeat any depth limit. So each object's count of paths ("unfolded size") is summed here from
  * the stream's own structure, and a stream whose total exceeds {@link #MAX_WORK} is refused.
+ * A string or array of primitives counts once per {@link #BYTES_PER_VISIT} bytes it holds: a queue
+ * sorts itself once read ({@code PriorityQueue}, {@code ConcurrentSkipListSet}), and comparing one
+ * 3 MB string, referenced 100,000 times, with itself costs its length at every comparison.
  * No class is loaded; a stream this walk does not understand is refused too.
  */
 final class StreamShape {
     /** Sum, over the objects of one value, of the objects each reaches counted once per path. */
     static final long MAX_WORK = 1_000_000;
+    /**
+     * Entries of a set or map that is filled only once all of it is read, after the last point where
+     * reading could be stopped ({@link ReadBudget}): {@code ConcurrentHashMap} and the immutable
+     * {@code Set.of}/{@code Map.of} collections. Entries that share one hash code cost each insertion a
+     * search of all before it; 2,048 of them cost 2 million comparisons, some tens of milliseconds.
+     */
+    static final int MAX_FILLED_AT_ONCE = 2048;
+    private static final String FILLED_AT_ONCE_MAP = "java.util.concurrent.ConcurrentHashMap";
+    private static final String IMMUTABLE_COLLECTION = "java.util.CollSer";
+    /** {@code CollSer}'s tags of a set and a map: {@code ImmutableCollections} hash them when they are rebuilt. */
+    private static final int IMMUTABLE_SET = 2;
+    private static final int IMMUTABLE_MAP = 3;
+
+    /** Bytes of a string or primitive array that count as one visit: comparing them runs at about that much per object. */
+    static final int BYTES_PER_VISIT = 256;
+
+    private static final java.util.Set<String> CONTENT_CLASSES = java.util.Set.of("java.util.ArrayList",
+            "java.util.LinkedList", "java.util.Vector", "java.util.Stack", "java.util.HashSet", "java.util.LinkedHashSet",
+            "java.util.TreeSet", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.Hashtable",
+            "java.util.Arrays$ArrayList", "java.util.CollSer", "java.util.AbstractMap$SimpleEntry",
+            "java.util.AbstractMap$SimpleImmutableEntry", "java.util.concurrent.ConcurrentHashMap",
+            "java.util.concurrent.ConcurrentSkipListMap", "java.util.concurrent.ConcurrentSkipListSet",
+            "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.CopyOnWriteArraySet");
 
     private static final int HANDLE_BASE = ObjectStreamConstants.baseWireHandle;
 
@@ -26,6 +52,11 @@ final class StreamShape {
     private int at;
     private int depth;
     private long work;
+    /** The objects being read, innermost last. */
+    private final List<Node> open = new ArrayList<>();
+    /** Objects the last annotation held, and the last int field read. */
+    private int annotationCount;
+    private int lastInt;
 
     private StreamShape(byte[] bytes, int maxDepth) {
         this.bytes = bytes;
@@ -51,6 +82,10 @@ final class StreamShape {
     /** An object of the stream, by handle: its unfolded size once read, -1 while being read. */
     private static final class Node {
         long unfolded = -1;
+        /** A JDK collection, map, entry or array: its hashCode and equals go through what it holds. */
+        boolean contents;
+        /** While it is read: the unfolded size of what it holds so far, what hashing it now would visit. */
+        long partial = 1;
     }
 
     private static final class Desc {
@@ -81,7 +116,12 @@ final class StreamShape {
             case ObjectStreamConstants.TC_REFERENCE: {
                 Object target = handle(s4());
                 if (target instanceof Node node) {
-                    return node.unfolded < 0 ? 1 : node.unfolded; // a cycle: reading it back does not loop
+                    refuseSelfHolding(node);
+                    // A cycle. Hashing an element that refers back to its set visits what the set holds
+                    // so far: a HashSet of such elements overflows the stack, after scanning its table
+                    // at every level, and a Hashtable (whose hashCode stops at itself) rehashes all
+                    // before at each insertion. Counting the set as what it holds so far refuses both.
+                    return node.unfolded < 0 ? node.partial : node.unfolded;
                 }
                 return 0;
             }
@@ -90,20 +130,22 @@ final class StreamShape {
                 at--;
                 classDesc();
                 return 0;
-            case ObjectStreamConstants.TC_STRING:
-                skip(u2());
-                return leaf();
+            case ObjectStreamConstants.TC_STRING: {
+                int length = u2();
+                skip(length);
+                return leaf(length);
+            }
             case ObjectStreamConstants.TC_LONGSTRING: {
                 long length = s8();
                 if (length < 0 || length > bytes.length - at) {
                     throw new Refused("a string longer than the value");
                 }
                 skip((int) length);
-                return leaf();
+                return leaf(length);
             }
             case ObjectStreamConstants.TC_CLASS:
                 classDesc();
-                return leaf();
+                return leaf(0);
             case ObjectStreamConstants.TC_ENUM: {
                 classDesc();
                 Node node = newNode();
@@ -179,7 +221,7 @@ final class StreamShape {
         if (desc == null || desc.name.length() < 2 || desc.name.charAt(0) != '[') {
             throw new Refused("an array without an array class");
         }
-        Node node = newNode();
+        Node node = open(newNode(), true);
         int length = s4();
         if (length < 0 || length > bytes.length - at) {
             throw new Refused("an array of " + length + " elements in " + bytes.length + " bytes");
@@ -190,16 +232,18 @@ final class StreamShape {
             long unfolded = 1;
             for (int i = 0; i < length; i++) {
                 unfolded = add(unfolded, content());
+                node.partial = unfolded;
             }
             depth--;
-            return finish(node, unfolded);
+            return finish(close(node), unfolded);
         }
+        close(node);
         int width = width(component);
         if (width < 0 || (long) length * width > bytes.length - at) {
             throw new Refused("an array of " + length + " elements in " + bytes.length + " bytes");
         }
         skip(length * width);
-        return finish(node, 1);
+        return finish(node, 1 + (long) length * width / BYTES_PER_VISIT);
     }
 
     private long object() {
@@ -207,7 +251,7 @@ final class StreamShape {
         if (desc == null) {
             throw new Refused("an object without a class");
         }
-        Node node = newNode();
+        Node node = open(newNode(), holdsContents(desc.name));
         enter();
         List<Desc> hierarchy = new ArrayList<>();
         for (Desc d = desc; d != null; d = d.superDesc) {
@@ -222,31 +266,85 @@ final class StreamShape {
                 if ((d.flags & ObjectStreamConstants.SC_BLOCK_DATA) == 0) {
                     throw new Refused("externalizable data of the old protocol");
                 }
-                unfolded = add(unfolded, annotation());
+                unfolded = annotation(node, unfolded);
             } else if ((d.flags & ObjectStreamConstants.SC_SERIALIZABLE) != 0) {
                 for (char type : d.fieldTypes) {
                     if (type == 'L' || type == '[') {
                         unfolded = add(unfolded, content());
+                        node.partial = unfolded;
+                    } else if (type == 'I') {
+                        lastInt = s4();
                     } else {
                         skip(width(type));
                     }
                 }
                 if ((d.flags & ObjectStreamConstants.SC_WRITE_METHOD) != 0) {
-                    unfolded = add(unfolded, annotation());
+                    int tag = lastInt; // before the annotation's own objects read theirs
+                    unfolded = annotation(node, unfolded);
+                    checkFilledAtOnce(d, tag);
                 }
             }
         }
         depth--;
-        return finish(node, unfolded);
+        return finish(close(node), unfolded);
+    }
+
+    private Node open(Node node, boolean contents) {
+        node.contents = contents;
+        open.add(node);
+        return node;
+    }
+
+    private Node close(Node node) {
+        open.remove(open.size() - 1);
+        return node;
+    }
+
+    /**
+     * A reference back to {@code target}, still being read, from within JDK collections only: a
+     * collection that holds itself. Its hashCode, equals and toString recurse without end, and
+     * hashing it (in a set that holds it, at any later point of the reading) costs, at each level
+     * until the stack overflows, a pass over all it holds: a set of 40,000 strings and itself, in
+     * another set, took 2.5 s. An application object on the way (a parent pointer) makes no such path.
+     */
+    private void refuseSelfHolding(Node target) {
+        if (target.unfolded >= 0) {
+            return;
+        }
+        for (int i = open.size() - 1; i >= 0; i--) {
+            Node node = open.get(i);
+            if (!node.contents) {
+                return;
+            }
+            if (node == target) {
+                throw new Refused("a collection that holds itself: hashing it would recurse without end, a pass over all it"
+                        + " holds at every level until a StackOverflowError");
+            }
+        }
+    }
+
+    /**
+     * Classes whose hashCode and equals visit what they hold. The synchronized wrappers are not
+     * among them: they hold themselves as their lock, which their hashCode never visits.
+     */
+    private static boolean holdsContents(String className) {
+        return CONTENT_CLASSES.contains(className) || className.startsWith("java.util.ImmutableCollections$")
+                || className.startsWith("java.util.Collections$Unmodifiable");
     }
 
     /** Block data and objects a writeObject method wrote, up to the end marker. */
     private long annotation() {
-        long unfolded = 0;
+        return annotation(new Node(), 0);
+    }
+
+    /** {@link #annotation()} of {@code owner}, which holds {@code unfolded} before it; returns the sum. */
+    private long annotation(Node owner, long unfolded) {
+        int count = 0;
         while (true) {
             int tc = peek();
             if (tc == ObjectStreamConstants.TC_ENDBLOCKDATA) {
                 at++;
+                annotationCount = count;
                 return unfolded;
             } else if (tc == ObjectStreamConstants.TC_BLOCKDATA) {
                 at++;
@@ -260,7 +358,25 @@ final class StreamShape {
                 skip(length);
             } else {
                 unfolded = add(unfolded, content());
+                owner.partial = unfolded;
+                count++;
             }
+        }
+    }
+
+    /** After the annotation of {@code d}'s writeObject: {@link #MAX_FILLED_AT_ONCE}. */
+    private void checkFilledAtOnce(Desc d, int tag) {
+        int entries;
+        if (d.name.equals(FILLED_AT_ONCE_MAP)) {
+            entries = Math.max(0, annotationCount - 2) / 2; // keys and values, then a null pair
+        } else if (d.name.equals(IMMUTABLE_COLLECTION) && ((tag & 0xFF) == IMMUTABLE_SET || (tag & 0xFF) == IMMUTABLE_MAP)) {
+            entries = (tag & 0xFF) == IMMUTABLE_MAP ? annotationCount / 2 : annotationCount;
+        } else {
+            return;
+        }
+        if (entries > MAX_FILLED_AT_ONCE) {
+            throw new Refused("a " + (d.name.equals(FILLED_AT_ONCE_MAP) ? "ConcurrentHashMap" : "Set.of or Map.of collection")
+                    + " of " + entries + " entries, more than the " + MAX_FILLED_AT_ONCE + " that may be hashed all at once after reading");
         }
     }
 
@@ -270,8 +386,8 @@ final class StreamShape {
         return node;
     }
 
-    private long leaf() {
-        return finish(newNode(), 1);
+    private long leaf(long bytes) {
+        return finish(newNode(), 1 + bytes / BYTES_PER_VISIT);
     }
 
     private long finish(Node node, long unfolded) {
@@ -279,7 +395,7 @@ final class StreamShape {
         work = add(work, unfolded);
         if (work > MAX_WORK) {
             throw new Refused("reading it would visit more than " + MAX_WORK
-                    + " objects (collections that share what they hold)");
+                    + " objects (collections that share what they hold, or that what they hold refers back to)");
         }
         return unfolded;
     }

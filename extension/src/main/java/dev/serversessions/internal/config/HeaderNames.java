@@ -16,6 +16,13 @@ final class HeaderNames {
             "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive", "location", "origin", "referer", "set-cookie",
             "set-cookie2", "te", "trailer", "transfer-encoding", "upgrade", "vary", "via", "www-authenticate");
 
+    /**
+     * The Fetch standard's CORS-safelisted request headers: any page may send them cross-site
+     * without a preflight, so a page of another site could make a visitor's browser present an id
+     * of its choosing (session fixation) with nothing for CORS to refuse. Content-Type is taken already.
+     */
+    private static final Set<String> CORS_SAFELISTED = Set.of("accept", "accept-language", "content-language", "range");
+
     private HeaderNames() {
     }
 
@@ -29,6 +36,10 @@ final class HeaderNames {
         if (TAKEN.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("sec-") || lower.startsWith("access-control-")) {
             return Optional.of("is a header HTTP, proxies or browsers already use (hop-by-hop, cookie, or not settable by "
                     + "scripts); use a name of its own, e.g. X-Session-Id");
+        }
+        if (CORS_SAFELISTED.contains(lower)) {
+            return Optional.of("is a CORS-safelisted request header: a page of any site can set it on a cross-site request"
+                    + " without a preflight; use a name of its own, e.g. X-Session-Id");
         }
         return Optional.empty();
     }

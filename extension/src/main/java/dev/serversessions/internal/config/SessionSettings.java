@@ -100,10 +100,15 @@ public record SessionSettings(
             values.problem(SECRET_KEY + " is required when " + USE_SIGNER + "=true: " + SECRET_KEY_REMEDY);
         }
         // checked whenever it is set, not only with the signer: a short key is a mistake either way
-        // (the value itself is never repeated: it is a secret)
-        secretKey.map(k -> k.getBytes(StandardCharsets.UTF_8).length).filter(n -> n < MIN_SECRET_KEY_BYTES)
-                .ifPresent(n -> values.problem(SECRET_KEY + " is " + n + " bytes long; it must be at least "
-                        + MIN_SECRET_KEY_BYTES + " random bytes: " + SECRET_KEY_REMEDY));
+        // (the value itself is never repeated: it is a secret; a placeholder says more than its length)
+        if (secretKey.filter(PlaceholderSecrets::isPlaceholder).isPresent()) {
+            values.problem(SECRET_KEY + " is a placeholder (" + PlaceholderSecrets.RULE
+                    + "), one that anyone can find and sign cookies with: " + SECRET_KEY_REMEDY);
+        } else {
+            secretKey.map(k -> k.getBytes(StandardCharsets.UTF_8).length).filter(n -> n < MIN_SECRET_KEY_BYTES)
+                    .ifPresent(n -> values.problem(SECRET_KEY + " is " + n + " bytes long; it must be at least "
+                            + MIN_SECRET_KEY_BYTES + " random bytes: " + SECRET_KEY_REMEDY));
+        }
         String keyPrefix = values.string(KEY_PREFIX, "session:");
         if (keyPrefix.length() > 100 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             values.problem(KEY_PREFIX, keyPrefix, "must be at most 100 characters without spaces or control characters");
@@ -123,6 +128,7 @@ public record SessionSettings(
         cookiePath.filter(p -> !p.startsWith("/") || !CookieSyntax.isAttributeValue(p))
                 .ifPresent(p -> values.problem(COOKIE_PATH, p, "is not a cookie path (it starts with /, e.g. /shop)"));
         boolean cookieSecure = values.bool(COOKIE_SECURE, false);
+        CookiePrefixes.problems(cookieName, cookieSecure, cookiePath, cookieDomain).forEach(values::problem);
         SameSite sameSite = values.choice(COOKIE_SAMESITE, SameSite.LAX, SameSite.class, SameSite::attributeValue);
         if (sameSite == SameSite.NONE && !cookieSecure) {
             values.problem(COOKIE_SAMESITE + "=None needs " + COOKIE_SECURE + "=true: browsers drop SameSite=None cookies that are not Secure");

@@ -155,6 +155,15 @@ class SessionSettingsTest {
                 problems(Map.of("SESSION_ID_HEADER", name)));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Accept", "accept", "Accept-Language", "ACCEPT-LANGUAGE", "Content-Language", "Range", "rAnGe"})
+    void theIdHeaderCannotBeOneAnyPageMaySetCrossSiteWithoutAPreflight(String name) {
+        assertEquals(List.of("SESSION_ID_HEADER=" + name + " is a CORS-safelisted request header: a page of any site can set it"
+                + " on a cross-site request without a preflight; use a name of its own, e.g. X-Session-Id"),
+                problems(Map.of("SESSION_ID_HEADER", name)));
+        assertFalse(problems(Map.of("SESSION_ID_HEADER", "Content-Type")).isEmpty(), "refused already as a header HTTP uses");
+    }
+
     @Test
     void theSignerNeedsASecretKey() {
         assertEquals(List.of("SESSION_SECRET_KEY is required when SESSION_USE_SIGNER=true: generate one with: openssl rand -base64 48"),
@@ -171,8 +180,62 @@ class SessionSettingsTest {
                     + " generate one with: openssl rand -base64 48"), problems, keys.toString());
             assertFalse(String.join("\n", problems).contains(shortKey));
         }
-        SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", "\u00e9".repeat(16))), getClass().getClassLoader(),
-                Clock.systemUTC()); // bytes, not characters: 16 x 2 is enough
+        SessionRuntime.create(SettingsSource.of(Map.of("SESSION_SECRET_KEY", "\u00e9\u00e8\u00ea\u00eb".repeat(4))),
+                getClass().getClassLoader(), Clock.systemUTC()); // bytes, not characters: 16 x 2 is enough
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"change-me-to-a-long-random-string", "CHANGE_ME_TO_A_LONG_RANDOM_STRING", "secret", "changeme",
+        "Change-Me!", "password123", "your-secret-key-here", "secretsecretsecretsecretsecretsecret",
+        "my-super-secret-session-signing-key-2024", "replace-this-with-a-long-random-string",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "0000000000000000000000000000000000000000",
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "12345678901234567890123456789012345"})
+    void aPlaceholderSecretKeyFailsWithTheRuleAndNeverShowsTheKey(String placeholder) {
+        for (Map<String, String> keys : List.of(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", placeholder),
+                Map.of("SESSION_SECRET_KEY", placeholder))) {
+            List<String> problems = problems(keys);
+            assertEquals(List.of("SESSION_SECRET_KEY is a placeholder (one character repeated, or only words such as change,"
+                    + " me, secret, key, password, example, test and digits, with any punctuation), one that anyone can find"
+                    + " and sign cookies with: generate one with: openssl rand -base64 48"), problems,
+                    keys + ": the whole message, so the key itself is never in it");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"n5V0Kx8qRzL2mW7aTj4pYb9cHd3eFg6iUo1sQr8tZv0=", "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c",
+        "a-long-random-secret-for-the-tests-only", "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret", "correct-horse-battery-staple-2024!"})
+    void aKeyThatIsNotOnlyPlaceholderWordsIsAccepted(String key) {
+        assertEquals(Optional.of(key), read(Map.of("SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", key)).secretKey());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "__Secure-session|SESSION_COOKIE_NAME=__Secure-session needs SESSION_COOKIE_SECURE=true: browsers drop __Secure- cookies that are not Secure",
+        "__secure-sid|SESSION_COOKIE_NAME=__secure-sid needs SESSION_COOKIE_SECURE=true: browsers drop __secure- cookies that are not Secure",
+    })
+    void aSecurePrefixNeedsSecure(String name, String message) {
+        assertEquals(List.of(message), problems(Map.of("SESSION_COOKIE_NAME", name)));
+        assertEquals(name, read(Map.of("SESSION_COOKIE_NAME", name, "SESSION_COOKIE_SECURE", "true",
+                "SESSION_COOKIE_DOMAIN", "example.com", "SESSION_COOKIE_PATH", "/shop")).cookieName(),
+                "__Secure- allows a Domain and any Path");
+    }
+
+    @Test
+    void aHostPrefixNeedsSecurePathSlashAndNoDomainEachNamed() {
+        assertEquals(List.of(
+                "SESSION_COOKIE_NAME=__Host-session needs SESSION_COOKIE_SECURE=true: browsers drop __Host- cookies that are not Secure",
+                "SESSION_COOKIE_NAME=__Host-session needs SESSION_COOKIE_PATH=/ (it is unset, so the application's context path):"
+                        + " browsers drop __Host- cookies whose Path is not /",
+                "SESSION_COOKIE_NAME=__Host-session cannot have SESSION_COOKIE_DOMAIN=example.com: browsers drop __Host- cookies"
+                        + " that name a Domain; remove SESSION_COOKIE_DOMAIN"),
+                problems(Map.of("SESSION_COOKIE_NAME", "__Host-session", "SESSION_COOKIE_DOMAIN", "example.com")));
+        assertEquals(List.of("SESSION_COOKIE_NAME=__HOST-sid needs SESSION_COOKIE_PATH=/ (it is /shop): browsers drop __HOST-"
+                        + " cookies whose Path is not /"),
+                problems(Map.of("SESSION_COOKIE_NAME", "__HOST-sid", "SESSION_COOKIE_SECURE", "true", "SESSION_COOKIE_PATH", "/shop")),
+                "browsers match the prefix whatever its case");
+        assertEquals("__Host-session", read(Map.of("SESSION_COOKIE_NAME", "__Host-session", "SESSION_COOKIE_SECURE", "true",
+                "SESSION_COOKIE_PATH", "/")).cookieName());
+        assertEquals("Host-session", read(Map.of("SESSION_COOKIE_NAME", "Host-session")).cookieName(), "no prefix, no rule");
     }
 
     @Test

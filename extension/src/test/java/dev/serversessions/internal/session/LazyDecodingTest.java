@@ -25,10 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * it never read is neither decoded nor written back. On a real filesystem store, Java codec.
  */
 class LazyDecodingTest {
-    private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
     /** Not a Java serialization stream: no codec can read it. */
     private static final byte[] UNDECODABLE = {1, 2, 3, 4, 5};
 
@@ -64,22 +62,17 @@ class LazyDecodingTest {
         }
     }
 
-    private final WarningCapture capture = new WarningCapture();
+    @RegisterExtension
+    final WarningCapture capture = WarningCapture.ofRequestSessions();
     private final List<LogRecord> warnings = capture.records;
 
     @TempDir
     Path dir;
 
     @BeforeEach
-    void listen() {
-        LOG.addHandler(capture);
+    void countFromZero() {
         Cart.READS.set(0);
         Cart.WRITES.set(0);
-    }
-
-    @AfterEach
-    void stopListening() {
-        LOG.removeHandler(capture);
     }
 
     private SessionRuntime runtime(Map<String, String> extra) {

@@ -14,30 +14,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SESSION_MAX_SIZE: a put that would make the session too big is refused, nothing is half written. */
 class SessionSizeLimitTest {
-    private static final Logger LOG = Logger.getLogger(RequestSession.class.getName());
-    private final WarningCapture capture = new WarningCapture();
+    @RegisterExtension
+    final WarningCapture capture = WarningCapture.ofRequestSessions();
     private final List<LogRecord> warnings = capture.records;
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void listen() {
-        LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void stopListening() {
-        LOG.removeHandler(capture);
-    }
 
     private SessionRuntime runtime(long maxSize) {
         Map<String, String> keys = new HashMap<>(Map.of("SESSION_FILE_DIR", dir.resolve("store").toString(),

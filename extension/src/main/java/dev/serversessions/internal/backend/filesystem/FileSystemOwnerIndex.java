@@ -138,6 +138,38 @@ final class FileSystemOwnerIndex implements SessionOwnerIndex {
         return removed;
     }
 
+    /**
+     * The file names of the sessions some user is logged in to: every live entry of every user
+     * (an entry is named as its session's file). Read when the threshold prunes, about once per
+     * tenth of it, so that a flood of anonymous sessions never pushes a login out.
+     */
+    Set<String> loggedInSessionFiles() throws IOException {
+        Set<String> names = new java.util.HashSet<>();
+        Path root = settings.directory().resolve(DIRECTORY);
+        if (!Files.isDirectory(root)) {
+            return names;
+        }
+        Instant now = clock.instant();
+        try (DirectoryStream<Path> owners = Files.newDirectoryStream(root)) {
+            for (Path directory : owners) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, p -> !p.getFileName().toString().startsWith("."))) {
+                    for (Path entry : entries) {
+                        try {
+                            if (Files.getLastModifiedTime(entry).toInstant().isAfter(now)) {
+                                names.add(entry.getFileName().toString());
+                            }
+                        } catch (NoSuchFileException e) {
+                            // logged out meanwhile
+                        }
+                    }
+                } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                    // removed as empty meanwhile, or debris
+                }
+            }
+        }
+        return names;
+    }
+
     /** How many entries {@code owner}'s directory holds, expired or not (for tests and benchmarks). */
     long size(String owner) throws IOException {
         Path directory = directoryOf(owner);

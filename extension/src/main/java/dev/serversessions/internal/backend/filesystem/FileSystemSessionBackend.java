@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -295,7 +296,9 @@ final class FileSystemSessionBackend implements SessionBackend {
 
     /**
      * SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, so that the new
-     * one fits. Listing the directory for every new session would cost O(n) each time, so the
+     * one fits; sessions a user is logged in to only once no anonymous one is left, since any
+     * client can make anonymous sessions as fast as it sends requests and would otherwise end
+     * every login. Listing the directory for every new session would cost O(n) each time, so the
      * count is remembered between listings and, when the threshold is hit, the directory is
      * pruned a tenth below it: the listing then happens about once per tenth of the threshold.
      * Other JVMs sharing the directory are seen at the next listing.
@@ -317,8 +320,10 @@ final class FileSystemSessionBackend implements SessionBackend {
             return;
         }
         long keep = threshold - Math.max(1, threshold / 10);
-        entries.sort(Comparator.comparing(SessionEntry::expires));
+        Set<String> loggedIn = ownerIndex.loggedInSessionFiles();
         Instant now = clock.instant();
+        entries.sort(Comparator.comparing((SessionEntry e) -> e.expires().isAfter(now) && loggedIn.contains(e.file().getFileName().toString()))
+                .thenComparing(SessionEntry::expires));
         long excess = entries.size() - keep;
         for (SessionEntry entry : entries) {
             boolean expired = !entry.expires().isAfter(now);

@@ -2,6 +2,7 @@ package dev.serversessions.internal.backend.redis;
 
 import dev.serversessions.api.StoredSession;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,14 +18,27 @@ import java.util.concurrent.atomic.LongAdder;
  * state with nothing left to evict it. So a load takes a {@link #ticket} before it asks Redis,
  * and {@link #put} keeps the reply only if no invalidation of that key (or flush) happened since:
  * a counter per stripe of keys, and one for flushes, all changed and checked under one lock.
+ *
+ * <p>It is bounded by session count and by bytes ({@code SESSION_REDIS_NEAR_CACHE_SIZE},
+ * {@code SESSION_REDIS_NEAR_CACHE_BYTES}): sessions may each be as large as SESSION_MAX_SIZE, so
+ * the count alone would let a few thousand large ones take the heap. Least recently used leave
+ * first until both hold; a session larger than the whole byte bound is not kept at all.
  */
 final class RedisNearCache implements dev.serversessions.internal.backend.NearCacheCounts {
     private static final int STRIPES = 1024;
     /** A ticket that no put accepts: taken while the cache is not serving. */
     static final long NOT_SERVING = -1;
 
+    /** What one kept attribute costs beside its bytes: its name's String, the array's header, a map node. */
+    static final int ATTRIBUTE_OVERHEAD = 96;
+    /** What one kept session costs beside its attributes: its key, the StoredSession, its map, the LRU node. */
+    static final int SESSION_OVERHEAD = 256;
+
     private final int capacity;
+    private final long maxBytes;
     private final Map<String, StoredSession> entries;
+    /** {@link #weight} of everything in {@link #entries}. */
+    private long bytes;
     private final long[] stripeEpochs = new long[STRIPES];
     private long flushEpoch;
     private boolean serving;
@@ -38,18 +52,29 @@ final class RedisNearCache implements dev.serversessions.internal.backend.NearCa
     private final LongAdder evictions = new LongAdder();
     private final LongAdder drops = new LongAdder();
 
-    RedisNearCache(int capacity) {
+    RedisNearCache(int capacity, long maxBytes) {
         this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, StoredSession> eldest) {
-                if (size() > RedisNearCache.this.capacity) {
-                    evictions.increment();
-                    return true;
-                }
-                return false;
-            }
-        };
+        this.maxBytes = maxBytes;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /** The heap a kept session takes, about: its bytes, two bytes a character of its names, and overheads. */
+    static long weight(String key, StoredSession session) {
+        long weight = SESSION_OVERHEAD + 2L * key.length();
+        for (Map.Entry<String, byte[]> attribute : session.attributes().entrySet()) {
+            weight += ATTRIBUTE_OVERHEAD + 2L * attribute.getKey().length() + attribute.getValue().length;
+        }
+        return weight;
+    }
+
+    /** Removes {@code key}'s entry, if any, keeping {@link #bytes} in step; true if there was one. */
+    private boolean drop(String key) {
+        StoredSession removed = entries.remove(key);
+        if (removed == null) {
+            return false;
+        }
+        bytes -= weight(key, removed);
+        return true;
     }
 
     /**
@@ -67,7 +92,7 @@ final class RedisNearCache implements dev.serversessions.internal.backend.NearCa
             session = entries.get(key);
             if (session != null && !session.expires().isAfter(now)) {
                 // Redis may not have expired the key yet, or its invalidation is on the way
-                entries.remove(key);
+                drop(key);
                 evictions.increment();
                 session = null;
             }
@@ -89,14 +114,27 @@ final class RedisNearCache implements dev.serversessions.internal.backend.NearCa
     /** Keeps what a load read, unless {@code key} was invalidated (or all flushed) since its ticket. */
     synchronized void put(String key, long ticket, StoredSession session) {
         if (inStep() && ticket != NOT_SERVING && ticket == flushEpoch + stripeEpochs[stripe(key)]) {
+            drop(key);
+            long weight = weight(key, session);
+            if (weight > maxBytes) {
+                return; // it would push out everything else and still not fit
+            }
             entries.put(key, session);
+            bytes += weight;
+            Iterator<Map.Entry<String, StoredSession>> eldestFirst = entries.entrySet().iterator();
+            while (entries.size() > capacity || bytes > maxBytes) {
+                Map.Entry<String, StoredSession> eldest = eldestFirst.next();
+                bytes -= weight(eldest.getKey(), eldest.getValue());
+                eldestFirst.remove();
+                evictions.increment();
+            }
         }
     }
 
     /** Redis said {@code key} changed (or this server is about to change it). */
     synchronized void invalidate(String key) {
         stripeEpochs[stripe(key)]++;
-        if (entries.remove(key) != null) {
+        if (drop(key)) {
             evictions.increment();
         }
     }
@@ -106,6 +144,7 @@ final class RedisNearCache implements dev.serversessions.internal.backend.NearCa
         flushEpoch++;
         evictions.add(entries.size());
         entries.clear();
+        bytes = 0;
     }
 
     /** The invalidation connection tracks the prefix from now on (true) or can no longer be trusted (false). */
@@ -141,6 +180,11 @@ final class RedisNearCache implements dev.serversessions.internal.backend.NearCa
 
     synchronized int size() {
         return entries.size();
+    }
+
+    /** {@link #weight} of the sessions kept now, at most SESSION_REDIS_NEAR_CACHE_BYTES. */
+    synchronized long bytes() {
+        return bytes;
     }
 
     /** Hits, misses (looked up while serving), bypasses (not serving) and evictions, for the log. */

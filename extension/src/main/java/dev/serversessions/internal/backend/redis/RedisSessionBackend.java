@@ -167,7 +167,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         RedisSessionBackend backend = new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix,
                 settings.describe(), settings.poolSize(), settings.timeout());
         if (settings.nearCache()) {
-            backend.nearCache = new RedisNearCache(settings.nearCacheSize());
+            backend.nearCache = new RedisNearCache(settings.nearCacheSize(), settings.nearCacheBytes());
             backend.invalidations = new RedisInvalidations(() -> backend.master(settings), RedisClients.dataConfig(settings),
                     keyPrefix, backend.nearCache, settings.timeout(), settings.describe()).start();
         }

@@ -28,9 +28,10 @@ import java.util.Optional;
  *                         {@code rediss://} instead of the JVM's trust store
  * @param nearCacheSize    {@code SESSION_REDIS_NEAR_CACHE_SIZE} when {@code SESSION_REDIS_NEAR_CACHE} is on:
  *                         most sessions this server keeps in memory; 0 when the near cache is off
+ * @param nearCacheBytes   {@code SESSION_REDIS_NEAR_CACHE_BYTES}: most bytes of sessions this server keeps in memory
  */
 record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, Optional<String> sentinelPassword,
-                     int poolSize, Duration timeout, Optional<Path> tlsCaFile, int nearCacheSize) {
+                     int poolSize, Duration timeout, Optional<Path> tlsCaFile, int nearCacheSize, long nearCacheBytes) {
     static final String REDIS = "SESSION_REDIS";
     static final String MODE = "SESSION_REDIS_MODE";
     static final String MASTER = "SESSION_REDIS_MASTER";
@@ -40,12 +41,20 @@ record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, O
     static final String TLS_CA_FILE = "SESSION_REDIS_TLS_CA_FILE";
     static final String NEAR_CACHE = "SESSION_REDIS_NEAR_CACHE";
     static final String NEAR_CACHE_SIZE = "SESSION_REDIS_NEAR_CACHE_SIZE";
+    static final String NEAR_CACHE_BYTES = "SESSION_REDIS_NEAR_CACHE_BYTES";
 
     static final String DEFAULT_ADDRESS = "redis://127.0.0.1:6379";
     static final int DEFAULT_POOL_SIZE = 16;
     static final long DEFAULT_TIMEOUT_MS = 2000;
     static final int DEFAULT_NEAR_CACHE_SIZE = 10_000;
     private static final int MAX_NEAR_CACHE_SIZE = 10_000_000;
+    /**
+     * 64 MiB: a tenth of a small server's 640 MB heap. The session count alone does not bound
+     * memory: 10,000 sessions of the 4 MiB SESSION_MAX_SIZE would be 40 GB.
+     */
+    static final long DEFAULT_NEAR_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final long MIN_NEAR_CACHE_BYTES = 1024L * 1024;
+    private static final long MAX_NEAR_CACHE_BYTES = 1L << 40;
 
     /** How the backend finds its Redis. */
     enum Mode {
@@ -75,7 +84,9 @@ record RedisSettings(Mode mode, RedisAddress address, Optional<String> master, O
                 "is not a timeout in milliseconds from 1 to " + Integer.MAX_VALUE);
         Optional<Path> tlsCaFile = readCaFile(values, address);
         return new RedisSettings(mode, address, master, values.optionalString(SENTINEL_PASSWORD).filter(s -> !s.isEmpty()),
-                poolSize, Duration.ofMillis(timeoutMs), tlsCaFile, readNearCacheSize(values, mode));
+                poolSize, Duration.ofMillis(timeoutMs), tlsCaFile, readNearCacheSize(values, mode),
+                values.numberInRange(NEAR_CACHE_BYTES, DEFAULT_NEAR_CACHE_BYTES, MIN_NEAR_CACHE_BYTES, MAX_NEAR_CACHE_BYTES,
+                        "is not a number of bytes from " + MIN_NEAR_CACHE_BYTES + " (1 MiB) to " + MAX_NEAR_CACHE_BYTES + " (1 TiB)"));
     }
 
     private static int readNearCacheSize(ConfigValues values, Mode mode) {

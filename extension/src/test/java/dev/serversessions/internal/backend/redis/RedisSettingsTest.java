@@ -134,6 +134,10 @@ class RedisSettingsTest {
         assertFalse(valid(Map.of("SESSION_REDIS_NEAR_CACHE_SIZE", "50")).nearCache());
         assertEquals(10_000, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "true")).nearCacheSize());
         assertEquals(50, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "on", "SESSION_REDIS_NEAR_CACHE_SIZE", "50")).nearCacheSize());
+        assertEquals(64L * 1024 * 1024, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "true")).nearCacheBytes(),
+                "64 MiB: the count alone does not bound memory");
+        assertEquals(2L * 1024 * 1024, valid(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_BYTES", "2097152"))
+                .nearCacheBytes());
         assertTrue(valid(Map.of("SESSION_REDIS_MODE", "sentinel", "SESSION_REDIS_MASTER", "m",
                 "SESSION_REDIS_NEAR_CACHE", "true")).nearCache());
     }
@@ -146,6 +150,13 @@ class RedisSettingsTest {
                 .startsWith("SESSION_REDIS_NEAR_CACHE_SIZE=0 "));
         assertTrue(problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "20000000")).get(0)
                 .startsWith("SESSION_REDIS_NEAR_CACHE_SIZE=20000000 is not a session count from 1 to 10000000"));
+        assertEquals(List.of("SESSION_REDIS_NEAR_CACHE_BYTES=1000 must be a whole number of at least 1048576"),
+                problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_BYTES", "1000")));
+        assertEquals(List.of("SESSION_REDIS_NEAR_CACHE_BYTES=2000000000000 is not a number of bytes from 1048576 (1 MiB) to"
+                + " 1099511627776 (1 TiB)"), problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_BYTES",
+                "2000000000000")));
+        assertEquals(List.of("SESSION_REDIS_NEAR_CACHE_BYTES=64MB is not a whole number (1048576 or more)"),
+                problems(Map.of("SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_BYTES", "64MB")));
         List<String> cluster = problems(Map.of("SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", "h1:7000,h2:7001",
                 "SESSION_REDIS_NEAR_CACHE", "true"));
         assertEquals(1, cluster.size(), cluster.toString());
