@@ -1,9 +1,11 @@
 package dev.serversessions.internal.backend.redis;
 
+import static dev.serversessions.internal.backend.redis.RedisNearCacheTest.await;
+import static dev.serversessions.internal.backend.redis.RedisNearCacheTest.cache;
+import static dev.serversessions.internal.backend.redis.RedisNearCacheTest.settled;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
@@ -16,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,26 +45,6 @@ class RedisNearCacheBytesTest {
         opened.add(backend);
         await(() -> cache(backend).isServing(), "the near cache never started serving");
         return backend;
-    }
-
-    private static RedisNearCache cache(SessionBackend backend) {
-        return ((RedisSessionBackend) backend).nearCache();
-    }
-
-    private static void await(BooleanSupplier condition, String failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(failure);
-            }
-            RedisServer.sleep(10);
-        }
-    }
-
-    /** Every invalidation Redis sent so far is processed: a write's own no longer evicts a later load. */
-    private static void settled(SessionBackend backend) {
-        long now = System.nanoTime();
-        await(() -> cache(backend).inStepAt() - now > 0, "no heartbeat was answered");
     }
 
     private static byte[] filled(int length, int with) {

@@ -84,11 +84,11 @@ class RedisNearCacheTest extends SessionBackendContract {
         return backend;
     }
 
-    private static RedisNearCache cache(SessionBackend backend) {
+    static RedisNearCache cache(SessionBackend backend) {
         return ((RedisSessionBackend) backend).nearCache();
     }
 
-    private static void await(BooleanSupplier condition, String failure) {
+    static void await(BooleanSupplier condition, String failure) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -103,7 +103,7 @@ class RedisNearCacheTest extends SessionBackendContract {
      * after now was answered): a write's own invalidation comes back from Redis and evicts what a
      * load right after the write kept.
      */
-    private static void settled(SessionBackend backend) {
+    static void settled(SessionBackend backend) {
         long now = System.nanoTime();
         await(() -> cache(backend).inStepAt() - now > 0, "no heartbeat was answered");
     }
