@@ -16,9 +16,9 @@ class RedisNearCacheIT extends RedisNearCacheContract {
 
     /** MicroProfile Metrics, scraped from Payara's own {@code /metrics}. */
     @Override
-    protected long nearCacheHits(AppServer server) {
+    protected long nearCacheLookups(AppServer server, String result) {
         Browser.Response metrics = new Browser(server).get("/metrics");
         assertEquals(200, metrics.status(), metrics.body());
-        return Math.round(new PrometheusText(metrics.body()).labelled("serversessions_near_cache_lookups", "result=\"hit\""));
+        return Math.round(new PrometheusText(metrics.body()).labelled("serversessions_near_cache_lookups", "result=\"" + result + "\""));
     }
 }

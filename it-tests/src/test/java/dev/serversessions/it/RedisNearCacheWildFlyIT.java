@@ -23,7 +23,7 @@ class RedisNearCacheWildFlyIT extends RedisNearCacheContract {
     }
 
     @Override
-    protected long nearCacheHits(AppServer server) throws InterruptedException {
-        return MetricsWildFlyIT.LoggedExport.next(server).counter("serversessions.near_cache.lookups", "result=\"hit\"");
+    protected long nearCacheLookups(AppServer server, String result) throws InterruptedException {
+        return MetricsWildFlyIT.LoggedExport.next(server).counter("serversessions.near_cache.lookups", "result=\"" + result + "\"");
     }
 }

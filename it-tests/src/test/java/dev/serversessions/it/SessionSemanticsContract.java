@@ -42,7 +42,24 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
 
     /** A server of the test's runtime on the test's store with {@code keys} added; one per role and test class. */
     public AppServer lockingServer(String role, Map<String, String> keys) {
-        return OTHER_SERVERS.computeIfAbsent(role, r -> server().another(r, keys));
+        return OTHER_SERVERS.computeIfAbsent(role, r -> withStoreWarm(server().another(r, keys)));
+    }
+
+    /**
+     * {@code server} once a request that writes a session has answered 204: a new server's first
+     * store call starts the store's client (EclipseLink's session and pool, a driver's
+     * connections), which on a busy machine can outlast the short store timeouts these classes
+     * set for their outage tests (PostgresSessionIT's victim answered its first request 503 with
+     * SESSION_SQLALCHEMY_TIMEOUT=3). The locking tests time locks, not that start.
+     */
+    private static AppServer withStoreWarm(AppServer server) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int status;
+        while ((status = new Browser(server).put("/api/session/warm", "1").status()) != 204) {
+            assertTrue(System.nanoTime() < deadline, "a write on the new server still answers " + status + " after 60 s");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return server;
     }
 
     public void forgetLockingServer(String role) {
