@@ -157,7 +157,7 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
     }
 
     @Test
-    void warmReadOnlyRequestsSendRedisNoCommand() throws Exception {
+    void warmReadOnlyRequestsSendRedisNoCommandButForCountedBypasses() throws Exception {
         Browser onA = new Browser(a);
         put(onA, "user", "alice");
         Browser onB = onA.on(b);
