@@ -102,6 +102,9 @@ final class FileSystemSessionBackend implements SessionBackend {
             }
             return Optional.of(new StoredSession(session.attributes(), session.created(), expires));
         } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(settings.directory())) {
+                throw unavailable(e);
+            }
             return Optional.empty();
         } catch (IOException e) {
             if (Files.isRegularFile(file)) {
@@ -149,6 +152,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                     return false;
                 }
             } catch (NoSuchFileException e) {
+                requireDirectory(e);
                 return false;
             }
             Files.setLastModifiedTime(file, FileTime.from(expires));
@@ -205,6 +209,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                     return false;
                 }
             } catch (NoSuchFileException e) {
+                requireDirectory(e);
                 return false;
             }
             Files.delete(file);
@@ -359,6 +364,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             }
             return Optional.of(SessionFile.parse(Files.readAllBytes(file)));
         } catch (NoSuchFileException e) {
+            requireDirectory(e);
             return Optional.empty();
         } catch (IOException e) {
             if (Files.isRegularFile(file)) {
@@ -430,6 +436,17 @@ final class FileSystemSessionBackend implements SessionBackend {
         }
         return new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(EnumSet.of(
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
+    }
+
+    /**
+     * A missing file is a missing session only while the directory is there: without it (an
+     * unmounted volume, a directory moved away) the store is gone, and a request gets 503, not a
+     * fresh session nor a "changed by another request" refusal for a session that vanished.
+     */
+    private void requireDirectory(NoSuchFileException e) throws IOException {
+        if (!Files.isDirectory(settings.directory())) {
+            throw new IOException("the session directory is gone", e);
+        }
     }
 
     private SessionStoreUnavailableException unavailable(IOException e) {

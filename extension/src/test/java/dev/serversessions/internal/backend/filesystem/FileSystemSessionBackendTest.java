@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.internal.backend.SessionBackendContract;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,6 +109,30 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         assertFalse(backend.load(soonest).isPresent());
         assertTrue(backend.load(later).isPresent());
         assertTrue(backend.load(newest).isPresent());
+        backend.close();
+    }
+
+    /**
+     * The directory itself gone (an unmounted volume; the runtime tests' outage moves it away
+     * before it puts a plain file there) is an unavailable store: a load, a slide and a change of
+     * a session it held fail (503), never "no session" nor "changed by another request" (409),
+     * and everything is back with the directory.
+     */
+    @Test
+    void aSessionDirectoryThatIsGoneIsAnUnavailableStoreNotAMissingSession() throws Exception {
+        Path directory = dir.resolve("gone");
+        SessionBackend backend = backendIn(directory, 0, "0600", "session:");
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(30)));
+        Path parked = dir.resolve("parked");
+        Files.move(directory, parked);
+
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id));
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.touch(id, inMinutes(40)));
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30))));
+
+        Files.move(parked, directory);
+        assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
         backend.close();
     }
 
