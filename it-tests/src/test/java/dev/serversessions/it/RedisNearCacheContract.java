@@ -270,6 +270,27 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
         }
     }
 
+    /**
+     * Reads {@code v} on B until it is what a change made by another program leaves
+     * ({@code evicted}), within a second. The change's invalidation reaches B in the pass of
+     * Redis's event loop that answers the change, in either order with the answer: with two test
+     * JVMs on two cores, one read on B right after FLUSHALL was answered still found the copy, so
+     * this test proves the eviction and how soon it came (printed); the 1,000 rounds of
+     * {@link #aWriteOnAIsReadOnBEveryTime} prove the window of writes through the application.
+     */
+    private void awaitEvictedOnB(Browser browser, java.util.function.Predicate<String> evicted, String after) {
+        long start = System.nanoTime();
+        int stale = 0;
+        while (!evicted.test(read(browser.on(b), "v"))) {
+            stale++;
+            assertTrue(System.nanoTime() - start < 1_000_000_000L, "still the old copy on B 1 s " + after + " (" + stale + " reads)");
+        }
+        if (stale > 0) {
+            System.out.println("Near cache, " + after + ": " + stale + " read(s) on B found the old copy, evicted after "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+        }
+    }
+
     @Test
     void deleteRenameFlushAllAndExpiryEvictOnB() throws Exception {
         Browser deleted = new Browser(a);
@@ -286,9 +307,9 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
             admin.rename(key(renamed), key(renamed) + "-elsewhere");
             admin.hset(key(changed), "a:v", new String(new byte[] {(byte) 0xac, (byte) 0xed}, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
-        assertEquals("null", read(deleted.on(b), "v"), "after DEL");
-        assertEquals("null", read(renamed.on(b), "v"), "after RENAME");
-        assertTrue(!read(changed.on(b), "v").equals("kept"), "after an HSET by hand");
+        awaitEvictedOnB(deleted, "null"::equals, "after DEL");
+        awaitEvictedOnB(renamed, "null"::equals, "after RENAME");
+        awaitEvictedOnB(changed, v -> !v.equals("kept"), "after an HSET by hand");
 
         Browser flushed = new Browser(a);
         put(flushed, "v", "kept");
@@ -296,7 +317,7 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
         try (Jedis admin = redis.admin()) {
             admin.flushAll();
         }
-        assertEquals("null", read(flushed.on(b), "v"), "after FLUSHALL");
+        awaitEvictedOnB(flushed, "null"::equals, "after FLUSHALL");
 
         // 10 s: long enough to see it served from memory first, where a runtime's metrics are
         // read from an export once a second (WildFly's: a 2 s session was gone by then)
