@@ -1,5 +1,12 @@
 package dev.serversessions.internal.backend.redis;
 
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.APPLY;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.LOCK;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.RENAME;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.TAKE;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.TOUCH;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.UNLOCK;
+
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
@@ -60,80 +67,6 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     /** What a hash without expiry (made by hand, or PERSISTed) is taken to live for. */
     private static final Duration NO_EXPIRY = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
-
-    /**
-     * KEYS: session; ARGV: isNew (1/0), created ms, ttl ms, expires ms, number of puts, then
-     * field/value pairs, then fields to delete. Returns 0, writing nothing, if an existing
-     * session is gone (or another client put a key of another type there meanwhile: it is not
-     * ours to change).
-     */
-    private static final RedisScript APPLY = new RedisScript("""
-            local key = KEYS[1]
-            if ARGV[1] == '1' then
-              redis.call('DEL', key)
-              redis.call('HSET', key, 'm:created', ARGV[2])
-            elseif redis.call('TYPE', key)['ok'] ~= 'hash' then
-              return 0
-            end
-            local puts = tonumber(ARGV[5])
-            for i = 6, 5 + 2 * puts, 2 do
-              redis.call('HSET', key, ARGV[i], ARGV[i + 1])
-            end
-            for i = 6 + 2 * puts, #ARGV do
-              redis.call('HDEL', key, ARGV[i])
-            end
-            redis.call('HSET', key, 'm:expires', ARGV[4])
-            redis.call('PEXPIRE', key, ARGV[3])
-            return 1
-            """);
-
-    /** KEYS: session; ARGV: ttl ms, expires ms. Returns 0, writing nothing, unless a hash is there. */
-    private static final RedisScript TOUCH = new RedisScript("""
-            if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
-            redis.call('HSET', KEYS[1], 'm:expires', ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """);
-
-    /** KEYS: old, new (same slot). RENAME, but 0 instead of an error when the old key is gone. */
-    private static final RedisScript RENAME = new RedisScript("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('RENAME', KEYS[1], KEYS[2])
-            return 1
-            """);
-
-    /** KEYS: session. Removes it and returns {serialized value, ttl}, or nil if it is gone. */
-    private static final RedisScript TAKE = new RedisScript("""
-            local dump = redis.call('DUMP', KEYS[1])
-            if not dump then return false end
-            local ttl = redis.call('PTTL', KEYS[1])
-            redis.call('DEL', KEYS[1])
-            return {dump, ttl}
-            """);
-
-    /**
-     * KEYS: lock; ARGV: token, lease ms. Takes the lock if free (1), or says that another token
-     * holds it (0). Asking again with the token that holds it answers 1, so a retry after a lost
-     * reply does not lock its own request out.
-     */
-    private static final RedisScript LOCK = new RedisScript("""
-            local held = redis.call('GET', KEYS[1])
-            if held == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return 1
-            end
-            if held then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
-            """);
-
-    /** KEYS: lock; ARGV: token. Deletes the lock only if the token still holds it (1), else 0. */
-    private static final RedisScript UNLOCK = new RedisScript("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('DEL', KEYS[1])
-            end
-            return 0
-            """);
 
     private final Supplier<UnifiedJedis> connect;
     private final boolean ownsClient;
