@@ -69,9 +69,20 @@ public final class PayaraMicro extends RuntimeServer {
         return configured.isBlank() ? List.of() : List.of(configured.trim().split("\\s+"));
     }
 
+    /** This start's root directory: each start has its own, which no later start reads. */
+    private Path rootDir() {
+        return workDir().resolve("payara-" + name + "-" + port + "-" + starts);
+    }
+
+    /** The root directory of the start that ended (the runtime unpacked there, 134 MB). */
+    @Override
+    protected void afterStop() {
+        deleteTree(rootDir());
+    }
+
     @Override
     protected List<String> command() {
-        Path rootDir = workDir().resolve("payara-" + name + "-" + port + "-" + starts);
+        Path rootDir = rootDir();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions());

@@ -233,7 +233,11 @@ public abstract class RuntimeServer implements AppServer {
      */
     @Override
     public void close() {
-        if (process == null || !process.isAlive()) {
+        if (process == null) {
+            return;
+        }
+        if (!process.isAlive()) {
+            afterStop();
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
@@ -250,6 +254,32 @@ public abstract class RuntimeServer implements AppServer {
             Thread.currentThread().interrupt();
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        afterStop();
+    }
+
+    /**
+     * Runs once the process of a start has ended (closed or killed): a runtime whose start leaves
+     * files no later start reads deletes them here, so that a suite of some hundred starts does not
+     * fill the disk (a Payara Micro root directory is 134 MB).
+     */
+    protected void afterStop() {
+    }
+
+    /**
+     * Deletes a directory tree a stopped server left, unless {@code it.keepServerDirs} is true (to
+     * look into one after a failure; the server's log is kept apart in any case).
+     */
+    protected static void deleteTree(Path dir) {
+        if (Boolean.getBoolean("it.keepServerDirs") || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     /**
@@ -274,6 +304,7 @@ public abstract class RuntimeServer implements AppServer {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new AssertionError("the killed server's JVM did not exit", e);
         }
+        afterStop();
     }
 
     /** This server's settings with {@code moreEnv} on top: for {@link AppServer#another}. */
