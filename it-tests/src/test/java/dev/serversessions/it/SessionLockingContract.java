@@ -36,10 +36,12 @@ import org.junit.jupiter.api.Test;
  */
 interface SessionLockingContract {
     /** Long enough that 100 requests of one session, one at a time, never time out on a busy machine. */
-    Map<String, String> PATIENT = Map.of("SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "120", "SESSION_LOCK_LEASE", "20");
+    Map<String, String> PATIENT = Map.of("SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "120", "SESSION_LOCK_LEASE", "20",
+            "SESSION_LOCK_MAX_WAITERS", "200");
     int LEASE_SECONDS = 6;
+    int MAX_WAITERS = 4;
     Map<String, String> IMPATIENT = Map.of("SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "2",
-            "SESSION_LOCK_LEASE", String.valueOf(LEASE_SECONDS));
+            "SESSION_LOCK_LEASE", String.valueOf(LEASE_SECONDS), "SESSION_LOCK_MAX_WAITERS", String.valueOf(MAX_WAITERS));
 
     /**
      * A server of the test's runtime on the test's store with {@code keys} added to its
@@ -230,6 +232,78 @@ interface SessionLockingContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * SESSION_LOCK_MAX_WAITERS=4, SESSION_LOCK_TIMEOUT=2: while one request holds its session's
+     * lock, 200 more requests of that session sent at once hold at most four of the server's
+     * request threads at a time (each for the 2 s timeout, then 503 with Retry-After: 5); all the
+     * others are answered 503 with Retry-After: 1 at once, and change nothing. Meanwhile another
+     * session's requests keep answering, none of them as slow as the lock timeout (which they
+     * would be if the flood's waiters held the threads they need).
+     */
+    @Test
+    default void twoHundredRequestsBehindAHeldLockWaitAtMostFourAtATimeWhileOtherSessionsAnswer() throws Exception {
+        AppServer server = lockingServer("locking-victim", IMPATIENT);
+        Browser browser = new Browser(server);
+        int counter = increment(browser);
+        String cookie = browser.cookie().orElseThrow();
+        Browser other = new Browser(server);
+        increment(other);
+        long[] quiet = timedIncrements(other, 10);
+        int flood = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(flood + 2);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            String latch = "flood-" + System.nanoTime();
+            Future<Response> held = pool.submit(() -> browser.get("/probe/hold?name=counter&latch=" + latch));
+            assertEquals("true", new Browser(server).get("/probe/await-held?latch=" + latch).body());
+
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < flood; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return client.send(HttpRequest.newBuilder(server.url("/api/counter")).timeout(Duration.ofSeconds(60))
+                            .header("Cookie", "session=" + cookie).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            long[] flooded = pool.submit(() -> timedIncrements(other, 10)).get(120, TimeUnit.SECONDS);
+            int refusedAtOnce = 0;
+            int waited = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+                assertEquals(503, response.statusCode(), response.body());
+                assertFalse(response.body().contains("Exception"), "a plain message, no stack trace: " + response.body());
+                String retryAfter = response.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("503 without Retry-After"));
+                if (retryAfter.equals("1")) {
+                    refusedAtOnce++;
+                } else {
+                    assertEquals("5", retryAfter, response.body());
+                    waited++;
+                }
+            }
+            long floodMillis = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(held.isDone(), "the holder kept its lock through the flood");
+            System.out.println("200 requests behind a held lock: " + waited + " waited the lock timeout, " + refusedAtOnce
+                    + " refused at once, all answered in " + floodMillis + " ms; another session's POST /api/counter, ms, before "
+                    + java.util.Arrays.toString(quiet) + ", during " + java.util.Arrays.toString(flooded));
+            // four waiting at a time, each for the 2 s timeout: a flood that lasted longer let more in
+            long admitted = MAX_WAITERS * (1 + floodMillis / 1_900);
+            assertTrue(waited <= admitted, waited + " requests waited for the lock; at most " + MAX_WAITERS
+                    + " at a time over " + floodMillis + " ms allows " + admitted);
+            assertTrue(java.util.Arrays.stream(flooded).max().orElseThrow() < 2_000,
+                    "another session's requests never waited as long as the lock timeout: " + java.util.Arrays.toString(flooded));
+
+            new Browser(server).get("/probe/release?latch=" + latch);
+            assertEquals(200, held.get(60, TimeUnit.SECONDS).status());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(counter + 1, increment(browser), "none of the 200 refused requests changed the session");
     }
 
     /**

@@ -36,7 +36,8 @@ public record SessionSettings(
         boolean metrics,
         boolean locking,
         Duration lockTimeout,
-        Duration lockLease) {
+        Duration lockLease,
+        int lockMaxWaiters) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -77,6 +78,13 @@ public record SessionSettings(
     public static final String LOCKING = "SESSION_LOCKING";
     public static final String LOCK_TIMEOUT = "SESSION_LOCK_TIMEOUT";
     public static final String LOCK_LEASE = "SESSION_LOCK_LEASE";
+    public static final String LOCK_MAX_WAITERS = "SESSION_LOCK_MAX_WAITERS";
+    /**
+     * Requests of one session that may wait for its lock on one server: more than a browser sends
+     * at once (six connections per host over HTTP/1.1), few enough that one client sending hundreds
+     * of requests with one cookie cannot hold the server's request threads for SESSION_LOCK_TIMEOUT.
+     */
+    public static final long DEFAULT_LOCK_MAX_WAITERS = 8;
     /** Seconds a request waits for its session's lock before it answers 503. */
     public static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 5;
     /**
@@ -147,6 +155,8 @@ public record SessionSettings(
                 "must be a number of seconds from 1 to 3600");
         long lockLease = values.numberInRange(LOCK_LEASE, DEFAULT_LOCK_LEASE_SECONDS, 1, 86_400,
                 "must be a number of seconds from 1 to 86400");
+        long lockMaxWaiters = values.numberInRange(LOCK_MAX_WAITERS, DEFAULT_LOCK_MAX_WAITERS, 1, 10_000,
+                "must be a number of requests from 1 to 10000");
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -175,7 +185,8 @@ public record SessionSettings(
                 values.bool(METRICS, true),
                 values.bool(LOCKING, false),
                 Duration.ofSeconds(lockTimeout),
-                Duration.ofSeconds(lockLease));
+                Duration.ofSeconds(lockLease),
+                (int) lockMaxWaiters);
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -70,8 +70,10 @@ final class HeldLocks {
         SessionBackend backend = runtime.activeBackend();
         Duration lease = runtime.settings().lockLease();
         long deadline = System.nanoTime() + runtime.settings().lockTimeout().toNanos();
-        if (!runtime.localLocks().acquire(id, deadline - System.nanoTime())) {
-            throw timeout(id);
+        switch (runtime.localLocks().acquire(id, deadline - System.nanoTime())) {
+            case ACQUIRED -> { }
+            case TIMED_OUT -> throw timeout(id);
+            case TOO_MANY_WAITERS -> throw tooManyWaiters(id);
         }
         try {
             long pauseMillis = 2;
@@ -102,9 +104,17 @@ final class HeldLocks {
         }
     }
 
+    private SessionLockTimeoutException tooManyWaiters(String id) {
+        refused = new SessionLockTimeoutException("Session " + SessionIds.logTag(id) + " already has "
+                + runtime.settings().lockMaxWaiters() + " requests waiting for its lock on this server (SESSION_LOCK_MAX_WAITERS);"
+                + " this request did not wait and did not get its session", false);
+        LOG.fine(refused::getMessage);
+        return refused;
+    }
+
     private SessionLockTimeoutException timeout(String id) {
         refused = new SessionLockTimeoutException("Session " + SessionIds.logTag(id) + " stayed locked by other requests for "
-                + runtime.settings().lockTimeout().toSeconds() + " s (SESSION_LOCK_TIMEOUT); this request did not get its session");
+                + runtime.settings().lockTimeout().toSeconds() + " s (SESSION_LOCK_TIMEOUT); this request did not get its session", true);
         LOG.info(refused::getMessage);
         return refused;
     }

@@ -47,7 +47,7 @@ public final class SessionRuntime {
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private final RetiredIds retiredIds = new RetiredIds();
-    private final LocalLocks localLocks = new LocalLocks();
+    private final LocalLocks localLocks;
     private final LockRenewals lockRenewals = new LockRenewals();
     private volatile ClientLookup clients = ClientLookup.NONE;
     private volatile Supplier<SessionBackend> applicationBackend;
@@ -59,6 +59,7 @@ public final class SessionRuntime {
 
     SessionRuntime(SessionSettings settings, ConfigValues config, ClassLoader appLoader, Clock clock) {
         this.settings = settings;
+        this.localLocks = new LocalLocks(settings.lockMaxWaiters());
         this.config = config;
         this.appLoader = appLoader;
         this.codec = AttributeCodecs.forSettings(settings, appLoader);

@@ -28,6 +28,8 @@ final class StoreOutages {
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] LOCKED_BODY = ("Other requests of your session took too long; this request was not served."
             + " Please try again shortly.\n").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BUSY_BODY = ("Too many requests of your session are waiting already; this request was not served."
+            + " Please try again shortly.\n").getBytes(StandardCharsets.UTF_8);
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
     private final Supplier<SessionMetrics> metrics;
 
@@ -48,9 +50,11 @@ final class StoreOutages {
         if (find(failure, SessionConflictException.class) != null) {
             return answer(response, HttpServletResponse.SC_CONFLICT, CONFLICT_BODY);
         }
-        if (find(failure, SessionLockTimeoutException.class) != null) {
+        SessionLockTimeoutException locked = find(failure, SessionLockTimeoutException.class);
+        if (locked != null) {
             // already logged where it happened; the request never ran without its session's lock
-            return answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, LOCKED_BODY);
+            return locked.waited() ? answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, LOCKED_BODY)
+                    : answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, BUSY_BODY, "1");
         }
         SessionStoreUnavailableException outage = find(failure, SessionStoreUnavailableException.class);
         if (outage == null) {
@@ -64,6 +68,10 @@ final class StoreOutages {
     }
 
     private static boolean answer(HttpServletResponse response, int status, byte[] body) throws IOException {
+        return answer(response, status, body, "5");
+    }
+
+    private static boolean answer(HttpServletResponse response, int status, byte[] body, String retryAfter) throws IOException {
         if (!response.isCommitted()) {
             try {
                 response.reset();
@@ -73,7 +81,7 @@ final class StoreOutages {
             }
             response.setStatus(status);
             if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
-                response.setHeader("Retry-After", "5");
+                response.setHeader("Retry-After", retryAfter);
             }
             response.setContentType("text/plain;charset=UTF-8");
             response.setContentLength(body.length);

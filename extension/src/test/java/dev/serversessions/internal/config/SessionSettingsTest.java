@@ -262,6 +262,8 @@ class SessionSettingsTest {
         assertFalse(settings.locking());
         assertEquals(java.time.Duration.ofSeconds(5), settings.lockTimeout());
         assertEquals(java.time.Duration.ofSeconds(30), settings.lockLease());
+        assertEquals(8, settings.lockMaxWaiters());
+        assertEquals(3, read(Map.of("SESSION_LOCK_MAX_WAITERS", "3")).lockMaxWaiters());
         SessionSettings on = read(Map.of("SESSION_LOCKING", "true", "SESSION_LOCK_TIMEOUT", "12", "SESSION_LOCK_LEASE", "90"));
         assertTrue(on.locking());
         assertEquals(java.time.Duration.ofSeconds(12), on.lockTimeout());
@@ -277,6 +279,9 @@ class SessionSettingsTest {
         assertEquals(List.of("SESSION_LOCK_LEASE=soon is not a whole number (1 or more)"), problems(Map.of("SESSION_LOCK_LEASE", "soon")));
         assertEquals(List.of("SESSION_LOCK_LEASE=100000 must be a number of seconds from 1 to 86400"),
                 problems(Map.of("SESSION_LOCK_LEASE", "100000")));
+        assertEquals(List.of("SESSION_LOCK_MAX_WAITERS=0 must be a whole number of at least 1"), problems(Map.of("SESSION_LOCK_MAX_WAITERS", "0")));
+        assertEquals(List.of("SESSION_LOCK_MAX_WAITERS=20000 must be a number of requests from 1 to 10000"),
+                problems(Map.of("SESSION_LOCK_MAX_WAITERS", "20000")));
     }
 
     @Test

@@ -129,7 +129,7 @@ class SessionLockingTest {
      */
     @Test
     void waitersOnOneServerAskTheStoreOnceEach() throws Exception {
-        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60"));
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60", "SESSION_LOCK_MAX_WAITERS", "100"));
         dev.serversessions.api.SessionBackend store = runtime.backend(dev.serversessions.api.SessionType.FILESYSTEM);
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         runtime.useApplicationBackend(() -> new CountingLocks(store, asked));
@@ -300,6 +300,59 @@ class SessionLockingTest {
 
         saveAndGetId(holder);
         assertEquals(1, runtime.open(id).get("counter"), "the holder's change stands, the waiter's never happened");
+    }
+
+    /**
+     * SESSION_LOCK_MAX_WAITERS=3: behind the holder three requests of the session queue on this
+     * server; the next one is refused at once (no wait for SESSION_LOCK_TIMEOUT, here 60 s), gets no
+     * session and writes nothing; the queued ones go on once the holder releases.
+     */
+    @Test
+    void beyondTheMaxWaitersARequestIsRefusedAtOnceAndTheQueuedOnesGoOn() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_TIMEOUT", "60", "SESSION_LOCK_MAX_WAITERS", "3"));
+        String id = newSession(runtime);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 1);
+        List<Thread> threads = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3, recordedIn(threads));
+        try {
+            List<Future<?>> queued = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                queued.add(pool.submit(() -> {
+                    RequestSession request = runtime.open(id);
+                    try {
+                        request.put("counter", request.get("counter", Integer.class) + 1);
+                        request.save();
+                    } finally {
+                        request.releaseLocks();
+                    }
+                    return null;
+                }));
+            }
+            awaitQueuedForTheLock(threads, 3);
+
+            RequestSession refused = runtime.open(id);
+            long start = System.nanoTime();
+            SessionLockTimeoutException e = assertThrows(SessionLockTimeoutException.class, () -> refused.put("counter", 99));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < 1_000, "refused without waiting: " + millis + " ms");
+            assertFalse(e.waited(), e.getMessage());
+            assertTrue(e.getMessage().contains("SESSION_LOCK_MAX_WAITERS"), e.getMessage());
+            assertThrows(SessionLockTimeoutException.class, refused::save, "nothing is written without the lock");
+            refused.releaseLocks();
+            assertEquals(4, runtime.localLocks().users(id), "the holder and its three waiters, the refused one gone");
+
+            saveAndGetId(holder);
+            for (Future<?> f : queued) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        RequestSession after = runtime.open(id);
+        assertEquals(4, after.get("counter"), "the holder's 1 and the three queued increments; the refused 99 never happened");
+        after.releaseLocks();
+        assertEquals(0, runtime.localLocks().size());
     }
 
     @Test

@@ -43,6 +43,11 @@ public final class JpaBackendProvider implements BackendProvider {
 
     @Override
     public SessionBackend create(BackendContext context) {
+        return create(context, Clock.systemUTC());
+    }
+
+    /** With a clock of the test's: sessions expire by it; lock leases by the database's own. */
+    SessionBackend create(BackendContext context, Clock clock) {
         JpaSettings settings = JpaSettings.read(context.config());
         String place = " (table " + settings.schema().map(s -> s + ".").orElse("") + settings.table() + ")";
         Optional<Object> own = ApplicationDatabases.find(settings.bindKey(), context.clients());
@@ -58,7 +63,7 @@ public final class JpaBackendProvider implements BackendProvider {
         } else {
             database = fromTarget(settings, place);
         }
-        return new JpaSessionBackend(database, context.settings().keyPrefix(), Clock.systemUTC());
+        return new JpaSessionBackend(database, context.settings().keyPrefix(), clock);
     }
 
     private static SessionDatabase fromTarget(JpaSettings settings, String place) {

@@ -175,18 +175,18 @@ final class JpaSessionBackend implements SessionBackend {
      * A row in the locks table ({@link SessionTables#insertLock}), each statement in a transaction
      * of its own that commits at once (JPA runs no update outside one), never one held across
      * the request: one INSERT when the lock is free; where it is held, one UPDATE more that takes
-     * it only if its lease ran out (on PostgreSQL both are one statement).
+     * it only if its lease ran out (on PostgreSQL both are one statement). The lease is reckoned
+     * by the database's clock, so servers whose clocks disagree still agree on when it runs out.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
         String key = keyPrefix + id;
-        long now = clock.millis();
-        long until = now + lease.toMillis();
+        long leaseMillis = lease.toMillis();
         boolean postgres = database.startedTables() != null && database.startedTables().dialect() == SqlDialect.POSTGRESQL;
         try {
             int inserted = database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL
-                    ? sql.update(sql.tables().insertLock(), key, token, until, now, token)
-                    : sql.update(sql.tables().insertLock(), key, token, until));
+                    ? sql.update(sql.tables().insertLock(), withNow(sql.tables(), key, token, NOW, leaseMillis, NOW, token))
+                    : sql.update(sql.tables().insertLock(), withNow(sql.tables(), key, token, NOW, leaseMillis)));
             if (inserted > 0 || postgres) {
                 return inserted > 0;
             }
@@ -194,7 +194,21 @@ final class JpaSessionBackend implements SessionBackend {
             // held: taken below if its lease ran out
         }
         return database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL ? 0
-                : sql.update(sql.tables().takeLock(), token, until, key, now, token)) == 1;
+                : sql.update(sql.tables().takeLock(), withNow(sql.tables(), token, NOW, leaseMillis, key, NOW, token))) == 1;
+    }
+
+    /** Stands for "now" among a lock statement's parameters ({@link #withNow}). */
+    private static final Object NOW = new Object();
+
+    /**
+     * A lock statement's parameters: {@link #NOW} is left out where the statement reads the
+     * database's clock itself, and is this server's clock where the database has no clock
+     * expression ({@link SqlDialect#nowMillis()}).
+     */
+    private Object[] withNow(SessionTables tables, Object... parameters) {
+        boolean databaseClock = !tables.dialect().nowMillis().equals("?");
+        long now = clock.millis();
+        return java.util.Arrays.stream(parameters).filter(p -> p != NOW || !databaseClock).map(p -> p == NOW ? (Object) now : p).toArray();
     }
 
     @Override
@@ -226,7 +240,7 @@ final class JpaSessionBackend implements SessionBackend {
     public int purgeExpired() {
         long now = clock.millis();
         return database.write(sql -> {
-            sql.update(sql.tables().purgeLocks(), now);
+            sql.update(sql.tables().purgeLocks(), withNow(sql.tables(), NOW));
             return sql.update(sql.tables().purge(), now);
         });
     }

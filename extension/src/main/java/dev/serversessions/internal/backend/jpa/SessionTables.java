@@ -184,23 +184,28 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
      * Takes a free lock: inserts the lock row, or does nothing if there is one (row count 0).
      * On PostgreSQL it also takes a lock whose lease ran out or that this token holds, in the
      * same statement, so that {@link #takeLock()} is never needed there. Elsewhere a held lock
-     * is a duplicate key (MariaDB ignores it). Parameters: key, token, until; on PostgreSQL
-     * also now, token.
+     * is a duplicate key (MariaDB ignores it). Leases are reckoned by the database's clock
+     * ({@link SqlDialect#nowMillis()}). Parameters: key, token, [now], lease millis; on PostgreSQL
+     * also [now], token. A parameter in brackets is there only on a database without a clock
+     * expression (standard SQL).
      */
     String insertLock() {
-        String insert = "INTO " + locks() + " (session_id, lock_token, until_millis) VALUES (?, ?, ?)";
+        String now = dialect.nowMillis();
+        String insert = "INTO " + locks() + " (session_id, lock_token, until_millis) VALUES (?, ?, " + now + " + ?)";
         return switch (dialect) {
-            case POSTGRESQL -> "INSERT INTO " + locks() + " AS l (session_id, lock_token, until_millis) VALUES (?, ?, ?)"
+            case POSTGRESQL -> "INSERT " + insert.replace("INTO " + locks() + " (", "INTO " + locks() + " AS l (")
                     + " ON CONFLICT (session_id) DO UPDATE SET lock_token = EXCLUDED.lock_token, until_millis = EXCLUDED.until_millis"
-                    + " WHERE l.until_millis <= ? OR l.lock_token = ?";
+                    + " WHERE l.until_millis <= " + now + " OR l.lock_token = ?";
             case MARIADB -> "INSERT IGNORE " + insert;
             default -> "INSERT " + insert;
         };
     }
 
-    /** Takes a lock whose lease ran out, or that this token holds already. Parameters: token, until, key, now, token. */
+    /** Takes a lock whose lease ran out, or that this token holds already. Parameters: token, [now], lease millis, key, [now], token. */
     String takeLock() {
-        return "UPDATE " + locks() + " SET lock_token = ?, until_millis = ? WHERE session_id = ? AND (until_millis <= ? OR lock_token = ?)";
+        String now = dialect.nowMillis();
+        return "UPDATE " + locks() + " SET lock_token = ?, until_millis = " + now + " + ? WHERE session_id = ? AND (until_millis <= "
+                + now + " OR lock_token = ?)";
     }
 
     /** Parameters: key, token. */
@@ -208,9 +213,9 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
         return "DELETE FROM " + locks() + " WHERE session_id = ? AND lock_token = ?";
     }
 
-    /** Parameters: now. Locks whose holder died (a released lock leaves no row). */
+    /** Parameters: [now]. Locks whose holder died (a released lock leaves no row). */
     String purgeLocks() {
-        return "DELETE FROM " + locks() + " WHERE until_millis <= ?";
+        return "DELETE FROM " + locks() + " WHERE until_millis <= " + dialect.nowMillis();
     }
 
     private String keyOf() {

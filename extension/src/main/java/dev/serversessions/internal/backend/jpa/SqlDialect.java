@@ -57,6 +57,21 @@ enum SqlDialect {
         return Optional.empty();
     }
 
+    /**
+     * The database's own clock in epoch milliseconds, as an SQL expression, for lock leases: the
+     * servers sharing the database then agree on when a lease runs out whatever their own clocks
+     * say. Standard SQL has no such expression: there it is a parameter ({@code ?}), the server's
+     * clock.
+     */
+    String nowMillis() {
+        return switch (this) {
+            case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM CLOCK_TIMESTAMP()) * 1000 AS BIGINT)";
+            case MARIADB -> "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+            case H2 -> "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+            case STANDARD -> "?";
+        };
+    }
+
     /** The expression that draws the next key from {@code sequence}. */
     String nextValue(String sequence) {
         return this == POSTGRESQL ? "nextval('" + sequence + "')" : "NEXT VALUE FOR " + sequence;

@@ -2,6 +2,7 @@ package dev.serversessions.internal.backend.mongodb;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lte;
 import static com.mongodb.client.model.Filters.or;
@@ -83,6 +84,8 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
     private final MongoCollection<Document> sessions;
     private final String keyPrefix;
     private final Clock clock;
+    /** The database's clock, for lock leases. */
+    private final ServerClock serverClock;
     private final String description;
     private volatile boolean indexEnsured;
 
@@ -97,6 +100,7 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
         this.sessions = client.getDatabase(database).getCollection(collection);
         this.keyPrefix = keyPrefix;
         this.clock = clock;
+        this.serverClock = new ServerClock(clock, () -> client.getDatabase("admin").runCommand(new Document("isMaster", 1)).getDate("localTime"));
         this.description = "mongodb " + hosts + " collection " + database + "." + collection;
     }
 
@@ -200,7 +204,9 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
      */
     @Override
     public int purgeExpired() {
-        long deleted = call(() -> sessions.deleteMany(lte(EXPIRES, Date.from(clock.instant())))).getDeletedCount();
+        // lock documents (the only ones with a token) by the database's clock, as they were taken
+        long deleted = call(() -> sessions.deleteMany(or(and(exists(TOKEN, false), lte(EXPIRES, Date.from(clock.instant()))),
+                and(exists(TOKEN), lte(EXPIRES, Date.from(serverClock.now())))))).getDeletedCount();
         return (int) Math.min(deleted, Integer.MAX_VALUE);
     }
 
@@ -261,11 +267,12 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
      * with one conditional upsert: it matches a lock whose lease ({@code expires}, so the TTL
      * index removes leftovers) has run out, or one this token holds already (a retry after a lost
      * reply); with no lock document the upsert inserts one. A live lock of another token matches
-     * nothing, and the upsert's insert then fails on the duplicate {@code _id}: held.
+     * nothing, and the upsert's insert then fails on the duplicate {@code _id}: held. The lease
+     * is reckoned by the database's clock ({@link ServerClock}), as the TTL index reckons it.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
-        Date now = Date.from(clock.instant());
+        Date now = Date.from(call(serverClock::now));
         Bson free = and(eq(ID, lockId(id)), or(lte(EXPIRES, now), eq(TOKEN, token)));
         Bson take = Updates.combine(Updates.set(TOKEN, token), Updates.set(EXPIRES, Date.from(now.toInstant().plus(lease))));
         return call(() -> {

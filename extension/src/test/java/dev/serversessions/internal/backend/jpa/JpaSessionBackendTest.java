@@ -77,6 +77,10 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
 
     /** A backend from keys, built the way the extension builds it. */
     private SessionBackend build(Map<String, String> keys) {
+        return build(keys, Clock.systemUTC());
+    }
+
+    private SessionBackend build(Map<String, String> keys, Clock clock) {
         Map<String, String> all = new HashMap<>(keys);
         all.put(SessionSettings.TYPE, "sqlalchemy");
         ConfigValues values = new ConfigValues(SettingsSource.of(all));
@@ -84,7 +88,7 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         JpaBackendProvider provider = new JpaBackendProvider();
         provider.validate(values);
         values.throwIfInvalid();
-        return provider.create(new BackendContext(settings, values, ClientLookup.NONE));
+        return provider.create(new BackendContext(settings, values, ClientLookup.NONE), clock);
     }
 
     private SessionBackend mine(Map<String, String> keys) {
@@ -96,6 +100,38 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
     @Override
     protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
         return database().count("SELECT COUNT(*) FROM sessions_owners WHERE owner_hash = ?", JpaSessionBackend.hash(owner));
+    }
+
+    /**
+     * Lock leases are reckoned by the database's clock: a server whose clock runs an hour ahead
+     * neither takes a lock that another server holds for 30 s nor purges it, and a server whose
+     * clock runs an hour behind takes a 1 s lease once it ran out by the database's clock (by its
+     * own clock it would wait an hour).
+     */
+    @Test
+    void lockLeasesFollowTheDatabasesClockNotTheServers() throws Exception {
+        Map<String, String> keys = Map.of(JpaSettings.URL, database().url());
+        SessionBackend honest = mine(keys);
+        SessionBackend ahead = build(keys, Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
+        mine.add(ahead);
+        SessionBackend behind = build(keys, Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
+        mine.add(behind);
+        String id = IDS.generate();
+        assertTrue(honest.tryLock(id, "honest", Duration.ofSeconds(30)));
+        assertFalse(ahead.tryLock(id, "ahead", Duration.ofSeconds(30)), "an hour ahead, the 30 s lease has not run out");
+        ahead.purgeExpired();
+        assertFalse(behind.tryLock(id, "behind", Duration.ofSeconds(30)), "the purge an hour ahead left the live lock");
+        assertTrue(honest.unlock(id, "honest"), "still the honest server's");
+
+        assertTrue(honest.tryLock(id, "short", Duration.ofSeconds(1)));
+        long start = System.nanoTime();
+        while (!behind.tryLock(id, "behind", Duration.ofSeconds(30))) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "an hour behind, the 1 s lease never ran out");
+            Thread.sleep(50);
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 800, "taken once the lease ran out, not before: " + waited + " ms");
+        assertTrue(behind.unlock(id, "behind"));
     }
 
     @Test
