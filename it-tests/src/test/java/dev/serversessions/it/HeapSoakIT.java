@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * dev.serversessions.bench.HeapSoak.)
  */
 public class HeapSoakIT {
-    private static final Duration LOAD = Duration.ofSeconds(Long.getLong("it.soakSeconds", 120));
+    private static final Duration LOAD = Duration.ofSeconds(Long.getLong("it.soakSeconds", 60));
     private static final long ALLOWED_GROWTH_BYTES = 32L * 1024 * 1024;
 
     @Test
