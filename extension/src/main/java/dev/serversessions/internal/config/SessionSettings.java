@@ -31,6 +31,7 @@ public record SessionSettings(
         boolean wrapHttpSession,
         long maxSessionBytes,
         boolean login,
+        boolean logoutKeepsAttributes,
         Optional<Duration> refreshThreshold,
         Optional<String> idHeader,
         boolean metrics,
@@ -72,6 +73,12 @@ public record SessionSettings(
     /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
     private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
     public static final String LOGIN = "SESSION_LOGIN";
+    /**
+     * Whether a logout keeps the session's attributes (under a new id) instead of ending the
+     * session with them: for a "remember my cart" logout. Off by default, as Spring Security's
+     * logout invalidates the session: the next user of the browser inherits nothing.
+     */
+    public static final String LOGOUT_KEEPS_ATTRIBUTES = "SESSION_LOGOUT_KEEPS_ATTRIBUTES";
     /** Metrics and store spans through the runtime's API (README "Metrics"); false: none. */
     public static final String METRICS = "SESSION_METRICS";
     public static final String LOCKING = "SESSION_LOCKING";
@@ -170,6 +177,7 @@ public record SessionSettings(
                 values.bool(HTTPSESSION, true),
                 maxSize,
                 values.bool(LOGIN, true),
+                values.bool(LOGOUT_KEEPS_ATTRIBUTES, false),
                 refreshThreshold.map(Duration::ofSeconds),
                 idHeader,
                 values.bool(METRICS, true),

@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * the mechanism runs, and a successful authentication with a caller is stored in the session,
  * which gets a new id. An explicit authentication ({@code SecurityContext.authenticate}) always
  * goes to the mechanism, so a user can log in as someone else. {@code cleanSubject} (the
- * container's logout) forgets the caller.
+ * container's logout) ends the session ({@link RequestSession#logOut}).
  *
  * <p>Added to the application by the library's CDI extension (the jar is no bean archive) and
  * enabled for the whole application by its priority. {@code SESSION_LOGIN=false} makes it pass

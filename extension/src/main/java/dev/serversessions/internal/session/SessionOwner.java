@@ -101,6 +101,24 @@ final class SessionOwner {
         return attributes.present(CALLER);
     }
 
+    /** Whether someone is logged in to the session: it holds a caller record (checked or not) or an owner. */
+    boolean holdsLogin() {
+        return holdsCaller() || owner() != null;
+    }
+
+    /**
+     * Whether the session belongs to someone other than {@code user}: another owner, or a
+     * caller record of another name or that fails its check for session {@code id} (a record
+     * nobody can vouch for is nobody's to keep).
+     */
+    boolean heldByAnother(String user, String id) {
+        String current = owner();
+        if (current != null) {
+            return !current.equals(user);
+        }
+        return holdsCaller() && !Caller.fromStored(attributes.read(CALLER), id, callerKey).map(Caller::name).filter(user::equals).isPresent();
+    }
+
     /** Drops the caller record before a login regenerates the id: it is replaced, not signed again. */
     void loggingIn() {
         attributes.forget(CALLER);

@@ -54,6 +54,7 @@ class SessionSettingsTest {
         assertTrue(settings.wrapHttpSession());
         assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
         assertTrue(settings.login(), "logins are kept in the server session unless switched off");
+        assertFalse(settings.logoutKeepsAttributes(), "a logout ends the session with its attributes unless asked");
         assertEquals(Optional.empty(), settings.idHeader(), "ids travel in a header only when asked");
     }
 
@@ -79,6 +80,7 @@ class SessionSettingsTest {
         keys.put("SESSION_REFRESH_EACH_REQUEST", "false");
         keys.put("SESSION_HTTPSESSION", "false");
         keys.put("SESSION_ID_HEADER", "X-Session-Id");
+        keys.put("SESSION_LOGOUT_KEEPS_ATTRIBUTES", "true");
 
         SessionSettings s = read(keys);
 
@@ -101,6 +103,7 @@ class SessionSettingsTest {
         assertFalse(s.refreshEachRequest());
         assertFalse(s.wrapHttpSession());
         assertEquals(Optional.of("X-Session-Id"), s.idHeader());
+        assertTrue(s.logoutKeepsAttributes());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -136,6 +139,7 @@ class SessionSettingsTest {
         "SESSION_ID_HEADER|X-Séssion|SESSION_ID_HEADER=X-Séssion is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
         "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
+        "SESSION_LOGOUT_KEEPS_ATTRIBUTES|cart|SESSION_LOGOUT_KEEPS_ATTRIBUTES=cart is not a boolean (true or false)",
         "SESSION_METRICS|maybe|SESSION_METRICS=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
