@@ -791,22 +791,20 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
         assertEquals(jakarta.json.JsonValue.NULL, whoami(browser));
     }
 
+    /** A shared computer: alice logs out, bob logs in (a login without a logout in between: {@code UserSessionsContract}). */
     @Test
     void aSecondUserLoggingInOnTheSameBrowserSeesNoneOfTheFirstUsersAttributes() {
         Browser browser = browser();
         logIn(browser, "alice", "alice-secret");
         browser.put("/api/session/cart", "alice's 3 items");
         String alices = browser.cookie().orElseThrow();
-
-        logIn(browser, "bob", "bob-secret"); // no logout in between: a shared computer
-        assertEquals(Json.createValue("bob"), whoami(browser));
-        assertEquals("{}", browser.get("/api/session").body(), "a login as someone else starts from an empty session");
-        assertEquals("{}", new Browser(server()).withCookie(alices).get("/api/session").body(), "alice's session ended");
-
-        browser.put("/api/session/cart", "bob's item");
         assertEquals(204, browser.post("/api/logout").status());
-        logIn(browser, "alice", "alice-secret");
-        assertEquals("{}", browser.get("/api/session").body(), "nor does alice see bob's after his logout");
+        browser.put("/api/session/theme", "dark"); // anonymous again, between the two logins
+
+        logIn(browser, "bob", "bob-secret");
+        assertEquals(Json.createValue("bob"), whoami(browser));
+        assertEquals("{\"theme\":\"dark\"}", browser.get("/api/session").body(), "nothing of alice's; what the anonymous visit left stays");
+        assertEquals("{}", new Browser(server()).withCookie(alices).get("/api/session").body(), "alice's session ended");
     }
 
     @Test
