@@ -138,6 +138,14 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
     }
 
     @Test
+    void withASecretKeyNoServerWarnsAboutUnsignedLogins() {
+        assertFalse(a().log().contains(UserSessionsTwoPayaraFileSystemIT.UNSIGNED_LOGINS));
+        assertFalse(b().log().contains(UserSessionsTwoPayaraFileSystemIT.UNSIGNED_LOGINS));
+        browserWithASession(a()); // the store is in use: its start is logged
+        assertTrue(a().log().contains("Server sessions of this application are stored in"), "the log read is the application's");
+    }
+
+    @Test
     void logoutOnOneRuntimeEndsTheBuiltInLoginOnTheOther() {
         Browser alice = browserWithASession(b());
         assertEquals(200, alice.get("/admin", "Authorization", basic("alice", "alice-secret")).status());

@@ -69,7 +69,7 @@ public final class RequestSession implements ServerSession {
                 runtime.settings().idHeader().isPresent());
         this.expiry = new SessionExpiry(attributes, runtime.settings());
         this.locks = new HeldLocks(runtime, this);
-        this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
+        this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
         this.store = new StoreCalls(identity, attributes, expiry, locks, owner, runtime::metrics);
     }
 
@@ -283,8 +283,9 @@ public final class RequestSession implements ServerSession {
         modifications++;
         String old = identity.idIfAny();
         Optional<Caller> caller = owner.verified(attributes.read(CALLER), old);
+        Object ownerBefore = owner.ownerBeforeRename();
         identity.regenerate();
-        owner.renamed(caller, identity.idIfAny());
+        owner.renamed(caller, ownerBefore, identity.idIfAny());
         if (old != null && identity.storedId() != null) {
             listeners.idChanged(old);
         }

@@ -205,6 +205,31 @@ class SessionSettingsTest {
         }
     }
 
+    @Test
+    void fallbackKeysAreACommaListCheckedAsTheKeyIsWithoutEverShowingThem() {
+        String current = "n5V0Kx8qRzL2mW7aTj4pYb9cHd3eFg6iUo1sQr8tZv0=";
+        String old = "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c";
+        String older = "a-long-random-secret-for-the-tests-only";
+        assertEquals(List.of(old, older), read(Map.of("SESSION_SECRET_KEY", current,
+                "SESSION_SECRET_KEY_FALLBACKS", " " + old + " ,, " + older + " ")).secretKeyFallbacks());
+        assertEquals(List.of(), read(Map.of("SESSION_SECRET_KEY", current)).secretKeyFallbacks());
+
+        List<String> problems = problems(Map.of("SESSION_SECRET_KEY", current, "SESSION_SECRET_KEY_FALLBACKS", old + ",short-key,changeme"));
+        assertEquals(List.of("SESSION_SECRET_KEY_FALLBACKS (key 2 of 3) is 9 bytes long; it must be at least 32 random bytes:"
+                        + " generate one with: openssl rand -base64 48",
+                "SESSION_SECRET_KEY_FALLBACKS (key 3 of 3) is a placeholder (one character repeated, or only words such as change,"
+                        + " me, secret, key, password, example, test and digits, with any punctuation), one that anyone can find"
+                        + " and sign cookies with: generate one with: openssl rand -base64 48"), problems);
+        assertFalse(String.join("\n", problems).contains("short-key"));
+    }
+
+    @Test
+    void fallbackKeysNeedTheKeyThatSigns() {
+        assertEquals(List.of("SESSION_SECRET_KEY_FALLBACKS needs SESSION_SECRET_KEY, the key that signs: after a rotation the new"
+                + " key goes into SESSION_SECRET_KEY and the old one into SESSION_SECRET_KEY_FALLBACKS"),
+                problems(Map.of("SESSION_SECRET_KEY_FALLBACKS", "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"n5V0Kx8qRzL2mW7aTj4pYb9cHd3eFg6iUo1sQr8tZv0=", "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c",
         "a-long-random-secret-for-the-tests-only", "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret", "correct-horse-battery-staple-2024!"})
