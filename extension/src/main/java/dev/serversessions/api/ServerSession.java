@@ -103,9 +103,14 @@ public interface ServerSession {
 
     /**
      * Names the user this session belongs to, for applications with a login of their own
-     * (with Jakarta Security the library does it at login); null makes it nobody's. The
-     * session is then listed and revocable among that user's sessions, and counts towards
-     * {@code SESSION_MAX_PER_USER}. Call {@link #regenerate()} with it when it is a login.
+     * (with Jakarta Security the library does it at login). The session is then listed and
+     * revocable among that user's sessions, and counts towards {@code SESSION_MAX_PER_USER}.
+     * Call {@link #regenerate()} with it when it is a login.
+     *
+     * <p>It is the login and logout of such applications: null on a session with an owner is a
+     * logout, which ends the session with its id and every attribute (or, with
+     * {@code SESSION_LOGOUT_KEEPS_ATTRIBUTES=true}, keeps the attributes under a new id);
+     * another user in place of the current owner starts from an empty session under a new id.
      *
      * @throws SessionLimitException if the owner already has {@code SESSION_MAX_PER_USER}
      *                               sessions and {@code SESSION_MAX_PER_USER_ACTION=refuse}

@@ -1,6 +1,8 @@
 package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.builtin.BasicLogin;
@@ -8,11 +10,20 @@ import dev.serversessions.it.probe.ProbeServlet;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
@@ -39,11 +50,52 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
         return war;
     }
 
+    /** The session directory {@link #env()} made last: the store of the class that runs. */
+    private static Path storeDirectory;
+
     /** One filesystem store, and a secret key for the stored callers. */
     static Map<String, String> env() {
+        storeDirectory = FileSystemSessionContract.newSessionDirectory();
         return Map.of("SESSION_TYPE", "filesystem",
-                "SESSION_FILE_DIR", FileSystemSessionContract.newSessionDirectory().toString(),
+                "SESSION_FILE_DIR", storeDirectory.toString(),
                 "SESSION_SECRET_KEY", "a-long-random-secret-for-the-caller-records-of-this-test");
+    }
+
+    /** The sessions in the store, counted in the store itself: its session files (named by a 64-digit hash). */
+    static long storedSessions() throws IOException {
+        return hashNamedFiles(storeDirectory);
+    }
+
+    /** The entries of the owner index in the store itself: one file per session in each user's directory. */
+    static long ownerIndexEntries() throws IOException {
+        Path owners = storeDirectory.resolve("owners");
+        if (!Files.isDirectory(owners)) {
+            return 0;
+        }
+        long entries = 0;
+        try (Stream<Path> users = Files.list(owners)) {
+            for (Path user : users.filter(Files::isDirectory).toList()) {
+                entries += hashNamedFiles(user);
+            }
+        }
+        return entries;
+    }
+
+    private static long hashNamedFiles(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).count();
+        }
+    }
+
+    /** A browser that already has a session: it stored something before it sent any credentials. */
+    static Browser browserWithASession(dev.serversessions.it.support.AppServer server) {
+        Browser browser = new Browser(server);
+        assertEquals("put", browser.get("/probe/put?name=visit&value=1").body());
+        assertTrue(browser.cookie().isPresent());
+        return browser;
     }
 
     private static JavaArchive library() {
@@ -63,18 +115,20 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
 
     @Test
     void credentialsOnceThenTheSessionCarriesTheCallerToTheOtherRuntime() {
-        Browser alice = new Browser(a());
+        Browser alice = browserWithASession(a());
+        String before = alice.cookie().orElseThrow();
         Response first = alice.get("/admin", "Authorization", basic("alice", "alice-secret"));
         assertEquals(200, first.status(), first.body());
         SharedStoreContract.assertNoContainerSession(first);
-        assertTrue(first.setsCookie(), "the caller went into a new server session");
+        assertTrue(first.setsCookie(), "the caller went into the browser's session, under a new id");
+        assertNotEquals(before, alice.cookie().orElseThrow());
 
         Response onB = alice.on(b()).get("/caller");
         assertEquals("alice admin=true", onB.body(), "no Authorization header: the caller came from the store");
         SharedStoreContract.assertNoContainerSession(onB);
         assertEquals(200, alice.on(b()).get("/admin").status());
 
-        Browser bob = new Browser(b());
+        Browser bob = browserWithASession(b());
         assertEquals(403, bob.get("/admin", "Authorization", basic("bob", "bob-secret")).status());
         assertEquals("bob admin=false", bob.on(a()).get("/caller").body());
         assertEquals(403, bob.on(a()).get("/admin").status());
@@ -84,12 +138,58 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
     }
 
     @Test
+    void withASecretKeyNoServerWarnsAboutUnsignedLogins() {
+        assertFalse(a().log().contains(UserSessionsTwoPayaraFileSystemIT.UNSIGNED_LOGINS));
+        assertFalse(b().log().contains(UserSessionsTwoPayaraFileSystemIT.UNSIGNED_LOGINS));
+        browserWithASession(a()); // the store is in use: its start is logged
+        assertTrue(a().log().contains("Server sessions of this application are stored in"), "the log read is the application's");
+    }
+
+    @Test
     void logoutOnOneRuntimeEndsTheBuiltInLoginOnTheOther() {
-        Browser alice = new Browser(b());
+        Browser alice = browserWithASession(b());
         assertEquals(200, alice.get("/admin", "Authorization", basic("alice", "alice-secret")).status());
         Browser otherTab = alice.on(a());
+        assertEquals("alice admin=true", otherTab.get("/caller").body());
         assertEquals(204, alice.post("/caller").status());
         assertEquals("anonymous", otherTab.get("/caller").body());
         assertEquals(401, otherTab.get("/admin").status());
+    }
+
+    /**
+     * A client without cookies that sends credentials on every request (a script, a monitor) is
+     * authenticated on each and stores nothing: 1,000 such requests, half on each runtime, leave
+     * the store's sessions and owner index entries as they were. A browser that has a session
+     * still gets the caller into it.
+     */
+    @Test
+    void aThousandBasicRequestsWithoutCookiesStoreNoSessionAndNoIndexEntry() throws Exception {
+        long sessions = storedSessions();
+        long entries = ownerIndexEntries();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                Browser script = new Browser(i % 2 == 0 ? a() : b());
+                answers.add(pool.submit(() -> script.get("/admin", "Authorization", basic("alice", "alice-secret"))));
+            }
+            for (Future<Response> answer : answers) {
+                Response response = answer.get(120, TimeUnit.SECONDS);
+                assertEquals(200, response.status(), response.body());
+                assertFalse(response.setsCookie(), "no session for a client that keeps none: " + response.allSetCookies());
+                SharedStoreContract.assertNoContainerSession(response);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(sessions, storedSessions(), "sessions stored by 1,000 cookie-less BASIC requests");
+        assertEquals(entries, ownerIndexEntries(), "owner index entries made by 1,000 cookie-less BASIC requests");
+
+        Browser browser = browserWithASession(a());
+        assertEquals(sessions + 1, storedSessions());
+        assertEquals(200, browser.get("/admin", "Authorization", basic("alice", "alice-secret")).status());
+        assertEquals("alice admin=true", browser.on(b()).get("/caller").body(), "the browser's session holds the caller");
+        assertEquals(sessions + 1, storedSessions());
+        assertEquals(entries + 1, ownerIndexEntries(), "and is alice's");
     }
 }

@@ -72,17 +72,17 @@ class BuiltInBasicMechanismLibertyGlassFishIT {
 
     @Test
     void onGlassFishCredentialsOnceThenTheSessionCookieAloneCarriesTheCaller() {
-        Browser alice = new Browser(glassFish);
+        Browser alice = BuiltInBasicMechanismContract.browserWithASession(glassFish);
         Response first = alice.get("/admin", "Authorization", BuiltInBasicMechanismContract.basic("alice", "alice-secret"));
         assertEquals(200, first.status(), first.body());
         SharedStoreContract.assertNoContainerSession(first);
-        assertTrue(first.setsCookie(), "the caller went into a new server session");
+        assertTrue(first.setsCookie(), "the caller went into the browser's session, under a new id");
 
         Browser sessionCookieOnly = sessionCookieOf(alice);
         assertEquals("alice admin=true", sessionCookieOnly.get("/caller").body(), "no credentials: the caller came from the store");
         assertEquals(200, sessionCookieOnly.get("/admin").status());
 
-        Browser bob = new Browser(glassFish);
+        Browser bob = BuiltInBasicMechanismContract.browserWithASession(glassFish);
         assertEquals(403, bob.get("/admin", "Authorization", BuiltInBasicMechanismContract.basic("bob", "bob-secret")).status());
         assertEquals("bob admin=false", sessionCookieOf(bob).get("/caller").body());
         assertEquals(401, new Browser(glassFish).get("/admin").status());
@@ -90,7 +90,7 @@ class BuiltInBasicMechanismLibertyGlassFishIT {
 
     @Test
     void onGlassFishLogoutEndsTheBuiltInLoginForEveryHolderOfTheSessionCookie() {
-        Browser alice = new Browser(glassFish);
+        Browser alice = BuiltInBasicMechanismContract.browserWithASession(glassFish);
         assertEquals(200, alice.get("/admin", "Authorization", BuiltInBasicMechanismContract.basic("alice", "alice-secret")).status());
         Browser otherTab = sessionCookieOf(alice);
         assertEquals("alice admin=true", otherTab.get("/caller").body());

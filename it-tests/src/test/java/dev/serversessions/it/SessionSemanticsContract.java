@@ -756,6 +756,57 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
         assertEquals("{}", new Browser(server()).withCookie(oldId).get("/api/session").body());
     }
 
+    /** Logs {@code browser} in through {@code POST /api/login} (Jakarta Security): 204, and a new id. */
+    private static void logIn(Browser browser, String user, String password) {
+        String before = browser.cookie().orElse(null);
+        Response login = browser.postForm("/api/login", "username", user, "password", password);
+        assertEquals(204, login.status(), login.body());
+        assertNotEquals(before, browser.cookie().orElse(null), "a login changes the id");
+    }
+
+    private static Object whoami(Browser browser) {
+        return json(browser.get("/api/whoami")).get("user");
+    }
+
+    @Test
+    void aLogoutEndsTheSessionItsIdAndEveryAttribute() {
+        Browser browser = browser();
+        browser.put("/api/session/cart", "3 items");
+        logIn(browser, "alice", "alice-secret");
+        assertEquals(204, browser.put("/legacy/session/draft", "dear bob").status());
+        String loggedInId = browser.cookie().orElseThrow();
+        Browser staleTab = browser.on(server()); // keeps the session cookie and the login hint of before the logout
+        assertEquals(Json.createValue("alice"), whoami(staleTab));
+
+        Response logout = browser.post("/api/logout");
+        assertEquals(204, logout.status(), logout.body());
+        assertTrue(logout.expiresCookie(), "nothing is left to keep: " + logout.allSetCookies());
+        assertFalse(logout.setsContainerSessionCookie());
+
+        assertEquals("{}", staleTab.get("/api/session").body(), "the old id loads no session: no cart, no draft");
+        assertEquals("{}", staleTab.get("/legacy/session").body());
+        assertEquals(jakarta.json.JsonValue.NULL, whoami(staleTab));
+        assertEquals("{}", new Browser(server()).withCookie(loggedInId).get("/api/session").body());
+        assertEquals("{}", browser.get("/api/session").body());
+        assertEquals(jakarta.json.JsonValue.NULL, whoami(browser));
+    }
+
+    /** A shared computer: alice logs out, bob logs in (a login without a logout in between: {@code UserSessionsContract}). */
+    @Test
+    void aSecondUserLoggingInOnTheSameBrowserSeesNoneOfTheFirstUsersAttributes() {
+        Browser browser = browser();
+        logIn(browser, "alice", "alice-secret");
+        browser.put("/api/session/cart", "alice's 3 items");
+        String alices = browser.cookie().orElseThrow();
+        assertEquals(204, browser.post("/api/logout").status());
+        browser.put("/api/session/theme", "dark"); // anonymous again, between the two logins
+
+        logIn(browser, "bob", "bob-secret");
+        assertEquals(Json.createValue("bob"), whoami(browser));
+        assertEquals("{\"theme\":\"dark\"}", browser.get("/api/session").body(), "nothing of alice's; what the anonymous visit left stays");
+        assertEquals("{}", new Browser(server()).withCookie(alices).get("/api/session").body(), "alice's session ended");
+    }
+
     @Test
     void aStreamingResponseEncodesTheSessionOnceAtCommitAndOnceAtTheEnd() {
         Browser browser = browser();

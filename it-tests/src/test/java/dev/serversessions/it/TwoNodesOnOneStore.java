@@ -26,11 +26,17 @@ abstract class TwoNodesOnOneStore {
      */
     protected static void startPair(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB, String name,
                                     Map<String, String> env, AutoCloseable store) {
+        startPair(runtimeA, runtimeB, name, env, env, store);
+    }
+
+    /** As {@link #startPair(AppServer.Launcher, AppServer.Launcher, String, Map, AutoCloseable)}, each node with its own settings. */
+    protected static void startPair(AppServer.Launcher runtimeA, AppServer.Launcher runtimeB, String name,
+                                    Map<String, String> envA, Map<String, String> envB, AutoCloseable store) {
         if (store != null) {
             stores.add(store);
         }
-        first = runtimeA.start(name + "-a", env);
-        second = runtimeB.start(name + "-b", env);
+        first = runtimeA.start(name + "-a", envA);
+        second = runtimeB.start(name + "-b", envB);
     }
 
     @AfterAll

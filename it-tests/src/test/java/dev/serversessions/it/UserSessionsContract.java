@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * A user's sessions through the example's HTTP API ({@code /api/my-sessions}), on two servers
  * sharing one store: what one server lists and revokes, the other sees on its next request.
  * Subclasses start the two nodes on one store ({@link #startWithLimit}) with {@link #LIMIT} as
- * {@code SESSION_MAX_PER_USER} (action: revoke the least recently used).
+ * {@code SESSION_MAX_PER_USER} (action: revoke the least recently used). Node B also keeps a
+ * session's attributes at logout ({@code SESSION_LOGOUT_KEEPS_ATTRIBUTES=true}); A ends the
+ * session with them, the default.
  *
  * <p>The demo users are shared by all tests of a class, so each test starts by logging the
  * user out everywhere.
@@ -46,7 +48,9 @@ abstract class UserSessionsContract extends TwoNodesOnOneStore {
                                          Map<String, String> storeEnv, AutoCloseable store) {
         Map<String, String> env = new java.util.HashMap<>(storeEnv);
         env.putAll(LIMIT_ENV);
-        startPair(runtimeA, runtimeB, name, env, store);
+        Map<String, String> keepsAttributes = new java.util.HashMap<>(env);
+        keepsAttributes.put("SESSION_LOGOUT_KEEPS_ATTRIBUTES", "true");
+        startPair(runtimeA, runtimeB, name, env, keepsAttributes, store);
     }
 
     /** A browser logged in as {@code user} on {@code server}. */
@@ -86,6 +90,64 @@ abstract class UserSessionsContract extends TwoNodesOnOneStore {
 
     private static boolean isLoggedIn(Browser browser) {
         return user(browser) != JsonValue.NULL;
+    }
+
+    @Test
+    void aLogoutEndsTheSessionAndTakesItOffTheUsersList() {
+        noSessionsOf("alice");
+        Browser browser = loggedIn(a(), "alice");
+        assertEquals(204, browser.put("/api/session/cart", "3 items").status());
+        Browser other = loggedIn(b(), "alice");
+        Browser staleTab = browser.on(a());
+        String tag = currentTag(browser);
+
+        Response logout = browser.post("/api/logout");
+        assertEquals(204, logout.status());
+        assertTrue(logout.expiresCookie(), String.valueOf(logout.allSetCookies()));
+        assertEquals("{}", staleTab.get("/api/session").body(), "the old id loads no session");
+        assertFalse(isLoggedIn(staleTab));
+        assertFalse(tags(list(other)).contains(tag), "off alice's list on the other server too");
+        assertEquals(1, list(other).size());
+    }
+
+    @Test
+    void aLogoutOnAServerThatKeepsAttributesKeepsThemUnderANewIdWithoutTheLogin() {
+        noSessionsOf("alice");
+        Browser browser = loggedIn(b(), "alice");
+        assertEquals(204, browser.put("/api/session/cart", "3 items").status());
+        String loggedInId = browser.cookie().orElseThrow();
+        Browser staleTab = browser.on(a()); // the old cookie, on the other server
+
+        Response logout = browser.post("/api/logout");
+        assertEquals(204, logout.status());
+        assertTrue(logout.setsCookie(), "a new id: " + logout.allSetCookies());
+        assertNotEquals(loggedInId, browser.cookie().orElseThrow());
+        assertEquals("{\"cart\":\"3 items\"}", browser.get("/api/session").body(), "the cart stays");
+        assertEquals("{\"cart\":\"3 items\"}", browser.on(a()).get("/api/session").body(), "on either server");
+        assertFalse(isLoggedIn(browser));
+        assertFalse(isLoggedIn(browser.on(a())));
+        assertEquals("{}", staleTab.get("/api/session").body(), "the old id loads no session");
+        assertFalse(isLoggedIn(staleTab));
+        assertEquals(List.of(), list(loggedIn(a(), "alice")).getValuesAs(JsonObject.class).stream()
+                .filter(s -> !s.getBoolean("current")).toList(), "the logged-out session is no longer alice's");
+    }
+
+    /**
+     * On A (Payara Micro in every subclass). Not on WildFly: there a {@code SecurityContext.authenticate}
+     * as bob in a request already authenticated as alice answers SUCCESS without asking the
+     * mechanism, and alice stays logged in (seen with B on WildFly: "expected: bob but was: alice"),
+     * so no login reaches the library to start from an empty session.
+     */
+    @Test
+    void aLoginAsAnotherUserWithoutALogoutStartsFromAnEmptySession() {
+        Browser browser = loggedIn(a(), "alice");
+        assertEquals(204, browser.put("/api/session/cart", "alice's").status());
+        String alices = browser.cookie().orElseThrow();
+        Response asBob = browser.postForm("/api/login", "username", "bob", "password", "bob-secret");
+        assertEquals(204, asBob.status());
+        assertEquals("bob", user(browser).toString().replace("\"", ""));
+        assertEquals("{}", browser.get("/api/session").body(), "nothing of alice's");
+        assertEquals("{}", new Browser(b()).withCookie(alices).get("/api/session").body(), "alice's session ended, on B too");
     }
 
     @Test

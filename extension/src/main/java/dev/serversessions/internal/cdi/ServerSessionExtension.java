@@ -67,6 +67,13 @@ public class ServerSessionExtension implements Extension {
     private static final String LOGIN_DECORATOR = "dev.serversessions.internal.security.SessionLoginDecorator";
     private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
     private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
+    /** Said once at start by an application whose logins live in the store without a key to sign them. */
+    static final String UNSIGNED_LOGINS = "Logins are kept in the session store without SESSION_SECRET_KEY: the stored"
+            + " callers and owners are not signed, so anyone who can write the store (a Redis or memcached without a password,"
+            + " a shared database account, a backup restored by hand) can make any session a login of any user with any role,"
+            + " and any session one of a user's, listing and revoking that user's sessions. Set SESSION_SECRET_KEY to at least"
+            + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
+            + " to leave logins to the container.";
     private Class<?> mechanismType;
     private boolean mechanismFound;
     private Bean<?> applicationBackend;
@@ -285,6 +292,9 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         runtime.useClients(new CdiClientLookup(beans));
+        if (mechanismFound && runtime.settings().login() && runtime.settings().secretKey().isEmpty()) {
+            LOG.warning(UNSIGNED_LOGINS);
+        }
         if (!scopedBeanKeys.isEmpty() && runtime.settings().serializationFormat() == SerializationFormat.JSON) {
             LOG.warning("SESSION_SERIALIZATION_FORMAT=json cannot store @ServerSessionScoped beans " + scopedBeanKeys.values()
                     + ": their first use in a request will fail. Use SESSION_SERIALIZATION_FORMAT=java for them.");

@@ -15,6 +15,7 @@ public record SessionSettings(
         boolean permanent,
         boolean useSigner,
         Optional<String> secretKey,
+        List<String> secretKeyFallbacks,
         String keyPrefix,
         int idLength,
         SerializationFormat serializationFormat,
@@ -31,6 +32,7 @@ public record SessionSettings(
         boolean wrapHttpSession,
         long maxSessionBytes,
         boolean login,
+        boolean logoutKeepsAttributes,
         Optional<Duration> refreshThreshold,
         Optional<String> idHeader,
         boolean metrics,
@@ -43,6 +45,8 @@ public record SessionSettings(
     public static final String PERMANENT = "SESSION_PERMANENT";
     public static final String USE_SIGNER = "SESSION_USE_SIGNER";
     public static final String SECRET_KEY = "SESSION_SECRET_KEY";
+    /** Keys that still verify cookies and stored callers and owners after a rotation; only {@link #SECRET_KEY} signs. */
+    public static final String SECRET_KEY_FALLBACKS = "SESSION_SECRET_KEY_FALLBACKS";
     /** HMAC-SHA256 gains nothing from a longer key, and an attacker everything from a shorter one. */
     static final int MIN_SECRET_KEY_BYTES = 32;
     private static final String SECRET_KEY_REMEDY = "generate one with: openssl rand -base64 48";
@@ -73,6 +77,12 @@ public record SessionSettings(
     /** 1 GiB: PostgreSQL's bytea and Redis's default bulk limit are in this range. */
     private static final long MAX_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
     public static final String LOGIN = "SESSION_LOGIN";
+    /**
+     * Whether a logout keeps the session's attributes (under a new id) instead of ending the
+     * session with them: for a "remember my cart" logout. Off by default, as Spring Security's
+     * logout invalidates the session: the next user of the browser inherits nothing.
+     */
+    public static final String LOGOUT_KEEPS_ATTRIBUTES = "SESSION_LOGOUT_KEEPS_ATTRIBUTES";
     /** Metrics and store spans through the runtime's API (README "Metrics"); false: none. */
     public static final String METRICS = "SESSION_METRICS";
     public static final String LOCKING = "SESSION_LOCKING";
@@ -109,13 +119,15 @@ public record SessionSettings(
         }
         // checked whenever it is set, not only with the signer: a short key is a mistake either way
         // (the value itself is never repeated: it is a secret; a placeholder says more than its length)
-        if (secretKey.filter(PlaceholderSecrets::isPlaceholder).isPresent()) {
-            values.problem(SECRET_KEY + " is a placeholder (" + PlaceholderSecrets.RULE
-                    + "), one that anyone can find and sign cookies with: " + SECRET_KEY_REMEDY);
-        } else {
-            secretKey.map(k -> k.getBytes(StandardCharsets.UTF_8).length).filter(n -> n < MIN_SECRET_KEY_BYTES)
-                    .ifPresent(n -> values.problem(SECRET_KEY + " is " + n + " bytes long; it must be at least "
-                            + MIN_SECRET_KEY_BYTES + " random bytes: " + SECRET_KEY_REMEDY));
+        secretKey.ifPresent(k -> checkSecret(values, SECRET_KEY, k));
+        List<String> fallbacks = values.optionalString(SECRET_KEY_FALLBACKS).map(v -> List.of(v.split(","))).orElse(List.of())
+                .stream().map(String::trim).filter(k -> !k.isEmpty()).toList();
+        for (int i = 0; i < fallbacks.size(); i++) {
+            checkSecret(values, SECRET_KEY_FALLBACKS + " (key " + (i + 1) + " of " + fallbacks.size() + ")", fallbacks.get(i));
+        }
+        if (!fallbacks.isEmpty() && secretKey.isEmpty()) {
+            values.problem(SECRET_KEY_FALLBACKS + " needs " + SECRET_KEY + ", the key that signs: after a rotation the new key goes"
+                    + " into " + SECRET_KEY + " and the old one into " + SECRET_KEY_FALLBACKS);
         }
         String keyPrefix = values.string(KEY_PREFIX, "session:");
         if (keyPrefix.length() > 100 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
@@ -162,6 +174,7 @@ public record SessionSettings(
                 values.bool(PERMANENT, true),
                 useSigner,
                 secretKey,
+                fallbacks,
                 keyPrefix,
                 idLength,
                 values.choice(SERIALIZATION_FORMAT, SerializationFormat.JAVA, SerializationFormat.class),
@@ -180,6 +193,7 @@ public record SessionSettings(
                 values.bool(HTTPSESSION, true),
                 maxSize,
                 values.bool(LOGIN, true),
+                values.bool(LOGOUT_KEEPS_ATTRIBUTES, false),
                 refreshThreshold.map(Duration::ofSeconds),
                 idHeader,
                 values.bool(METRICS, true),
@@ -187,6 +201,20 @@ public record SessionSettings(
                 Duration.ofSeconds(lockTimeout),
                 Duration.ofSeconds(lockLease),
                 (int) lockMaxWaiters);
+    }
+
+    /** A secret that is a placeholder or shorter than {@link #MIN_SECRET_KEY_BYTES} is a problem; its value is never shown. */
+    private static void checkSecret(ConfigValues values, String what, String secret) {
+        if (PlaceholderSecrets.isPlaceholder(secret)) {
+            values.problem(what + " is a placeholder (" + PlaceholderSecrets.RULE
+                    + "), one that anyone can find and sign cookies with: " + SECRET_KEY_REMEDY);
+            return;
+        }
+        int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < MIN_SECRET_KEY_BYTES) {
+            values.problem(what + " is " + bytes + " bytes long; it must be at least " + MIN_SECRET_KEY_BYTES
+                    + " random bytes: " + SECRET_KEY_REMEDY);
+        }
     }
 
     private static SessionType readType(ConfigValues values) {

@@ -10,11 +10,14 @@ import dev.serversessions.internal.web.AuthenticationSessions;
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
+import jakarta.enterprise.inject.Decorated;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,7 +39,7 @@ import java.util.logging.Logger;
  * the mechanism runs, and a successful authentication with a caller is stored in the session,
  * which gets a new id. An explicit authentication ({@code SecurityContext.authenticate}) always
  * goes to the mechanism, so a user can log in as someone else. {@code cleanSubject} (the
- * container's logout) forgets the caller.
+ * container's logout) ends the session ({@link RequestSession#logOut}).
  *
  * <p>Added to the application by the library's CDI extension (the jar is no bean archive) and
  * enabled for the whole application by its priority. {@code SESSION_LOGIN=false} makes it pass
@@ -50,6 +53,9 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
     @Delegate
     @Any
     HttpAuthenticationMechanism delegate;
+    @Inject
+    @Decorated
+    Bean<HttpAuthenticationMechanism> decorated;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -91,6 +97,17 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
                 && !principal.getName().isEmpty()) {
             Set<String> groups = context.getGroups();
             Caller caller = new Caller(principal.getName(), groups == null ? Set.of() : groups);
+            if (!context.isAuthenticationRequest() && !context.isRegisterSession() && !autoAppliesSession()) {
+                // A mechanism that authenticates every request on its own (BASIC, a bearer
+                // token): the caller goes into a session the client already has, never into a
+                // new one, so a client without cookies (a script, a monitor) stores nothing
+                if (session.requestedId() == null || session.isNew()) {
+                    return status;
+                }
+                if (stored.isEmpty()) {
+                    stored = session.caller(); // loaded now: costs no second store call
+                }
+            }
             // an explicit login always gets a new id; a mechanism that authenticates every request
             // (BASIC) stores its caller once
             if (context.isAuthenticationRequest() || !stored.equals(Optional.of(caller))) {
@@ -105,6 +122,18 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
             }
         }
         return status;
+    }
+
+    /**
+     * Whether the application's mechanism class asks for its caller to be kept
+     * ({@code @AutoApplySession}): its interceptor runs around this decorator and says so only
+     * after it has returned, so the annotation is read from the bean's class. Soteria's own FORM
+     * mechanisms are beans behind a producer, whose interceptors run inside the delegate: they
+     * say it through {@link HttpMessageContext#isRegisterSession()} before the delegate returns.
+     */
+    private boolean autoAppliesSession() {
+        Class<?> beanClass = decorated == null ? null : decorated.getBeanClass();
+        return beanClass != null && beanClass.isAnnotationPresent(AutoApplySession.class);
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class RequestSession implements ServerSession {
                 runtime.settings().idHeader().isPresent());
         this.expiry = new SessionExpiry(attributes, runtime.settings());
         this.locks = new HeldLocks(runtime, this);
-        this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
+        this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
         this.store = new StoreCalls(identity, attributes, expiry, locks, owner, runtime::metrics);
     }
 
@@ -283,8 +283,9 @@ public final class RequestSession implements ServerSession {
         modifications++;
         String old = identity.idIfAny();
         Optional<Caller> caller = owner.verified(attributes.read(CALLER), old);
+        Object ownerBefore = owner.ownerBeforeRename();
         identity.regenerate();
-        owner.renamed(caller, identity.idIfAny());
+        owner.renamed(caller, ownerBefore, identity.idIfAny());
         if (old != null && identity.storedId() != null) {
             listeners.idChanged(old);
         }
@@ -321,11 +322,16 @@ public final class RequestSession implements ServerSession {
 
     /**
      * Records a successful authentication: the caller is stored with the session, which gets a
-     * new id (against session fixation: an id known before the login never carries it).
+     * new id (against session fixation: an id known before the login never carries it). A
+     * session another user is logged in to ends first: the login starts from an empty one, so
+     * nothing of that user's reaches this one.
      */
     public synchronized void logIn(Caller caller) {
         load();
         owner.admit(caller.name(), identity.storedId());
+        if (owner.heldByAnother(caller.name(), identity.idIfAny())) {
+            invalidate();
+        }
         announceCreation();
         owner.loggingIn();
         regenerate();
@@ -337,11 +343,25 @@ public final class RequestSession implements ServerSession {
         return loaded ? owner.holdsCaller() : null;
     }
 
-    /** Forgets the authenticated caller; the rest of the session stays. */
+    /**
+     * Ends the login this session holds (its caller, its owner): the session ends with its id
+     * and every attribute, as an invalidate would, or, with {@code SESSION_LOGOUT_KEEPS_ATTRIBUTES},
+     * keeps its attributes under a new id. Either way the id the client held before loads no
+     * session afterwards. A session nobody is logged in to is left as it is, so a second call
+     * (the container's {@code cleanSubject} after {@code request.logout()}) changes nothing.
+     */
     public synchronized void logOut() {
         load();
+        if (!owner.holdsLogin()) {
+            return;
+        }
         modifications++;
-        owner.loggedOut();
+        if (runtime.settings().logoutKeepsAttributes()) {
+            owner.loggedOut();
+            regenerate();
+        } else {
+            invalidate();
+        }
     }
 
     @Override
@@ -350,13 +370,27 @@ public final class RequestSession implements ServerSession {
         return owner.owner();
     }
 
+    /**
+     * Names the owner, for applications with a login of their own, whose logout and login this
+     * is: taking the owner away is a logout ({@link #logOut}), and a new owner in place of
+     * another starts from an empty session, as {@link #logIn} does.
+     */
     @Override
     public synchronized void setOwner(String owner) {
         load();
-        if (Objects.equals(owner, owner())) {
+        String current = owner();
+        if (Objects.equals(owner, current)) {
+            return;
+        }
+        if (owner == null) {
+            logOut();
             return;
         }
         modifications++;
+        if (current != null) {
+            this.owner.admit(owner, identity.storedId()); // refused: the session stays as it was
+            invalidate();
+        }
         this.owner.setOwner(owner, identity.storedId(), this::announceCreation);
     }
 

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,8 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>An id is {@code SESSION_ID_LENGTH} bytes of {@link SecureRandom} as base64url text without
  * padding (43 characters for 32 bytes). With the signer on, the cookie value is
- * {@code id.signature}, an HMAC-SHA256 of the id under {@code SESSION_SECRET_KEY}. A cookie
- * value is checked here, before any store is asked: a client can never choose its own id.
+ * {@code id.signature}, an HMAC-SHA256 of the id under {@code SESSION_SECRET_KEY}; a signature
+ * under one of {@code SESSION_SECRET_KEY_FALLBACKS} is accepted too (a key rotation), and every
+ * cookie sent is signed with {@code SESSION_SECRET_KEY}. A cookie value is checked here, before
+ * any store is asked: a client can never choose its own id.
  */
 public final class SessionIds {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -25,31 +29,50 @@ public final class SessionIds {
     private final SecureRandom random = new SecureRandom();
     private final int byteLength;
     private final int textLength;
+    /** The key that signs, then those that only verify; empty for unsigned cookies. */
+    private final List<SecretKeySpec> keys;
     private final SecretKeySpec signingKey;
     /**
-     * One keyed Mac per thread: {@code Mac.getInstance} searches the security providers on every
-     * call, most of a signature's cost. A Mac is not thread safe, hence one per thread; it holds
-     * only JDK objects, so a thread that outlives the application keeps none of its classes.
+     * One keyed Mac per key and thread: {@code Mac.getInstance} searches the security providers
+     * on every call, most of a signature's cost. A Mac is not thread safe, hence one per thread;
+     * it holds only JDK objects, so a thread that outlives the application keeps none of its classes.
      */
-    private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<Mac[]> macs;
 
     /**
      * @param byteLength bytes of entropy per id
      * @param secretKey  the signing key, or null for unsigned cookies
      */
     public SessionIds(int byteLength, String secretKey) {
-        this.byteLength = byteLength;
-        this.textLength = (byteLength * 8 + 5) / 6;
-        this.signingKey = secretKey == null ? null
-                : new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        this.macs = signingKey == null ? null : ThreadLocal.withInitial(this::newMac);
+        this(byteLength, secretKey, List.of());
     }
 
-    private Mac newMac() {
+    /**
+     * @param byteLength bytes of entropy per id
+     * @param secretKey  the signing key, or null for unsigned cookies
+     * @param fallbacks  keys whose signatures are accepted too, never used to sign
+     */
+    public SessionIds(int byteLength, String secretKey, List<String> fallbacks) {
+        this.byteLength = byteLength;
+        this.textLength = (byteLength * 8 + 5) / 6;
+        List<SecretKeySpec> all = new ArrayList<>();
+        if (secretKey != null) {
+            all.add(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            fallbacks.forEach(f -> all.add(new SecretKeySpec(f.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
+        }
+        this.keys = List.copyOf(all);
+        this.signingKey = keys.isEmpty() ? null : keys.get(0);
+        this.macs = signingKey == null ? null : ThreadLocal.withInitial(this::newMacs);
+    }
+
+    private Mac[] newMacs() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey);
-            return mac;
+            Mac[] each = new Mac[keys.size()];
+            for (int i = 0; i < each.length; i++) {
+                each[i] = Mac.getInstance("HmacSHA256");
+                each[i].init(keys.get(i));
+            }
+            return each;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
@@ -79,7 +102,7 @@ public final class SessionIds {
 
     /** The cookie value that carries {@code id}. */
     public String cookieValue(String id) {
-        return signingKey == null ? id : id + "." + signature(id);
+        return signingKey == null ? id : id + "." + signature(0, id);
     }
 
     /**
@@ -98,14 +121,21 @@ public final class SessionIds {
             return Optional.empty();
         }
         String id = cookieValue.substring(0, dot);
+        if (!isWellFormed(id)) {
+            return Optional.empty();
+        }
         byte[] given = cookieValue.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
-        byte[] expected = signature(id).getBytes(StandardCharsets.US_ASCII);
-        return isWellFormed(id) && MessageDigest.isEqual(given, expected) ? Optional.of(id) : Optional.empty();
+        for (int key = 0; key < keys.size(); key++) {
+            if (MessageDigest.isEqual(given, signature(key, id).getBytes(StandardCharsets.US_ASCII))) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
     }
 
-    private String signature(String id) {
+    private String signature(int key, String id) {
         // doFinal resets the Mac for the next use with the same key
-        return BASE64URL.encodeToString(macs.get().doFinal(id.getBytes(StandardCharsets.US_ASCII)));
+        return BASE64URL.encodeToString(macs.get()[key].doFinal(id.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** A short, irreversible tag of an id for logs, so that logs never leak live ids. */

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Who a session belongs to: the signed caller record a login leaves, and the owner
@@ -18,6 +18,13 @@ import javax.crypto.spec.SecretKeySpec;
  * are kept as attributes ({@link AttributeNames#CALLER}, {@link AttributeNames#OWNER}) of the
  * session's {@link SessionAttributes}, changed only through its methods.
  *
+ * <p>With {@code SESSION_SECRET_KEY} both are signed for the session's id ({@link RecordSigner}):
+ * the owner decides whose sessions {@code UserSessions} lists and revokes from this one, so an
+ * owner value written into the store, or copied from another session, without a valid MAC is no
+ * owner. The owner is stored as {@code [owner, indexedUntil, mac]} ({@code [owner, indexedUntil]}
+ * without a key); the MAC covers the id and the owner, not the index bookkeeping. Values a
+ * fallback key signed are signed again with the current key, and so saved.
+ *
  * <p>Not thread-safe: its {@link RequestSession} calls it under its own monitor.
  */
 final class SessionOwner {
@@ -26,7 +33,9 @@ final class SessionOwner {
 
     private final SessionAttributes attributes;
     private final StoreUserSessions users;
-    private final SecretKeySpec callerKey;
+    private final RecordSigner signer;
+    /** The session's current id, made up on first need: what the owner value is signed for. */
+    private final Supplier<String> id;
     private boolean badCallerLogged;
     /** The owner as the store holds it (after the last load or save), or null. */
     private String storedOwner;
@@ -35,31 +44,68 @@ final class SessionOwner {
     record IndexUpdate(String owner, Instant until) {
     }
 
-    SessionOwner(SessionAttributes attributes, StoreUserSessions users, SecretKeySpec callerKey) {
+    SessionOwner(SessionAttributes attributes, StoreUserSessions users, RecordSigner signer, Supplier<String> id) {
         this.attributes = attributes;
         this.users = users;
-        this.callerKey = callerKey;
+        this.signer = signer;
+        this.id = id;
     }
 
-    /** The owner a stored {@code OWNER} value names, or null for anything else. */
-    static String ownerName(Object stored) {
-        return stored instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String name && !name.isEmpty()
-                ? name : null;
+    /** A stored {@code OWNER} value that passed its check: the owner, until when it is indexed, and whether a fallback key signed it. */
+    private record OwnerValue(String name, long indexedUntil, boolean byFallback) {
     }
 
-    /** The {@code OWNER} value of an owner not indexed yet: the save indexes it. */
-    private static List<String> unindexed(String owner) {
-        return List.of(owner, "0");
+    /** The owner a stored {@code OWNER} value of session {@code id} names, or null for anything else or a MAC that fails. */
+    static String ownerName(Object stored, String id, RecordSigner signer) {
+        OwnerValue value = read(stored, id, signer);
+        return value == null ? null : value.name();
     }
 
-    /** The store holds the session as loaded. */
+    private static OwnerValue read(Object stored, String id, RecordSigner signer) {
+        if (!(stored instanceof List<?> list) || list.size() != (signer.signs() ? 3 : 2)
+                || !(list.get(0) instanceof String name) || name.isEmpty() || !(list.get(1) instanceof String until)) {
+            return null;
+        }
+        RecordSigner.Check check = RecordSigner.Check.CURRENT;
+        if (signer.signs()) {
+            check = id != null && list.get(2) instanceof String mac ? signer.check(mac, signed(id, name)) : RecordSigner.Check.FAILED;
+        }
+        if (check == RecordSigner.Check.FAILED) {
+            return null;
+        }
+        return new OwnerValue(name, until.matches("\\d{1,18}") ? Long.parseLong(until) : 0, check == RecordSigner.Check.FALLBACK);
+    }
+
+    /** What the owner's MAC covers: its version, the session id and the owner. */
+    private static List<String> signed(String id, String owner) {
+        return List.of("owner/1", id, owner);
+    }
+
+    /** The {@code OWNER} value of {@code owner}, indexed until {@code indexedUntil} (0: not yet, the save indexes it), signed for the current id. */
+    private List<String> value(String owner, long indexedUntil) {
+        String until = Long.toString(indexedUntil);
+        return signer.signs() ? List.of(owner, until, signer.sign(signed(id.get(), owner))) : List.of(owner, until);
+    }
+
+    /** The {@code OWNER} value as stored, checked for the current id; null if none or if it fails. */
+    private OwnerValue current() {
+        Object stored = attributes.decoded(OWNER);
+        return stored == null ? null : read(stored, id.get(), signer);
+    }
+
+    /** The store holds the session as loaded; an owner a fallback key signed is signed again with the current one. */
     void loaded() {
-        storedOwner = owner();
+        OwnerValue value = current();
+        storedOwner = value == null ? null : value.name();
+        if (value != null && value.byFallback()) {
+            attributes.set(OWNER, value(value.name(), value.indexedUntil()));
+        }
     }
 
     /** The session's owner, or null. */
     String owner() {
-        return ownerName(attributes.decoded(OWNER));
+        OwnerValue value = current();
+        return value == null ? null : value.name();
     }
 
     /**
@@ -74,7 +120,7 @@ final class SessionOwner {
         AttributeNames.checkUnicode(owner);
         admit(owner, storedId);
         announce.run();
-        attributes.set(OWNER, unindexed(owner));
+        attributes.set(OWNER, value(owner, 0));
     }
 
     /** The session is no longer stored (deleted, or the request starts a new one). */
@@ -101,6 +147,24 @@ final class SessionOwner {
         return attributes.present(CALLER);
     }
 
+    /** Whether someone is logged in to the session: it holds a caller record (checked or not) or an owner. */
+    boolean holdsLogin() {
+        return holdsCaller() || owner() != null;
+    }
+
+    /**
+     * Whether the session belongs to someone other than {@code user}: another owner, or a
+     * caller record of another name or that fails its check for session {@code id} (a record
+     * nobody can vouch for is nobody's to keep).
+     */
+    boolean heldByAnother(String user, String id) {
+        String current = owner();
+        if (current != null) {
+            return !current.equals(user);
+        }
+        return holdsCaller() && !Caller.fromStored(attributes.read(CALLER), id, signer).map(Caller::name).filter(user::equals).isPresent();
+    }
+
     /** Drops the caller record before a login regenerates the id: it is replaced, not signed again. */
     void loggingIn() {
         attributes.forget(CALLER);
@@ -108,9 +172,9 @@ final class SessionOwner {
 
     /** Records a login under the session's new {@code id}: the caller, signed for it, owns the session. */
     void loggedIn(Caller caller, String id) {
-        attributes.set(CALLER, caller.toStored(id, callerKey));
+        attributes.set(CALLER, caller.toStored(id, signer));
         if (!caller.name().equals(owner())) {
-            attributes.set(OWNER, unindexed(caller.name()));
+            attributes.set(OWNER, value(caller.name(), 0));
         }
     }
 
@@ -120,9 +184,23 @@ final class SessionOwner {
         attributes.forget(OWNER);
     }
 
-    /** A caller record is bound to the id it was signed for: after a regenerate, signs it again for the new one. */
-    void renamed(Optional<Caller> verified, String newId) {
-        verified.ifPresent(c -> attributes.set(CALLER, c.toStored(newId, callerKey)));
+    /**
+     * The owner value as checked for the id it was signed for, before a regenerate gives the
+     * session a new one (then {@link #renamed}); null if none passes.
+     */
+    Object ownerBeforeRename() {
+        return current();
+    }
+
+    /**
+     * Caller record and owner are bound to the id they were signed for: after a regenerate, signs
+     * them again for the new one (the current id by now), as checked before it.
+     */
+    void renamed(Optional<Caller> verified, Object ownerBefore, String newId) {
+        verified.ifPresent(c -> attributes.set(CALLER, c.toStored(newId, signer)));
+        if (ownerBefore instanceof OwnerValue value) {
+            attributes.set(OWNER, value(value.name(), value.indexedUntil()));
+        }
     }
 
     /**
@@ -134,19 +212,23 @@ final class SessionOwner {
         if (stored == null) {
             return Optional.empty();
         }
-        Optional<Caller> caller = Caller.fromStored(stored, id, callerKey);
-        if (caller.isEmpty() && !badCallerLogged) {
+        Optional<Caller.Checked> checked = Caller.check(stored, id, signer);
+        if (checked.isEmpty() && !badCallerLogged) {
             badCallerLogged = true;
             LOG.warning(() -> "Session " + SessionIds.logTag(String.valueOf(id)) + " holds a caller record that fails its "
-                    + (callerKey == null ? "format check" : "MAC check (changed in the store, copied from another session, or signed with another SESSION_SECRET_KEY)")
+                    + (signer.signs() ? "MAC check (changed in the store, copied from another session, or signed with a key"
+                            + " that is neither SESSION_SECRET_KEY nor one of SESSION_SECRET_KEY_FALLBACKS)" : "format check")
                     + ": ignored, the request is anonymous");
         }
-        return caller;
+        if (checked.isPresent() && checked.get().byFallback()) {
+            attributes.set(CALLER, checked.get().caller().toStored(id, signer)); // signed again with the current key, saved with the request
+        }
+        return checked.map(Caller.Checked::caller);
     }
 
     /** The verified caller of a record signed for {@code oldId}, without logging a failed check. */
     Optional<Caller> verified(Object stored, String oldId) {
-        return Caller.fromStored(stored, oldId, callerKey);
+        return Caller.fromStored(stored, oldId, signer);
     }
 
     /**
@@ -161,19 +243,18 @@ final class SessionOwner {
      * @param newId whether the session is not stored yet or gets a new id in this save
      */
     IndexUpdate prepareIndex(boolean newId, Instant now, Duration lifetime) {
-        Object ownerValue = attributes.decoded(OWNER);
-        String owner = ownerName(ownerValue);
-        if (owner == null) {
+        OwnerValue value = current();
+        if (value == null) {
             return new IndexUpdate(null, null);
         }
-        long until = ownerValue instanceof List<?> list && list.get(1) instanceof String s && s.matches("\\d{1,18}")
-                ? Long.parseLong(s) : 0;
+        String owner = value.name();
+        long until = value.indexedUntil();
         boolean due = !owner.equals(storedOwner) || newId || now.plus(lifetime).toEpochMilli() > until;
         if (!due || !users.indexed()) {
             return new IndexUpdate(owner, null);
         }
         Instant newUntil = now.plus(lifetime).plus(lifetime);
-        attributes.set(OWNER, List.of(owner, Long.toString(newUntil.toEpochMilli())));
+        attributes.set(OWNER, value(owner, newUntil.toEpochMilli()));
         return new IndexUpdate(owner, newUntil);
     }
 

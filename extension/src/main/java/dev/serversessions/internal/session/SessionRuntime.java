@@ -43,7 +43,7 @@ public final class SessionRuntime {
     private final ClassLoader appLoader;
     private final AttributeCodec codec;
     private final SessionIds ids;
-    private final javax.crypto.spec.SecretKeySpec callerKey;
+    private final RecordSigner recordSigner;
     private final Clock clock;
     private final Map<SessionType, SessionBackend> backends = new EnumMap<>(SessionType.class);
     private final RetiredIds retiredIds = new RetiredIds();
@@ -64,8 +64,9 @@ public final class SessionRuntime {
         this.appLoader = appLoader;
         this.codec = AttributeCodecs.forSettings(settings, appLoader);
         // the key signs cookies only with the signer on: a key set for another use changes no cookie
-        this.ids = new SessionIds(settings.idLength(), settings.useSigner() ? settings.secretKey().orElse(null) : null);
-        this.callerKey = Caller.key(settings.secretKey().orElse(null));
+        this.ids = settings.useSigner() ? new SessionIds(settings.idLength(), settings.secretKey().orElse(null), settings.secretKeyFallbacks())
+                : new SessionIds(settings.idLength(), null);
+        this.recordSigner = RecordSigner.of(settings.secretKey(), settings.secretKeyFallbacks());
         this.clock = clock;
         this.userSessionLimit = UserSessionLimit.read(config);
     }
@@ -132,9 +133,9 @@ public final class SessionRuntime {
         return ids;
     }
 
-    /** The key that signs stored callers, or null without {@code SESSION_SECRET_KEY}. */
-    javax.crypto.spec.SecretKeySpec callerKey() {
-        return callerKey;
+    /** What signs and checks stored callers and owners ({@code SESSION_SECRET_KEY} and its fallbacks). */
+    RecordSigner recordSigner() {
+        return recordSigner;
     }
 
     /** A user's sessions in this application's store. */

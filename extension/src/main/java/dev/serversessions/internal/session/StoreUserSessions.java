@@ -142,7 +142,7 @@ public final class StoreUserSessions implements UserSessions {
             } catch (MalformedSessionException e) {
                 stored = Optional.empty();
             }
-            if (stored.isEmpty() || !owner.equals(ownerOf(stored.get()))) {
+            if (stored.isEmpty() || !owner.equals(ownerOf(id, stored.get()))) {
                 index.remove(owner, id); // ended, or given to someone else since it was indexed
                 continue;
             }
@@ -154,13 +154,14 @@ public final class StoreUserSessions implements UserSessions {
         return sessions;
     }
 
-    private String ownerOf(StoredSession session) {
+    /** The owner session {@code id} holds, if its value passes its check for that id. */
+    private String ownerOf(String id, StoredSession session) {
         byte[] bytes = session.attributes().get(AttributeNames.OWNER);
         if (bytes == null) {
             return null;
         }
         try {
-            return SessionOwner.ownerName(runtime.codec().decode(AttributeNames.OWNER, bytes));
+            return SessionOwner.ownerName(runtime.codec().decode(AttributeNames.OWNER, bytes), id, runtime.recordSigner());
         } catch (UndecodableAttributeException e) {
             return null;
         }

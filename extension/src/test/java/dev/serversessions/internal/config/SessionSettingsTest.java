@@ -54,6 +54,7 @@ class SessionSettingsTest {
         assertTrue(settings.wrapHttpSession());
         assertEquals(4L * 1024 * 1024, settings.maxSessionBytes());
         assertTrue(settings.login(), "logins are kept in the server session unless switched off");
+        assertFalse(settings.logoutKeepsAttributes(), "a logout ends the session with its attributes unless asked");
         assertEquals(Optional.empty(), settings.idHeader(), "ids travel in a header only when asked");
     }
 
@@ -79,6 +80,7 @@ class SessionSettingsTest {
         keys.put("SESSION_REFRESH_EACH_REQUEST", "false");
         keys.put("SESSION_HTTPSESSION", "false");
         keys.put("SESSION_ID_HEADER", "X-Session-Id");
+        keys.put("SESSION_LOGOUT_KEEPS_ATTRIBUTES", "true");
 
         SessionSettings s = read(keys);
 
@@ -101,6 +103,7 @@ class SessionSettingsTest {
         assertFalse(s.refreshEachRequest());
         assertFalse(s.wrapHttpSession());
         assertEquals(Optional.of("X-Session-Id"), s.idHeader());
+        assertTrue(s.logoutKeepsAttributes());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -136,6 +139,7 @@ class SessionSettingsTest {
         "SESSION_ID_HEADER|X-Séssion|SESSION_ID_HEADER=X-Séssion is not a valid HTTP header name (use letters, digits and -, e.g. X-Session-Id)",
         "SESSION_HTTPSESSION|x|SESSION_HTTPSESSION=x is not a boolean (true or false)",
         "SESSION_LOGIN|maybe|SESSION_LOGIN=maybe is not a boolean (true or false)",
+        "SESSION_LOGOUT_KEEPS_ATTRIBUTES|cart|SESSION_LOGOUT_KEEPS_ATTRIBUTES=cart is not a boolean (true or false)",
         "SESSION_METRICS|maybe|SESSION_METRICS=maybe is not a boolean (true or false)",
         "SESSION_FILE_THRESHOLD|-1|SESSION_FILE_THRESHOLD=-1 must be a whole number of at least 0",
         "SESSION_FILE_MODE|0999|SESSION_FILE_MODE=0999 is not an octal file mode (e.g. 0600)",
@@ -199,6 +203,31 @@ class SessionSettingsTest {
                     + " and sign cookies with: generate one with: openssl rand -base64 48"), problems,
                     keys + ": the whole message, so the key itself is never in it");
         }
+    }
+
+    @Test
+    void fallbackKeysAreACommaListCheckedAsTheKeyIsWithoutEverShowingThem() {
+        String current = "n5V0Kx8qRzL2mW7aTj4pYb9cHd3eFg6iUo1sQr8tZv0=";
+        String old = "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c";
+        String older = "a-long-random-secret-for-the-tests-only";
+        assertEquals(List.of(old, older), read(Map.of("SESSION_SECRET_KEY", current,
+                "SESSION_SECRET_KEY_FALLBACKS", " " + old + " ,, " + older + " ")).secretKeyFallbacks());
+        assertEquals(List.of(), read(Map.of("SESSION_SECRET_KEY", current)).secretKeyFallbacks());
+
+        List<String> problems = problems(Map.of("SESSION_SECRET_KEY", current, "SESSION_SECRET_KEY_FALLBACKS", old + ",short-key,changeme"));
+        assertEquals(List.of("SESSION_SECRET_KEY_FALLBACKS (key 2 of 3) is 9 bytes long; it must be at least 32 random bytes:"
+                        + " generate one with: openssl rand -base64 48",
+                "SESSION_SECRET_KEY_FALLBACKS (key 3 of 3) is a placeholder (one character repeated, or only words such as change,"
+                        + " me, secret, key, password, example, test and digits, with any punctuation), one that anyone can find"
+                        + " and sign cookies with: generate one with: openssl rand -base64 48"), problems);
+        assertFalse(String.join("\n", problems).contains("short-key"));
+    }
+
+    @Test
+    void fallbackKeysNeedTheKeyThatSigns() {
+        assertEquals(List.of("SESSION_SECRET_KEY_FALLBACKS needs SESSION_SECRET_KEY, the key that signs: after a rotation the new"
+                + " key goes into SESSION_SECRET_KEY and the old one into SESSION_SECRET_KEY_FALLBACKS"),
+                problems(Map.of("SESSION_SECRET_KEY_FALLBACKS", "3f9a6c2d8e1b7a4c5d0e9f8a7b6c5d4e3f2a1b0c")));
     }
 
     @ParameterizedTest

@@ -98,22 +98,6 @@ class CallerRecordTest {
     }
 
     @Test
-    void logOutForgetsTheCallerAndKeepsTheRest() {
-        SessionRuntime runtime = signing();
-        RequestSession first = open(runtime, null);
-        first.put("cart", "1 item");
-        first.logIn(ALICE);
-        String id = first.save().id();
-
-        RequestSession second = open(runtime, id);
-        second.logOut();
-        second.save();
-        RequestSession third = open(runtime, id);
-        assertEquals(Optional.empty(), third.caller());
-        assertEquals("1 item", third.get("cart"));
-    }
-
-    @Test
     void regenerateSignsTheRecordAgainForTheNewId() {
         SessionRuntime runtime = signing();
         String id = logIn(runtime, null, ALICE);

@@ -28,12 +28,14 @@ class SessionOwnerTest {
     private SessionRuntime runtime;
     private SessionAttributes attributes;
     private SessionOwner owner;
+    /** The id the owner value is signed for, as the request's identity would give it. */
+    private String currentId = "id-1";
 
     @BeforeEach
     void parts() {
         runtime = RequestParts.runtime(dir, "SESSION_SECRET_KEY", "a-long-random-test-secret-of-40-bytes-xxx");
         attributes = RequestParts.attributes(runtime);
-        owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
+        owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), () -> currentId);
     }
 
     @Test
@@ -58,9 +60,12 @@ class SessionOwnerTest {
     void aRegenerateSignsTheCallerRecordAgainForTheNewId() {
         owner.loggedIn(ALICE, "id-1");
 
-        owner.renamed(owner.verified(attributes.read(AttributeNames.CALLER), "id-1"), "id-2");
+        Object ownerBefore = owner.ownerBeforeRename();
+        currentId = "id-2";
+        owner.renamed(owner.verified(attributes.read(AttributeNames.CALLER), "id-1"), ownerBefore, "id-2");
 
         assertEquals(Optional.of(ALICE), owner.caller(attributes.read(AttributeNames.CALLER), "id-2"));
+        assertEquals("alice", owner.owner(), "the owner is signed again for the new id too");
     }
 
     @Test
@@ -81,7 +86,8 @@ class SessionOwnerTest {
         SessionOwner.IndexUpdate first = owner.prepareIndex(true, now, HOUR);
         assertEquals("alice", first.owner());
         assertEquals(now.plus(HOUR).plus(HOUR), first.until(), "twice the lifetime: indexed again about once per lifetime");
-        assertEquals(List.of("alice", Long.toString(first.until().toEpochMilli())), attributes.decoded(AttributeNames.OWNER));
+        assertEquals(List.of("alice", Long.toString(first.until().toEpochMilli())),
+                ((List<?>) attributes.decoded(AttributeNames.OWNER)).subList(0, 2), "the owner and the entry's end, then the MAC");
         owner.saved(null, "id-1", first);
         assertEquals(Set.of("id-1"), runtime.userSessions().index().ids("alice"));
 

@@ -40,12 +40,13 @@ class StoreCallsTest {
         final SessionAttributes attributes = RequestParts.attributes(runtime);
         final SessionIdentity identity;
         final SessionExpiry expiry = new SessionExpiry(attributes, runtime.settings());
-        final SessionOwner owner = new SessionOwner(attributes, runtime.userSessions(), runtime.callerKey());
+        final SessionOwner owner;
         final StoreCalls store;
 
         Request(String requestedId) {
             identity = new SessionIdentity(runtime.ids(), runtime.retiredIds(), requestedId,
                     requestedId == null ? RequestSession.IdSource.NONE : RequestSession.IdSource.COOKIE, false);
+            owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
             store = new StoreCalls(identity, attributes, expiry, new HeldLocks(runtime, this), owner, runtime::metrics);
             Optional<StoredSession> stored = requestedId == null ? Optional.empty() : store.load(backend, requestedId);
             if (stored.isPresent()) {

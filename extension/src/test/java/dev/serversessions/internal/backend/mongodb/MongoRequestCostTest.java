@@ -138,7 +138,8 @@ class MongoRequestCostTest {
                 "load, move to the new id (take, store), write the caller, then one update setting the owner field");
         assertEquals(List.of("find"), read, "a logged-in read costs what any read costs");
         assertEquals(List.of("find", "update"), write, "a logged-in write costs what any write costs");
-        assertEquals(List.of("find", "update", "update"), logout, "the save, then one update unsetting the owner");
+        assertEquals(List.of("find", "delete", "update"), logout,
+                "the load, the session's delete (a logout ends it), then the index's update unsetting the owner (a no-op by then)");
     }
 
     @Test
