@@ -13,8 +13,7 @@ import java.util.StringJoiner;
 
 /**
  * {@code PUT /beans/slot/{n}} sets the value of {@code @ServerSessionScoped} bean number n
- * (0..49) to the request body; {@code GET /beans/slots} answers all fifty values, comma separated;
- * {@code GET /beans/container-session} counts in a plain {@code @SessionScoped} bean.
+ * (0..49) to the request body; {@code GET /beans/slots} answers all fifty values, comma separated.
  */
 @WebServlet("/beans/*")
 public class BeanProbeServlet extends HttpServlet {
@@ -36,16 +35,8 @@ public class BeanProbeServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    @Inject
-    ContainerSessionCounter counter;
-
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if ("/container-session".equals(request.getPathInfo())) {
-            response.setContentType("text/plain;charset=UTF-8");
-            response.getWriter().write(String.valueOf(counter.increment()));
-            return;
-        }
         if (!"/slots".equals(request.getPathInfo())) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "GET /beans/slots");
             return;
