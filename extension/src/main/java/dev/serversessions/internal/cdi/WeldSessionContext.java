@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  *
  * <p>Everything is reached through Weld's own class loader, by name: its API
  * ({@code HttpSessionContext}: associate, activate, deactivate, dissociate) and one class of its
- * implementation, {@code SessionHolder}, the thread's session that Weld's bean store reads
+ * implementation, {@code SessionHolder} ({@code org.jboss.weld.module.web.servlet}), the thread's session that Weld's bean store reads
  * instead of asking the request (set by Weld's listeners, which never hear of the server
  * session). Runtimes do not all let a WAR see Weld's classes; every runtime lets Weld's loader
  * see them.
@@ -46,7 +46,9 @@ import java.util.logging.Logger;
 final class WeldSessionContext implements ContainerSessionContext {
     private static final Logger LOG = Logger.getLogger(WeldSessionContext.class.getName());
     private static final String CONTEXT_API = "org.jboss.weld.context.http.HttpSessionContext";
-    private static final String SESSION_HOLDER = "org.jboss.weld.servlet.SessionHolder";
+    /** Weld 3 and later (Jakarta EE 9+: all four runtimes), then Weld 2. */
+    private static final List<String> SESSION_HOLDERS = List.of("org.jboss.weld.module.web.servlet.SessionHolder",
+            "org.jboss.weld.servlet.SessionHolder");
     private static final String CONTEXTUAL_INSTANCE = "org.jboss.weld.context.api.ContextualInstance";
 
     private final BeanManager beans;
@@ -74,11 +76,33 @@ final class WeldSessionContext implements ContainerSessionContext {
         this.activate = api.getMethod("activate");
         this.deactivate = api.getMethod("deactivate");
         this.invalidate = api.getMethod("invalidate");
-        this.holdSessionOf = Class.forName(SESSION_HOLDER, false, context.getClass().getClassLoader())
+        this.holdSessionOf = sessionHolder(context.getClass().getClassLoader())
                 .getMethod("requestInitialized", HttpServletRequest.class);
         this.contextualInstance = Class.forName(CONTEXTUAL_INSTANCE, false, weld);
         this.instanceOf = contextualInstance.getMethod("getInstance");
         this.sessionScoped = sessionScoped;
+    }
+
+    private static Class<?> sessionHolder(ClassLoader weld) throws ClassNotFoundException {
+        for (String name : SESSION_HOLDERS) {
+            try {
+                return Class.forName(name, false, weld);
+            } catch (ClassNotFoundException e) {
+                // the other version's
+            }
+        }
+        throw new ClassNotFoundException(String.join(" or ", SESSION_HOLDERS));
+    }
+
+    private static List<ClassLoader> weldLoaders(BeanManager beans) {
+        List<ClassLoader> loaders = new java.util.ArrayList<>();
+        loaders.add(beans.getClass().getClassLoader());
+        try {
+            loaders.add(beans.createCreationalContext(null).getClass().getClassLoader());
+        } catch (RuntimeException e) {
+            // a bean manager that wants a bean for it
+        }
+        return loaders;
     }
 
     /** A {@code @SessionScoped} bean, its name in the server session, and why it cannot be stored there (or null). */
@@ -91,11 +115,19 @@ final class WeldSessionContext implements ContainerSessionContext {
      */
     static Optional<WeldSessionContext> find(BeanManager beans, Collection<SessionScopedBean> sessionScoped,
             Consumer<String> noWeld) {
-        ClassLoader weld = beans.getClass().getClassLoader();
-        Class<?> api;
-        try {
-            api = Class.forName(CONTEXT_API, false, weld);
-        } catch (ClassNotFoundException | LinkageError e) {
+        Class<?> api = null;
+        ClassLoader weld = null;
+        // the bean manager may be a runtime's wrapper; a creational context is Weld's own
+        for (ClassLoader candidate : weldLoaders(beans)) {
+            try {
+                api = Class.forName(CONTEXT_API, false, candidate);
+                weld = candidate;
+                break;
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // not Weld's loader
+            }
+        }
+        if (api == null) {
             noWeld.accept("the CDI implementation is not Weld (" + beans.getClass().getName() + ")");
             return Optional.empty();
         }
