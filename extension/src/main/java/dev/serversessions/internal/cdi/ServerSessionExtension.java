@@ -335,9 +335,14 @@ public class ServerSessionExtension implements Extension {
         }
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
         for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
-            boolean decorated = bean.unstorable() == null && !beans.resolveDecorators(bean.bean().getTypes(),
-                    bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty();
-            all.add(decorated ? new WeldSessionContext.SessionScopedBean(bean.bean(), bean.key(), "it is decorated") : bean);
+            String unstorable = bean.unstorable();
+            if (unstorable == null && !inTheWar(bean.bean().getBeanClass())) {
+                unstorable = "a class of the runtime's";
+            } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
+                    bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
+                unstorable = "it is decorated";
+            }
+            all.add(new WeldSessionContext.SessionScopedBean(bean.bean(), bean.key(), unstorable));
         }
         String names = all.stream().map(WeldSessionContext.SessionScopedBean::key).sorted().toList().toString();
         if (!runtime.settings().wrapHttpSession()) {
@@ -360,5 +365,16 @@ public class ServerSessionExtension implements Extension {
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
                 + (unstorable.isEmpty() ? "" : "; in the container's session, because their instance cannot be stored: " + unstorable));
+    }
+
+    /**
+     * Whether a class comes from the WAR ({@code WEB-INF/classes} or {@code WEB-INF/lib}), as
+     * the application's beans do; the runtime's own {@code @SessionScoped} beans (Payara's OAuth2
+     * state, Mojarra's websocket channels) keep the container's session.
+     */
+    private static boolean inTheWar(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        java.net.URL file = loader == null ? null : loader.getResource(type.getName().replace('.', '/') + ".class");
+        return file != null && file.toString().contains("/WEB-INF/");
     }
 }

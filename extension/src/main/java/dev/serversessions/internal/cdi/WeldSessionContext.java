@@ -66,6 +66,8 @@ final class WeldSessionContext implements ContainerSessionContext {
     /** The hash of Weld's bean index that Weld checks a session against: this deployment's own, never stored. */
     private volatile Object indexHash;
     private volatile boolean broken;
+    /** Weld's names of beans the codec refused to store: the container's session keeps them. */
+    private final Set<String> unstorable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private WeldSessionContext(BeanManager beans, Object context, Class<?> api, ClassLoader weld,
             Collection<SessionScopedBean> sessionScoped) throws ReflectiveOperationException {
@@ -354,7 +356,7 @@ final class WeldSessionContext implements ContainerSessionContext {
 
         private SessionScopedBean stored(String name) {
             SessionScopedBean bean = known.get(name);
-            return bean != null && bean.unstorable() == null ? bean : null;
+            return bean != null && bean.unstorable() == null && !unstorable.contains(name) ? bean : null;
         }
 
         @Override
@@ -396,8 +398,13 @@ final class WeldSessionContext implements ContainerSessionContext {
             try {
                 session.putBean(bean.key(), instance);
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("@SessionScoped bean " + bean.key() + " cannot be stored in the session: "
-                        + e.getMessage(), e);
+                // the codec refuses it (a class outside WEB-INF/classes and SESSION_SERIALIZATION_ALLOWLIST):
+                // the container's session keeps this bean from now on, as it did before the library
+                if (unstorable.add(name)) {
+                    LOG.warning("@SessionScoped bean " + bean.key() + " stays in the container's session: " + e.getMessage());
+                }
+                containerRequest.getSession(true).setAttribute(name, value);
+                return;
             }
             handedOut.put(name, value);
         }
