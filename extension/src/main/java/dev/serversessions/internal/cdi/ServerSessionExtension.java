@@ -364,7 +364,7 @@ public class ServerSessionExtension implements Extension {
                 .map(b -> b.key() + " (" + b.unstorable() + ")").sorted().toList();
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
-                + (unstorable.isEmpty() ? "" : "; in the container's session, because their instance cannot be stored: " + unstorable));
+                + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
     }
 
     /**
