@@ -139,9 +139,26 @@ interface SessionScopedBeansContract {
         assertEquals("1", browser.post("/api/visits").body());
     }
 
+    /** The bean used in an async dispatch (its own pass through the filter) is the server session's too. */
+    @Test
+    default void aSessionScopedBeanUsedInAnAsyncDispatchIsInTheServerSession() throws Exception {
+        HttpResponse<String> first = post("/beans/visit-async", null);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("1", first.body());
+        String cookie = first.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("session="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst()
+                .orElseThrow(() -> new AssertionError("no server session: " + first.headers().map()));
+        assertEquals("2", visit(cookie).body());
+        assertEquals("3", post("/beans/visit-async", cookie).body());
+    }
+
     /** POST /api/visits with only the given cookie header (none if null); never a JSESSIONID in the answer. */
     private HttpResponse<String> visit(String cookie) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(beanServer().url("/api/visits")).POST(HttpRequest.BodyPublishers.noBody());
+        return post("/api/visits", cookie);
+    }
+
+    private HttpResponse<String> post(String path, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(beanServer().url(path)).POST(HttpRequest.BodyPublishers.noBody());
         if (cookie != null) {
             request.header("Cookie", cookie);
         }

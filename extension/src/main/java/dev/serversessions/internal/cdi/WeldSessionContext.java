@@ -6,9 +6,8 @@ import jakarta.enterprise.context.spi.Context;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpSession;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -26,7 +25,7 @@ import java.util.logging.Logger;
  * Weld's session context (the one of {@code @SessionScoped}, in Payara, GlassFish, WildFly and
  * Open Liberty) on the server session. Weld's request listener associates that context with the
  * container's request before any filter runs; for each pass through the filter this moves it to
- * the library's request ({@link StoredBeans} answers Weld's attributes from the server session)
+ * the library's request ({@link WeldSessions.StoredBeans} answers Weld's attributes from the server session)
  * and back to the container's request before the filter saves, so that Weld's own end of the
  * request finds what it left.
  *
@@ -59,6 +58,7 @@ final class WeldSessionContext implements ContainerSessionContext {
     private final Method deactivate;
     private final Method invalidate;
     private final Method holdSessionOf;
+    private final Method releaseHeld;
     private final Class<?> contextualInstance;
     private final Method instanceOf;
     private final Collection<SessionScopedBean> sessionScoped;
@@ -78,8 +78,9 @@ final class WeldSessionContext implements ContainerSessionContext {
         this.activate = api.getMethod("activate");
         this.deactivate = api.getMethod("deactivate");
         this.invalidate = api.getMethod("invalidate");
-        this.holdSessionOf = sessionHolder(context.getClass().getClassLoader())
-                .getMethod("requestInitialized", HttpServletRequest.class);
+        Class<?> holder = sessionHolder(context.getClass().getClassLoader());
+        this.holdSessionOf = holder.getMethod("requestInitialized", HttpServletRequest.class);
+        this.releaseHeld = holder.getMethod("clear");
         this.contextualInstance = Class.forName(CONTEXTUAL_INSTANCE, false, weld);
         this.instanceOf = contextualInstance.getMethod("getInstance");
         this.sessionScoped = sessionScoped;
@@ -153,8 +154,14 @@ final class WeldSessionContext implements ContainerSessionContext {
 
     @Override
     public Pass enter(HttpServletRequest containerRequest, HttpServletRequest sessionRequest, RequestSession session) {
-        if (broken || !((Context) context).isActive()) {
-            return Pass.NONE; // Weld did not set the context up for this request: nothing to move
+        if (broken) {
+            return Pass.NONE;
+        }
+        if (!((Context) context).isActive()) {
+            // Weld set nothing up for this pass. Payara and GlassFish do not for an async dispatch
+            // (the container's own @SessionScoped fails there: "WELD-001303: No active contexts");
+            // on the server session it can be set up without the container's request
+            return containerRequest.getDispatcherType() == DispatcherType.ASYNC ? own(containerRequest, sessionRequest, session) : Pass.NONE;
         }
         HttpServletRequest weldRequest;
         try {
@@ -165,7 +172,7 @@ final class WeldSessionContext implements ContainerSessionContext {
         }
         try {
             Map<String, SessionScopedBean> known = names(sessionRequest);
-            weldRequest = new SessionOf(sessionRequest, new StoredBeans(session, known, containerRequest));
+            weldRequest = new WeldSessions.SessionOf(sessionRequest, new WeldSessions.StoredBeans(this, session, known, containerRequest));
             call(holdSessionOf, weldRequest);
             call(associate, weldRequest);
             call(activate);
@@ -183,6 +190,34 @@ final class WeldSessionContext implements ContainerSessionContext {
                 LOG.log(Level.WARNING, "Weld's session context could not be ended on the server session", e);
             } finally {
                 backToContainer(containerRequest);
+            }
+        };
+    }
+
+    /** Sets the context up on the server session for a pass Weld left without it; ends it after the pass. */
+    private Pass own(HttpServletRequest containerRequest, HttpServletRequest sessionRequest, RequestSession session) {
+        HttpServletRequest weldRequest;
+        try {
+            weldRequest = new WeldSessions.SessionOf(sessionRequest,
+                    new WeldSessions.StoredBeans(this, session, names(sessionRequest), containerRequest));
+            call(holdSessionOf, weldRequest);
+            call(associate, weldRequest);
+            call(activate);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Weld's session context could not be set up on the server session for an async dispatch", e);
+            return Pass.NONE;
+        }
+        return () -> {
+            try {
+                if (session.wasInvalidated()) {
+                    call(invalidate);
+                }
+                call(deactivate);
+                call(dissociate, weldRequest);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Weld's session context could not be ended on the server session", e);
+            } finally {
+                call(releaseHeld);
             }
         };
     }
@@ -225,8 +260,8 @@ final class WeldSessionContext implements ContainerSessionContext {
             if (names != null) {
                 return names;
             }
-            Listening listening = new Listening();
-            HttpServletRequest probe = new SessionOf(request, listening);
+            WeldSessions.Listening listening = new WeldSessions.Listening(this);
+            HttpServletRequest probe = new WeldSessions.SessionOf(request, listening);
             call(holdSessionOf, probe);
             call(associate, probe);
             call(activate);
@@ -270,212 +305,32 @@ final class WeldSessionContext implements ContainerSessionContext {
         }
     }
 
-    /** The request Weld's context is associated with: its session is the given one, created or not. */
-    private static final class SessionOf extends HttpServletRequestWrapper {
-        private final HttpSession session;
-
-        SessionOf(HttpServletRequest request, HttpSession session) {
-            super(request);
-            this.session = session;
-        }
-
-        @Override
-        public HttpSession getSession() {
-            return session;
-        }
-
-        @Override
-        public HttpSession getSession(boolean create) {
-            return session;
-        }
+    /** This deployment's hash of Weld's bean index, once Weld has told it ({@link WeldSessions}). */
+    Object indexHash() {
+        return indexHash;
     }
 
-    /** Notes the attribute Weld asks for; holds nothing. */
-    private final class Listening extends WeldSession {
-        String asked;
-
-        @Override
-        public Object getAttribute(String name) {
-            if (name.startsWith(AttributeNames.WELD_PREFIX) && !name.equals(AttributeNames.WELD_INDEX_HASH)) {
-                asked = name;
-                return null;
-            }
-            return super.getAttribute(name);
-        }
+    void indexHash(Object hash) {
+        indexHash = hash;
     }
 
-    /** Weld's names that are none of its beans. */
-    private static final class AttributeNames {
-        static final String WELD_PREFIX = "WELD_S";
-        static final String WELD_INDEX_HASH = "WELD_S_HASH";
-        static final String LOCK_STORE = "org.jboss.weld.context.beanstore.http.LockStore";
+    /** Whether the codec refused to store the bean Weld calls so: the container's session keeps it. */
+    boolean refused(String name) {
+        return unstorable.contains(name);
     }
 
-    /**
-     * The session Weld's bean store sees, without the beans: the index hash Weld checks (this
-     * deployment's own, so that a session shared with another deployment or runtime never fails
-     * Weld's check) and Weld's lock store, which serializes the creation of beans in one request.
-     */
-    private class WeldSession extends HttpSessionView {
-        private Object lockStore;
-
-        @Override
-        public Object getAttribute(String name) {
-            if (name.equals(AttributeNames.WELD_INDEX_HASH)) {
-                return indexHash;
-            }
-            return name.equals(AttributeNames.LOCK_STORE) ? lockStore : null;
-        }
-
-        @Override
-        public void setAttribute(String name, Object value) {
-            if (name.equals(AttributeNames.WELD_INDEX_HASH)) {
-                indexHash = value;
-            } else if (name.equals(AttributeNames.LOCK_STORE)) {
-                lockStore = value;
-            }
-        }
+    /** Notes a bean the codec refused; true the first time. */
+    boolean refuse(String name) {
+        return unstorable.add(name);
     }
 
-    /**
-     * Weld's attributes on the server session: a bean's instance is the attribute named after
-     * the bean; a bean that cannot be stored there stays in the container's session.
-     */
-    private final class StoredBeans extends WeldSession {
-        private final RequestSession session;
-        private final Map<String, SessionScopedBean> known;
-        private final HttpServletRequest containerRequest;
-        /** What Weld was handed in this request, by Weld's name: the same object again. */
-        private final Map<String, Object> handedOut = new HashMap<>();
-
-        StoredBeans(RequestSession session, Map<String, SessionScopedBean> known, HttpServletRequest containerRequest) {
-            this.session = session;
-            this.known = known;
-            this.containerRequest = containerRequest;
-        }
-
-        private SessionScopedBean stored(String name) {
-            SessionScopedBean bean = known.get(name);
-            return bean != null && bean.unstorable() == null && !unstorable.contains(name) ? bean : null;
-        }
-
-        @Override
-        public Object getAttribute(String name) {
-            SessionScopedBean bean = stored(name);
-            if (bean == null) {
-                Object own = super.getAttribute(name);
-                if (own != null || name.equals(AttributeNames.WELD_INDEX_HASH) || name.equals(AttributeNames.LOCK_STORE)) {
-                    return own;
-                }
-                HttpSession container = containerRequest.getSession(false);
-                return container == null ? null : container.getAttribute(name);
-            }
-            Object given = handedOut.get(name);
-            if (given != null) {
-                return given;
-            }
-            Object instance = session.bean(bean.key());
-            if (instance == null) {
-                return null;
-            }
-            Object wrapped = contextualInstance(bean.bean(), instance);
-            handedOut.put(name, wrapped);
-            return wrapped;
-        }
-
-        @Override
-        public void setAttribute(String name, Object value) {
-            if (name.equals(AttributeNames.WELD_INDEX_HASH) || name.equals(AttributeNames.LOCK_STORE)) {
-                super.setAttribute(name, value);
-                return;
-            }
-            SessionScopedBean bean = stored(name);
-            if (bean == null) {
-                containerRequest.getSession(true).setAttribute(name, value);
-                return;
-            }
-            Object instance = invoke(instanceOf, value);
-            try {
-                session.putBean(bean.key(), instance);
-            } catch (IllegalArgumentException e) {
-                // the codec refuses it (a class outside WEB-INF/classes and SESSION_SERIALIZATION_ALLOWLIST):
-                // the container's session keeps this bean from now on, as it did before the library
-                if (unstorable.add(name)) {
-                    LOG.warning("@SessionScoped bean " + bean.key() + " stays in the container's session: " + e.getMessage());
-                }
-                containerRequest.getSession(true).setAttribute(name, value);
-                return;
-            }
-            handedOut.put(name, value);
-        }
-
-        @Override
-        public void removeAttribute(String name) {
-            SessionScopedBean bean = stored(name);
-            if (bean == null) {
-                HttpSession container = containerRequest.getSession(false);
-                if (container != null) {
-                    container.removeAttribute(name);
-                }
-                return;
-            }
-            handedOut.remove(name);
-            session.removeBean(bean.key());
-        }
-
-        /**
-         * The beans Weld holds in this request: Weld lists names only to destroy what it holds
-         * (after an invalidate) or to copy it, and could not do either with one it has not read;
-         * the server session has dropped all of them by then anyway.
-         */
-        @Override
-        public java.util.Enumeration<String> getAttributeNames() {
-            return java.util.Collections.enumeration(List.copyOf(handedOut.keySet()));
-        }
-
-        @Override
-        public String getId() {
-            return session.id();
-        }
-
-        @Override
-        public boolean isNew() {
-            return session.isNew();
-        }
-
-        @Override
-        public long getCreationTime() {
-            return session.creationTime().toEpochMilli();
-        }
-
-        @Override
-        public long getLastAccessedTime() {
-            return session.lastAccessTime().toEpochMilli();
-        }
-
-        @Override
-        public int getMaxInactiveInterval() {
-            return session.maxInactiveSeconds();
-        }
-
-        @Override
-        public void setMaxInactiveInterval(int interval) {
-            session.setMaxInactiveSeconds(interval);
-        }
-
-        @Override
-        public void invalidate() {
-            session.invalidate();
-        }
-
-        @Override
-        public jakarta.servlet.ServletContext getServletContext() {
-            return containerRequest.getServletContext();
-        }
+    /** The bean instance in one of Weld's {@code ContextualInstance}s. */
+    Object instanceIn(Object contextualInstance) {
+        return invoke(instanceOf, contextualInstance);
     }
 
     /** Weld's holder of an instance, for an instance read from the store: the bean and a fresh creational context. */
-    private Object contextualInstance(Bean<?> bean, Object instance) {
+    Object contextualInstance(Bean<?> bean, Object instance) {
         Object[] creational = new Object[1];
         return java.lang.reflect.Proxy.newProxyInstance(contextualInstance.getClassLoader(), new Class<?>[] {contextualInstance},
                 (proxy, method, arguments) -> switch (method.getName()) {
@@ -494,53 +349,4 @@ final class WeldSessionContext implements ContainerSessionContext {
                 });
     }
 
-    /** A session of Weld's own use: what Weld's bean store does not ask has neutral answers. */
-    private abstract static class HttpSessionView implements HttpSession {
-        @Override
-        public long getCreationTime() {
-            return 0;
-        }
-
-        @Override
-        public String getId() {
-            return "";
-        }
-
-        @Override
-        public long getLastAccessedTime() {
-            return 0;
-        }
-
-        @Override
-        public jakarta.servlet.ServletContext getServletContext() {
-            return null;
-        }
-
-        @Override
-        public void setMaxInactiveInterval(int interval) {
-        }
-
-        @Override
-        public int getMaxInactiveInterval() {
-            return 0;
-        }
-
-        @Override
-        public java.util.Enumeration<String> getAttributeNames() {
-            return java.util.Collections.emptyEnumeration();
-        }
-
-        @Override
-        public void removeAttribute(String name) {
-        }
-
-        @Override
-        public void invalidate() {
-        }
-
-        @Override
-        public boolean isNew() {
-            return false;
-        }
-    }
 }
