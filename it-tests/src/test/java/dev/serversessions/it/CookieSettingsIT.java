@@ -151,6 +151,19 @@ class CookieSettingsIT {
         assertFalse(browser.cookie().isPresent(), "no session was started for it");
     }
 
+    /** JSON cannot hold a bean: a plain {@code @SessionScoped} one keeps the container's session, said once at start. */
+    @Test
+    void withTheJsonFormatAPlainSessionScopedBeanStaysInTheContainersSessionAndTheLogSaysSo() {
+        assertTrue(server.log().contains("stay in the container's session: SESSION_SERIALIZATION_FORMAT=json"),
+                "the deployment says so");
+        Browser browser = new Browser(server, "sid");
+        Response visit = browser.post("/api/visits");
+        assertEquals(200, visit.status(), visit.body());
+        assertEquals("1", visit.body());
+        assertTrue(visit.setsContainerSessionCookie(), "the container's session holds it: " + visit.allSetCookies());
+        assertFalse(browser.cookie().isPresent(), "no server session was started for it");
+    }
+
     @Test
     void withSessionLoginFalseTheCallerIsNotKeptInTheServerSession() {
         Browser browser = new Browser(server, "sid");

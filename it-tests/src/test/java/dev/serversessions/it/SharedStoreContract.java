@@ -137,6 +137,28 @@ abstract class SharedStoreContract extends TwoNodesOnOneStore {
         assertEquals("[\"apple\",\"pear\"]", onB.on(a()).get("/api/cart").body());
     }
 
+    /**
+     * A plain {@code @SessionScoped} bean (the example's visit counter) is one attribute of the
+     * server session named after its class, whatever the runtime's CDI calls it, so the other
+     * node (another runtime too) finds it.
+     */
+    @Test
+    void aPlainSessionScopedBeanCountedOnAGoesOnCountingOnB() {
+        Browser onA = new Browser(a());
+        assertEquals("1", visit(onA));
+        Browser onB = onA.on(b());
+        assertEquals("2", visit(onB));
+        assertEquals("3", visit(onB));
+        assertEquals("4", visit(onB.on(a())));
+    }
+
+    private static String visit(Browser browser) {
+        Response response = browser.post("/api/visits");
+        assertEquals(200, response.status(), response.body());
+        assertNoContainerSession(response);
+        return response.body();
+    }
+
     @Test
     void fiftyBeansChangedAtOnceThroughBothNodesAreAllKept() throws Exception {
         Browser browser = new Browser(a());

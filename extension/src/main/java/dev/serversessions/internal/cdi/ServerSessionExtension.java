@@ -11,8 +11,10 @@ import dev.serversessions.api.UserSessions;
 import dev.serversessions.internal.metrics.Instrumentation;
 import dev.serversessions.internal.session.CurrentSession;
 import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.internal.web.SessionFilter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.SessionScoped;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -34,13 +36,18 @@ import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessProducerField;
 import jakarta.enterprise.inject.spi.ProcessProducerMethod;
+import jakarta.enterprise.inject.spi.ProcessSessionBean;
 import jakarta.inject.Named;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Member;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
@@ -80,6 +87,8 @@ public class ServerSessionExtension implements Extension {
     private boolean discoveryDone;
     /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
     private final Map<Object, String> scopedBeanKeys = new ConcurrentHashMap<>();
+    /** The application's {@code @SessionScoped} beans, which Weld's session context keeps in the server session. */
+    private final List<WeldSessionContext.SessionScopedBean> sessionScoped = new CopyOnWriteArrayList<>();
 
     void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
@@ -166,10 +175,18 @@ public class ServerSessionExtension implements Extension {
 
     void checkScopedBean(@Observes ProcessManagedBean<?> event, BeanManager beans) {
         Bean<?> bean = event.getBean();
+        Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
+        if (bean.getScope() == SessionScoped.class) {
+            boolean intercepted = hasInterceptorBinding(event.getAnnotatedBeanClass(), beans)
+                    || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans));
+            sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean, keyOf(bean, type.getName()),
+                    event instanceof ProcessSessionBean<?> ? "it is an enterprise bean"
+                            : !bean.getInjectionPoints().isEmpty() ? "it has injection points"
+                            : intercepted ? "it is intercepted" : null));
+        }
         if (bean.getScope() != ServerSessionScoped.class) {
             return;
         }
-        Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
         if (!bean.getInjectionPoints().isEmpty()) {
             event.addDefinitionError(new DeploymentException("@ServerSessionScoped bean " + type.getName()
                     + " has injection points (" + bean.getInjectionPoints().iterator().next().getMember().getName()
@@ -194,6 +211,11 @@ public class ServerSessionExtension implements Extension {
     }
 
     private void rememberProducer(Bean<?> bean, Member member) {
+        if (bean.getScope() == SessionScoped.class) {
+            sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean,
+                    keyOf(bean, member.getDeclaringClass().getName() + "#" + member.getName()),
+                    bean.getInjectionPoints().isEmpty() ? null : "its producer has parameters"));
+        }
         if (bean.getScope() == ServerSessionScoped.class) {
             remember(bean, member.getDeclaringClass().getName() + "#" + member.getName());
         }
@@ -203,8 +225,12 @@ public class ServerSessionExtension implements Extension {
         return annotated.getAnnotations().stream().anyMatch(a -> beans.isInterceptorBinding(a.annotationType()));
     }
 
-    /** Qualifiers other than the implicit ones are part of the name: two beans of one class differ. */
     private void remember(Bean<?> bean, String name) {
+        scopedBeanKeys.put(identity(bean), keyOf(bean, name));
+    }
+
+    /** Qualifiers other than the implicit ones are part of the name: two beans of one class differ. */
+    private static String keyOf(Bean<?> bean, String name) {
         TreeSet<String> qualifiers = new TreeSet<>();
         for (Annotation qualifier : bean.getQualifiers()) {
             Class<? extends Annotation> type = qualifier.annotationType();
@@ -212,7 +238,7 @@ public class ServerSessionExtension implements Extension {
                 qualifiers.add(type.getName());
             }
         }
-        scopedBeanKeys.put(identity(bean), qualifiers.isEmpty() ? name : name + qualifiers);
+        return qualifiers.isEmpty() ? name : name + qualifiers;
     }
 
     private static Object identity(Contextual<?> bean) {
@@ -299,10 +325,66 @@ public class ServerSessionExtension implements Extension {
             LOG.warning("SESSION_SERIALIZATION_FORMAT=json cannot store @ServerSessionScoped beans " + scopedBeanKeys.values()
                     + ": their first use in a request will fail. Use SESSION_SERIALIZATION_FORMAT=java for them.");
         }
+        moveSessionScopedBeans(runtime, beans);
         if (applicationBackend != null) {
             Bean<?> bean = applicationBackend;
             runtime.useApplicationBackend(() -> (SessionBackend) beans.getReference(bean, SessionBackend.class,
                     beans.createCreationalContext(bean)));
         }
+    }
+
+    /**
+     * Puts {@code @SessionScoped} beans in the server session where the runtime's CDI is Weld,
+     * requests use the server session ({@code SESSION_HTTPSESSION}) and the format can hold a
+     * bean; says once which beans stay with the container, and why.
+     */
+    private void moveSessionScopedBeans(SessionRuntime runtime, BeanManager beans) {
+        SessionFilter.useContainerSessionContext(null);
+        if (sessionScoped.isEmpty()) {
+            return;
+        }
+        List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
+        for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
+            String unstorable = bean.unstorable();
+            if (unstorable == null && !inTheWar(bean.bean().getBeanClass())) {
+                unstorable = "a class of the runtime's";
+            } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
+                    bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
+                unstorable = "it is decorated";
+            }
+            all.add(new WeldSessionContext.SessionScopedBean(bean.bean(), bean.key(), unstorable));
+        }
+        String names = all.stream().map(WeldSessionContext.SessionScopedBean::key).sorted().toList().toString();
+        if (!runtime.settings().wrapHttpSession()) {
+            LOG.info("@SessionScoped beans " + names + " stay in the container's session: SESSION_HTTPSESSION=false");
+            return;
+        }
+        if (runtime.settings().serializationFormat() == SerializationFormat.JSON) {
+            LOG.info("@SessionScoped beans " + names + " stay in the container's session: SESSION_SERIALIZATION_FORMAT=json "
+                    + "cannot hold a bean");
+            return;
+        }
+        Optional<WeldSessionContext> weld = WeldSessionContext.find(beans, all,
+                reason -> LOG.info("@SessionScoped beans " + names + " stay in the container's session: " + reason));
+        if (weld.isEmpty()) {
+            return;
+        }
+        SessionFilter.useContainerSessionContext(weld.get());
+        List<String> unstorable = all.stream().filter(b -> b.unstorable() != null)
+                .map(b -> b.key() + " (" + b.unstorable() + ")").sorted().toList();
+        LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
+                + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
+                + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
+    }
+
+    /**
+     * Whether a class comes from the WAR ({@code WEB-INF/classes} or {@code WEB-INF/lib}), as
+     * the application's beans do; the runtime's own {@code @SessionScoped} beans (Payara's OAuth2
+     * state, Mojarra's websocket channels) keep the container's session.
+     */
+    private static boolean inTheWar(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        java.net.URL file = loader == null ? null : loader.getResource(type.getName().replace('.', '/') + ".class");
+        return file != null && file.toString().contains("/WEB-INF/");
     }
 }

@@ -54,6 +54,7 @@ public final class RequestSession implements ServerSession {
     private final SessionRefusal refusal = new SessionRefusal();
     /** Counts changes made through this object's methods (not in place), so callers can skip a needless save. */
     private int modifications;
+    private boolean invalidated;
 
     RequestSession(SessionRuntime runtime, String requestedId) {
         this(runtime, requestedId, requestedId == null ? IdSource.NONE : IdSource.COOKIE);
@@ -265,6 +266,18 @@ public final class RequestSession implements ServerSession {
         attributes.forget(BEAN_PREFIX + key);
     }
 
+    /** The keys of the beans this session holds ({@link #bean}), without decoding any. */
+    public synchronized Set<String> beanKeys() {
+        load();
+        return attributes.names(AttributeNames::isBean).stream().map(name -> name.substring(BEAN_PREFIX.length()))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Whether the application invalidated the session in this request (the session is a fresh one since). */
+    public synchronized boolean wasInvalidated() {
+        return invalidated;
+    }
+
     @Override
     public synchronized String id() {
         load();
@@ -298,6 +311,7 @@ public final class RequestSession implements ServerSession {
             locks.take(requestedId); // SESSION_LOCKING: a blind delete waits for the session's holder too
         }
         modifications++;
+        invalidated = true;
         String doomed = loaded ? identity.storedId() : requestedId;
         if (listeners.listenToInvalidation()) {
             // listeners see the session as it was: destroyed first, then every attribute unbound

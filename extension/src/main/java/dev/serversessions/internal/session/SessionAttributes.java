@@ -278,6 +278,12 @@ final class SessionAttributes {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** Names matching {@code which}, decoded or not. */
+    Set<String> names(Predicate<String> which) {
+        return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(which)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
     /**
      * The session as it will be written: values encoded where they may have changed, stored
      * bytes where they cannot have, within the size limit ({@link #withinSizeLimit}).

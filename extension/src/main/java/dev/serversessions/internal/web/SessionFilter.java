@@ -21,6 +21,10 @@ import java.io.IOException;
  */
 public final class SessionFilter implements Filter {
     static final String COMMIT = SessionCommit.class.getName();
+    /** Set while the CDI session context is on the server session: nested passes leave it there. */
+    private static final String SESSION_CONTEXT_MOVED = ContainerSessionContext.class.getName();
+    /** Set by the CDI extension once the deployment is valid; one per application (this class is in its WAR). */
+    private static volatile ContainerSessionContext sessionContext;
 
     private final SessionRuntime runtime;
     private final SessionEvents events;
@@ -35,6 +39,11 @@ public final class SessionFilter implements Filter {
         this.runtime = runtime;
         this.events = events;
         this.outages = new StoreOutages(runtime::metrics);
+    }
+
+    /** Makes {@code @SessionScoped} beans live in the server session ({@link ContainerSessionContext}). */
+    public static void useContainerSessionContext(ContainerSessionContext context) {
+        sessionContext = context;
     }
 
     @Override
@@ -69,8 +78,14 @@ public final class SessionFilter implements Filter {
         SessionRequest wrappedRequest = new SessionRequest(request, wrappedResponse, commit, context,
                 runtime.settings().wrapHttpSession(), outages);
         CurrentSession.set(commit.session());
+        ContainerSessionContext.Pass beans = moveSessionContext(request, wrappedRequest, commit);
         try {
-            chain.doFilter(wrappedRequest, wrappedResponse);
+            try {
+                chain.doFilter(wrappedRequest, wrappedResponse);
+            } finally {
+                // before the save below, which must see what the beans' last changes wrote
+                beans.exit();
+            }
             if (!request.isAsyncStarted()) {
                 commit.run();
                 if (commit.session().isTouched()) {
@@ -89,5 +104,27 @@ public final class SessionFilter implements Filter {
                 commit.session().releaseLocks();
             }
         }
+    }
+
+    /**
+     * The pass that starts a dispatch the runtime's CDI set its context up for (the request, an
+     * async dispatch, an error page after the chain) moves it; a forward, include or error page
+     * inside the chain finds it moved already.
+     */
+    private ContainerSessionContext.Pass moveSessionContext(HttpServletRequest request, SessionRequest wrappedRequest,
+            SessionCommit commit) {
+        ContainerSessionContext context = sessionContext;
+        if (context == null || request.getAttribute(SESSION_CONTEXT_MOVED) != null) {
+            return ContainerSessionContext.Pass.NONE;
+        }
+        ContainerSessionContext.Pass pass = context.enter(request, wrappedRequest, commit.session());
+        if (pass == ContainerSessionContext.Pass.NONE) {
+            return pass;
+        }
+        request.setAttribute(SESSION_CONTEXT_MOVED, Boolean.TRUE);
+        return () -> {
+            request.removeAttribute(SESSION_CONTEXT_MOVED);
+            pass.exit();
+        };
     }
 }

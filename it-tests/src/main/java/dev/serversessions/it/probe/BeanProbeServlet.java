@@ -14,15 +14,25 @@ import java.util.StringJoiner;
 /**
  * {@code PUT /beans/slot/{n}} sets the value of {@code @ServerSessionScoped} bean number n
  * (0..49) to the request body; {@code GET /beans/slots} answers all fifty values, comma separated;
- * {@code GET /beans/container-session} counts in a plain {@code @SessionScoped} bean.
+ * {@code POST /beans/visit-async} starts async and dispatches to the example's {@code /api/visits},
+ * whose plain {@code @SessionScoped} bean is then used in the async dispatch.
  */
-@WebServlet("/beans/*")
+@WebServlet(urlPatterns = "/beans/*", asyncSupported = true)
 public class BeanProbeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     @Inject
     @Any
     Instance<Slots.Slot> slots;
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"/visit-async".equals(request.getPathInfo())) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "POST /beans/visit-async");
+            return;
+        }
+        request.startAsync().dispatch("/api/visits");
+    }
 
     @Override
     protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -36,16 +46,8 @@ public class BeanProbeServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    @Inject
-    ContainerSessionCounter counter;
-
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if ("/container-session".equals(request.getPathInfo())) {
-            response.setContentType("text/plain;charset=UTF-8");
-            response.getWriter().write(String.valueOf(counter.increment()));
-            return;
-        }
         if (!"/slots".equals(request.getPathInfo())) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "GET /beans/slots");
             return;
