@@ -36,7 +36,8 @@ public record SessionSettings(
         boolean metrics,
         boolean locking,
         Duration lockTimeout,
-        Duration lockLease) {
+        Duration lockLease,
+        Duration expirySweepInterval) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -77,6 +78,13 @@ public record SessionSettings(
     public static final String LOCKING = "SESSION_LOCKING";
     public static final String LOCK_TIMEOUT = "SESSION_LOCK_TIMEOUT";
     public static final String LOCK_LEASE = "SESSION_LOCK_LEASE";
+    public static final String EXPIRY_SWEEP_INTERVAL = "SESSION_EXPIRY_SWEEP_INTERVAL";
+    /**
+     * Seconds between two looks for expired sessions, when the application has session
+     * listeners: an expiry is announced within one interval while the sweeping server lives,
+     * and within three when it dies (its lease of two intervals runs out first), under a minute.
+     */
+    public static final long DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS = 15;
     /** Seconds a request waits for its session's lock before it answers 503. */
     public static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 5;
     /**
@@ -147,6 +155,8 @@ public record SessionSettings(
                 "must be a number of seconds from 1 to 3600");
         long lockLease = values.numberInRange(LOCK_LEASE, DEFAULT_LOCK_LEASE_SECONDS, 1, 86_400,
                 "must be a number of seconds from 1 to 86400");
+        long sweepInterval = values.numberInRange(EXPIRY_SWEEP_INTERVAL, DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS, 1, 3600,
+                "must be a number of seconds from 1 to 3600");
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -175,7 +185,8 @@ public record SessionSettings(
                 values.bool(METRICS, true),
                 values.bool(LOCKING, false),
                 Duration.ofSeconds(lockTimeout),
-                Duration.ofSeconds(lockLease));
+                Duration.ofSeconds(lockLease),
+                Duration.ofSeconds(sweepInterval));
     }
 
     private static SessionType readType(ConfigValues values) {

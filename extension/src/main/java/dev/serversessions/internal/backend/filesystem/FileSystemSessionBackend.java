@@ -60,6 +60,8 @@ final class FileSystemSessionBackend implements SessionBackend {
     private long knownCount = -1;
     private int createdSinceListing;
     private final FileSystemOwnerIndex ownerIndex;
+    /** Whether expired session files stay until {@link #claimExpired} takes them. */
+    private volatile boolean keepExpired;
 
     FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
         this.settings = settings;
@@ -131,7 +133,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             attributes.putAll(changes.put());
             attributes.keySet().removeAll(changes.removed());
             Instant created = existing.map(SessionFile::created).orElse(changes.created());
-            write(file, new SessionFile(created, attributes), changes.expires());
+            write(file, new SessionFile(id, created, attributes), changes.expires());
             return true;
         });
     }
@@ -164,10 +166,15 @@ final class FileSystemSessionBackend implements SessionBackend {
     public boolean changeId(String oldId, String newId) {
         return locked(() -> {
             Path from = fileOf(oldId);
-            if (readLive(from).isEmpty()) {
+            Optional<SessionFile> live = readLive(from);
+            if (live.isEmpty()) {
                 return false;
             }
-            Files.move(from, fileOf(newId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Instant expires = Files.getLastModifiedTime(from).toInstant();
+            Path to = fileOf(newId);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the id inside follows, still under the directory lock, so a claim never reads the old one
+            write(to, new SessionFile(newId, live.get().created(), live.get().attributes()), expires);
             return true;
         });
     }
@@ -227,7 +234,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     public int purgeExpired() {
         return locked(() -> {
             int removed = 0;
-            for (SessionEntry entry : entries()) {
+            for (SessionEntry entry : keepExpired ? List.<SessionEntry>of() : entries()) {
                 if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
                     removed++;
                 }
@@ -236,6 +243,55 @@ final class FileSystemSessionBackend implements SessionBackend {
             removeWriteDebris();
             ownerIndex.purgeExpired();
             return removed;
+        });
+    }
+
+    /** Nothing here expires by itself: a session stays until claimed, whatever the grace. */
+    @Override
+    public boolean keepExpiredForClaims(java.time.Duration grace) {
+        keepExpired = true;
+        return true;
+    }
+
+    /**
+     * Under the directory lock, which every JVM sharing the directory takes for every write: the
+     * expired files are read and deleted while no one else can touch them, so each is claimed by
+     * exactly one caller. The file name is a hash, so the id comes from the file itself
+     * ({@link SessionFile#id}); a file written before it kept its id is deleted unannounced.
+     */
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        return locked(() -> {
+            Instant now = clock.instant();
+            List<SessionEntry> expired = new ArrayList<>();
+            for (SessionEntry entry : entries()) {
+                if (!entry.expires().isAfter(now)) {
+                    expired.add(entry);
+                }
+            }
+            expired.sort(Comparator.comparing(SessionEntry::expires));
+            Map<String, StoredSession> claimed = new LinkedHashMap<>();
+            for (SessionEntry entry : expired) {
+                if (claimed.size() >= max) {
+                    break;
+                }
+                SessionFile session;
+                try {
+                    session = SessionFile.parse(Files.readAllBytes(entry.file()));
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    LOG.warning(() -> "Expired session file " + entry.file().getFileName() + " is not one this library wrote ("
+                            + e.getMessage() + "); it is deleted unannounced");
+                    Files.deleteIfExists(entry.file());
+                    continue;
+                }
+                Files.deleteIfExists(entry.file());
+                if (session.id() != null) {
+                    claimed.put(session.id(), new StoredSession(session.attributes(), session.created(), entry.expires()));
+                }
+            }
+            return claimed;
         });
     }
 
