@@ -33,14 +33,23 @@ public final class ExpirySweep {
     private final SessionRuntime runtime;
     private final SessionEvents events;
     private final Duration lease;
+    private final int batch;
+    private final int maxBatches;
     private final String token = UUID.randomUUID().toString();
     private volatile boolean leaseFailureLogged;
 
     ExpirySweep(SessionRuntime runtime, SessionBackend backend, SessionEvents events, Duration interval) {
+        this(runtime, backend, events, interval, BATCH, MAX_BATCHES);
+    }
+
+    /** A sweep of at most {@code maxBatches} claims of {@code batch} sessions each. */
+    ExpirySweep(SessionRuntime runtime, SessionBackend backend, SessionEvents events, Duration interval, int batch, int maxBatches) {
         this.runtime = runtime;
         this.backend = backend;
         this.events = events;
         this.lease = interval.multipliedBy(2);
+        this.batch = batch;
+        this.maxBatches = maxBatches;
     }
 
     /**
@@ -94,11 +103,11 @@ public final class ExpirySweep {
         leaseFailureLogged = false;
         int announced = 0;
         try {
-            for (int batch = 0; batch < MAX_BATCHES; batch++) {
-                Map<String, StoredSession> claimed = backend.claimExpired(BATCH);
+            for (int i = 0; i < maxBatches; i++) {
+                Map<String, StoredSession> claimed = backend.claimExpired(batch);
                 claimed.forEach(this::announce);
                 announced += claimed.size();
-                if (claimed.size() < BATCH) {
+                if (claimed.size() < batch) {
                     break;
                 }
             }

@@ -133,7 +133,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             attributes.putAll(changes.put());
             attributes.keySet().removeAll(changes.removed());
             Instant created = existing.map(SessionFile::created).orElse(changes.created());
-            write(file, new SessionFile(id, created, attributes), changes.expires());
+            write(file, new SessionFile(keyPrefix + id, created, attributes), changes.expires());
             return true;
         });
     }
@@ -174,7 +174,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             Path to = fileOf(newId);
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the id inside follows, still under the directory lock, so a claim never reads the old one
-            write(to, new SessionFile(newId, live.get().created(), live.get().attributes()), expires);
+            write(to, new SessionFile(keyPrefix + newId, live.get().created(), live.get().attributes()), expires);
             return true;
         });
     }
@@ -256,8 +256,9 @@ final class FileSystemSessionBackend implements SessionBackend {
     /**
      * Under the directory lock, which every JVM sharing the directory takes for every write: the
      * expired files are read and deleted while no one else can touch them, so each is claimed by
-     * exactly one caller. The file name is a hash, so the id comes from the file itself
-     * ({@link SessionFile#id}); a file written before it kept its id is deleted unannounced.
+     * exactly one caller. The file name is a hash, so the id comes from the key in the file
+     * ({@link SessionFile#key}); a file of another key prefix is left to its own application, and
+     * one written before files kept their key is deleted unannounced.
      */
     @Override
     public Map<String, StoredSession> claimExpired(int max) {
@@ -286,9 +287,13 @@ final class FileSystemSessionBackend implements SessionBackend {
                     Files.deleteIfExists(entry.file());
                     continue;
                 }
+                if (session.key() != null && !session.key().startsWith(keyPrefix)) {
+                    continue;
+                }
                 Files.deleteIfExists(entry.file());
-                if (session.id() != null) {
-                    claimed.put(session.id(), new StoredSession(session.attributes(), session.created(), entry.expires()));
+                if (session.key() != null) {
+                    claimed.put(session.key().substring(keyPrefix.length()),
+                            new StoredSession(session.attributes(), session.created(), entry.expires()));
                 }
             }
             return claimed;

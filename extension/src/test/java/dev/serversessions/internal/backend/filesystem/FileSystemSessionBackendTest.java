@@ -198,7 +198,7 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         SessionBackend backend = backend();
         byte[] session = new SessionFile("x", Instant.now(), Map.of("user", bytes("alice"))).toBytes();
         byte[] lyingLength = session.clone();
-        lyingLength[21 + 3] = 100; // magic 4, id 4 + 1, created 8, count 4: the name's length now says 100
+        lyingLength[21 + 3] = 100; // magic 4, key 4 + 1, created 8, count 4: the name's length now says 100
         Map<String, byte[]> files = Map.of(
                 "garbage", bytes("garbage"),
                 "truncated", java.util.Arrays.copyOf(session, session.length - 2),
