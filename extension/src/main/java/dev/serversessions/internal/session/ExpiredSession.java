@@ -4,6 +4,7 @@ import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.codec.AttributeCodec;
 import dev.serversessions.internal.codec.UndecodableAttributeException;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class ExpiredSession {
 
     /** The application's attribute names (the library's own stay hidden). */
     public Set<String> names() {
-        return Set.copyOf(names);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(names));
     }
 
     /**
