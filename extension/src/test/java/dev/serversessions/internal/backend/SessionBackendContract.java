@@ -540,6 +540,7 @@ public abstract class SessionBackendContract {
         SessionBackend first = claiming(prefix);
         SessionBackend second = claiming(prefix); // another server on the same store
         SessionBackend otherApplication = claiming("other-" + prefix);
+        SessionBackend nestedApplication = claiming(prefix + "nested:"); // a prefix that starts with this one
         Map<String, String> expiring = new HashMap<>();
         for (int i = 0; i < 30; i++) {
             String id = IDS.generate();
@@ -551,6 +552,8 @@ public abstract class SessionBackendContract {
         first.apply(live, create(Map.of("a", bytes("live")), inMinutes(30)));
         String foreign = IDS.generate();
         otherApplication.apply(foreign, create(Map.of("a", bytes("foreign")), Instant.now().plusMillis(600)));
+        String nested = IDS.generate();
+        nestedApplication.apply(nested, create(Map.of("a", bytes("nested")), Instant.now().plusMillis(600)));
         awaitExpiry(first, List.copyOf(expiring.keySet()));
         first.purgeExpired(); // what the core also runs: it leaves expired sessions to the claims
 
@@ -594,6 +597,7 @@ public abstract class SessionBackendContract {
         assertEquals(Map.of(), first.claimExpired(100), "gone once claimed");
         assertTrue(first.load(live).isPresent(), "a live session is never taken");
         assertEquals(Set.of(foreign), otherApplication.claimExpired(100).keySet(), "another key prefix's session is its own");
+        assertEquals(Set.of(nested), nestedApplication.claimExpired(100).keySet(), "so is a longer prefix's");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.SessionKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -287,13 +288,13 @@ final class FileSystemSessionBackend implements SessionBackend {
                     Files.deleteIfExists(entry.file());
                     continue;
                 }
-                if (session.key() != null && !session.key().startsWith(keyPrefix)) {
+                String id = SessionKeys.idOf(session.key(), keyPrefix);
+                if (session.key() != null && id == null) {
                     continue;
                 }
                 Files.deleteIfExists(entry.file());
-                if (session.key() != null) {
-                    claimed.put(session.key().substring(keyPrefix.length()),
-                            new StoredSession(session.attributes(), session.created(), entry.expires()));
+                if (id != null) {
+                    claimed.put(id, new StoredSession(session.attributes(), session.created(), entry.expires()));
                 }
             }
             return claimed;

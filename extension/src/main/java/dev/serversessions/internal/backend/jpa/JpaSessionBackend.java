@@ -6,6 +6,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.SessionKeys;
 import dev.serversessions.internal.backend.jpa.SessionDatabase.DuplicateKeyException;
 import dev.serversessions.internal.backend.jpa.SessionDatabase.Statements;
 import java.nio.charset.StandardCharsets;
@@ -265,9 +266,12 @@ final class JpaSessionBackend implements SessionBackend {
             Map<String, StoredSession> claimed = new LinkedHashMap<>();
             for (Object[] row : expired) {
                 long ref = ((Number) row[0]).longValue();
-                if (sql.update(sql.tables().claim(), ref, now) == 1 && row[1] instanceof String key
-                        && row[2] instanceof Number && row[3] instanceof Number) {
-                    claimed.put(key.substring(keyPrefix.length()), new StoredSession(attributes.getOrDefault(ref, Map.of()),
+                String id = row[1] instanceof String key ? SessionKeys.idOf(key, keyPrefix) : null;
+                if (id == null) {
+                    continue; // a longer prefix's session: another application's
+                }
+                if (sql.update(sql.tables().claim(), ref, now) == 1 && row[2] instanceof Number && row[3] instanceof Number) {
+                    claimed.put(id, new StoredSession(attributes.getOrDefault(ref, Map.of()),
                             millis(row[2], "created_millis"), millis(row[3], "expires_millis")));
                 }
             }

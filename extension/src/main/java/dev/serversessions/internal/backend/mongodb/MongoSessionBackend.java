@@ -40,6 +40,7 @@ import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionCount;
+import dev.serversessions.internal.backend.SessionKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,11 +231,12 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
     /**
      * One {@code findOneAndDelete} per session: MongoDB gives each document to exactly one of
      * the callers that ask for it at once. Lock documents ({@code token}) and other prefixes'
-     * sessions are never matched.
+     * sessions ({@link SessionKeys}) are never matched.
      */
     @Override
     public Map<String, StoredSession> claimExpired(int max) {
-        Bson expired = and(regex(ID, "^" + quoteRegex(keyPrefix)), lte(EXPIRES, Date.from(clock.instant())), exists(TOKEN, false));
+        Bson expired = and(regex(ID, "^" + quoteRegex(keyPrefix) + SessionKeys.ID_CHARACTERS + "$"),
+                lte(EXPIRES, Date.from(clock.instant())), exists(TOKEN, false));
         FindOneAndDeleteOptions oldestFirst = new FindOneAndDeleteOptions().sort(Sorts.ascending(EXPIRES));
         Map<String, StoredSession> claimed = new LinkedHashMap<>();
         while (claimed.size() < max) {
