@@ -555,6 +555,8 @@ public abstract class SessionBackendContract {
         String nested = IDS.generate();
         nestedApplication.apply(nested, create(Map.of("a", bytes("nested")), Instant.now().plusMillis(600)));
         awaitExpiry(first, List.copyOf(expiring.keySet()));
+        awaitExpiry(otherApplication, List.of(foreign));
+        awaitExpiry(nestedApplication, List.of(nested));
         first.purgeExpired(); // what the core also runs: it leaves expired sessions to the claims
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
