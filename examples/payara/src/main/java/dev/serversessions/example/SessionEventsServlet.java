@@ -30,7 +30,8 @@ public class SessionEventsServlet extends HttpServlet {
     public static class TagRecorder implements HttpSessionListener {
         @Override
         public void sessionDestroyed(HttpSessionEvent event) {
-            if (event.getSession().getAttribute("tag") instanceof Object tag) {
+            Object tag = event.getSession().getAttribute("tag");
+            if (tag != null) {
                 synchronized (DESTROYED) {
                     if (DESTROYED.size() >= KEEP) {
                         DESTROYED.subList(0, KEEP / 2).clear();
