@@ -24,6 +24,10 @@ public final class RedisMonitor implements AutoCloseable {
     private final Socket control;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private int marks;
+    private static final String EXPIRY_SWEEP_LEASE = "!expiry-sweep";
+    private static final String EXPIRY_INDEX = "!expiries";
+    /** Whether the last command a client sent was the expiry sweep's: a script's commands follow it in MONITOR. */
+    private boolean inExpirySweep;
 
     /** A monitor of a Redis without a password. */
     public RedisMonitor(int port) throws IOException {
@@ -73,6 +77,12 @@ public final class RedisMonitor implements AutoCloseable {
     }
 
     /** Every command Redis ran since the previous call, as MONITOR printed them. */
+    /**
+     * The commands run since the last call, without those of the library's expiry sweep, which
+     * a server whose application has session listeners runs in the background, whatever the
+     * requests do: a script on the sweep's lease or on the expiry index (keys with
+     * {@value #EXPIRY_SWEEP_LEASE} or {@value #EXPIRY_INDEX}) and the commands it ran.
+     */
     public List<Command> commandsSinceLastMark() throws IOException {
         String mark = "mark-" + (++marks) + "-" + System.nanoTime();
         send(control, "ECHO " + mark);
@@ -93,7 +103,13 @@ public final class RedisMonitor implements AutoCloseable {
             if (line.contains("\"" + mark + "\"")) {
                 return seen;
             }
-            seen.add(Command.parse(line));
+            Command command = Command.parse(line);
+            if (!command.fromScript()) {
+                inExpirySweep = command.line().contains(EXPIRY_SWEEP_LEASE) || command.line().contains(EXPIRY_INDEX);
+            }
+            if (!inExpirySweep) {
+                seen.add(command);
+            }
         }
         throw new IOException("MONITOR never showed the marker " + mark);
     }
