@@ -80,8 +80,9 @@ public final class RedisMonitor implements AutoCloseable {
     /**
      * The commands run since the last call, without those of the library's expiry sweep, which
      * a server whose application has session listeners runs in the background, whatever the
-     * requests do: a script on the sweep's lease or on the expiry index (keys with
-     * {@value #EXPIRY_SWEEP_LEASE} or {@value #EXPIRY_INDEX}) and the commands it ran.
+     * requests do: a script whose first key is the sweep's lease or the expiry index (keys with
+     * {@value #EXPIRY_SWEEP_LEASE} or ending in {@value #EXPIRY_INDEX}) and the commands it ran. A
+     * session's write, whose script names the index as its second key, stays.
      */
     public List<Command> commandsSinceLastMark() throws IOException {
         String mark = "mark-" + (++marks) + "-" + System.nanoTime();
@@ -105,7 +106,9 @@ public final class RedisMonitor implements AutoCloseable {
             }
             Command command = Command.parse(line);
             if (!command.fromScript()) {
-                inExpirySweep = command.line().contains(EXPIRY_SWEEP_LEASE) || command.line().contains(EXPIRY_INDEX);
+                String firstKey = command.argument(3); // EVALSHA sha numkeys key...
+                inExpirySweep = command.name().equals("EVALSHA") && firstKey != null
+                        && (firstKey.contains(EXPIRY_SWEEP_LEASE) || firstKey.endsWith(EXPIRY_INDEX));
             }
             if (!inExpirySweep) {
                 seen.add(command);
@@ -129,6 +132,25 @@ public final class RedisMonitor implements AutoCloseable {
             int quote = line.indexOf('"', close);
             String name = line.substring(quote + 1, line.indexOf('"', quote + 1)).toUpperCase(java.util.Locale.ROOT);
             return new Command(origin.endsWith(" lua"), name, line);
+        }
+
+        /** The {@code index}th quoted word of the line (0: the command's name), or null. */
+        public String argument(int index) {
+            int at = line.indexOf('"');
+            for (int i = 0; at >= 0; i++) {
+                int end = at + 1;
+                while (end < line.length() && line.charAt(end) != '"') {
+                    end += line.charAt(end) == '\\' ? 2 : 1;
+                }
+                if (end >= line.length()) {
+                    return null;
+                }
+                if (i == index) {
+                    return line.substring(at + 1, end);
+                }
+                at = line.indexOf('"', end + 1);
+            }
+            return null;
         }
 
         /** A command a client sent over the network: one round trip. */
