@@ -83,6 +83,7 @@ public record SessionSettings(
      * Seconds between two looks for expired sessions, when the application has session
      * listeners: an expiry is announced within one interval while the sweeping server lives,
      * and within three when it dies (its lease of two intervals runs out first), under a minute.
+     * 0: no sweep, and {@code sessionDestroyed} on {@code invalidate()} only.
      */
     public static final long DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS = 15;
     /** Seconds a request waits for its session's lock before it answers 503. */
@@ -155,8 +156,8 @@ public record SessionSettings(
                 "must be a number of seconds from 1 to 3600");
         long lockLease = values.numberInRange(LOCK_LEASE, DEFAULT_LOCK_LEASE_SECONDS, 1, 86_400,
                 "must be a number of seconds from 1 to 86400");
-        long sweepInterval = values.numberInRange(EXPIRY_SWEEP_INTERVAL, DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS, 1, 3600,
-                "must be a number of seconds from 1 to 3600");
+        long sweepInterval = values.numberInRange(EXPIRY_SWEEP_INTERVAL, DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS, 0, 3600,
+                "must be a number of seconds from 0 (no sweep) to 3600");
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),

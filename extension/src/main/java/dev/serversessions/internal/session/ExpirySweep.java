@@ -61,6 +61,11 @@ public final class ExpirySweep {
         if (!events.listensToInvalidation()) {
             return java.util.Optional.empty();
         }
+        if (runtime.settings().expirySweepInterval().isZero()) {
+            LOG.info("SESSION_EXPIRY_SWEEP_INTERVAL=0: HttpSessionListener.sessionDestroyed runs when a session is invalidated,"
+                    + " never when it expires");
+            return java.util.Optional.empty();
+        }
         SessionBackend backend = runtime.activeBackend();
         Duration interval = runtime.settings().expirySweepInterval();
         if (!backend.keepExpiredForClaims(grace(interval))) {

@@ -283,11 +283,12 @@ class SessionSettingsTest {
     void expiredSessionsAreLookedForEveryFifteenSecondsByDefault() {
         assertEquals(java.time.Duration.ofSeconds(15), read(Map.of()).expirySweepInterval());
         assertEquals(java.time.Duration.ofSeconds(2), read(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "2")).expirySweepInterval());
-        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=0 must be a whole number of at least 1"),
-                problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "0")));
-        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=7200 must be a number of seconds from 1 to 3600"),
+        assertEquals(java.time.Duration.ZERO, read(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "0")).expirySweepInterval());
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=-1 must be a whole number of at least 0"),
+                problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "-1")));
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=7200 must be a number of seconds from 0 (no sweep) to 3600"),
                 problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "7200")));
-        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=15s is not a whole number (1 or more)"),
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=15s is not a whole number (0 or more)"),
                 problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "15s")));
     }
 

@@ -115,6 +115,16 @@ class ExpirySweepTest {
     }
 
     @Test
+    void aZeroIntervalMeansNoSweepAndExpiredSessionsArePurgedAsBefore() throws Exception {
+        SessionRuntime runtime = RequestParts.runtime(dir, "PERMANENT_SESSION_LIFETIME", "1", "SESSION_EXPIRY_SWEEP_INTERVAL", "0");
+        runtimes.add(runtime);
+        assertTrue(ExpirySweep.forApplication(runtime, new Heard()).isEmpty());
+        String id = storedSession(runtime, Map.of("a", "apple"));
+        awaitExpiry(runtime, List.of(id));
+        assertEquals(1, runtime.activeBackend().purgeExpired(), "the store was not asked to keep expired sessions");
+    }
+
+    @Test
     void onlyTheServerHoldingTheLeaseSweepsUntilItStops() throws Exception {
         SessionRuntime serverA = runtime();
         SessionRuntime serverB = runtime(); // a second server on the same directory
