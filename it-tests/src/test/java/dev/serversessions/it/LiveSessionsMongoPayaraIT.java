@@ -35,9 +35,9 @@ class LiveSessionsMongoPayaraIT {
     }
 
     private static java.util.Map<String, String> withoutSweep(java.util.Map<String, String> env) {
-        java.util.Map<String, String> hourly = new java.util.HashMap<>(env);
-        hourly.put("SESSION_EXPIRY_SWEEP_INTERVAL", "0");
-        return hourly;
+        java.util.Map<String, String> off = new java.util.HashMap<>(env);
+        off.put("SESSION_EXPIRY_SWEEP_INTERVAL", "0");
+        return off;
     }
 
     private static long live(PayaraMicro server) {
