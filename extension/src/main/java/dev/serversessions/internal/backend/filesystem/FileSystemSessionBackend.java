@@ -255,33 +255,38 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     /**
-     * Under the directory lock, which every JVM sharing the directory takes for every write: the
-     * expired files are read and deleted while no one else can touch them, so each is claimed by
-     * exactly one caller. The file name is a hash, so the id comes from the key in the file
-     * ({@link SessionFile#key}); a file of another key prefix is left to its own application, and
-     * one written before files kept their key is deleted unannounced.
+     * The directory is listed without the lock (a sweep that finds nothing expired costs the
+     * writers nothing); the expired files found are then read and deleted under the directory
+     * lock, which every JVM sharing the directory takes for every write, each checked again
+     * there, so each is claimed by exactly one caller. The file name is a hash, so the id comes
+     * from the key in the file ({@link SessionFile#key}); a file of another key prefix is left to
+     * its own application, and one written before files kept their key is deleted unannounced.
      */
     @Override
     public Map<String, StoredSession> claimExpired(int max) {
+        Instant listed = clock.instant();
+        List<SessionEntry> expired = new ArrayList<>(io(() -> entries().stream().filter(e -> !e.expires().isAfter(listed)).toList()));
+        if (expired.isEmpty()) {
+            return Map.of();
+        }
+        expired.sort(Comparator.comparing(SessionEntry::expires));
         return locked(() -> {
             Instant now = clock.instant();
-            List<SessionEntry> expired = new ArrayList<>();
-            for (SessionEntry entry : entries()) {
-                if (!entry.expires().isAfter(now)) {
-                    expired.add(entry);
-                }
-            }
-            expired.sort(Comparator.comparing(SessionEntry::expires));
             Map<String, StoredSession> claimed = new LinkedHashMap<>();
             for (SessionEntry entry : expired) {
                 if (claimed.size() >= max) {
                     break;
                 }
                 SessionFile session;
+                Instant expires;
                 try {
+                    expires = Files.getLastModifiedTime(entry.file()).toInstant();
+                    if (expires.isAfter(now)) {
+                        continue; // written anew since the listing
+                    }
                     session = SessionFile.parse(Files.readAllBytes(entry.file()));
                 } catch (NoSuchFileException e) {
-                    continue;
+                    continue; // claimed or deleted since the listing
                 } catch (IOException e) {
                     LOG.warning(() -> "Expired session file " + entry.file().getFileName() + " is not one this library wrote ("
                             + e.getMessage() + "); it is deleted unannounced");
@@ -294,7 +299,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                 }
                 Files.deleteIfExists(entry.file());
                 if (id != null) {
-                    claimed.put(id, new StoredSession(session.attributes(), session.created(), entry.expires()));
+                    claimed.put(id, new StoredSession(session.attributes(), session.created(), expires));
                 }
             }
             return claimed;
