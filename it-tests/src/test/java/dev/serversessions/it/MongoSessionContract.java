@@ -101,12 +101,16 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
         assertEquals("x", attribute(browser, "$where"));
     }
 
+    /**
+     * The test application has session listeners, so MongoDB's TTL monitor deletes a session five
+     * minutes after its expiry, leaving it to the expiry sweep first (without listeners: at it).
+     */
     @Test
     void theTtlIndexOnTheExpiryExists() {
         browser().put("/api/session/a", "1");
         List<Document> indexes = sessions().listIndexes().into(new ArrayList<>());
         assertTrue(indexes.stream().anyMatch(i -> new Document("expires", 1).equals(i.get("key"))
-                && i.get("expireAfterSeconds") instanceof Number ttl && ttl.longValue() == 0), indexes.toString());
+                && i.get("expireAfterSeconds") instanceof Number ttl && ttl.longValue() == 300), indexes.toString());
     }
 
     @Test
