@@ -2,6 +2,7 @@ package dev.serversessions.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,6 +70,35 @@ public interface SessionBackend extends AutoCloseable {
     /** Whether this store forgets expired entries itself, so that purging is never needed. */
     default boolean expiresEntriesItself() {
         return true;
+    }
+
+    /**
+     * Keeps expired sessions in the store, from now on, until {@link #claimExpired} takes them,
+     * so that {@code HttpSessionListener.sessionDestroyed} can run for them with their
+     * attributes: the core asks once at start-up, only when the application listens to the end
+     * of sessions. {@link #purgeExpired} then leaves expired sessions alone (it still removes
+     * what else expired, such as locks), and a load, a save or a slide still treats one as
+     * gone. Sessions written before this call may end unseen.
+     *
+     * @param grace how long past its expiry a session must stay at least, where the store
+     *              forgets entries by itself (Redis, MongoDB's TTL index): the core claims well
+     *              within it
+     * @return false (the default) where the store cannot list what expired (memcached, or a
+     * backend the application wrote that does not implement {@link #claimExpired})
+     */
+    default boolean keepExpiredForClaims(Duration grace) {
+        return false;
+    }
+
+    /**
+     * Removes up to {@code max} sessions whose expiry has passed, oldest expiry first, and
+     * returns them, id to session. Each expired session is returned by exactly one call, across
+     * every server sharing the store, however many call at once: a call either removes a
+     * session and returns it, or leaves it to the caller that does. A live session is never
+     * taken. Only meaningful after {@link #keepExpiredForClaims} answered true.
+     */
+    default Map<String, StoredSession> claimExpired(int max) {
+        return Map.of();
     }
 
     /**

@@ -147,8 +147,9 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
             // a write cut off by an earlier outage test may leave its temporary file until the
             // next purge: named by a random UUID, never by anything the cookie said
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
-            // "owners": the index of a user's sessions, whose entries are hashed names too
-            assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}") || n.equals(".lock") || n.equals("owners")
+            // "owners": the index of a user's sessions, whose entries are hashed names too; a hashed
+            // name with ".lock": a lease (the expiry sweep's, held while the server runs)
+            assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}(\\.lock)?") || n.equals(".lock") || n.equals("owners")
                     || n.matches("\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")), "only hashed names: " + names);
         }
         Path owners = directory.resolve("owners");

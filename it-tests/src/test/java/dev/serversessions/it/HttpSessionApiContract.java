@@ -33,7 +33,12 @@ interface HttpSessionApiContract {
         return new Browser(httpSessionServer());
     }
 
+    /** The events of this test's own requests: sessions other tests let expire are announced whenever the sweep finds them. */
     private List<String> events() {
+        return allEvents().stream().filter(e -> !e.startsWith("expired: ")).toList();
+    }
+
+    private List<String> allEvents() {
         String body = new Browser(httpSessionServer()).get("/httpsession/events").body();
         return body.isEmpty() ? List.of() : List.of(body.split("\n"));
     }
@@ -179,6 +184,31 @@ interface HttpSessionApiContract {
         assertTrue(browser.get("/httpsession/info").body().contains(" max=2 "));
         Thread.sleep(3500);
         assertEquals("no session", browser.get("/httpsession/get?name=a").body());
+    }
+
+    /**
+     * Servlet 7.6: a session that times out is invalidated like one that {@code invalidate()}
+     * ends, its listeners told while its attributes can still be read; here the store's sweep
+     * finds it, within a second on a test server ({@code SESSION_EXPIRY_SWEEP_INTERVAL=1}).
+     */
+    @Test
+    default void anExpiredSessionIsDestroyedOnceWithItsAttributesReadable() throws InterruptedException {
+        Browser browser = browser();
+        String marker = "m" + System.nanoTime();
+        browser.get("/httpsession/set?name=marker&value=" + marker);
+        assertEquals("1", browser.get("/httpsession/max-inactive?value=1").body());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<String> seen = new java.util.ArrayList<>();
+        while (!seen.contains("expired: destroyed " + marker) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            seen.addAll(allEvents());
+        }
+        assertTrue(seen.contains("expired: destroyed " + marker), "sessionDestroyed saw the expired session's marker: " + seen);
+        Thread.sleep(100); // the attribute is unbound right after the destroyed listeners ran
+        seen.addAll(allEvents());
+        assertTrue(seen.contains("expired: removed marker=" + marker), seen.toString());
+        assertEquals(1, seen.stream().filter(("expired: destroyed " + marker)::equals).count(), seen.toString());
+        assertEquals("no session", browser.get("/httpsession/get?name=marker").body());
     }
 
     @Test

@@ -157,4 +157,10 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
     void aValueOverMemcachedsItemLimitIsRefusedWith413() {
         assertTooLargeValueIsRefusedAndTheRestKept(1024 * 1024, 1024 * 1024 - 1024);
     }
+
+    /** memcached cannot list its keys, nor what expired among them. */
+    @Override
+    protected boolean announcesExpiry() {
+        return false;
+    }
 }

@@ -380,6 +380,32 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
         assertEquals("{}", new Browser(server()).withCookie(id).get("/api/session").body());
     }
 
+    /**
+     * Whether this store can list what expired, so that {@code sessionDestroyed} runs on expiry:
+     * all but memcached and Redis Cluster, which say so in the log at start-up instead.
+     */
+    protected boolean announcesExpiry() {
+        return true;
+    }
+
+    /**
+     * The example's {@code GET /api/session-events}: a session that times out is announced to the
+     * application's {@code HttpSessionListener} once, with its attribute {@code tag} still
+     * readable, within the bound. Where the store cannot list expiries, the start-up log says so.
+     */
+    @Test
+    void anExpiredSessionIsAnnouncedToTheListenersOnce() throws Exception {
+        String tag = ExpiryEvents.newTag("semantics");
+        ExpiryEvents.shortLivedSession(server(), tag, 1);
+        if (announcesExpiry()) {
+            ExpiryEvents.assertEachAnnouncedOnce(List.of(server()), List.of(tag));
+        } else {
+            assertTrue(server().log().contains("cannot list the sessions that expire in it: HttpSessionListener.sessionDestroyed"
+                    + " runs when a session is invalidated, never when it expires"), "the start-up log says so");
+            assertFalse(ExpiryEvents.destroyed(server()).contains(tag));
+        }
+    }
+
     @Test
     void anExpiredSessionIsNeverReturned() throws InterruptedException {
         Browser browser = browser();

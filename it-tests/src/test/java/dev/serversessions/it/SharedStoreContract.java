@@ -51,6 +51,21 @@ abstract class SharedStoreContract extends TwoNodesOnOneStore {
         assertEquals(onA.cookie(), backOnA.cookie(), "one session id for both nodes");
     }
 
+    /**
+     * Sessions made on either node and left to expire: each is announced to the listeners of
+     * exactly one of the two nodes, whichever holds the sweep's lease, within the bound.
+     */
+    @Test
+    void eachExpiredSessionIsAnnouncedOnceAcrossBothNodes() throws Exception {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String tag = ExpiryEvents.newTag("shared" + i);
+            ExpiryEvents.shortLivedSession(i % 2 == 0 ? a() : b(), tag, 1);
+            tags.add(tag);
+        }
+        ExpiryEvents.assertEachAnnouncedOnce(List.of(a(), b()), tags);
+    }
+
     @Test
     void logoutOnBIsSeenOnA() {
         Browser onA = new Browser(a());

@@ -73,8 +73,14 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         assertTrue(database.tables(database.defaultSchema()).isEmpty(), "nothing in the default schema");
     }
 
+    /**
+     * The expired row and its attributes go. The test application has session listeners, so the
+     * purge after a request ({@code SESSION_CLEANUP_N_REQUESTS=1}) leaves expired rows to the
+     * sweep, which claims each and announces it ({@link #anExpiredSessionIsAnnouncedToTheListenersOnce});
+     * either way the row must not stay, nor any attribute row without its session.
+     */
     @Test
-    void expiredSessionsArePurgedByLaterRequests() throws Exception {
+    void expiredSessionsAreRemovedWithTheirAttributes() throws Exception {
         Browser shortLived = browser();
         assertEquals(200, shortLived.get("/probe/short-lived?name=s&value=1&seconds=1").status());
         String key = "session:" + shortLived.cookie().orElseThrow();
@@ -82,7 +88,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         assertEquals(1, database.count(rows, key));
         Thread.sleep(2000);
 
-        browser().put("/api/session/other", "x"); // SESSION_CLEANUP_N_REQUESTS=1: purges after this request
+        browser().put("/api/session/other", "x"); // SESSION_CLEANUP_N_REQUESTS=1: purges after this request, but for expired sessions
 
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (database.count(rows, key) > 0 && System.nanoTime() < deadline) {

@@ -92,6 +92,34 @@ abstract class UserSessionsContract extends TwoNodesOnOneStore {
         return user(browser) != JsonValue.NULL;
     }
 
+    /** Whether the store can list what expired (not memcached): then each expiry is announced on one node. */
+    protected boolean announcesExpiry() {
+        return true;
+    }
+
+    /**
+     * Two nodes on this store: each expired session is announced to exactly one node's
+     * listeners ({@code GET /api/session-events}), within the bound; on a store that cannot list
+     * expiries, on neither, and each node's start-up log says so.
+     */
+    @Test
+    void eachExpiredSessionIsAnnouncedOnceAcrossBothNodes() throws Exception {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String tag = ExpiryEvents.newTag("owners" + i);
+            ExpiryEvents.shortLivedSession(i % 2 == 0 ? a() : b(), tag, 1);
+            tags.add(tag);
+        }
+        if (announcesExpiry()) {
+            ExpiryEvents.assertEachAnnouncedOnce(List.of(a(), b()), tags);
+            return;
+        }
+        for (AppServer node : List.of(a(), b())) {
+            assertTrue(node.log().contains("cannot list the sessions that expire in it"), "the start-up log says so");
+        }
+        assertTrue(java.util.Collections.disjoint(tags, ExpiryEvents.destroyedOnAny(List.of(a(), b()))));
+    }
+
     @Test
     void aLogoutEndsTheSessionAndTakesItOffTheUsersList() {
         noSessionsOf("alice");

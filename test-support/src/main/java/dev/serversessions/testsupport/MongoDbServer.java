@@ -64,16 +64,29 @@ public final class MongoDbServer implements AutoCloseable {
         return data.writes.get();
     }
 
+    /**
+     * How many commands that write mentioned {@code text} (one session's key, say): the writes of
+     * one session, without those a server runs in the background (the expiry sweep's lease and
+     * claims). The latest 100,000 writes are kept for this.
+     */
+    public long writeCommandsMentioning(String text) {
+        return data.writeTexts.stream().filter(t -> t.contains(text)).count();
+    }
+
     /** Keeps its databases when the server shuts down, like a server's files. */
     private static final class KeepingMemoryBackend extends MemoryBackend {
         private static final java.util.Set<String> WRITING = java.util.Set.of("insert", "update", "findandmodify", "delete");
         final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.Queue<String> writeTexts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         @Override
         public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database, String command,
                 de.bwaldvogel.mongo.bson.Document query) {
             if (WRITING.contains(command.toLowerCase(java.util.Locale.ROOT))) {
-                writes.incrementAndGet();
+                if (writes.incrementAndGet() > 100_000) {
+                    writeTexts.poll();
+                }
+                writeTexts.add(query.toString());
             }
             return super.handleCommand(channel, database, command, query);
         }

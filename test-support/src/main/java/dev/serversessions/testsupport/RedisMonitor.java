@@ -24,6 +24,10 @@ public final class RedisMonitor implements AutoCloseable {
     private final Socket control;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private int marks;
+    private static final String EXPIRY_SWEEP_LEASE = "!expiry-sweep";
+    private static final String EXPIRY_INDEX = "!expiries";
+    /** Whether the last command a client sent was the expiry sweep's: a script's commands follow it in MONITOR. */
+    private boolean inExpirySweep;
 
     /** A monitor of a Redis without a password. */
     public RedisMonitor(int port) throws IOException {
@@ -73,6 +77,13 @@ public final class RedisMonitor implements AutoCloseable {
     }
 
     /** Every command Redis ran since the previous call, as MONITOR printed them. */
+    /**
+     * The commands run since the last call, without those of the library's expiry sweep, which
+     * a server whose application has session listeners runs in the background, whatever the
+     * requests do: a script whose first key is the sweep's lease or the expiry index (keys with
+     * {@value #EXPIRY_SWEEP_LEASE} or ending in {@value #EXPIRY_INDEX}) and the commands it ran. A
+     * session's write, whose script names the index as its second key, stays.
+     */
     public List<Command> commandsSinceLastMark() throws IOException {
         String mark = "mark-" + (++marks) + "-" + System.nanoTime();
         send(control, "ECHO " + mark);
@@ -93,7 +104,15 @@ public final class RedisMonitor implements AutoCloseable {
             if (line.contains("\"" + mark + "\"")) {
                 return seen;
             }
-            seen.add(Command.parse(line));
+            Command command = Command.parse(line);
+            if (!command.fromScript()) {
+                String firstKey = command.argument(3); // EVALSHA sha numkeys key...
+                inExpirySweep = command.name().equals("EVALSHA") && firstKey != null
+                        && (firstKey.contains(EXPIRY_SWEEP_LEASE) || firstKey.endsWith(EXPIRY_INDEX));
+            }
+            if (!inExpirySweep) {
+                seen.add(command);
+            }
         }
         throw new IOException("MONITOR never showed the marker " + mark);
     }
@@ -113,6 +132,25 @@ public final class RedisMonitor implements AutoCloseable {
             int quote = line.indexOf('"', close);
             String name = line.substring(quote + 1, line.indexOf('"', quote + 1)).toUpperCase(java.util.Locale.ROOT);
             return new Command(origin.endsWith(" lua"), name, line);
+        }
+
+        /** The {@code index}th quoted word of the line (0: the command's name), or null. */
+        public String argument(int index) {
+            int at = line.indexOf('"');
+            for (int i = 0; at >= 0; i++) {
+                int end = at + 1;
+                while (end < line.length() && line.charAt(end) != '"') {
+                    end += line.charAt(end) == '\\' ? 2 : 1;
+                }
+                if (end >= line.length()) {
+                    return null;
+                }
+                if (i == index) {
+                    return line.substring(at + 1, end);
+                }
+                at = line.indexOf('"', end + 1);
+            }
+            return null;
         }
 
         /** A command a client sent over the network: one round trip. */

@@ -39,7 +39,8 @@ public record SessionSettings(
         boolean locking,
         Duration lockTimeout,
         Duration lockLease,
-        int lockMaxWaiters) {
+        int lockMaxWaiters,
+        Duration expirySweepInterval) {
 
     public static final String TYPE = "SESSION_TYPE";
     public static final String PERMANENT = "SESSION_PERMANENT";
@@ -95,6 +96,14 @@ public record SessionSettings(
      * of requests with one cookie cannot hold the server's request threads for SESSION_LOCK_TIMEOUT.
      */
     public static final long DEFAULT_LOCK_MAX_WAITERS = 8;
+    public static final String EXPIRY_SWEEP_INTERVAL = "SESSION_EXPIRY_SWEEP_INTERVAL";
+    /**
+     * Seconds between two looks for expired sessions, when the application has session
+     * listeners: an expiry is announced within one interval while the sweeping server lives,
+     * and within three when it dies (its lease of two intervals runs out first), under a minute.
+     * 0: no sweep, and {@code sessionDestroyed} on {@code invalidate()} only.
+     */
+    public static final long DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS = 15;
     /** Seconds a request waits for its session's lock before it answers 503. */
     public static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 5;
     /**
@@ -169,6 +178,8 @@ public record SessionSettings(
                 "must be a number of seconds from 1 to 86400");
         long lockMaxWaiters = values.numberInRange(LOCK_MAX_WAITERS, DEFAULT_LOCK_MAX_WAITERS, 1, 10_000,
                 "must be a number of requests from 1 to 10000");
+        long sweepInterval = values.numberInRange(EXPIRY_SWEEP_INTERVAL, DEFAULT_EXPIRY_SWEEP_INTERVAL_SECONDS, 0, 3600,
+                "must be a number of seconds from 0 (no sweep) to 3600");
         return new SessionSettings(
                 type,
                 values.bool(PERMANENT, true),
@@ -200,7 +211,8 @@ public record SessionSettings(
                 values.bool(LOCKING, false),
                 Duration.ofSeconds(lockTimeout),
                 Duration.ofSeconds(lockLease),
-                (int) lockMaxWaiters);
+                (int) lockMaxWaiters,
+                Duration.ofSeconds(sweepInterval));
     }
 
     /** A secret that is a placeholder or shorter than {@link #MIN_SECRET_KEY_BYTES} is a problem; its value is never shown. */

@@ -6,6 +6,7 @@ import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.StoredSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -65,6 +66,17 @@ public final class InstrumentedSessionBackend implements SessionBackend {
     @Override
     public int purgeExpired() {
         return timed(StoreOperation.PURGE, backend::purgeExpired);
+    }
+
+    /** Timed as a purge: it is the purge of a store whose application hears of expiries. */
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        return timed(StoreOperation.PURGE, () -> backend.claimExpired(max));
+    }
+
+    @Override
+    public boolean keepExpiredForClaims(Duration grace) {
+        return backend.keepExpiredForClaims(grace);
     }
 
     @Override

@@ -24,6 +24,17 @@ public interface SessionEvents {
     default void destroying(RequestSession session) {
     }
 
+    /**
+     * A session expired in the store ({@link ExpirySweep}): called once across every server
+     * sharing the store, after the store gave the session up, with its attributes still readable.
+     */
+    default void expired(ExpiredSession session) {
+    }
+
+    /** An attribute of an expired session is unbound, after {@link #expired}. */
+    default void attributeRemoved(ExpiredSession session, String name, Object oldValue) {
+    }
+
     default void idChanged(RequestSession session, String oldId) {
     }
 

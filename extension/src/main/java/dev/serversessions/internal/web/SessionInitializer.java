@@ -42,7 +42,7 @@ public final class SessionInitializer implements ServletContainerInitializer {
         }
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR), false, "/*");
-        context.addListener(new SessionLifecycle(runtime));
+        context.addListener(new SessionLifecycle(runtime, listeners));
         if (runtime.settings().locking()) {
             context.addListener(new AuthenticationSessions.ReleaseUnadoptedLocks());
         }

@@ -1,5 +1,6 @@
 package dev.serversessions.internal.web;
 
+import dev.serversessions.internal.session.ExpiredSession;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionEvents;
 import jakarta.servlet.ServletContext;
@@ -125,6 +126,24 @@ final class SessionListeners implements SessionEvents {
         for (int i = lifecycle.size() - 1; i >= 0; i--) {
             lifecycle.get(i).sessionDestroyed(event); // reverse order of declaration, as for the container's
         }
+    }
+
+    @Override
+    public void expired(ExpiredSession session) {
+        HttpSessionEvent event = new HttpSessionEvent(new ExpiredHttpSession(session, context));
+        for (int i = lifecycle.size() - 1; i >= 0; i--) {
+            lifecycle.get(i).sessionDestroyed(event);
+        }
+    }
+
+    @Override
+    public void attributeRemoved(ExpiredSession session, String name, Object oldValue) {
+        ExpiredHttpSession view = new ExpiredHttpSession(session, context);
+        if (oldValue instanceof HttpSessionBindingListener unbound) {
+            unbound.valueUnbound(new HttpSessionBindingEvent(view, name, oldValue));
+        }
+        HttpSessionBindingEvent event = new HttpSessionBindingEvent(view, name, oldValue);
+        attributes.forEach(l -> l.attributeRemoved(event));
     }
 
     @Override

@@ -492,4 +492,155 @@ public abstract class SessionBackendContract {
             }
         }
     }
+
+    // ---- Expired sessions claimed for sessionDestroyed (SessionBackend.claimExpired) ----
+
+    private static final Duration GRACE = Duration.ofMinutes(5);
+
+    /**
+     * Whether this store can list what expired ({@link SessionBackend#keepExpiredForClaims}); a
+     * store that cannot says so by answering false there, which its test asserts.
+     */
+    protected boolean claimsExpired() {
+        return true;
+    }
+
+    /** A backend on a key prefix of its own that keeps expired sessions for claims, as the core asks at start-up. */
+    private SessionBackend claiming(String keyPrefix) {
+        SessionBackend backend = backend(keyPrefix);
+        assertTrue(backend.keepExpiredForClaims(GRACE), backend.describe() + " keeps expired sessions for claims");
+        return backend;
+    }
+
+    private static void awaitExpiry(SessionBackend backend, List<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ids.stream().anyMatch(id -> backend.load(id).isPresent())) {
+            assertTrue(System.nanoTime() < deadline, "the sessions expire");
+            Thread.sleep(50);
+        }
+        Thread.sleep(20); // past the expiry by the store's own check too
+    }
+
+    @Test
+    void aStoreThatCannotListExpiriesSaysSo() {
+        SessionBackend backend = backend();
+        if (!claimsExpired()) {
+            assertFalse(backend.keepExpiredForClaims(GRACE));
+        } else {
+            assertTrue(backend.keepExpiredForClaims(GRACE));
+        }
+    }
+
+    @Test
+    void expiredSessionsAreClaimedExactlyOnceByRacingClaimersAndLiveOnesNever() throws Exception {
+        if (!claimsExpired()) {
+            return; // aStoreThatCannotListExpiriesSaysSo
+        }
+        String prefix = "claims-" + IDS.generate().substring(0, 8) + ":";
+        SessionBackend first = claiming(prefix);
+        SessionBackend second = claiming(prefix); // another server on the same store
+        SessionBackend otherApplication = claiming("other-" + prefix);
+        SessionBackend nestedApplication = claiming(prefix + "nested:"); // a prefix that starts with this one
+        Map<String, String> expiring = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            String id = IDS.generate();
+            expiring.put(id, "value " + i);
+            (i % 2 == 0 ? first : second).apply(id, create(Map.of("a", bytes("value " + i), "b", new byte[] {0, (byte) 255}),
+                    Instant.now().plusMillis(600)));
+        }
+        String live = IDS.generate();
+        first.apply(live, create(Map.of("a", bytes("live")), inMinutes(30)));
+        String foreign = IDS.generate();
+        otherApplication.apply(foreign, create(Map.of("a", bytes("foreign")), Instant.now().plusMillis(600)));
+        String nested = IDS.generate();
+        nestedApplication.apply(nested, create(Map.of("a", bytes("nested")), Instant.now().plusMillis(600)));
+        awaitExpiry(first, List.copyOf(expiring.keySet()));
+        awaitExpiry(otherApplication, List.of(foreign));
+        awaitExpiry(nestedApplication, List.of(nested));
+        first.purgeExpired(); // what the core also runs: it leaves expired sessions to the claims
+
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<Map<String, StoredSession>>>> claimers = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 4; i++) {
+                SessionBackend claimer = i % 2 == 0 ? first : second;
+                claimers.add(pool.submit(() -> {
+                    start.await();
+                    List<Map<String, StoredSession>> batches = new ArrayList<>();
+                    Map<String, StoredSession> batch;
+                    do {
+                        batch = claimer.claimExpired(3);
+                        assertTrue(batch.size() <= 3, "at most the batch asked for: " + batch.size());
+                        batches.add(batch);
+                    } while (!batch.isEmpty());
+                    return batches;
+                }));
+            }
+            start.countDown();
+            Map<String, StoredSession> claimed = new HashMap<>();
+            int claims = 0;
+            for (Future<List<Map<String, StoredSession>>> claimer : claimers) {
+                for (Map<String, StoredSession> batch : claimer.get(60, TimeUnit.SECONDS)) {
+                    claims += batch.size();
+                    claimed.putAll(batch);
+                }
+            }
+            assertEquals(expiring.keySet(), claimed.keySet(), "every expired session of this prefix, nothing else");
+            assertEquals(expiring.size(), claims, "none claimed twice");
+            claimed.forEach((id, session) -> {
+                assertArrayEquals(bytes(expiring.get(id)), session.attributes().get("a"), "the attributes come with it");
+                assertArrayEquals(new byte[] {0, (byte) 255}, session.attributes().get("b"));
+                assertFalse(session.expires().isAfter(Instant.now()), "its expiry has passed");
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Map.of(), first.claimExpired(100), "gone once claimed");
+        assertTrue(first.load(live).isPresent(), "a live session is never taken");
+        assertEquals(Set.of(foreign), otherApplication.claimExpired(100).keySet(), "another key prefix's session is its own");
+        assertEquals(Set.of(nested), nestedApplication.claimExpired(100).keySet(), "so is a longer prefix's");
+    }
+
+    @Test
+    void aSessionSlidOrRenamedBeforeItsExpiryIsClaimedByItsExpiryAndId() throws Exception {
+        if (!claimsExpired()) {
+            return;
+        }
+        String prefix = "slides-" + IDS.generate().substring(0, 8) + ":";
+        SessionBackend backend = claiming(prefix);
+        String slid = IDS.generate();
+        String renamed = IDS.generate();
+        String newId = IDS.generate();
+        Instant soon = Instant.now().plusMillis(600);
+        backend.apply(slid, create(Map.of("a", bytes("slid")), soon));
+        backend.apply(renamed, create(Map.of("a", bytes("renamed")), soon));
+        assertTrue(backend.touch(slid, inMinutes(30)));
+        assertTrue(backend.changeId(renamed, newId));
+        awaitExpiry(backend, List.of(newId));
+
+        Map<String, StoredSession> claimed = backend.claimExpired(100);
+
+        assertEquals(Set.of(newId), claimed.keySet(), "the renamed session under its new id; the slid one lives");
+        assertArrayEquals(bytes("renamed"), claimed.get(newId).attributes().get("a"));
+        assertTrue(backend.load(slid).isPresent());
+        assertFalse(backend.touch(newId, inMinutes(30)), "a claimed session cannot be slid back to life");
+    }
+
+    @Test
+    void anExpiredSessionKeptForTheClaimIsGoneForEveryRequestCall() throws Exception {
+        if (!claimsExpired()) {
+            return;
+        }
+        SessionBackend backend = claiming("kept-" + IDS.generate().substring(0, 8) + ":");
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), Instant.now().plusMillis(600)));
+        awaitExpiry(backend, List.of(id));
+
+        assertEquals(Optional.empty(), backend.load(id));
+        assertFalse(backend.touch(id, inMinutes(5)), "no slide");
+        assertFalse(backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(5))), "no change");
+        assertFalse(backend.changeId(id, IDS.generate()), "no rename");
+        assertEquals(Set.of(id), backend.claimExpired(10).keySet(), "still there for the claim");
+    }
 }

@@ -314,6 +314,19 @@ class SessionSettingsTest {
     }
 
     @Test
+    void expiredSessionsAreLookedForEveryFifteenSecondsByDefault() {
+        assertEquals(java.time.Duration.ofSeconds(15), read(Map.of()).expirySweepInterval());
+        assertEquals(java.time.Duration.ofSeconds(2), read(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "2")).expirySweepInterval());
+        assertEquals(java.time.Duration.ZERO, read(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "0")).expirySweepInterval());
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=-1 must be a whole number of at least 0"),
+                problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "-1")));
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=7200 must be a number of seconds from 0 (no sweep) to 3600"),
+                problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "7200")));
+        assertEquals(List.of("SESSION_EXPIRY_SWEEP_INTERVAL=15s is not a whole number (0 or more)"),
+                problems(Map.of("SESSION_EXPIRY_SWEEP_INTERVAL", "15s")));
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         List<String> problems = problems(Map.of("SESSION_PERMANENT", "maybe", "SESSION_ID_LENGTH", "-1",
                 "SESSION_FILE_MODE", "0999", "SESSION_COOKIE_SAMESITE", "Loose"));

@@ -1,6 +1,7 @@
 package dev.serversessions.it.probe;
 
 import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionAttributeListener;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionEvent;
@@ -12,7 +13,10 @@ import java.util.List;
 /**
  * Records session events, so that tests can read them back through /httpsession/events. Only
  * the latest events are kept: under the soak's load an unbounded list would be the test
- * application's own leak, and the heap measurement would see it.
+ * application's own leak, and the heap measurement would see it. Events of a session that has
+ * expired (its last access plus its inactivity limit lies in the past: the sweep announces it)
+ * start with {@code "expired: "}, so that a test can tell them from those of its own requests:
+ * sessions other tests let expire are announced whenever the sweep finds them.
  */
 @WebListener
 public class RecordingListener implements HttpSessionListener, HttpSessionAttributeListener, HttpSessionIdListener {
@@ -33,6 +37,12 @@ public class RecordingListener implements HttpSessionListener, HttpSessionAttrib
         return events;
     }
 
+    private static void record(HttpSession session, String event) {
+        int max = session.getMaxInactiveInterval();
+        boolean expired = max > 0 && session.getLastAccessedTime() + max * 1000L <= System.currentTimeMillis();
+        record(expired ? "expired: " + event : event);
+    }
+
     @Override
     public void sessionCreated(HttpSessionEvent se) {
         record("created");
@@ -40,7 +50,7 @@ public class RecordingListener implements HttpSessionListener, HttpSessionAttrib
 
     @Override
     public void sessionDestroyed(HttpSessionEvent se) {
-        record("destroyed " + se.getSession().getAttribute("marker"));
+        record(se.getSession(), "destroyed " + se.getSession().getAttribute("marker"));
     }
 
     @Override
@@ -55,7 +65,7 @@ public class RecordingListener implements HttpSessionListener, HttpSessionAttrib
 
     @Override
     public void attributeRemoved(HttpSessionBindingEvent event) {
-        record("removed " + event.getName() + "=" + event.getValue());
+        record(event.getSession(), "removed " + event.getName() + "=" + event.getValue());
     }
 
     @Override

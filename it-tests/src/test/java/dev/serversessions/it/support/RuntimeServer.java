@@ -138,6 +138,9 @@ public abstract class RuntimeServer implements AppServer {
         log = workDir().resolve(logName());
         ProcessBuilder builder = new ProcessBuilder(command());
         prepare(builder);
+        // Expired sessions are looked for every second (the default is 15 s), so that a test of
+        // sessionDestroyed on expiry waits seconds; a test's own value wins.
+        builder.environment().put("SESSION_EXPIRY_SWEEP_INTERVAL", "1");
         builder.environment().putAll(env);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         try {

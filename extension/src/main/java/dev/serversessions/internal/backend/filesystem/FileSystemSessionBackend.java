@@ -6,6 +6,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.SessionKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -60,6 +61,8 @@ final class FileSystemSessionBackend implements SessionBackend {
     private long knownCount = -1;
     private int createdSinceListing;
     private final FileSystemOwnerIndex ownerIndex;
+    /** Whether expired session files stay until {@link #claimExpired} takes them. */
+    private volatile boolean keepExpired;
 
     FileSystemSessionBackend(FileSystemSettings settings, String keyPrefix, Clock clock) {
         this.settings = settings;
@@ -131,7 +134,7 @@ final class FileSystemSessionBackend implements SessionBackend {
             attributes.putAll(changes.put());
             attributes.keySet().removeAll(changes.removed());
             Instant created = existing.map(SessionFile::created).orElse(changes.created());
-            write(file, new SessionFile(created, attributes), changes.expires());
+            write(file, new SessionFile(keyPrefix + id, created, attributes), changes.expires());
             return true;
         });
     }
@@ -164,10 +167,15 @@ final class FileSystemSessionBackend implements SessionBackend {
     public boolean changeId(String oldId, String newId) {
         return locked(() -> {
             Path from = fileOf(oldId);
-            if (readLive(from).isEmpty()) {
+            Optional<SessionFile> live = readLive(from);
+            if (live.isEmpty()) {
                 return false;
             }
-            Files.move(from, fileOf(newId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Instant expires = Files.getLastModifiedTime(from).toInstant();
+            Path to = fileOf(newId);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the id inside follows, still under the directory lock, so a claim never reads the old one
+            write(to, new SessionFile(keyPrefix + newId, live.get().created(), live.get().attributes()), expires);
             return true;
         });
     }
@@ -227,7 +235,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     public int purgeExpired() {
         return locked(() -> {
             int removed = 0;
-            for (SessionEntry entry : entries()) {
+            for (SessionEntry entry : keepExpired ? List.<SessionEntry>of() : entries()) {
                 if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
                     removed++;
                 }
@@ -236,6 +244,65 @@ final class FileSystemSessionBackend implements SessionBackend {
             removeWriteDebris();
             ownerIndex.purgeExpired();
             return removed;
+        });
+    }
+
+    /** Nothing here expires by itself: a session stays until claimed, whatever the grace. */
+    @Override
+    public boolean keepExpiredForClaims(java.time.Duration grace) {
+        keepExpired = true;
+        return true;
+    }
+
+    /**
+     * The directory is listed without the lock (a sweep that finds nothing expired costs the
+     * writers nothing); the expired files found are then read and deleted under the directory
+     * lock, which every JVM sharing the directory takes for every write, each checked again
+     * there, so each is claimed by exactly one caller. The file name is a hash, so the id comes
+     * from the key in the file ({@link SessionFile#key}); a file of another key prefix is left to
+     * its own application, and one written before files kept their key is deleted unannounced.
+     */
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        Instant listed = clock.instant();
+        List<SessionEntry> expired = new ArrayList<>(io(() -> entries().stream().filter(e -> !e.expires().isAfter(listed)).toList()));
+        if (expired.isEmpty()) {
+            return Map.of();
+        }
+        expired.sort(Comparator.comparing(SessionEntry::expires));
+        return locked(() -> {
+            Instant now = clock.instant();
+            Map<String, StoredSession> claimed = new LinkedHashMap<>();
+            for (SessionEntry entry : expired) {
+                if (claimed.size() >= max) {
+                    break;
+                }
+                SessionFile session;
+                Instant expires;
+                try {
+                    expires = Files.getLastModifiedTime(entry.file()).toInstant();
+                    if (expires.isAfter(now)) {
+                        continue; // written anew since the listing
+                    }
+                    session = SessionFile.parse(Files.readAllBytes(entry.file()));
+                } catch (NoSuchFileException e) {
+                    continue; // claimed or deleted since the listing
+                } catch (IOException e) {
+                    LOG.warning(() -> "Expired session file " + entry.file().getFileName() + " is not one this library wrote ("
+                            + e.getMessage() + "); it is deleted unannounced");
+                    Files.deleteIfExists(entry.file());
+                    continue;
+                }
+                String id = SessionKeys.idOf(session.key(), keyPrefix);
+                if (session.key() != null && id == null) {
+                    continue;
+                }
+                Files.deleteIfExists(entry.file());
+                if (id != null) {
+                    claimed.put(id, new StoredSession(session.attributes(), session.created(), expires));
+                }
+            }
+            return claimed;
         });
     }
 

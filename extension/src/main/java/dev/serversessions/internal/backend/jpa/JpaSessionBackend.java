@@ -6,6 +6,7 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.SessionKeys;
 import dev.serversessions.internal.backend.jpa.SessionDatabase.DuplicateKeyException;
 import dev.serversessions.internal.backend.jpa.SessionDatabase.Statements;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,8 @@ final class JpaSessionBackend implements SessionBackend {
     private final SessionDatabase database;
     private final String keyPrefix;
     private final Clock clock;
+    /** Whether expired sessions stay until {@link #claimExpired} takes them. */
+    private volatile boolean keepExpired;
 
     JpaSessionBackend(SessionDatabase database, String keyPrefix, Clock clock) {
         this.database = database;
@@ -241,7 +245,51 @@ final class JpaSessionBackend implements SessionBackend {
         long now = clock.millis();
         return database.write(sql -> {
             sql.update(sql.tables().purgeLocks(), withNow(sql.tables(), NOW));
-            return sql.update(sql.tables().purge(), now);
+            return keepExpired ? 0 : sql.update(sql.tables().purge(), now);
+        });
+    }
+
+    /** Nothing here expires by itself: a session stays until claimed, whatever the grace. */
+    @Override
+    public boolean keepExpiredForClaims(java.time.Duration grace) {
+        keepExpired = true;
+        return true;
+    }
+
+    /**
+     * One transaction: the expired rows of this key prefix, their attributes, then a DELETE of
+     * each that only the first transaction to get the row's lock can make; a session whose
+     * DELETE changed no row was claimed by another server and is left out. Each expired row
+     * costs its own DELETE, so this runs on the sweep, never on a request.
+     */
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        long now = clock.millis();
+        return database.write(sql -> {
+            List<Object[]> expired = sql.rows(sql.tables().expired(max), now, SessionTables.likePrefix(keyPrefix));
+            if (expired.isEmpty()) {
+                return Map.of();
+            }
+            Map<Long, Map<String, byte[]>> attributes = new HashMap<>();
+            Object[] refs = expired.stream().map(row -> ((Number) row[0]).longValue()).toArray();
+            for (Object[] row : sql.rows(sql.tables().attributesOf(refs.length), refs)) {
+                if (row[1] instanceof String name && row[2] instanceof byte[] value) {
+                    attributes.computeIfAbsent(((Number) row[0]).longValue(), k -> new HashMap<>()).put(name, value);
+                }
+            }
+            Map<String, StoredSession> claimed = new LinkedHashMap<>();
+            for (Object[] row : expired) {
+                long ref = ((Number) row[0]).longValue();
+                String id = row[1] instanceof String key ? SessionKeys.idOf(key, keyPrefix) : null;
+                if (id == null) {
+                    continue; // a longer prefix's session: another application's
+                }
+                if (sql.update(sql.tables().claim(), ref, now) == 1 && row[2] instanceof Number && row[3] instanceof Number) {
+                    claimed.put(id, new StoredSession(attributes.getOrDefault(ref, Map.of()),
+                            millis(row[2], "created_millis"), millis(row[3], "expires_millis")));
+                }
+            }
+            return claimed;
         });
     }
 

@@ -158,6 +158,35 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
         return "DELETE FROM " + sessions() + " WHERE expires_millis <= ?";
     }
 
+    /**
+     * Up to {@code max} expired sessions of one key prefix, oldest expiry first: id, key,
+     * created, expires. Parameters: now, the prefix as a LIKE pattern escaped with '!' ({@link #likePrefix}).
+     */
+    String expired(int max) {
+        String select = "SELECT id, session_id, created_millis, expires_millis FROM " + sessions()
+                + " WHERE expires_millis <= ? AND session_id LIKE ? ESCAPE '!' ORDER BY expires_millis, id";
+        return dialect == SqlDialect.STANDARD ? select + " FETCH FIRST " + max + " ROWS ONLY" : select + " LIMIT " + max;
+    }
+
+    /** A LIKE pattern matching every key that starts with {@code prefix}. */
+    static String likePrefix(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    /** The attributes of {@code count} sessions: session ref, name, value. Parameters: the session refs. */
+    String attributesOf(int count) {
+        return "SELECT session_ref, attribute_name, attribute_value FROM " + attributes()
+                + " WHERE session_ref IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+    }
+
+    /**
+     * Takes one expired session: 1 for the one transaction that deletes it, 0 for any other (it
+     * waits for the row's lock, then finds the row gone). Parameters: session ref, now.
+     */
+    String claim() {
+        return "DELETE FROM " + sessions() + " WHERE id = ? AND expires_millis <= ?";
+    }
+
     /** Parameters: key. */
     String deleteOwner() {
         return "DELETE FROM " + owners() + " WHERE session_ref = (" + keyOf() + ")";

@@ -6,6 +6,7 @@ import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lte;
 import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Filters.regex;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientException;
@@ -25,9 +26,11 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.EstimatedDocumentCountOptions;
+import com.mongodb.client.model.FindOneAndDeleteOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.serversessions.api.ChangeSet;
@@ -37,11 +40,14 @@ import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionCount;
+import dev.serversessions.internal.backend.SessionKeys;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +94,8 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
     private final ServerClock serverClock;
     private final String description;
     private volatile boolean indexEnsured;
+    /** Null, or how long expired sessions stay for {@link #claimExpired}: the TTL index's delay then. */
+    private volatile Duration keepExpired;
 
     /**
      * @param ownsClient whether {@link #close()} closes the client: false for a client the
@@ -204,10 +212,66 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
      */
     @Override
     public int purgeExpired() {
-        // lock documents (the only ones with a token) by the database's clock, as they were taken
-        long deleted = call(() -> sessions.deleteMany(or(and(exists(TOKEN, false), lte(EXPIRES, Date.from(clock.instant()))),
-                and(exists(TOKEN), lte(EXPIRES, Date.from(serverClock.now())))))).getDeletedCount();
-        return (int) Math.min(deleted, Integer.MAX_VALUE);
+        // expired sessions kept for claims stay; expired locks (the only documents with a token)
+        // go all the same, by the database's clock, as they were taken
+        long deleted = call(() -> {
+            Bson locks = and(exists(TOKEN), lte(EXPIRES, Date.from(serverClock.now())));
+            Bson sessionsToo = or(and(exists(TOKEN, false), lte(EXPIRES, Date.from(clock.instant()))), locks);
+            return sessions.deleteMany(keepExpired == null ? sessionsToo : locks);
+        }).getDeletedCount();
+        return keepExpired == null ? (int) Math.min(deleted, Integer.MAX_VALUE) : 0;
+    }
+
+    /**
+     * The TTL index then deletes a session {@code grace} after its expiry rather than at it,
+     * so that the sweep finds it first; an index made earlier with no delay is changed
+     * ({@code collMod}) on the first call that reaches the server.
+     */
+    @Override
+    public boolean keepExpiredForClaims(Duration grace) {
+        keepExpired = grace;
+        indexEnsured = false;
+        return true;
+    }
+
+    /**
+     * One {@code findOneAndDelete} per session: MongoDB gives each document to exactly one of
+     * the callers that ask for it at once. Lock documents ({@code token}) and other prefixes'
+     * sessions ({@link SessionKeys}) are never matched.
+     */
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        Bson expired = and(regex(ID, "^" + quoteRegex(keyPrefix) + SessionKeys.ID_CHARACTERS + "$"),
+                lte(EXPIRES, Date.from(clock.instant())), exists(TOKEN, false));
+        FindOneAndDeleteOptions oldestFirst = new FindOneAndDeleteOptions().sort(Sorts.ascending(EXPIRES));
+        Map<String, StoredSession> claimed = new LinkedHashMap<>();
+        while (claimed.size() < max) {
+            Document document = call(() -> sessions.findOneAndDelete(expired, oldestFirst));
+            if (document == null) {
+                break;
+            }
+            if (document.get(ID) instanceof String key && document.get(EXPIRES) instanceof Date) {
+                try {
+                    claimed.put(key.substring(keyPrefix.length()), toStoredSession(document));
+                } catch (MalformedSessionException e) {
+                    LOG.warning(() -> "An expired session document is not one this library wrote (" + e.getMessage()
+                            + "); it is deleted unannounced");
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** A regular expression matching {@code text} literally: every character but letters and digits escaped. */
+    private static String quoteRegex(String text) {
+        StringBuilder quoted = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (!Character.isLetterOrDigit(c)) {
+                quoted.append('\\');
+            }
+            quoted.appendCodePoint(c);
+        });
+        return quoted.toString();
     }
 
     @Override
@@ -404,7 +468,18 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
             return;
         }
         try {
-            sessions.createIndex(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+            long delay = keepExpired == null ? 0 : keepExpired.toSeconds();
+            try {
+                sessions.createIndex(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(delay, TimeUnit.SECONDS));
+            } catch (MongoCommandException e) {
+                if (keepExpired == null || meansUnavailable(e)) {
+                    throw e;
+                }
+                // an index of another delay (a deployment without session listeners made it): change it
+                client.getDatabase(sessions.getNamespace().getDatabaseName()).runCommand(new Document("collMod",
+                        sessions.getNamespace().getCollectionName()).append("index",
+                        new Document("keyPattern", new Document(EXPIRES, 1)).append("expireAfterSeconds", delay)));
+            }
             sessions.createIndex(Indexes.ascending(OWNER), new IndexOptions().sparse(true));
         } catch (MongoCommandException e) {
             if (meansUnavailable(e)) {

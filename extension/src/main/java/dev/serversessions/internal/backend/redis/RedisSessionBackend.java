@@ -1,6 +1,8 @@
 package dev.serversessions.internal.backend.redis;
 
 import static dev.serversessions.internal.backend.redis.RedisSessionScripts.APPLY;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.CLAIM;
+import static dev.serversessions.internal.backend.redis.RedisSessionScripts.DELETE;
 import static dev.serversessions.internal.backend.redis.RedisSessionScripts.LOCK;
 import static dev.serversessions.internal.backend.redis.RedisSessionScripts.RENAME;
 import static dev.serversessions.internal.backend.redis.RedisSessionScripts.TAKE;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,10 +85,19 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     /** Null unless {@code SESSION_REDIS_NEAR_CACHE} is on; then {@code invalidations} is set as well. */
     private RedisNearCache nearCache;
     private RedisInvalidations invalidations;
+    /** Whether the client talks to a Redis Cluster, where one script cannot reach the expiry index and a session. */
+    private final boolean cluster;
+    /**
+     * Null, or how long a key outlives its session's expiry, kept for {@link #claimExpired}: a
+     * sorted set of ids by expiry ({@link #expiryIndexKey}) then follows every write in the
+     * write's own script, and a session past {@code m:expires} counts as gone.
+     */
+    private volatile Duration keepExpired;
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
-                                int maxRetries, Duration retryWindow) {
+                                int maxRetries, Duration retryWindow, boolean cluster) {
         this.connect = connect;
+        this.cluster = cluster;
         this.ownsClient = ownsClient;
         this.keyPrefix = keyPrefix;
         this.description = description;
@@ -98,7 +110,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     /** A backend with its own client, built on first use so that a Redis that is down fails no deployment. */
     static RedisSessionBackend connectingTo(RedisSettings settings, String keyPrefix) {
         RedisSessionBackend backend = new RedisSessionBackend(() -> RedisClients.build(settings), true, keyPrefix,
-                settings.describe(), settings.poolSize(), settings.timeout());
+                settings.describe(), settings.poolSize(), settings.timeout(), settings.mode() == RedisSettings.Mode.CLUSTER);
         if (settings.nearCache()) {
             backend.nearCache = new RedisNearCache(settings.nearCacheSize(), settings.nearCacheBytes());
             backend.invalidations = new RedisInvalidations(() -> backend.master(settings), RedisClients.dataConfig(settings),
@@ -119,7 +131,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     static RedisSessionBackend using(UnifiedJedis client, String keyPrefix) {
         RedisSessionBackend backend = new RedisSessionBackend(() -> client, false, keyPrefix,
                 "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
-                Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS));
+                Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS), client instanceof JedisCluster || client instanceof RedisClusterClient);
         backend.client = client;
         return backend;
     }
@@ -177,6 +189,15 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         if (fields.isEmpty()) {
             return Optional.empty();
         }
+        Optional<StoredSession> session = fromFields(fields, key);
+        if (keepExpired != null && session.isPresent() && !session.get().expires().isAfter(clock.instant())) {
+            return Optional.empty(); // expired, its key kept for the claim
+        }
+        return session;
+    }
+
+    /** A session hash's fields as a session. */
+    private Optional<StoredSession> fromFields(Map<byte[], byte[]> fields, byte[] key) {
         Map<String, byte[]> attributes = new HashMap<>();
         Instant created = null;
         Instant expires = null;
@@ -220,18 +241,21 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
 
     @Override
     public boolean apply(String id, ChangeSet changes) {
-        List<byte[]> args = new ArrayList<>(5 + 2 * changes.put().size() + changes.removed().size());
+        List<byte[]> args = new ArrayList<>(7 + 2 * changes.put().size() + changes.removed().size());
+        Instant now = clock.instant();
         args.add(number(changes.isNew() ? 1 : 0));
         args.add(number(changes.created().toEpochMilli()));
-        args.add(number(timeToLive(clock.instant(), changes.expires())));
+        args.add(number(keyTimeToLive(now, changes.expires())));
         args.add(number(changes.expires().toEpochMilli()));
         args.add(number(changes.put().size()));
+        args.add(number(now.toEpochMilli()));
+        args.add(id.getBytes(StandardCharsets.UTF_8));
         changes.put().forEach((name, value) -> {
             args.add(field(name));
             args.add(value);
         });
         changes.removed().forEach(name -> args.add(field(name)));
-        return changing(id, () -> (Long) call(c -> APPLY.run(c, List.of(key(id)), args)) == 1);
+        return changing(id, () -> (Long) call(c -> APPLY.run(c, keys(id), args)) == 1);
     }
 
     /** A string key beside the session's hash with Redis's own expiry as the lease: one round trip each way. */
@@ -262,13 +286,20 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
 
     @Override
     public void delete(String id) {
+        if (keepExpired != null) {
+            List<byte[]> keys = List.of(key(id), expiryIndexKey());
+            changing(id, () -> call(c -> DELETE.run(c, keys, List.of(id.getBytes(StandardCharsets.UTF_8)))));
+            return;
+        }
         changing(id, () -> call(c -> c.del(key(id))));
     }
 
     @Override
     public boolean touch(String id, Instant expires) {
-        List<byte[]> args = List.of(number(timeToLive(clock.instant(), expires)), number(expires.toEpochMilli()));
-        return changing(id, () -> (Long) call(c -> TOUCH.run(c, List.of(key(id)), args)) == 1);
+        Instant now = clock.instant();
+        List<byte[]> args = List.of(number(keyTimeToLive(now, expires)), number(expires.toEpochMilli()),
+                number(now.toEpochMilli()), id.getBytes(StandardCharsets.UTF_8));
+        return changing(id, () -> (Long) call(c -> TOUCH.run(c, keys(id), args)) == 1);
     }
 
     @Override
@@ -281,6 +312,10 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         byte[] to = key(newId);
         Long renamed = call(c -> {
             try {
+                if (keepExpired != null) {
+                    return (Long) RENAME.run(c, List.of(from, to, expiryIndexKey()), List.of(number(clock.millis()),
+                            oldId.getBytes(StandardCharsets.UTF_8), newId.getBytes(StandardCharsets.UTF_8)));
+                }
                 return (Long) RENAME.run(c, List.of(from, to), List.of());
             } catch (JedisClusterOperationException e) {
                 if (JedisClusterCRC16.getSlot(from) == JedisClusterCRC16.getSlot(to)) {
@@ -321,6 +356,69 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     @Override
     public int purgeExpired() {
         return 0; // every key carries its own expiry
+    }
+
+    /**
+     * On a single Redis (or one Sentinel names): from now on every write also records the
+     * session's expiry in a sorted set, in the write's own script (no round trip more), and each
+     * key lives {@code grace} past its session's expiry. Not on Redis Cluster, where one script
+     * cannot reach both the set and a session of another slot.
+     */
+    @Override
+    public boolean keepExpiredForClaims(Duration grace) {
+        if (cluster) {
+            return false;
+        }
+        keepExpired = grace;
+        return true;
+    }
+
+    @Override
+    public Map<String, StoredSession> claimExpired(int max) {
+        if (keepExpired == null) {
+            return Map.of();
+        }
+        List<byte[]> args = List.of(number(clock.millis()), number(max), keyPrefix.getBytes(StandardCharsets.UTF_8));
+        List<?> reply = (List<?>) call(c -> CLAIM.run(c, List.of(expiryIndexKey()), args));
+        Map<String, StoredSession> claimed = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            String id = new String((byte[]) reply.get(i), StandardCharsets.UTF_8);
+            try {
+                fromFields(hashFields((List<?>) reply.get(i + 1)), key(id)).ifPresent(session -> claimed.put(id, session));
+            } catch (MalformedSessionException e) {
+                LOG.warning(() -> "An expired session's hash is not one this library wrote (" + e.getMessage()
+                        + "); it is deleted unannounced");
+            }
+            if (nearCache != null) {
+                nearCache.invalidate(keyPrefix + id);
+            }
+        }
+        return claimed;
+    }
+
+    /** HGETALL as a script returns it: field, value, field, value. */
+    private static Map<byte[], byte[]> hashFields(List<?> flat) {
+        Map<byte[], byte[]> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((byte[]) flat.get(i), (byte[]) flat.get(i + 1));
+        }
+        return fields;
+    }
+
+    /** The sorted set of session ids by expiry, beside the sessions; '!' keeps it apart from any id. */
+    byte[] expiryIndexKey() {
+        return (keyPrefix + "!expiries").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The session's key, and the expiry index where one is kept. */
+    private List<byte[]> keys(String id) {
+        return keepExpired != null ? List.of(key(id), expiryIndexKey()) : List.of(key(id));
+    }
+
+    /** How long the key lives: to the session's expiry, and the grace beyond it where expired sessions are kept. */
+    private long keyTimeToLive(Instant now, Instant expires) {
+        Duration grace = keepExpired;
+        return timeToLive(now, expires) + (grace == null ? 0 : grace.toMillis());
     }
 
     /** The key of {@code owner}'s index, for tests that look at the store. */

@@ -196,9 +196,9 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
     @Test
     void aFileThatIsNotASessionFileIsMalformedAndLeftAlone() throws IOException {
         SessionBackend backend = backend();
-        byte[] session = new SessionFile(Instant.now(), Map.of("user", bytes("alice"))).toBytes();
+        byte[] session = new SessionFile("x", Instant.now(), Map.of("user", bytes("alice"))).toBytes();
         byte[] lyingLength = session.clone();
-        lyingLength[16 + 3] = 100; // magic 4, created 8, count 4: the name's length now says 100
+        lyingLength[21 + 3] = 100; // magic 4, key 4 + 1, created 8, count 4: the name's length now says 100
         Map<String, byte[]> files = Map.of(
                 "garbage", bytes("garbage"),
                 "truncated", java.util.Arrays.copyOf(session, session.length - 2),

@@ -385,4 +385,10 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
                 "cmd_touch", after.get("cmd_touch") - before.get("cmd_touch"),
                 "cmd_set", after.get("cmd_set") - before.get("cmd_set"));
     }
+
+    /** memcached cannot list its keys, nor what expired among them. */
+    @Override
+    protected boolean claimsExpired() {
+        return false;
+    }
 }
