@@ -86,9 +86,30 @@ public final class MongoDbServer implements AutoCloseable {
                 if (writes.incrementAndGet() > 100_000) {
                     writeTexts.poll();
                 }
-                writeTexts.add(query.toString());
+                StringBuilder mentioned = new StringBuilder();
+                strings(query, mentioned);
+                writeTexts.add(mentioned.toString());
             }
             return super.handleCommand(channel, database, command, query);
+        }
+
+        /**
+         * The short strings a command holds (keys, field names of filters), not its values: a
+         * session's 16 MiB of bytes turned into text took longer than the client's timeout.
+         */
+        private static void strings(Object value, StringBuilder into) {
+            if (value instanceof String text && text.length() <= 512) {
+                into.append(text).append('\n');
+            } else if (value instanceof de.bwaldvogel.mongo.bson.Document document) {
+                document.forEach((key, inner) -> {
+                    if (key.length() <= 512) {
+                        into.append(key).append('\n');
+                    }
+                    strings(inner, into);
+                });
+            } else if (value instanceof java.util.Collection<?> values) {
+                values.forEach(inner -> strings(inner, into));
+            }
         }
 
         @Override
