@@ -33,6 +33,33 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SessionBackendContract {
     protected static final SessionIds IDS = new SessionIds(32, null);
+
+    /**
+     * For stores whose lock leases this library reckons (SQL, MongoDB): a server whose clock runs
+     * an hour ahead neither takes a lock that another server holds for 30 s nor purges it, and a
+     * server whose clock runs an hour behind takes a 1 s lease once it ran out by the store's
+     * clock (by its own clock it would wait an hour). All three backends share one store.
+     */
+    protected static void assertLeasesFollowTheStoresClock(SessionBackend honest, SessionBackend ahead, SessionBackend behind)
+            throws InterruptedException {
+        String id = IDS.generate();
+        assertTrue(honest.tryLock(id, "honest", Duration.ofSeconds(30)));
+        assertFalse(ahead.tryLock(id, "ahead", Duration.ofSeconds(30)), "an hour ahead, the 30 s lease has not run out");
+        ahead.purgeExpired();
+        assertFalse(behind.tryLock(id, "behind", Duration.ofSeconds(30)), "the purge an hour ahead left the live lock");
+        assertTrue(honest.unlock(id, "honest"), "still the honest server's");
+
+        assertTrue(honest.tryLock(id, "short", Duration.ofSeconds(1)));
+        long start = System.nanoTime();
+        while (!behind.tryLock(id, "behind", Duration.ofSeconds(30))) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "an hour behind, the 1 s lease never ran out");
+            Thread.sleep(50);
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 800, "taken once the lease ran out, not before: " + waited + " ms");
+        assertTrue(behind.unlock(id, "behind"));
+    }
+
     private final List<SessionBackend> opened = new ArrayList<>();
 
     /** A backend on the test's store whose keys start with {@code keyPrefix}. */

@@ -115,33 +115,14 @@ class MongoSessionBackendTest extends SessionBackendContract {
         return backend;
     }
 
-    /**
-     * Lock leases are reckoned by the database's clock: a server whose clock runs an hour ahead
-     * neither takes a lock that another server holds for 30 s nor purges it, and a server whose
-     * clock runs an hour behind takes a 1 s lease once it ran out by the database's clock.
-     */
+    /** Lock leases are reckoned by the database's clock ({@link #assertLeasesFollowTheStoresClock}). */
     @Test
     void lockLeasesFollowTheDatabasesClockNotTheServers() throws Exception {
         String collection = freshCollection();
         SessionBackend honest = withClockOffBy(Duration.ZERO, collection);
         SessionBackend ahead = withClockOffBy(Duration.ofHours(1), collection);
         SessionBackend behind = withClockOffBy(Duration.ofHours(-1), collection);
-        String id = IDS.generate();
-        assertTrue(honest.tryLock(id, "honest", Duration.ofSeconds(30)));
-        assertFalse(ahead.tryLock(id, "ahead", Duration.ofSeconds(30)), "an hour ahead, the 30 s lease has not run out");
-        ahead.purgeExpired();
-        assertFalse(behind.tryLock(id, "behind", Duration.ofSeconds(30)), "the purge an hour ahead left the live lock");
-        assertTrue(honest.unlock(id, "honest"), "still the honest server's");
-
-        assertTrue(honest.tryLock(id, "short", Duration.ofSeconds(1)));
-        long start = System.nanoTime();
-        while (!behind.tryLock(id, "behind", Duration.ofSeconds(30))) {
-            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "an hour behind, the 1 s lease never ran out");
-            Thread.sleep(50);
-        }
-        long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(waited >= 800, "taken once the lease ran out, not before: " + waited + " ms");
-        assertTrue(behind.unlock(id, "behind"));
+        assertLeasesFollowTheStoresClock(honest, ahead, behind);
     }
 
     private static String freshCollection() {
