@@ -52,6 +52,18 @@ class SessionLockingTest {
         return saveAndGetId(first);
     }
 
+    /** One request's read-modify-write of the session's counter; returns null, for {@code submit}. */
+    private static Void increment(SessionRuntime runtime, String id) {
+        RequestSession request = runtime.open(id);
+        try {
+            request.put("counter", request.get("counter", Integer.class) + 1);
+            request.save();
+        } finally {
+            request.releaseLocks();
+        }
+        return null;
+    }
+
     private static java.util.concurrent.ThreadFactory recordedIn(List<Thread> threads) {
         return task -> {
             Thread thread = new Thread(task);
@@ -100,13 +112,7 @@ class SessionLockingTest {
             for (int i = 0; i < requests; i++) {
                 done.add(pool.submit(() -> {
                     start.await();
-                    RequestSession request = runtime.open(id);
-                    try {
-                        request.put("counter", request.get("counter", Integer.class) + 1);
-                        request.save();
-                    } finally {
-                        request.releaseLocks();
-                    }
+                    increment(runtime, id);
                     return null;
                 }));
             }
@@ -144,16 +150,7 @@ class SessionLockingTest {
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < waiters; i++) {
-                done.add(pool.submit(() -> {
-                    RequestSession request = runtime.open(id);
-                    try {
-                        request.put("counter", request.get("counter", Integer.class) + 1);
-                        request.save();
-                    } finally {
-                        request.releaseLocks();
-                    }
-                    return null;
-                }));
+                done.add(pool.submit(() -> increment(runtime, id)));
             }
             awaitQueuedForTheLock(threads, waiters);
             assertEquals(1, asked.get(), "while the holder holds, its waiters on this server wait here, not in the store");
@@ -318,16 +315,7 @@ class SessionLockingTest {
         try {
             List<Future<?>> queued = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                queued.add(pool.submit(() -> {
-                    RequestSession request = runtime.open(id);
-                    try {
-                        request.put("counter", request.get("counter", Integer.class) + 1);
-                        request.save();
-                    } finally {
-                        request.releaseLocks();
-                    }
-                    return null;
-                }));
+                queued.add(pool.submit(() -> increment(runtime, id)));
             }
             awaitQueuedForTheLock(threads, 3);
 
