@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The library's metrics as the runtime itself reports them (README "Metrics"), after known
+ * The library's metrics as the runtime itself reports them (docs/operations.md "Metrics"), after known
  * requests through real HTTP: the store's calls, the request rules' events, 503s and
  * undecodable sessions. Filesystem store, refresh threshold 1 s so that a slide is due soon.
  */
@@ -83,7 +83,7 @@ abstract class MetricsContract {
         assertDelta(1, ended, failed, "serversessions.undecodable", "");
         assertDelta(1, ended, failed, "serversessions.unavailable", "one 503");
         assertDelta(1, start, failed, "serversessions.unavailable", "no 503 before the outage");
-        System.out.println("What the runtime reported at the end (README \"Metrics\" shows these names):\n" + failed);
+        System.out.println("What the runtime reported at the end (docs/operations.md \"Metrics\" shows these names):\n" + failed);
     }
 
     private static void assertDelta(long expected, Snapshot before, Snapshot after, String counter, String why) {

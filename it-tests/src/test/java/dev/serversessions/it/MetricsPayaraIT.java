@@ -45,7 +45,7 @@ class MetricsPayaraIT extends MetricsContract {
 
     /**
      * Durations are seconds: {@code _sum} over {@code _count} is a plausible save. (Payara writes
-     * the same timer's quantiles, mean and maximum in nanoseconds: README "Metrics".)
+     * the same timer's quantiles, mean and maximum in nanoseconds: docs/operations.md "Metrics".)
      */
     @Test
     void durationsAreSeconds() {

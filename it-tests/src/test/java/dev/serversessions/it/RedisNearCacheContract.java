@@ -31,10 +31,10 @@ import redis.clients.jedis.Jedis;
  * nothing, a server never serves a session that changed in Redis, whoever changed it and however,
  * even when its invalidation connection is cut.
  *
- * <p>A and B reach Redis directly, as the README asks of servers sharing a near cache (every
+ * <p>A and B reach Redis directly, as docs/stores.md asks of servers sharing a near cache (every
  * server's path to Redis alike). A third server, C, reaches it through a TCP proxy, started for
  * the cut test only: the proxy's threads are an extra hop with a latency of their own, and an
- * invalidation delayed on its way is the window the README describes (with one server behind
+ * invalidation delayed on its way is the window docs/stores.md describes (with one server behind
  * the proxy, that server read a stale session in the fourth of 1,000 write-then-read rounds, and
  * once in a whole CI run in {@code logoutOnBEndsTheLoginOnA}).
  */

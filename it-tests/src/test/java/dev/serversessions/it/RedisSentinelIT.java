@@ -19,7 +19,7 @@ import redis.clients.jedis.Jedis;
  * {@code SESSION_REDIS_MODE=sentinel} in real runtimes: Payara Micro and WildFly find the master
  * through one Sentinel and share its sessions, and Jedis's own log lines (SLF4J) reach each
  * runtime's log: WildFly's own SLF4J, and on Payara the {@code slf4j-jdk14} binding the WAR
- * carries (README, "The store clients' own log lines").
+ * carries (docs/stores.md, "The store clients' own log lines").
  */
 class RedisSentinelIT {
     private static final String MASTER = "sessions-master";

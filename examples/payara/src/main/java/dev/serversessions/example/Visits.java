@@ -6,7 +6,7 @@ import java.io.Serializable;
 /**
  * A plain CDI {@code @SessionScoped} bean, written as for any Jakarta EE server: nothing of the
  * library here. With the library in the WAR it lives in the server session all the same
- * (README, Session-scoped beans), so the count survives a restart and follows the visitor to
+ * (docs/servlet-and-cdi.md, Session-scoped beans), so the count survives a restart and follows the visitor to
  * another server.
  */
 @SessionScoped

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The counts of a backend's near cache of sessions (Redis, {@code SESSION_REDIS_NEAR_CACHE}), for
- * the {@code serversessions.near_cache.*} metrics (README "Metrics"). Read when the metrics are
+ * the {@code serversessions.near_cache.*} metrics (docs/operations.md "Metrics"). Read when the metrics are
  * read, never on a request.
  */
 public interface NearCacheCounts {

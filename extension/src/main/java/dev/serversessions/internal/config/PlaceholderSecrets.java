@@ -9,7 +9,7 @@ import java.util.Set;
  * copied it signs cookies with a key everyone can read. A random key never reads as words.
  */
 final class PlaceholderSecrets {
-    /** The rule, as deployment errors and the README state it. */
+    /** The rule, as deployment errors and docs/security.md ("Secrets") state it. */
     static final String RULE = "one character repeated, or only words such as change, me, secret, key, password, example, test"
             + " and digits, with any punctuation";
 

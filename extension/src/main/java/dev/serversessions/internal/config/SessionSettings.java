@@ -84,7 +84,7 @@ public record SessionSettings(
      * logout invalidates the session: the next user of the browser inherits nothing.
      */
     public static final String LOGOUT_KEEPS_ATTRIBUTES = "SESSION_LOGOUT_KEEPS_ATTRIBUTES";
-    /** Metrics and store spans through the runtime's API (README "Metrics"); false: none. */
+    /** Metrics and store spans through the runtime's API (docs/operations.md "Metrics"); false: none. */
     public static final String METRICS = "SESSION_METRICS";
     public static final String LOCKING = "SESSION_LOCKING";
     public static final String LOCK_TIMEOUT = "SESSION_LOCK_TIMEOUT";

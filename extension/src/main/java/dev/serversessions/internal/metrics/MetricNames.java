@@ -1,6 +1,6 @@
 package dev.serversessions.internal.metrics;
 
-/** The names and meanings of the library's metrics, the same in every metrics API (README "Metrics"). */
+/** The names and meanings of the library's metrics, the same in every metrics API (docs/operations.md "Metrics"). */
 final class MetricNames {
     /** OpenTelemetry's semantic convention for the duration of a database client call. */
     static final String OPERATION_DURATION = "db.client.operation.duration";

@@ -43,7 +43,7 @@ final class MicroProfileMetrics implements SessionMetrics {
         this.registry = registry;
         // in seconds, as the convention says: Payara then writes _seconds_sum and _count right
         // (without a unit it names the timer without _seconds), though its quantiles, mean and max
-        // stay nanoseconds either way (Payara 6.2025.10; README "Metrics")
+        // stay nanoseconds either way (Payara 6.2025.10; docs/operations.md "Metrics")
         Metadata duration = Metadata.builder().withName(MetricNames.OPERATION_DURATION)
                 .withDescription(MetricNames.OPERATION_DURATION_HELP).withUnit(MetricUnits.SECONDS).build();
         for (StoreOperation operation : StoreOperation.values()) {

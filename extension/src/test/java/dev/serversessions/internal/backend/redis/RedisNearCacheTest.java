@@ -361,7 +361,7 @@ class RedisNearCacheTest extends SessionBackendContract {
                     long drops = cache(b).drops();
                     proxy.cut();
                     // the window this test cannot close: between the cut and the moment the
-                    // listening thread reads the end of its stream (see the README)
+                    // listening thread reads the end of its stream (see docs/stores.md, "Near cache")
                     await(() -> cache(b).drops() > drops, "the cut went unnoticed");
                     direct.apply(id, change(v("after"), Set.of(), inMinutes(30)));
                     proxy.restore();
