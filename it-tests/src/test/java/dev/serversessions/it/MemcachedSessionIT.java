@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.testsupport.MemcachedServer;
 import java.time.Duration;
@@ -22,10 +23,15 @@ import org.junit.jupiter.api.Test;
  * SPEC §4 on memcached in Payara Micro, plus node loss. Node loss is the client's behaviour, the
  * same in every runtime, and needs a second server of its own: it runs here only.
  */
-class MemcachedSessionIT extends MemcachedSessionContract {
+class MemcachedSessionIT extends MemcachedSessionContract implements SessionScopedBeansContract {
     @BeforeAll
     static void start() {
         start(PayaraMicro::start);
+    }
+
+    @Override
+    public AppServer beanServer() {
+        return server();
     }
 
     /**

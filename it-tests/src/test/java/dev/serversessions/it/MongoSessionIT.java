@@ -9,10 +9,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §4 and MongoDB's own view of it, in Payara Micro, plus a second node deployed during an outage. */
-class MongoSessionIT extends MongoSessionContract {
+class MongoSessionIT extends MongoSessionContract implements SessionScopedBeansContract {
     @BeforeAll
     static void start() {
         start(PayaraMicro::start);
+    }
+
+    @Override
+    public AppServer beanServer() {
+        return server();
     }
 
     /**
