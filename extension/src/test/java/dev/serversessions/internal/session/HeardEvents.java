@@ -7,6 +7,13 @@ import java.util.List;
 final class HeardEvents implements SessionEvents {
     final List<String> calls = new ArrayList<>();
 
+    /** What {@code session}'s listeners hear from now on. */
+    static HeardEvents of(RequestSession session) {
+        HeardEvents heard = new HeardEvents();
+        session.listenWith(heard);
+        return heard;
+    }
+
     @Override
     public boolean listensToInvalidation() {
         return true;

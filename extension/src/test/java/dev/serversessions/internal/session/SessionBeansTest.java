@@ -76,8 +76,7 @@ class SessionBeansTest {
     void listenersHearOfTheNewSessionAndNeverOfItsBeans() {
         SessionRuntime runtime = RequestParts.runtime(dir);
         RequestSession session = runtime.open(null);
-        HeardEvents heard = new HeardEvents();
-        session.listenWith(heard);
+        HeardEvents heard = HeardEvents.of(session);
 
         session.beans().put(CART, new ArrayList<>(List.of("book")));
         session.beans().put(CART, new ArrayList<>(List.of("pen")));

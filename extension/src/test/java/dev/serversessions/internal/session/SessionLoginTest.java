@@ -33,6 +33,11 @@ class SessionLoginTest {
         return first.save().id();
     }
 
+    /** The next request of a stored session carol owns, with a cart. */
+    private static RequestSession carolsNextRequest(SessionRuntime runtime) {
+        return runtime.open(ownedSessionWithACart(runtime, "carol"));
+    }
+
     private static Set<String> indexed(SessionRuntime runtime, String owner) {
         return runtime.activeBackend().ownerIndex().orElseThrow().ids(owner);
     }
@@ -40,10 +45,9 @@ class SessionLoginTest {
     @Test
     void listenersHearALogoutAsTheSessionDestroyedWithEveryAttributeUnbound() {
         SessionRuntime runtime = RequestParts.runtime(dir);
-        String id = ownedSessionWithACart(runtime, "carol");
-        RequestSession logout = runtime.open(id);
-        HeardEvents heard = new HeardEvents();
-        logout.listenWith(heard);
+        RequestSession logout = carolsNextRequest(runtime);
+        String id = logout.requestedId();
+        HeardEvents heard = HeardEvents.of(logout);
 
         logout.logOut();
 
@@ -56,10 +60,9 @@ class SessionLoginTest {
     @Test
     void withLogoutKeepsAttributesListenersHearALogoutAsANewIdAndNothingUnbound() {
         SessionRuntime runtime = RequestParts.runtime(dir, "SESSION_LOGOUT_KEEPS_ATTRIBUTES", "true");
-        String id = ownedSessionWithACart(runtime, "carol");
-        RequestSession logout = runtime.open(id);
-        HeardEvents heard = new HeardEvents();
-        logout.listenWith(heard);
+        RequestSession logout = carolsNextRequest(runtime);
+        String id = logout.requestedId();
+        HeardEvents heard = HeardEvents.of(logout);
 
         logout.setOwner(null);
 
@@ -75,10 +78,8 @@ class SessionLoginTest {
     @Test
     void anOwnerSwitchIsHeardAsTheOldSessionDestroyedThenANewOneCreated() {
         SessionRuntime runtime = RequestParts.runtime(dir);
-        String carols = ownedSessionWithACart(runtime, "carol");
-        RequestSession other = runtime.open(carols);
-        HeardEvents heard = new HeardEvents();
-        other.listenWith(heard);
+        RequestSession other = carolsNextRequest(runtime);
+        HeardEvents heard = HeardEvents.of(other);
 
         other.setOwner("dave");
 
@@ -91,8 +92,8 @@ class SessionLoginTest {
     @Test
     void theOwnerTheSessionAlreadyHasChangesNothing() {
         SessionRuntime runtime = RequestParts.runtime(dir);
-        String id = ownedSessionWithACart(runtime, "carol");
-        RequestSession again = runtime.open(id);
+        RequestSession again = carolsNextRequest(runtime);
+        String id = again.requestedId();
 
         again.setOwner("carol");
 
@@ -136,8 +137,7 @@ class SessionLoginTest {
     void aLoginAnnouncesTheNewSessionOnceAndALogoutInTheSameRequestLeavesNothingStored() {
         SessionRuntime runtime = RequestParts.runtime(dir);
         RequestSession session = runtime.open(null);
-        HeardEvents heard = new HeardEvents();
-        session.listenWith(heard);
+        HeardEvents heard = HeardEvents.of(session);
 
         session.logIn(ALICE);
         assertEquals(Optional.of(ALICE), session.caller());
