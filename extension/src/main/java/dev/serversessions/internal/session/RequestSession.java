@@ -179,7 +179,13 @@ public final class RequestSession implements ServerSession {
         expiry.fresh(clock.instant());
     }
 
-    // ---- 2. What the application does: attributes, identity and login, lifetime ----
+    /** Loads the session for a change made through one of its methods, and counts it ({@link #modifications}). */
+    void changing() {
+        load();
+        modifications++;
+    }
+
+    // ---- 2. What the application does: attributes, beans, identity and login, lifetime ----
 
     @Override
     public synchronized Object get(String name) {
@@ -246,12 +252,6 @@ public final class RequestSession implements ServerSession {
     /** The instances of {@code @ServerSessionScoped} and {@code @SessionScoped} beans this session keeps. */
     public SessionBeans beans() {
         return beans;
-    }
-
-    /** Loads the session for a change made through one of its methods, and counts it ({@link #modifications}). */
-    void changing() {
-        load();
-        modifications++;
     }
 
     /** Whether the application invalidated the session in this request (the session is a fresh one since). */
