@@ -44,14 +44,14 @@ final class ServerSessionContext implements AlterableContext {
         String key = key(bean);
         synchronized (session) {
             @SuppressWarnings("unchecked")
-            T stored = (T) session.bean(key);
+            T stored = (T) session.beans().get(key);
             if (stored != null || creation == null) {
                 return stored;
             }
             checkFormat(bean);
             T created = bean.create(creation);
             try {
-                session.putBean(key, created);
+                session.beans().put(key, created);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("@ServerSessionScoped bean " + key + " cannot be stored in the session: "
                         + e.getMessage(), e);
@@ -68,7 +68,7 @@ final class ServerSessionContext implements AlterableContext {
     /** Removes the bean from the session ({@code Instance.destroy}); the next use creates it anew. */
     @Override
     public void destroy(Contextual<?> bean) {
-        session().removeBean(key(bean));
+        session().beans().remove(key(bean));
     }
 
     private static RequestSession session() {

@@ -163,50 +163,51 @@ final class WeldSessionContext implements ContainerSessionContext {
             // on the server session it can be set up without the container's request
             return containerRequest.getDispatcherType() == DispatcherType.ASYNC ? own(containerRequest, sessionRequest, session) : Pass.NONE;
         }
-        HttpServletRequest weldRequest;
         try {
             call(deactivate);
             call(dissociate, containerRequest);
         } catch (RuntimeException e) {
             return failed(e, containerRequest);
         }
+        HttpServletRequest weldRequest;
         try {
-            Map<String, SessionScopedBean> known = names(sessionRequest);
-            weldRequest = new WeldSessions.SessionOf(sessionRequest, new WeldSessions.StoredBeans(this, session, known, containerRequest));
-            call(holdSessionOf, weldRequest);
-            call(associate, weldRequest);
-            call(activate);
+            weldRequest = onServerSession(containerRequest, sessionRequest, session);
         } catch (RuntimeException e) {
             return failed(e, containerRequest);
         }
-        return () -> {
-            try {
-                if (session.wasInvalidated()) {
-                    call(invalidate); // the instances this request used are destroyed (@PreDestroy) now
-                }
-                call(deactivate);
-                call(dissociate, weldRequest);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Weld's session context could not be ended on the server session", e);
-            } finally {
-                backToContainer(containerRequest);
-            }
-        };
+        return end(session, weldRequest, () -> backToContainer(containerRequest));
     }
 
     /** Sets the context up on the server session for a pass Weld left without it; ends it after the pass. */
     private Pass own(HttpServletRequest containerRequest, HttpServletRequest sessionRequest, RequestSession session) {
         HttpServletRequest weldRequest;
         try {
-            weldRequest = new WeldSessions.SessionOf(sessionRequest,
-                    new WeldSessions.StoredBeans(this, session, names(sessionRequest), containerRequest));
-            call(holdSessionOf, weldRequest);
-            call(associate, weldRequest);
-            call(activate);
+            weldRequest = onServerSession(containerRequest, sessionRequest, session);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Weld's session context could not be set up on the server session for an async dispatch", e);
             return Pass.NONE;
         }
+        return end(session, weldRequest, () -> call(releaseHeld));
+    }
+
+    /** Associates and activates the context on the server session of this pass: the request Weld is given. */
+    private HttpServletRequest onServerSession(HttpServletRequest containerRequest, HttpServletRequest sessionRequest,
+            RequestSession session) {
+        Map<String, SessionScopedBean> known = names(sessionRequest);
+        HttpServletRequest weldRequest = new WeldSessions.SessionOf(sessionRequest,
+                new WeldSessions.StoredBeans(this, session, known, containerRequest));
+        call(holdSessionOf, weldRequest);
+        call(associate, weldRequest);
+        call(activate);
+        return weldRequest;
+    }
+
+    /**
+     * The end of a pass on the server session: the instances an invalidate ended are destroyed
+     * ({@code @PreDestroy}), the context is deactivated and dissociated, then {@code handBack}
+     * runs whatever happened.
+     */
+    private Pass end(RequestSession session, HttpServletRequest weldRequest, Runnable handBack) {
         return () -> {
             try {
                 if (session.wasInvalidated()) {
@@ -217,7 +218,7 @@ final class WeldSessionContext implements ContainerSessionContext {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Weld's session context could not be ended on the server session", e);
             } finally {
-                call(releaseHeld);
+                handBack.run();
             }
         };
     }

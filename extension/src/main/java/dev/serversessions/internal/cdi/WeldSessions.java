@@ -136,7 +136,7 @@ final class WeldSessions {
             if (given != null) {
                 return given;
             }
-            Object instance = session.bean(bean.key());
+            Object instance = session.beans().get(bean.key());
             if (instance == null) {
                 return null;
             }
@@ -158,7 +158,7 @@ final class WeldSessions {
             }
             Object instance = weld.instanceIn(value);
             try {
-                session.putBean(bean.key(), instance);
+                session.beans().put(bean.key(), instance);
             } catch (IllegalArgumentException e) {
                 // the codec refuses it (a class outside WEB-INF/classes and SESSION_SERIALIZATION_ALLOWLIST):
                 // the container's session keeps this bean from now on, as it did before the library
@@ -182,7 +182,7 @@ final class WeldSessions {
                 return;
             }
             handedOut.remove(name);
-            session.removeBean(bean.key());
+            session.beans().remove(bean.key());
         }
 
         /**

@@ -14,7 +14,6 @@ import dev.serversessions.internal.codec.UndecodableAttributeException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -23,8 +22,9 @@ import java.util.logging.Logger;
  * One request's view of its session, and the one place that tells the request rules in order:
  * load lazily, follow what the application does, and save what changed as one {@link ChangeSet}.
  * Each concern is a part beside it, guarded by this object's monitor: {@link SessionAttributes},
- * {@link SessionIdentity}, {@link SessionExpiry}, {@link SessionOwner}, {@link HeldLocks},
- * {@link StoreCalls}, {@link ListenerCalls}, {@link SessionRefusal} ({@code docs/design.md}).
+ * {@link SessionIdentity}, {@link SessionExpiry}, {@link SessionOwner}, {@link SessionLogin},
+ * {@link SessionBeans}, {@link HeldLocks}, {@link StoreCalls}, {@link ListenerCalls},
+ * {@link SessionRefusal} ({@code docs/design.md}).
  *
  * <p>Nothing touches the store until a method needs the stored data. {@link #save()} may run
  * more than once per request (before the response commits, then at the end): each run writes
@@ -46,6 +46,8 @@ public final class RequestSession implements ServerSession {
     private final SessionExpiry expiry;
     private final HeldLocks locks;
     private final SessionOwner owner;
+    private final SessionLogin login;
+    private final SessionBeans beans;
     private final StoreCalls store;
     private final ListenerCalls listeners = new ListenerCalls(this);
 
@@ -71,6 +73,8 @@ public final class RequestSession implements ServerSession {
         this.expiry = new SessionExpiry(attributes, runtime.settings());
         this.locks = new HeldLocks(runtime, this);
         this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
+        this.login = new SessionLogin(this, owner, identity, runtime.settings().logoutKeepsAttributes());
+        this.beans = new SessionBeans(this, attributes);
         this.store = new StoreCalls(identity, attributes, expiry, locks, owner, runtime::metrics);
     }
 
@@ -175,7 +179,13 @@ public final class RequestSession implements ServerSession {
         expiry.fresh(clock.instant());
     }
 
-    // ---- 2. What the application does: attributes, identity and login, lifetime ----
+    /** Loads the session for a change made through one of its methods, and counts it ({@link #modifications}). */
+    void changing() {
+        load();
+        modifications++;
+    }
+
+    // ---- 2. What the application does: attributes, beans, identity and login, lifetime ----
 
     @Override
     public synchronized Object get(String name) {
@@ -210,9 +220,8 @@ public final class RequestSession implements ServerSession {
     @Override
     public synchronized void remove(String name) {
         checkName(name);
-        load();
+        changing();
         Object old = attributes.replaced(name, listeners.listening());
-        modifications++;
         attributes.remove(name);
         listeners.removed(name, old);
     }
@@ -240,37 +249,9 @@ public final class RequestSession implements ServerSession {
         attributes.forgetAll(AttributeNames::isBean);
     }
 
-    /** The stored instance of a {@code @ServerSessionScoped} bean, or null; read like {@link #get}, so its changes are saved. */
-    public synchronized Object bean(String key) {
-        return get(BEAN_PREFIX + key);
-    }
-
-    /**
-     * Stores a new instance of a {@code @ServerSessionScoped} bean.
-     *
-     * @throws IllegalArgumentException if the codec cannot encode it
-     */
-    public synchronized void putBean(String key, Object instance) {
-        String name = BEAN_PREFIX + key;
-        attributes.checkEncodable(name, instance);
-        load();
-        modifications++;
-        announceCreation();
-        attributes.set(name, instance);
-    }
-
-    /** Removes a {@code @ServerSessionScoped} bean's instance; absent is not an error. */
-    public synchronized void removeBean(String key) {
-        load();
-        modifications++;
-        attributes.forget(BEAN_PREFIX + key);
-    }
-
-    /** The keys of the beans this session holds ({@link #bean}), without decoding any. */
-    public synchronized Set<String> beanKeys() {
-        load();
-        return attributes.names(AttributeNames::isBean).stream().map(name -> name.substring(BEAN_PREFIX.length()))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The instances of {@code @ServerSessionScoped} and {@code @SessionScoped} beans this session keeps. */
+    public SessionBeans beans() {
+        return beans;
     }
 
     /** Whether the application invalidated the session in this request (the session is a fresh one since). */
@@ -292,8 +273,7 @@ public final class RequestSession implements ServerSession {
 
     @Override
     public synchronized void regenerate() {
-        load();
-        modifications++;
+        changing();
         String old = identity.idIfAny();
         Optional<Caller> caller = owner.verified(attributes.read(CALLER), old);
         Object ownerBefore = owner.ownerBeforeRename();
@@ -334,22 +314,10 @@ public final class RequestSession implements ServerSession {
         return owner.caller(attributes.read(CALLER), identity.idIfAny());
     }
 
-    /**
-     * Records a successful authentication: the caller is stored with the session, which gets a
-     * new id (against session fixation: an id known before the login never carries it). A
-     * session another user is logged in to ends first: the login starts from an empty one, so
-     * nothing of that user's reaches this one.
-     */
+    /** Records a successful authentication, under a new id ({@link SessionLogin#logIn}). */
     public synchronized void logIn(Caller caller) {
         load();
-        owner.admit(caller.name(), identity.storedId());
-        if (owner.heldByAnother(caller.name(), identity.idIfAny())) {
-            invalidate();
-        }
-        announceCreation();
-        owner.loggingIn();
-        regenerate();
-        owner.loggedIn(caller, identity.idIfAny());
+        login.logIn(caller);
     }
 
     /** Whether the session holds a caller record (checked or not), or null while not loaded: asking costs no store call. */
@@ -357,24 +325,11 @@ public final class RequestSession implements ServerSession {
         return loaded ? owner.holdsCaller() : null;
     }
 
-    /**
-     * Ends the login this session holds (its caller, its owner): the session ends with its id
-     * and every attribute, as an invalidate would, or, with {@code SESSION_LOGOUT_KEEPS_ATTRIBUTES},
-     * keeps its attributes under a new id. Either way the id the client held before loads no
-     * session afterwards. A session nobody is logged in to is left as it is, so a second call
-     * (the container's {@code cleanSubject} after {@code request.logout()}) changes nothing.
-     */
+    /** Ends the login this session holds, and with it the session or its id ({@link SessionLogin#logOut}). */
     public synchronized void logOut() {
         load();
-        if (!owner.holdsLogin()) {
-            return;
-        }
-        modifications++;
-        if (runtime.settings().logoutKeepsAttributes()) {
-            owner.loggedOut();
-            regenerate();
-        } else {
-            invalidate();
+        if (login.logOut()) {
+            modifications++;
         }
     }
 
@@ -384,28 +339,13 @@ public final class RequestSession implements ServerSession {
         return owner.owner();
     }
 
-    /**
-     * Names the owner, for applications with a login of their own, whose logout and login this
-     * is: taking the owner away is a logout ({@link #logOut}), and a new owner in place of
-     * another starts from an empty session, as {@link #logIn} does.
-     */
+    /** The application's own login and logout ({@link SessionLogin#setOwner}). */
     @Override
     public synchronized void setOwner(String owner) {
         load();
-        String current = owner();
-        if (Objects.equals(owner, current)) {
-            return;
+        if (login.setOwner(owner)) {
+            modifications++;
         }
-        if (owner == null) {
-            logOut();
-            return;
-        }
-        modifications++;
-        if (current != null) {
-            this.owner.admit(owner, identity.storedId()); // refused: the session stays as it was
-            invalidate();
-        }
-        this.owner.setOwner(owner, identity.storedId(), this::announceCreation);
     }
 
     /** The id the store knows this session by, without loading it or making one up; null if none. */
@@ -427,8 +367,7 @@ public final class RequestSession implements ServerSession {
 
     @Override
     public synchronized void setPermanent(boolean permanent) {
-        load();
-        modifications++;
+        changing();
         expiry.setPermanent(permanent);
     }
 
@@ -440,8 +379,7 @@ public final class RequestSession implements ServerSession {
 
     /** Gives this session its own inactivity limit ({@code HttpSession.setMaxInactiveInterval}); {@code <= 0}: never. */
     public synchronized void setMaxInactiveSeconds(int seconds) {
-        load();
-        modifications++;
+        changing();
         expiry.setMaxInactiveSeconds(seconds);
     }
 

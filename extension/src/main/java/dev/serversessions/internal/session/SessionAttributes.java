@@ -274,12 +274,11 @@ final class SessionAttributes {
 
     /** The application's attribute names, decoded or not (not the library's own). */
     Set<String> applicationNames() {
-        return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(name -> !AttributeNames.isReserved(name))
-                .collect(Collectors.toUnmodifiableSet());
+        return names(name -> !AttributeNames.isReserved(name));
     }
 
     /** Names matching {@code which}, decoded or not. */
-    Set<String> names(Predicate<String> which) {
+    private Set<String> names(Predicate<String> which) {
         return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(which)
                 .collect(Collectors.toUnmodifiableSet());
     }

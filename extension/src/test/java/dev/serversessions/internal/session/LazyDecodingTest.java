@@ -194,7 +194,7 @@ class LazyDecodingTest {
         SessionRuntime runtime = runtime(Map.of());
         RequestSession first = runtime.open(null);
         first.logIn(new Caller("alice", Set.of("user")));
-        first.putBean("shop.Cart", new Cart(5000));
+        first.beans().put("shop.Cart", new Cart(5000));
         String id = first.save().id();
         Cart.READS.set(0);
         Cart.WRITES.set(0);
@@ -205,7 +205,7 @@ class LazyDecodingTest {
         assertEquals(0, Cart.READS.get(), "the bean was never asked for");
 
         RequestSession shop = runtime.open(id);
-        assertEquals(5000, ((Cart) shop.bean("shop.Cart")).items.size());
+        assertEquals(5000, ((Cart) shop.beans().get("shop.Cart")).items.size());
         shop.save();
         assertEquals(1, Cart.READS.get());
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,47 +16,7 @@ class ListenerCallsTest {
     @TempDir
     Path dir;
 
-    /** A listener that writes down what it hears, in order. */
-    private static final class Heard implements SessionEvents {
-        final List<String> calls = new ArrayList<>();
-
-        @Override
-        public boolean listensToInvalidation() {
-            return true;
-        }
-
-        @Override
-        public void created(RequestSession session) {
-            calls.add("created");
-        }
-
-        @Override
-        public void destroying(RequestSession session) {
-            calls.add("destroying");
-        }
-
-        @Override
-        public void idChanged(RequestSession session, String oldId) {
-            calls.add("idChanged " + oldId);
-        }
-
-        @Override
-        public void attributeAdded(RequestSession session, String name, Object value) {
-            calls.add("added " + name + "=" + value);
-        }
-
-        @Override
-        public void attributeReplaced(RequestSession session, String name, Object oldValue, Object newValue) {
-            calls.add("replaced " + name + "=" + oldValue + "->" + newValue);
-        }
-
-        @Override
-        public void attributeRemoved(RequestSession session, String name, Object oldValue) {
-            calls.add("removed " + name + "=" + oldValue);
-        }
-    }
-
-    private ListenerCalls listenerCalls(Heard heard) {
+    private ListenerCalls listenerCalls(HeardEvents heard) {
         SessionRuntime runtime = RequestParts.runtime(dir);
         ListenerCalls calls = new ListenerCalls(runtime.open(null));
         calls.listenWith(heard);
@@ -76,7 +35,7 @@ class ListenerCallsTest {
 
     @Test
     void aNewSessionIsAnnouncedOnceUntilTheRequestStartsAfresh() {
-        Heard heard = new Heard();
+        HeardEvents heard = new HeardEvents();
         ListenerCalls calls = listenerCalls(heard);
 
         calls.created(true);
@@ -90,7 +49,7 @@ class ListenerCallsTest {
 
     @Test
     void aPutIsAnAddOrAReplaceAndTheSameValueAgainIsNeither() {
-        Heard heard = new Heard();
+        HeardEvents heard = new HeardEvents();
         ListenerCalls calls = listenerCalls(heard);
         Object same = "x";
 
@@ -106,7 +65,7 @@ class ListenerCallsTest {
 
     @Test
     void anInvalidationIsHeardAsDestroyedThenEveryAttributeUnboundAsTheyAreThen() {
-        Heard heard = new Heard();
+        HeardEvents heard = new HeardEvents();
         ListenerCalls calls = listenerCalls(heard);
         Set<String> names = new LinkedHashSet<>(List.of("a", "b"));
 
