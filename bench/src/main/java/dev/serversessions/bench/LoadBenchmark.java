@@ -79,7 +79,9 @@ public final class LoadBenchmark {
             System.out.println("== " + target.name());
             boolean container = target.name().equals(LoadTargets.CONTAINER);
             try (LoadTarget.Started store = target.start();
-                 PayaraMicro server = PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()))) {
+                 PayaraMicro server = target.war() == null
+                         ? PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()))
+                         : PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()), target.war())) {
                 for (int size : SIZES) {
                     String cookie = fill(server, target.cookieName(), size);
                     List<String> spread = null;
@@ -145,7 +147,8 @@ public final class LoadBenchmark {
                 + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
                 + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).\n"
                 + "SESSION_METRICS: " + System.getProperty("bench.sessionMetrics", "").transform(m -> m.isBlank() ? "default (on)" : m)
-                + "; SESSION_LOCKING: " + System.getProperty("bench.sessionLocking", "").transform(m -> m.isBlank() ? "default (off)" : m) + ".";
+                + "; SESSION_LOCKING: " + System.getProperty("bench.sessionLocking", "").transform(m -> m.isBlank() ? "default (off)" : m) + "."
+                + (LoadTargets.OTHER_WAR.isBlank() ? "" : "\nTargets named *-other-war serve " + LoadTargets.OTHER_WAR + " instead of this build's WAR.");
     }
 
     /** Runs windows until the last two agree, or the cap is reached. */

@@ -1,5 +1,6 @@
 package dev.serversessions.bench;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -14,6 +15,11 @@ interface LoadTarget {
 
     default String cookieName() {
         return "session";
+    }
+
+    /** The WAR to serve: null for the test WAR of this build. */
+    default Path war() {
+        return null;
     }
 
     /** A running store and the settings of the WAR that uses it. */

@@ -15,7 +15,45 @@ final class LoadTargets {
     private LoadTargets() {
     }
 
+    /**
+     * Another build's WAR ({@code bench.otherWar}, BENCH_OTHER_WAR in scripts/bench), measured
+     * beside this one on the filesystem and Redis as targets of its own: before and after a
+     * change, side by side in one run.
+     */
+    static final String OTHER_WAR = System.getProperty("bench.otherWar", "");
+
     static List<LoadTarget> all() {
+        List<LoadTarget> all = new java.util.ArrayList<>(stores());
+        if (!OTHER_WAR.isBlank()) {
+            for (LoadTarget store : List.copyOf(all)) {
+                if (store.name().equals("filesystem") || store.name().equals("redis")) {
+                    all.add(all.indexOf(store) + 1, onOtherWar(store));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static LoadTarget onOtherWar(LoadTarget store) {
+        return new LoadTarget() {
+            @Override
+            public String name() {
+                return store.name() + "-other-war";
+            }
+
+            @Override
+            public Started start() throws Exception {
+                return store.start();
+            }
+
+            @Override
+            public java.nio.file.Path war() {
+                return java.nio.file.Path.of(OTHER_WAR);
+            }
+        };
+    }
+
+    private static List<LoadTarget> stores() {
         return List.of(
                 target(CONTAINER, "JSESSIONID", () -> LoadTarget.Started.without(Map.of("SESSION_HTTPSESSION", "false"))),
                 target("filesystem", "session", () -> LoadTarget.Started.without(Map.of("SESSION_TYPE", "filesystem",
