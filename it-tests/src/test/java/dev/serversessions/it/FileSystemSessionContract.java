@@ -123,16 +123,6 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
     }
 
     @Test
-    void sessionsSurviveARestartOfTheServer() {
-        Browser browser = browser();
-        browser.put("/api/session/cart", "3 items");
-
-        server().restart();
-
-        assertEquals("3 items", attribute(browser, "cart"));
-    }
-
-    @Test
     void hostileCookiesTouchNoFileOutsideTheDirectory() throws IOException {
         Path directory = directory();
         Path outside = directory.getParent();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** SPEC §4 on the filesystem backend, plus what only files can show, in WildFly. */
-class FileSystemSessionWildFlyIT extends FileSystemSessionContract implements SessionLockingContract {
+class FileSystemSessionWildFlyIT extends FileSystemSessionContract implements LockWaitingContract {
     private static Path directory;
     private static WildFlyServer server;
 

@@ -54,16 +54,6 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
         }, false);
     }
 
-    @Test
-    void sessionsSurviveARestartOfTheApplicationServer() {
-        Browser browser = browser();
-        browser.put("/api/session/cart", "3 items");
-
-        server().restart();
-
-        assertEquals("3 items", attribute(browser, "cart"));
-    }
-
     /**
      * memcached's own counters around one request of each kind; docs/memcached.md quotes what
      * this prints.

@@ -34,13 +34,16 @@ interface SessionScopedBeansContract {
     AppServer beanServer();
 
     /**
-     * Both kinds of bean survive a restart of the server: the cart ({@code @ServerSessionScoped})
-     * and a plain CDI {@code @SessionScoped} bean (the example's {@code Visits}, which imports
-     * nothing of the library), carried by the store's cookie alone, never the container's session,
-     * and no attribute the application sees.
+     * A session's attributes and both kinds of bean survive a restart of the server: an attribute
+     * of another session, the cart ({@code @ServerSessionScoped}) and a plain CDI
+     * {@code @SessionScoped} bean (the example's {@code Visits}, which imports nothing of the
+     * library), carried by the store's cookie alone, never the container's session, and no
+     * attribute the application sees. The one restart of the server each class pays.
      */
     @Test
-    default void theCartAndAPlainSessionScopedBeanAreInTheSessionAndSurviveARestartOfTheServer() throws Exception {
+    default void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
+        Browser attributes = new Browser(beanServer());
+        assertEquals(204, attributes.put("/api/session/cart", "3 items").status());
         Browser browser = new Browser(beanServer());
         assertEquals(204, browser.put("/api/cart/apple", "").status());
         assertTrue(browser.cookie().isPresent(), "the first item starts the session");
@@ -63,6 +66,7 @@ interface SessionScopedBeansContract {
 
         beanServer().restart();
 
+        assertEquals("{\"cart\":\"3 items\"}", attributes.get("/api/session").body(), "the attribute did not survive the restart");
         Response cart = browser.get("/api/cart");
         assertEquals(200, cart.status(), cart.body());
         assertEquals("[\"apple\",\"pear\"]", cart.body());

@@ -149,16 +149,6 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
         }
     }
 
-    @Test
-    void sessionsSurviveARestartOfTheServer() {
-        Browser browser = browser();
-        browser.put("/api/session/cart", "3 items");
-
-        server().restart();
-
-        assertEquals("3 items", attribute(browser, "cart"));
-    }
-
     /**
      * A row the library never writes, in tables a DBA loosened (docs/jpa.md lets them be made by
      * hand): a session row without a creation time.
