@@ -1,12 +1,20 @@
 package dev.serversessions.it;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.serversessions.it.support.GlassFishServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-/** SPEC §4 on the filesystem backend, plus what only files can show, in GlassFish. */
+/**
+ * SPEC §4 on the filesystem backend, plus what only files can show, in GlassFish; and what
+ * GlassFish 7 alone shows: it has neither MicroProfile Metrics nor OpenTelemetry, so sessions
+ * work (this whole contract) with no metrics, and the log says so.
+ */
 class FileSystemSessionGlassFishIT extends FileSystemSessionContract {
     private static Path directory;
     private static GlassFishServer server;
@@ -32,5 +40,13 @@ class FileSystemSessionGlassFishIT extends FileSystemSessionContract {
     @Override
     protected Path directory() {
         return directory;
+    }
+
+    @Test
+    void withoutEitherMetricsApiTheLogSaysTheSessionsReportNoMetrics() {
+        String log = server.log();
+        assertTrue(log.contains("report no metrics (the runtime has neither MicroProfile Metrics nor OpenTelemetry)"),
+                "the log says which API the metrics use:\n" + log);
+        assertFalse(log.contains("NoClassDefFoundError") || log.contains("Session metrics through"), log);
     }
 }
