@@ -14,13 +14,17 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The example's login: credentials come only from {@code SecurityContext.authenticate} (the
  * login form and {@code POST /api/login}); a protected resource asked for without a login gets
- * 401. It keeps nothing itself: the library stores the caller in the server session after a
+ * 401, except the {@code /account} pages, whose login-to-continue form is {@link AccountLoginForm}. It
+ * keeps nothing itself: the library stores the caller in the server session after a
  * successful login and re-establishes it on every later request, on any server.
  */
 @ApplicationScoped
 public class DemoAuthenticationMechanism implements HttpAuthenticationMechanism {
     @Inject
     IdentityStoreHandler identityStores;
+
+    @Inject
+    AccountLoginForm accountPages;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -31,6 +35,9 @@ public class DemoAuthenticationMechanism implements HttpAuthenticationMechanism 
             return result.getStatus() == CredentialValidationResult.Status.VALID
                     ? context.notifyContainerAboutLogin(result)
                     : AuthenticationStatus.SEND_FAILURE;
+        }
+        if (AccountLoginForm.handles(request)) {
+            return accountPages.validateRequest(request, response, context);
         }
         if (context.isProtected()) {
             return context.responseUnauthorized();
