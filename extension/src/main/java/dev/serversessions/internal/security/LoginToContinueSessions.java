@@ -20,6 +20,7 @@ import java.io.Serializable;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -35,7 +36,8 @@ import java.util.logging.Logger;
  * request and response the filter would: {@code getSession()} is the server session (through
  * {@link SavedLoginSession}), and the redirect it sends saves the session and sets the cookie
  * first. Afterwards the context gets the container's request back, unless the implementation
- * replaced it (with the saved request it restores), whose wrapping it keeps.
+ * replaced it (with the saved request it restores), whose wrapping it keeps, or the runtime
+ * refuses it (WildFly: see {@link #putBack}).
  *
  * <p>A caller the session already holds is handed to the container here, as the login
  * decorator does, before the implementation's interceptor would send a logged-in caller of a
@@ -83,14 +85,28 @@ public class LoginToContinueSessions implements Serializable {
             return status;
         } finally {
             if (context.getRequest() == serverSession) {
-                context.setRequest(containerRequest);
+                putBack(() -> context.setRequest(containerRequest));
             }
             if (context.getResponse() == views.response()) {
-                context.setResponse(containerResponse);
+                putBack(() -> context.setResponse(containerResponse));
             }
             // the request saved in the session: kept even when the container answers it (the
             // redirect to the login page) without running any filter
             AuthenticationSessions.saveIfBeforeFilter(request);
+        }
+    }
+
+    /**
+     * Gives the context the container's own request or response back. WildFly (Elytron) refuses
+     * any message that does not wrap the one it holds ({@code ELY01172: Message does not wrap
+     * existing message}); ours then stays, and the container carries on with it: it answers
+     * {@code getSession()} from the same server session as the filter's wrapper on top of it.
+     */
+    private static void putBack(Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException | IllegalStateException refused) {
+            LOG.log(Level.FINE, "The runtime keeps the server session's request and response: {0}", refused.getMessage());
         }
     }
 
