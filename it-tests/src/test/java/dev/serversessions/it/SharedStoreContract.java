@@ -419,10 +419,14 @@ abstract class SharedStoreContract extends TwoNodesOnOneStore {
     /** The saved request and the login it waits for outlive a restart of the node that saved it. */
     @Test
     void aLoginToContinueSurvivesARestartBetweenTheRedirectAndTheLogin() {
-        Browser browser = new Browser(a());
+        loginToContinueSurvivesARestartOf(a());
+    }
+
+    protected static void loginToContinueSurvivesARestartOf(AppServer server) {
+        Browser browser = new Browser(server);
         String action = loginFormOf(browser, browser);
 
-        a().restart();
+        server.restart();
 
         Response posted = browser.postForm(action, "username", "bob", "password", "bob-secret");
         assertNoContainerSession(posted);
@@ -438,7 +442,7 @@ abstract class SharedStoreContract extends TwoNodesOnOneStore {
      * {@code GET /account} as an anonymous {@code asker}: a redirect to the login page, which
      * {@code pageReader} fetches; answers the form's action, after checking its fields.
      */
-    private static String loginFormOf(Browser asker, Browser pageReader) {
+    protected static String loginFormOf(Browser asker, Browser pageReader) {
         Response asked = asker.get("/account");
         assertNoContainerSession(asked);
         assertTrue(asked.status() == 302 || asked.status() == 303, asked.status() + " " + asked.body());

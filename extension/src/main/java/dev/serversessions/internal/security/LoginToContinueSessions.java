@@ -117,8 +117,12 @@ public class LoginToContinueSessions implements Serializable {
             return status;
         }
         Set<String> groups = context.getGroups();
+        Caller caller = new Caller(principal.getName(), groups == null ? Set.of() : groups);
+        RequestSession session = AuthenticationSessions.of(request, response);
         try {
-            AuthenticationSessions.of(request, response).logIn(new Caller(principal.getName(), groups == null ? Set.of() : groups));
+            if (!session.caller().equals(Optional.of(caller))) {
+                session.logIn(caller);
+            }
         } catch (SessionLimitException e) {
             // SESSION_MAX_PER_USER with action refuse, as in the login decorator
             LOG.info(() -> "Login refused: " + e.getMessage());
