@@ -24,35 +24,21 @@ class LibertyAndGlassFishShareOneRedisIT extends SharedRedisContract {
     }
 
     /**
-     * Liberty's Jakarta Security is its own, not Soteria: its login-to-continue keeps the request
-     * asked for in a cookie of its own ({@code WASReqURL}), not in any session, so there is
-     * nothing for the server session to hold, and a login page or post answered by GlassFish
-     * does not know it; nor is the caller of the form's post kept anywhere, so even on Liberty
-     * alone the return to {@code /account} asks for the login again (measured on Open Liberty
-     * 26.0.0.3). Asserts exactly that, so that it fails the day Liberty changes.
+     * Liberty's Jakarta Security is its own, not Soteria, and takes every class implementing
+     * {@code HttpAuthenticationMechanism} for an application mechanism ({@code @Typed} or not):
+     * with the example's login form as a second one, every login failed. Its own
+     * login-to-continue kept the request asked for in a cookie of its own ({@code WASReqURL}) and
+     * the caller of the form's post nowhere (measured on Open Liberty 26.0.0.3, docs/runtimes.md).
+     * So the example's {@code beans.xml} leaves the form out on Liberty: {@code /account} is a
+     * plain protected page there, 401 for an anonymous caller, and no state is kept for it.
      */
     @Override
     @Test
     void aLoginToContinueStartedOnAIsPostedOnBAndFinishedOnA() {
         Response asked = new Browser(a()).get("/account");
         assertNoContainerSession(asked);
-        assertEquals(302, asked.status(), asked.body());
-        assertEquals("/account/login", java.net.URI.create(asked.location()).getPath());
-        assertFalse(asked.setsCookie(), "no server session: " + asked.allSetCookies());
-        assertTrue(asked.allSetCookies().stream().anyMatch(c -> c.startsWith("WASReqURL=") && c.contains("/account")),
-                asked.allSetCookies().toString());
-
-        // and the login made through the form does not stick: the post is sent on to /account
-        // with no cookie at all (no session, no LtpaToken2), and /account asks for the login again
-        Browser liberty = new Browser(a());
-        liberty.get("/account");
-        Response posted = liberty.postForm("/account/login", "username", "alice", "password", "alice-secret");
-        assertEquals(302, posted.status(), posted.body());
-        assertEquals("/account", java.net.URI.create(posted.location()).getPath());
-        assertTrue(posted.allSetCookies().isEmpty(), posted.allSetCookies().toString());
-        Response again = liberty.get("/account");
-        assertEquals(302, again.status(), again.body());
-        assertEquals("/account/login", java.net.URI.create(again.location()).getPath());
+        assertEquals(401, asked.status(), asked.body());
+        assertFalse(asked.setsCookie(), asked.allSetCookies().toString());
     }
 
     /** On GlassFish (Soteria, as Payara and WildFly) the login-to-continue lives in the server session. */

@@ -1,6 +1,7 @@
 package dev.serversessions.example;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
@@ -23,8 +24,9 @@ public class DemoAuthenticationMechanism implements HttpAuthenticationMechanism 
     @Inject
     IdentityStoreHandler identityStores;
 
+    /** Absent on Open Liberty, whose WEB-INF/beans.xml leaves it out (see there). */
     @Inject
-    AccountLoginForm accountPages;
+    Instance<AccountLoginForm> accountPages;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -36,8 +38,8 @@ public class DemoAuthenticationMechanism implements HttpAuthenticationMechanism 
                     ? context.notifyContainerAboutLogin(result)
                     : AuthenticationStatus.SEND_FAILURE;
         }
-        if (AccountLoginForm.handles(request)) {
-            return accountPages.validateRequest(request, response, context);
+        if (AccountLoginForm.handles(request) && accountPages.isResolvable()) {
+            return accountPages.get().validateRequest(request, response, context);
         }
         if (context.isProtected()) {
             return context.responseUnauthorized();

@@ -64,7 +64,7 @@ public class LoginToContinueSessions implements Serializable {
         }
         Optional<Caller> stored = storedCaller(request, response, context);
         if (stored.isPresent() && !context.isAuthenticationRequest()
-                && !isReturnToSavedRequest(request, response, context)) {
+                && !isReturnToSavedRequest(request, response)) {
             return context.notifyContainerAboutLogin(stored.get().name(), stored.get().groups());
         }
         AuthenticationSessions.Views views = AuthenticationSessions.views(request, response);
@@ -147,7 +147,7 @@ public class LoginToContinueSessions implements Serializable {
     }
 
     /** Whether the session holds both the saved request and the caller of a login just made. */
-    private static boolean isReturnToSavedRequest(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    private static boolean isReturnToSavedRequest(HttpServletRequest request, HttpServletResponse response) {
         RequestSession session = AuthenticationSessions.of(request, response);
         return session.names().contains(SavedLoginSession.SAVED_REQUEST) && session.names().contains(SavedLoginSession.SAVED_CALLER);
     }
