@@ -386,4 +386,74 @@ abstract class SharedStoreContract extends TwoNodesOnOneStore {
         assertEquals(200, admin(alice));
         assertEquals(200, admin(alice.on(b())));
     }
+
+    /**
+     * Jakarta Security's login-to-continue ({@code @LoginToContinue} on the example's
+     * {@code /account} pages) across the two nodes: the request saved on A before the redirect
+     * to the login page is found by B, which checks the form's post and sends the browser back
+     * to A, where the saved request is restored and the caller kept. No step uses the
+     * container's session.
+     */
+    @Test
+    void aLoginToContinueStartedOnAIsPostedOnBAndFinishedOnA() {
+        Browser onA = new Browser(a());
+        String action = loginFormOf(onA, onA.on(b()));
+        Browser onB = onA.on(b());
+
+        Response posted = onB.postForm(action, "username", "alice", "password", "alice-secret");
+        assertNoContainerSession(posted);
+        assertTrue(posted.status() == 302 || posted.status() == 303, posted.status() + " " + posted.body());
+        assertEquals("/account", java.net.URI.create(posted.location()).getPath(), "back to the page asked for");
+
+        Browser backOnA = onB.on(a());
+        Response account = backOnA.get("/account");
+        assertNoContainerSession(account);
+        assertEquals(200, account.status(), account.body());
+        assertTrue(account.body().contains("<strong id=\"user\">alice</strong>"), account.body());
+        Response again = backOnA.on(b()).get("/account");
+        assertNoContainerSession(again);
+        assertEquals(200, again.status(), "the caller is in the server session: " + again.body());
+        assertTrue(again.body().contains("<strong id=\"user\">alice</strong>"), again.body());
+    }
+
+    /** The saved request and the login it waits for outlive a restart of the node that saved it. */
+    @Test
+    void aLoginToContinueSurvivesARestartBetweenTheRedirectAndTheLogin() {
+        loginToContinueSurvivesARestartOf(a());
+    }
+
+    protected static void loginToContinueSurvivesARestartOf(AppServer server) {
+        Browser browser = new Browser(server);
+        String action = loginFormOf(browser, browser);
+
+        server.restart();
+
+        Response posted = browser.postForm(action, "username", "bob", "password", "bob-secret");
+        assertNoContainerSession(posted);
+        assertTrue(posted.status() == 302 || posted.status() == 303, posted.status() + " " + posted.body());
+        assertEquals("/account", java.net.URI.create(posted.location()).getPath());
+        Response account = browser.get("/account");
+        assertNoContainerSession(account);
+        assertEquals(200, account.status(), account.body());
+        assertTrue(account.body().contains("<strong id=\"user\">bob</strong>"), account.body());
+    }
+
+    /**
+     * {@code GET /account} as an anonymous {@code asker}: a redirect to the login page, which
+     * {@code pageReader} fetches; answers the form's action, after checking its fields.
+     */
+    protected static String loginFormOf(Browser asker, Browser pageReader) {
+        Response asked = asker.get("/account");
+        assertNoContainerSession(asked);
+        assertTrue(asked.status() == 302 || asked.status() == 303, asked.status() + " " + asked.body());
+        assertTrue(asked.setsCookie(), "the saved request lives in the server session: " + asked.allSetCookies());
+        pageReader.withCookie(asker.cookie().orElseThrow());
+        Response page = pageReader.get(java.net.URI.create(asked.location()).getPath());
+        assertNoContainerSession(page);
+        assertEquals(200, page.status(), page.body());
+        assertTrue(page.body().contains("name=\"username\"") && page.body().contains("name=\"password\""), page.body());
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("<form[^>]*action=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(action.find(), page.body());
+        return action.group(1);
+    }
 }

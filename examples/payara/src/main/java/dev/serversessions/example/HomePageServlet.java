@@ -124,7 +124,7 @@ public class HomePageServlet extends HttpServlet {
         }
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

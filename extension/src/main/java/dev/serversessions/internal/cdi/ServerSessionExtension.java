@@ -65,13 +65,15 @@ import java.util.logging.Logger;
  * another runtime sharing the store finds them.
  *
  * <p>In an application with a Jakarta Security authentication mechanism it adds the decorator that
- * keeps the caller in the server session ({@code SessionLoginDecorator}).
+ * keeps the caller in the server session ({@code SessionLoginDecorator}), and the interceptor that
+ * keeps {@code @LoginToContinue}'s saved request there too ({@code LoginToContinueSessions}).
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.internal.health.SessionStoreReadiness";
     private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
     private static final String METRIC_REGISTRY_ACCESS = "dev.serversessions.internal.metrics.MicroProfileRegistry";
     private static final String LOGIN_DECORATOR = "dev.serversessions.internal.security.SessionLoginDecorator";
+    private static final String LOGIN_TO_CONTINUE = "dev.serversessions.internal.security.LoginToContinueSessions";
     private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
     private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
     /** Said once at start by an application whose logins live in the store without a key to sign them. */
@@ -116,6 +118,8 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
+        // bound to @LoginToContinue: applies only to mechanisms that use it
+        event.addAnnotatedType(load(LOGIN_TO_CONTINUE), LOGIN_TO_CONTINUE);
     }
 
     void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {

@@ -46,6 +46,23 @@ public final class AuthenticationSessions {
     }
 
     /**
+     * The request and response as code that runs while the container authenticates should see
+     * them (Jakarta Security's {@code @LoginToContinue}, which keeps the request it saves in
+     * {@code request.getSession()}): {@code getSession()} answers from the server session, as
+     * behind the filter, and a response the container commits (a redirect to the login page)
+     * saves the session and sets its cookie first.
+     */
+    public static Views views(HttpServletRequest request, HttpServletResponse response) {
+        SessionCommit commit = commit(request, response);
+        SaveBeforeCommitResponse saving = new SaveBeforeCommitResponse(response, commit);
+        return new Views(new SessionRequest(request, saving, commit, request.getServletContext(), true, OUTAGES), saving);
+    }
+
+    /** See {@link #views}. */
+    public record Views(HttpServletRequest request, HttpServletResponse response) {
+    }
+
+    /**
      * Whether the client sent the login hint cookie beside its session cookie (see
      * {@link SessionCookie#loginHintName()}), or its id in the header: only then is the session
      * loaded for the caller on a request nothing else asked to authenticate.

@@ -8,9 +8,12 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.Decorator;
+import jakarta.enterprise.inject.spi.InterceptionType;
+import jakarta.enterprise.inject.spi.Interceptor;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
@@ -86,5 +89,27 @@ class LoginDecoratorTest {
     void anApplicationWithoutMechanismGetsNoDecorator() {
         assertEquals(List.of(), decoratorsOfMechanisms(NoMechanism.class));
         assertEquals(List.of(), decoratorsOfMechanisms(TypedToItself.class), "Soteria's own classes are no mechanism beans");
+    }
+
+    /** A mechanism with Jakarta Security's login-to-continue. */
+    @ApplicationScoped
+    @LoginToContinue(loginPage = "/login")
+    public static class FormMechanism implements HttpAuthenticationMechanism {
+        @Override
+        public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                    HttpMessageContext context) {
+            return AuthenticationStatus.NOT_DONE;
+        }
+    }
+
+    @Test
+    void aLoginToContinueMechanismGetsTheInterceptorThatKeepsItsSavedRequestInTheServerSession() {
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension())
+                .addBeanClass(FormMechanism.class).initialize()) {
+            LoginToContinue binding = FormMechanism.class.getAnnotation(LoginToContinue.class);
+            List<String> interceptors = container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)
+                    .stream().map(Interceptor::getBeanClass).map(Class::getName).toList();
+            assertEquals(List.of("dev.serversessions.internal.security.LoginToContinueSessions"), interceptors);
+        }
     }
 }
