@@ -151,6 +151,7 @@ class StarterIT {
         link(real, dir, "dev");
         link(real.resolve("dev"), dir.resolve("dev"), "serversessions");
         install(dir, "server-sessions-parent", Path.of(System.getProperty("starter.parentPom")), null);
+        install(dir, "server-sessions-bom", Path.of(System.getProperty("starter.bomPom")), null);
         install(dir, "server-sessions", Path.of(System.getProperty("starter.libraryPom")),
                 Path.of(System.getProperty("starter.library")));
         install(dir, "server-sessions-archetype", Path.of(System.getProperty("starter.archetypePom")),
