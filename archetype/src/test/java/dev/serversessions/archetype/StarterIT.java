@@ -74,9 +74,12 @@ class StarterIT {
             runEnv.put("PORT", String.valueOf(port));
             Process process = start(app, run, runEnv);
             try {
-                awaitAnswers(process);
+                List<String> output = awaitAnswers(process);
                 System.out.printf("StarterIT: built and answering in %d s%n", seconds(began));
                 drive("http://127.0.0.1:" + port, redis);
+                // SLF4J complains on stderr when Jedis's slf4j-api finds no binding of its version
+                assertTrue(output.stream().noneMatch(line -> line.startsWith("SLF4J:")),
+                        "Jedis's log lines are dropped:\n" + tail(output));
             } finally {
                 stop(process);
             }
@@ -200,7 +203,7 @@ class StarterIT {
     }
 
     /** Waits for the run script's "answers at" line; fails with its output when it exits first. */
-    private static void awaitAnswers(Process process) throws InterruptedException {
+    private static List<String> awaitAnswers(Process process) throws InterruptedException {
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch answers = new CountDownLatch(1);
         pump(process, output, answers);
@@ -211,6 +214,7 @@ class StarterIT {
                         : "exited with " + process.exitValue()) + ":\n" + tail(output));
             }
         }
+        return output;
     }
 
     private static Thread pump(Process process, List<String> output, CountDownLatch answers) {
