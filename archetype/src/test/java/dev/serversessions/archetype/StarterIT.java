@@ -72,6 +72,8 @@ class StarterIT {
                     .replace("127.0.0.1:6379", "127.0.0.1:" + redis.port());
             Map<String, String> runEnv = new java.util.HashMap<>(env);
             runEnv.put("PORT", String.valueOf(port));
+            // the run script's JAVA_OPTS: the heap and JIT the runtime tests give Payara Micro
+            runEnv.put("JAVA_OPTS", "-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
             Process process = start(app, run, runEnv);
             try {
                 List<String> output = awaitAnswers(process);
