@@ -41,10 +41,16 @@ class LibertyAndGlassFishShareOneRedisIT extends SharedRedisContract {
         assertFalse(asked.setsCookie(), asked.allSetCookies().toString());
     }
 
-    /** On GlassFish (Soteria, as Payara and WildFly) the login-to-continue lives in the server session. */
+    /** A (Liberty) keeps no login-to-continue (above): its restart proves the login only. */
     @Override
     @Test
-    void aLoginToContinueSurvivesARestartBetweenTheRedirectAndTheLogin() {
+    void aRestartedNodeStillKnowsTheLoginAndAPendingLoginToContinue() {
+        restartedNodeStillKnowsTheLogin(false);
+    }
+
+    /** On GlassFish (Soteria, as Payara and WildFly) the login-to-continue lives in the server session, and outlives a restart. */
+    @Test
+    void aLoginToContinueSurvivesARestartOfGlassFishBetweenTheRedirectAndTheLogin() {
         loginToContinueSurvivesARestartOf(b());
     }
 }
