@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** SPEC §4 on the filesystem backend, plus what only files can show, in Payara Micro. */
-class FileSystemSessionIT extends FileSystemSessionContract implements LockWaitingContract {
+class FileSystemSessionIT extends FileSystemSessionContract implements StoreLockContract, LockWaitingContract {
     private static Path directory;
     private static PayaraMicro server;
 

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * store: a wait past {@code SESSION_LOCK_TIMEOUT} is 503, at most
  * {@code SESSION_LOCK_MAX_WAITERS} requests of one session wait on one server, and a logged-in
  * request that cannot get its lock is 503, never anonymous. On the filesystem store, on Payara
- * Micro and WildFly (whose request threads differ); plus the store's own lock contract, which
- * this extends.
+ * Micro and WildFly (whose request threads differ); with the one-server locking contract it
+ * extends.
  */
 interface LockWaitingContract extends SessionLockingContract {
     int MAX_WAITERS = 4;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * SPEC §4 on the SQL backend, on MariaDB ({@code SESSION_TYPE=jpa}, the alias). The server is
  * started while the database is unreachable: the deployment must not fail because of it.
  */
-class MariaDbSessionIT extends SqlSessionContract implements SessionLockingContract {
+class MariaDbSessionIT extends SqlSessionContract implements StoreLockContract {
     @BeforeAll
     static void startWhileTheDatabaseIsDown() throws Exception {
         TestDatabase mariaDb = TestDatabase.mariaDb();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * runtime the subclass starts ({@link MemcachedSessionIT}: Payara Micro; the client in WildFly:
  * {@link MemcachedSessionWildFlyIT}).
  */
-abstract class MemcachedSessionContract extends SessionSemanticsContract implements SessionLockingContract {
+abstract class MemcachedSessionContract extends SessionSemanticsContract implements StoreLockContract {
     protected static final long TIMEOUT_MS = 1000;
     private static MemcachedServer memcached;
 

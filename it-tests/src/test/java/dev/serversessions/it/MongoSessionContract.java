@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * the subclass starts ({@link MongoSessionIT}: Payara Micro; the driver in WildFly:
  * {@link MongoSessionWildFlyIT}).
  */
-abstract class MongoSessionContract extends SessionSemanticsContract implements SessionLockingContract {
+abstract class MongoSessionContract extends SessionSemanticsContract implements StoreLockContract {
     protected static final long TIMEOUT_MS = 1500;
     protected static MongoDbServer mongo;
     private static MongoClient shell;

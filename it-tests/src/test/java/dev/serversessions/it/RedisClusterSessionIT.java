@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** SPEC §4 through a three-master Redis Cluster (SESSION_REDIS_MODE=cluster). */
-class RedisClusterSessionIT extends SessionSemanticsContract implements SessionLockingContract {
+class RedisClusterSessionIT extends SessionSemanticsContract implements StoreLockContract {
     private static RedisCluster cluster;
 
     @BeforeAll

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §4 and Redis' own view of it, in Payara Micro. */
-class RedisSessionIT extends RedisSessionContract implements SessionLockingContract {
+class RedisSessionIT extends RedisSessionContract implements StoreLockContract {
     @BeforeAll
     static void start() {
         start(PayaraMicro::start);
