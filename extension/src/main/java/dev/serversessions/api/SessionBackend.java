@@ -9,7 +9,11 @@ import java.util.Optional;
  * A session store, reduced to what the request rules need from it. It is the only thing a
  * backend implements, and the web layer knows no other type of the store.
  *
- * <p>Ids passed in are bare session ids; the backend adds {@code SESSION_KEY_PREFIX} itself.
+ * <p>Ids passed in are private ids: derived from the session id by a one-way function (SHA-256),
+ * so that the store never holds an id a client could send as its cookie. They are made of the
+ * same characters as session ids, and a backend keys by them as it would by the ids themselves;
+ * what it returns ({@link #claimExpired}, {@link SessionOwnerIndex#ids}) are private ids too.
+ * The backend adds {@code SESSION_KEY_PREFIX} itself.
  * Implementations are thread safe, and every method maps to as few store round trips as the
  * store allows. A store that cannot be reached is reported as
  * {@link SessionStoreUnavailableException}, never as a client library's exception.

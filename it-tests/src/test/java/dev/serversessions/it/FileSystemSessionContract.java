@@ -1,12 +1,14 @@
 package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.PrivateIds;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -153,6 +155,35 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
         }
     }
 
+    /**
+     * Issue 27 through HTTP: after requests with cookies, a reader of every file under the
+     * session directory (names and contents: sessions, locks, the owner index) finds no id a
+     * browser sends as its cookie; the session file holds its private id.
+     */
+    @Test
+    void aReaderOfTheSessionDirectoryFindsNoIdABrowserCouldSend() throws IOException {
+        List<String> cookies = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Browser browser = browser();
+            assertEquals(204, browser.put("/api/session/user", "alice").status());
+            assertEquals(200, browser.get("/api/session").status());
+            cookies.add(browser.cookie().orElseThrow());
+        }
+        StringBuilder dump = new StringBuilder();
+        try (Stream<Path> all = Files.walk(directory())) {
+            for (Path file : (Iterable<Path>) all::iterator) {
+                dump.append(file).append('\n');
+                if (Files.isRegularFile(file)) {
+                    dump.append(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+                }
+            }
+        }
+        for (String cookie : cookies) {
+            assertFalse(dump.toString().contains(PrivateIds.idOf(cookie)), "the directory holds the id of cookie " + cookie);
+            assertTrue(dump.toString().contains(PrivateIds.key("session:", cookie)), "the session file names its private id");
+        }
+    }
+
     private static long count(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();
@@ -177,7 +208,7 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
     void readOnlyRequestsBetweenSlidesLeaveTheSessionFileAlone() throws Exception {
         assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(("session:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest(PrivateIds.key("session:", id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Path file = directory().resolve(java.util.HexFormat.of().formatHex(digest));
             java.time.Instant changed = ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime")).toInstant();
             return changed.getEpochSecond() * 1_000_000_000L + changed.getNano();
@@ -189,7 +220,7 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
         String id = unusedId();
         assertEquals(204, browser().put("/api/session/a", "1").status()); // the directory exists from here on
         byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                .digest(("session:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .digest(PrivateIds.key("session:", id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path file = directory().resolve(java.util.HexFormat.of().formatHex(digest));
         byte[] foreign = {'S', 'S', 'F', '1', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 99, 'x'};
         Files.write(file, foreign);

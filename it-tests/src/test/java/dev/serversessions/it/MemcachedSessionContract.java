@@ -8,6 +8,7 @@ import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.StoreOutage;
 import dev.serversessions.testsupport.MemcachedServer;
+import dev.serversessions.testsupport.PrivateIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,10 +134,10 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
     void anItemOfAnotherFormatIsNoSessionAndLeftAlone() {
         String id = unusedId();
         byte[] foreign = "a plain string another client stored".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        memcached.rawSet("session:" + id, foreign, 600);
+        memcached.rawSet(PrivateIds.key("session:", id), foreign, 600);
 
         assertForeignEntryIsNoSession(id);
-        byte[] kept = memcached.rawGet("session:" + id);
+        byte[] kept = memcached.rawGet(PrivateIds.key("session:", id));
         assertEquals(new String(foreign, java.nio.charset.StandardCharsets.UTF_8),
                 new String(java.util.Arrays.copyOf(kept, foreign.length), java.nio.charset.StandardCharsets.UTF_8),
                 "left alone");

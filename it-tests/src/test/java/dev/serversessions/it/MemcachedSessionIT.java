@@ -10,6 +10,7 @@ import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.testsupport.MemcachedServer;
+import dev.serversessions.testsupport.PrivateIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ class MemcachedSessionIT extends MemcachedSessionContract implements SessionScop
                 Response put = browser.put("/api/session/owner", "b" + i);
                 assertEquals(204, put.status(), put.body());
                 assertTrue(put.setCookie().contains("Max-Age=3000000"), put.setCookie());
-                String key = "session:" + browser.cookie().orElseThrow();
+                String key = PrivateIds.key("session:", browser.cookie().orElseThrow());
                 home.put(browser, nodes.stream().filter(n -> n.rawGet(key) != null).findFirst()
                         .orElseThrow(() -> new AssertionError("no node holds " + key)));
                 assertEquals("b" + i, attribute(browser, "owner"), "a session living over 30 days is readable");

@@ -2,6 +2,7 @@ package dev.serversessions.it;
 
 import dev.serversessions.it.support.WildFlyServer;
 import dev.serversessions.testsupport.MemcachedServer;
+import dev.serversessions.testsupport.PrivateIds;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -19,6 +20,6 @@ class MemcachedSessionWildFlyIT extends StoreInRuntimeContract {
 
     @Override
     protected boolean storeHolds(String sessionId) {
-        return memcached.rawGet("session:" + sessionId) != null;
+        return memcached.rawGet(PrivateIds.key("session:", sessionId)) != null;
     }
 }

@@ -10,6 +10,7 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.StoreOutage;
 import dev.serversessions.testsupport.MongoDbServer;
+import dev.serversessions.testsupport.PrivateIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
      */
     @Test
     void readOnlyRequestsBetweenSlidesSendMongoNoWrite() throws Exception {
-        assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> mongo.writeCommandsMentioning("session:" + id));
+        assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(id -> mongo.writeCommandsMentioning(PrivateIds.key("session:", id)));
     }
 
     @Test
@@ -93,7 +94,7 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
         browser.put("/api/session/user.name", "alice");
         browser.put("/api/session/$where", "x");
 
-        Document document = sessions().find(new Document("_id", "session:" + browser.cookie().orElseThrow())).first();
+        Document document = sessions().find(new Document("_id", PrivateIds.key("session:", browser.cookie().orElseThrow()))).first();
         Document attributes = document.get("attributes", Document.class);
         assertEquals(Set.of("user%2Ename", "%24where"), attributes.keySet());
         assertTrue(attributes.get("user%2Ename") instanceof Binary, document.toJson());
@@ -131,15 +132,15 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
     void aDocumentWithMistypedFieldsIsNoSessionAndLeftAlone() {
         MongoCollection<Document> web = shell.getDatabase("it_sessions").getCollection("web");
         String stringExpiry = unusedId();
-        web.insertOne(new Document("_id", "session:" + stringExpiry).append("created", new java.util.Date())
+        web.insertOne(new Document("_id", PrivateIds.key("session:", stringExpiry)).append("created", new java.util.Date())
                 .append("expires", "2099-01-01").append("attributes", new Document("user", new Binary(new byte[] {1}))));
         String textAttributes = unusedId();
-        web.insertOne(new Document("_id", "session:" + textAttributes).append("created", new java.util.Date())
+        web.insertOne(new Document("_id", PrivateIds.key("session:", textAttributes)).append("created", new java.util.Date())
                 .append("expires", new java.util.Date(System.currentTimeMillis() + 600_000)).append("attributes", "user=mallory"));
 
         assertForeignEntryIsNoSession(stringExpiry);
         assertForeignEntryIsNoSession(textAttributes);
-        assertEquals("2099-01-01", web.find(new Document("_id", "session:" + stringExpiry)).first().get("expires"));
-        assertEquals("user=mallory", web.find(new Document("_id", "session:" + textAttributes)).first().get("attributes"));
+        assertEquals("2099-01-01", web.find(new Document("_id", PrivateIds.key("session:", stringExpiry))).first().get("expires"));
+        assertEquals("user=mallory", web.find(new Document("_id", PrivateIds.key("session:", textAttributes))).first().get("attributes"));
     }
 }

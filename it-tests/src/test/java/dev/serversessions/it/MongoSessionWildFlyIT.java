@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.serversessions.it.support.WildFlyServer;
 import dev.serversessions.testsupport.MongoDbServer;
+import dev.serversessions.testsupport.PrivateIds;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -23,6 +24,6 @@ class MongoSessionWildFlyIT extends StoreInRuntimeContract {
 
     @Override
     protected boolean storeHolds(String sessionId) {
-        return shell.getDatabase("it_sessions").getCollection("web").find(new Document("_id", "session:" + sessionId)).first() != null;
+        return shell.getDatabase("it_sessions").getCollection("web").find(new Document("_id", PrivateIds.key("session:", sessionId))).first() != null;
     }
 }

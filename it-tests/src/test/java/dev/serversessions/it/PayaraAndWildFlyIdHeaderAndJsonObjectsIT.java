@@ -10,6 +10,7 @@ import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.HeaderClient;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.RawHttp;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.RedisMonitor;
 import dev.serversessions.testsupport.RedisServer;
 import dev.serversessions.it.support.WildFlyServer;
@@ -328,7 +329,7 @@ class PayaraAndWildFlyIdHeaderAndJsonObjectsIT {
         Browser browser = new Browser(server(runtime));
         browser.put("/json/cart" + cartQuery("apple", 2) + "&delivery=2026-12-24&wrapping=PAPER", "");
         String id = idPart(browser.cookie().orElseThrow());
-        byte[] key = ("session:" + id).getBytes(StandardCharsets.UTF_8);
+        byte[] key = PrivateIds.key("session:", id).getBytes(StandardCharsets.UTF_8);
         byte[] field = "a:cart".getBytes(StandardCharsets.UTF_8);
         try (Jedis jedis = redis.admin()) {
             String stored = new String(jedis.hget(key, field), StandardCharsets.UTF_8);
@@ -349,7 +350,7 @@ class PayaraAndWildFlyIdHeaderAndJsonObjectsIT {
         browser.put("/json/cart" + cartQuery("apple", 2) + "&delivery=2026-12-24&wrapping=PAPER", "");
         String id = idPart(browser.cookie().orElseThrow());
         try (Jedis jedis = redis.admin()) {
-            jedis.hset(("session:" + id).getBytes(StandardCharsets.UTF_8), "a:cart".getBytes(StandardCharsets.UTF_8),
+            jedis.hset(PrivateIds.key("session:", id).getBytes(StandardCharsets.UTF_8), "a:cart".getBytes(StandardCharsets.UTF_8),
                     ("{\"@class\":\"java.lang.ProcessBuilder\",\"@type\":\"java.net.URL\",\"items\":[{\"@class\":\"java.io.File\","
                     + "\"sku\":\"a\",\"quantity\":1}],\"delivery\":\"2026-12-24\",\"wrapping\":\"PAPER\"}").getBytes(StandardCharsets.UTF_8));
         }

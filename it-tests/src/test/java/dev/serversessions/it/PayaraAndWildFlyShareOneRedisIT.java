@@ -10,6 +10,7 @@ import dev.serversessions.internal.session.SessionIds;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.WildFlyServer;
+import dev.serversessions.testsupport.PrivateIds;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,7 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
 
     private static byte[] storedCaller(String id) {
         try (Jedis jedis = redis().admin()) {
-            byte[] bytes = jedis.hget(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = jedis.hget(PrivateIds.key("session:", id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8));
             assertNotNull(bytes, "no caller record in Redis for the logged-in session");
             return bytes;
         }
@@ -53,7 +54,7 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
 
     private static void storeCaller(String id, byte[] bytes) {
         try (Jedis jedis = redis().admin()) {
-            jedis.hset(("session:" + id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8), bytes);
+            jedis.hset(PrivateIds.key("session:", id).getBytes(StandardCharsets.UTF_8), CALLER_FIELD.getBytes(StandardCharsets.UTF_8), bytes);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.RedisCluster;
 import java.util.HashSet;
 import java.util.Map;
@@ -44,7 +45,7 @@ class RedisClusterSessionIT extends SessionSemanticsContract implements StoreLoc
         for (int i = 0; i < 20; i++) {
             Browser browser = browser();
             assertEquals(204, browser.put("/api/session/n", String.valueOf(i)).status());
-            thirds.add(JedisClusterCRC16.getSlot("session:" + browser.cookie().orElseThrow()) * 3 / 16384);
+            thirds.add(JedisClusterCRC16.getSlot(PrivateIds.key("session:", browser.cookie().orElseThrow())) * 3 / 16384);
             assertEquals(String.valueOf(i), attribute(browser, "n"));
         }
         assertTrue(thirds.size() == 3, "sessions on each master: " + thirds);

@@ -7,6 +7,7 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.RedisMonitor;
 import dev.serversessions.testsupport.RedisServer;
 import dev.serversessions.testsupport.TcpProxy;
@@ -153,7 +154,7 @@ abstract class RedisNearCacheContract extends SharedStoreContract {
     }
 
     private static String key(Browser browser) {
-        return "session:" + browser.cookie().orElseThrow();
+        return PrivateIds.key("session:", browser.cookie().orElseThrow());
     }
 
     /**

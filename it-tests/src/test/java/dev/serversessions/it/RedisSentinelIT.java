@@ -8,6 +8,7 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.WildFlyServer;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.RedisServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class RedisSentinelIT {
         assertEquals(204, browser.put("/api/session/seen", "on-payara").status());
         assertTrue(browser.on(wildfly).get("/api/session").body().contains("on-payara"));
         try (Jedis admin = master.admin()) {
-            assertEquals(1, admin.keys("*").stream().filter(k -> k.contains(browser.cookie().orElseThrow())).count(),
+            assertEquals(1, admin.keys("*").stream().filter(k -> k.contains(PrivateIds.of(browser.cookie().orElseThrow()))).count(),
                     "the session is on the master the sentinel named");
         }
     }

@@ -14,6 +14,7 @@ import dev.serversessions.it.support.LogMark;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.StoreOutage;
 import dev.serversessions.testsupport.Ports;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.RedisMonitor;
 import dev.serversessions.testsupport.RedisMonitor.Command;
 import dev.serversessions.testsupport.RedisServer;
@@ -122,7 +123,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             monitor.commandsSinceLastMark();
             List<Command> seen = new java.util.ArrayList<>();
             assertReadOnlyRequestsWriteNothingUntilTheSlideIsDue(cookie -> {
-                String key = "session:" + cookie.split("\\.", 2)[0];
+                String key = PrivateIds.key("session:", cookie.split("\\.", 2)[0]);
                 seen.addAll(monitor.commandsSinceLastMark());
                 return seen.stream().filter(c -> writing.contains(c.name()) && c.line().contains("\"" + key + "\"")).count();
             });
@@ -152,10 +153,37 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
         try (Jedis admin = redis.admin()) {
             admin.auth(PASSWORD);
             admin.select(1);
-            String key = "session:" + browser.cookie().orElseThrow();
+            String key = PrivateIds.key("session:", browser.cookie().orElseThrow());
             assertEquals("hash", admin.type(key));
             assertTrue(admin.hkeys(key).containsAll(List.of("a:user", "m:created")), admin.hkeys(key).toString());
             assertTrue(admin.pttl(key) > 2_678_000_000L, "31 days to live: " + admin.pttl(key));
+        }
+    }
+
+    /**
+     * Issue 27 through HTTP: after requests with cookies, a reader of every key and value of
+     * Redis (both databases; session hashes, locks, owner indexes, the {@code !expiries} set)
+     * finds each session under its private id and nowhere an id a browser sends as its cookie.
+     */
+    @Test
+    void aReaderOfRedisFindsNoIdABrowserCouldSend() {
+        List<String> cookies = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Browser browser = browser();
+            assertEquals(204, browser.put("/api/session/user", "alice").status());
+            assertEquals(200, browser.get("/api/session").status());
+            cookies.add(browser.cookie().orElseThrow());
+        }
+        String dump;
+        try (Jedis admin = redis.admin()) {
+            admin.auth(PASSWORD);
+            dump = dev.serversessions.testsupport.RedisServer.contents(admin);
+            admin.select(1);
+            dump += dev.serversessions.testsupport.RedisServer.contents(admin);
+        }
+        for (String cookie : cookies) {
+            assertFalse(dump.contains(PrivateIds.idOf(cookie)), "Redis holds the id of cookie " + cookie);
+            assertTrue(dump.contains(PrivateIds.key("session:", cookie)), "the session is stored under its private id");
         }
     }
 
@@ -178,7 +206,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
             for (Map.Entry<String, byte[]> payload : payloads.entrySet()) {
                 Browser browser = browser();
                 browser.put("/api/session/user", "alice");
-                byte[] key = ("session:" + browser.cookie().orElseThrow()).getBytes(StandardCharsets.UTF_8);
+                byte[] key = PrivateIds.key("session:", browser.cookie().orElseThrow()).getBytes(StandardCharsets.UTF_8);
                 byte[] field = "a:user".getBytes(StandardCharsets.UTF_8);
                 admin.hset(key, field, payload.getValue());
 
@@ -232,7 +260,7 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     void aKeyOfAnotherTypeIsNoSessionAndLeftAlone() {
         for (String type : List.of("string", "list", "set")) {
             String id = unusedId();
-            String key = "session:" + id;
+            String key = PrivateIds.key("session:", id);
             try (Jedis admin = redis.admin()) {
                 admin.auth(PASSWORD);
                 admin.select(1);

@@ -1,6 +1,7 @@
 package dev.serversessions.it;
 
 import dev.serversessions.it.support.AppServer;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.TestDatabase;
 
 /**
@@ -20,6 +21,6 @@ abstract class SqlInRuntimeContract extends StoreInRuntimeContract {
     @Override
     protected boolean storeHolds(String sessionId) throws Exception {
         return database.count("SELECT COUNT(*) FROM " + schema + "." + SqlSessionContract.TABLE + " WHERE session_id = ?",
-                "session:" + sessionId) == 1;
+                PrivateIds.key("session:", sessionId)) == 1;
     }
 }

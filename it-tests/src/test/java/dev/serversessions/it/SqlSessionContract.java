@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.StoreOutage;
+import dev.serversessions.testsupport.PrivateIds;
 import dev.serversessions.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     void expiredSessionsAreRemovedWithTheirAttributes() throws Exception {
         Browser shortLived = browser();
         assertEquals(200, shortLived.get("/probe/short-lived?name=s&value=1&seconds=1").status());
-        String key = "session:" + shortLived.cookie().orElseThrow();
+        String key = PrivateIds.key("session:", shortLived.cookie().orElseThrow());
         String rows = "SELECT COUNT(*) FROM " + schema + "." + TABLE + " WHERE session_id = ?";
         assertEquals(1, database.count(rows, key));
         Thread.sleep(2000);
@@ -163,8 +164,8 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
             statement.execute(database.url().startsWith("jdbc:mariadb")
                     ? "ALTER TABLE " + table + " MODIFY created_millis BIGINT NULL"
                     : "ALTER TABLE " + table + " ALTER COLUMN created_millis DROP NOT NULL");
-            statement.execute("INSERT INTO " + table + " (id, session_id, created_millis, expires_millis) VALUES (-7, 'session:"
-                    + id + "', NULL, " + (System.currentTimeMillis() + 600_000) + ")");
+            statement.execute("INSERT INTO " + table + " (id, session_id, created_millis, expires_millis) VALUES (-7, '"
+                    + PrivateIds.key("session:", id) + "', NULL, " + (System.currentTimeMillis() + 600_000) + ")");
         }
         assertForeignEntryIsNoSession(id);
         try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.url());

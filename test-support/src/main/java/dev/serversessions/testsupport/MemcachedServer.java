@@ -153,6 +153,30 @@ public final class MemcachedServer implements AutoCloseable {
         return Arrays.copyOfRange(answer, headerEnd + 2, headerEnd + 2 + length);
     }
 
+    /** Every key memcached holds ({@code lru_crawler metadump all}), as a reader of the server would list them. */
+    public java.util.List<String> keys() {
+        // the crawler streams its answer and reads no further command until it ends: read to END, no quit
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            for (String line = lines.readLine(); line != null && !line.equals("END"); line = lines.readLine()) {
+                if (line.startsWith("key=")) {
+                    keys.add(java.net.URLDecoder.decode(line.substring(4).split(" ")[0], StandardCharsets.UTF_8));
+                } else if (line.startsWith("ERROR") || line.startsWith("CLIENT_ERROR") || line.startsWith("BUSY")) {
+                    throw new AssertionError("memcached answered " + line + " to lru_crawler metadump");
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("memcached on port " + port + " did not list its keys: " + e, e);
+        }
+        return keys;
+    }
+
     /** Stores raw bytes under {@code key} through the text protocol, bypassing the backend. */
     public void rawSet(String key, byte[] value, int exptime) {
         rawSet(key, value, exptime, 0);

@@ -128,6 +128,30 @@ public final class RedisServer implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Everything the selected database of a Redis server holds, as a reader of its data (an RDB
+     * file, a replica) sees it: every key with its value, whatever its type (a session hash, an
+     * owner index's sorted set, the {@code !expiries} set, a lock string), binary as ISO-8859-1
+     * text.
+     */
+    public static String contents(Jedis admin) {
+        java.nio.charset.Charset bytes = java.nio.charset.StandardCharsets.ISO_8859_1;
+        StringBuilder dump = new StringBuilder();
+        for (byte[] key : admin.keys("*".getBytes(bytes))) {
+            dump.append(new String(key, bytes)).append(" = ");
+            switch (admin.type(key)) {
+                case "string" -> dump.append(new String(admin.get(key), bytes));
+                case "hash" -> admin.hgetAll(key).forEach((f, v) -> dump.append(new String(f, bytes)).append(':').append(new String(v, bytes)).append(' '));
+                case "zset" -> admin.zrangeWithScores(key, 0, -1).forEach(t -> dump.append(new String(t.getBinaryElement(), bytes)).append(' '));
+                case "set" -> admin.smembers(key).forEach(m -> dump.append(new String(m, bytes)).append(' '));
+                case "list" -> admin.lrange(key, 0, -1).forEach(m -> dump.append(new String(m, bytes)).append(' '));
+                default -> dump.append("(").append(admin.type(key)).append(")");
+            }
+            dump.append('\n');
+        }
+        return dump.toString();
+    }
+
     /** A plain connection for the test's own checks. */
     public Jedis admin() {
         return new Jedis("127.0.0.1", port);

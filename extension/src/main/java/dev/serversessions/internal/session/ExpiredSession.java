@@ -37,6 +37,10 @@ public final class ExpiredSession {
         stored.attributes().keySet().stream().filter(n -> !AttributeNames.isReserved(n)).sorted().forEach(names::add);
     }
 
+    /**
+     * The session's private id ({@link SessionIds#privateId}), all the store knows of it: never
+     * the id its client sent, which the library does not keep.
+     */
     public String id() {
         return id;
     }
@@ -95,7 +99,7 @@ public final class ExpiredSession {
             try {
                 value = codec.decode(name, bytes);
             } catch (UndecodableAttributeException e) {
-                LOG.warning(() -> "Expired session " + SessionIds.logTag(id) + ": " + e.getMessage()
+                LOG.warning(() -> "Expired session " + SessionIds.privateLogTag(id) + ": " + e.getMessage()
                         + "; its listeners see null for it");
             }
         }
@@ -105,6 +109,6 @@ public final class ExpiredSession {
 
     @Override
     public String toString() {
-        return "ExpiredSession[" + SessionIds.logTag(id) + ", " + names + "]";
+        return "ExpiredSession[" + SessionIds.privateLogTag(id) + ", " + names + "]";
     }
 }

@@ -131,7 +131,11 @@ public final class ExpirySweep {
         }
     }
 
-    /** Destroyed first, then every attribute unbound, as for an invalidation ({@link ListenerCalls#destroying}). */
+    /**
+     * Destroyed first, then every attribute unbound, as for an invalidation ({@link ListenerCalls#destroying}).
+     * {@code id} is the private id the store holds the session under: the id the client had is
+     * not known here, so that is what the listener's {@code getId()} answers.
+     */
     private void announce(String id, StoredSession stored) {
         ExpiredSession session = new ExpiredSession(id, stored, runtime.codec(),
                 (int) Math.min(Integer.MAX_VALUE, runtime.settings().lifetime().toSeconds()));
@@ -141,7 +145,7 @@ public final class ExpirySweep {
                 events.attributeRemoved(session, name, session.get(name));
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "A listener failed on the expiry of session " + SessionIds.logTag(id) + ": " + e, e);
+            LOG.log(Level.WARNING, "A listener failed on the expiry of session " + SessionIds.privateLogTag(id) + ": " + e, e);
         }
     }
 }

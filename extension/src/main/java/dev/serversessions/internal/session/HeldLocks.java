@@ -62,8 +62,12 @@ final class HeldLocks {
      * waiters on several servers do not poll in step). Without the lock the request never goes
      * on: it gets {@link SessionLockTimeoutException}, now and at every later use of its session.
      */
-    void take(String id) {
-        if (token == null || over || locked.contains(id)) {
+    void take(String sessionId) {
+        if (token == null || over) {
+            return;
+        }
+        String id = SessionIds.privateId(sessionId); // what the store locks, and what this server's permits are keyed by
+        if (locked.contains(id)) {
             return;
         }
         throwIfRefused();
@@ -105,7 +109,7 @@ final class HeldLocks {
     }
 
     private SessionLockTimeoutException tooManyWaiters(String id) {
-        refused = new SessionLockTimeoutException("Session " + SessionIds.logTag(id) + " already has "
+        refused = new SessionLockTimeoutException("Session " + SessionIds.privateLogTag(id) + " already has "
                 + runtime.settings().lockMaxWaiters() + " requests waiting for its lock on this server (SESSION_LOCK_MAX_WAITERS);"
                 + " this request did not wait and did not get its session", false);
         LOG.fine(refused::getMessage);
@@ -113,7 +117,7 @@ final class HeldLocks {
     }
 
     private SessionLockTimeoutException timeout(String id) {
-        refused = new SessionLockTimeoutException("Session " + SessionIds.logTag(id) + " stayed locked by other requests for "
+        refused = new SessionLockTimeoutException("Session " + SessionIds.privateLogTag(id) + " stayed locked by other requests for "
                 + runtime.settings().lockTimeout().toSeconds() + " s (SESSION_LOCK_TIMEOUT); this request did not get its session", true);
         LOG.info(refused::getMessage);
         return refused;
@@ -136,12 +140,12 @@ final class HeldLocks {
             for (String id : locked) {
                 try {
                     if (!backend.tryLock(id, token, lease)) {
-                        LOG.warning(() -> "Session " + SessionIds.logTag(id) + ": its lock ran out before this server could renew it"
+                        LOG.warning(() -> "Session " + SessionIds.privateLogTag(id) + ": its lock ran out before this server could renew it"
                                 + " (SESSION_LOCK_LEASE " + lease.toSeconds() + " s) and another request holds it now;"
                                 + " both may change the session at the same time");
                     }
                 } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "Session " + SessionIds.logTag(id) + ": renewing its lock failed; the next renewal tries again", e);
+                    LOG.log(Level.FINE, "Session " + SessionIds.privateLogTag(id) + ": renewing its lock failed; the next renewal tries again", e);
                 }
             }
         }
@@ -167,13 +171,13 @@ final class HeldLocks {
         for (String id : locked) {
             try {
                 if (!backend.unlock(id, token)) {
-                    LOG.warning(() -> "Session " + SessionIds.logTag(id) + " was held by one request for " + heldMillis
+                    LOG.warning(() -> "Session " + SessionIds.privateLogTag(id) + " was held by one request for " + heldMillis
                             + " ms and its lock ran out meanwhile (SESSION_LOCK_LEASE " + runtime.settings().lockLease().toSeconds()
                             + " s, not renewed in time: the store was out of reach), so another request may have changed the"
                             + " session at the same time");
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Session " + SessionIds.logTag(id) + ": its lock could not be released (" + e
+                LOG.log(Level.WARNING, "Session " + SessionIds.privateLogTag(id) + ": its lock could not be released (" + e
                         + "); it runs out after SESSION_LOCK_LEASE", LOG.isLoggable(Level.FINE) ? e : null);
             } finally {
                 runtime.localLocks().release(id);

@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ids this server renamed (regenerate) or deleted (invalidate) a short while ago, with the id a
- * renamed session moved to. Ids are random and never reused, so an id in here is dead for good;
- * the entries only need to outlive requests still in flight with the old cookie.
+ * renamed session moved to, all as private ids ({@link SessionIds#privateId}: what the store and
+ * a listing of the owner index know). Ids are random and never reused, so an id in here is dead
+ * for good; the entries only need to outlive requests still in flight with the old cookie.
  *
  * <p>It lets a request that loaded a session before another request retired its id avoid
  * handing that dead id back to the browser (which would overwrite the new cookie and log the

@@ -32,6 +32,9 @@ final class SessionIdentity {
     private String id;
     /** The backend's version of what was loaded, while nothing this request wrote has changed it. */
     private Object storedVersion;
+    /** The last id {@link #key} derived a private id for, and that private id. */
+    private String keyOf;
+    private String key;
 
     SessionIdentity(SessionIds ids, RetiredIds retired, String requestedId, RequestSession.IdSource source, boolean headerOn) {
         this.ids = ids;
@@ -119,17 +122,17 @@ final class SessionIdentity {
     /** Renames the stored session to the current id; false if it no longer exists under its stored id. */
     boolean rename(SessionBackend backend) {
         storedVersion = null;
-        if (!backend.changeId(storedId, id)) {
+        if (!backend.changeId(key(storedId), key(id))) {
             return false;
         }
-        retired.renamed(storedId, id);
+        retired.renamed(key(storedId), key(id));
         storedId = id;
         return true;
     }
 
     /** Stores the session as a new one under its current id (made up now if none was needed yet). */
     void insert(SessionBackend backend, ChangeSet all) {
-        backend.apply(id(), all);
+        backend.apply(key(id()), all);
         storedId = id;
     }
 
@@ -138,7 +141,7 @@ final class SessionIdentity {
      * keeps versions; false if it no longer exists.
      */
     boolean update(SessionBackend backend, Map<String, byte[]> put, Set<String> removed, Instant created, Instant expires) {
-        boolean applied = backend.apply(storedId, new ChangeSet(put, removed, created, expires, false, storedVersion));
+        boolean applied = backend.apply(key(storedId), new ChangeSet(put, removed, created, expires, false, storedVersion));
         storedVersion = null;
         return applied;
     }
@@ -146,28 +149,28 @@ final class SessionIdentity {
     /** Moves the stored expiry; false if the session no longer exists. */
     boolean touch(SessionBackend backend, Instant expiry) {
         storedVersion = null;
-        return backend.touch(storedId, expiry);
+        return backend.touch(key(storedId), expiry);
     }
 
     /** Deletes the stored session. */
     void delete(SessionBackend backend) {
-        backend.delete(storedId);
-        retired.deleted(storedId);
+        backend.delete(key(storedId));
+        retired.deleted(key(storedId));
     }
 
     /** Another request of this server renamed the stored session (a login) after this one loaded it. */
     boolean storedRenamedElsewhere() {
-        return storedId != null && isRename(retired.find(storedId));
+        return storedId != null && isRename(retired.find(key(storedId)));
     }
 
     /** The session the client asked for was missing because another request of this server renamed it meanwhile. */
     boolean requestedRenamedElsewhere() {
-        return requestedIdUnknown && isRename(retired.find(requestedId));
+        return requestedIdUnknown && isRename(retired.find(key(requestedId)));
     }
 
     /** Another request of this server retired the stored id (renamed or deleted) after this one loaded it. */
     boolean storedRetiredElsewhere() {
-        return retired.find(storedId) != null;
+        return storedId != null && retired.find(key(storedId)) != null;
     }
 
     private static boolean isRename(RetiredIds.Retired entry) {
@@ -180,13 +183,26 @@ final class SessionIdentity {
      * started are not followed, so a stale or fixated old id cannot end the renamed session.
      */
     void deleteFollowingRenames(SessionBackend backend, String doomed) {
-        String movedTo = retired.lastMoveSince(doomed, startedNanos);
-        backend.delete(doomed);
-        retired.deleted(doomed);
-        if (movedTo != null) {
+        String doomedKey = key(doomed);
+        String movedTo = retired.lastMoveSince(doomedKey, startedNanos);
+        backend.delete(doomedKey);
+        retired.deleted(doomedKey);
+        if (movedTo != null) { // a private id, as RetiredIds keeps them
             backend.delete(movedTo);
             retired.deleted(movedTo);
         }
+    }
+
+    /**
+     * The private id the store and {@link RetiredIds} know {@code id} by; remembered for the
+     * last id asked, which is the stored one on nearly every call of a request.
+     */
+    String key(String id) {
+        if (!id.equals(keyOf)) {
+            key = SessionIds.privateId(id);
+            keyOf = id;
+        }
+        return key;
     }
 
     /** The id's tag for a log line: the stored id, else the requested one. */

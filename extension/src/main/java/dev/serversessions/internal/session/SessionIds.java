@@ -25,6 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SessionIds {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final int SIGNATURE_LENGTH = 43; // 32 bytes of HMAC-SHA256 as base64url
+    /** Separates the private id's hash from any other SHA-256 of an id (log tags, other libraries'). */
+    private static final String PRIVATE_ID_LABEL = "serversessions private id 1\0";
 
     private final SecureRandom random = new SecureRandom();
     private final int byteLength;
@@ -138,11 +140,35 @@ public final class SessionIds {
         return BASE64URL.encodeToString(macs.get()[key].doFinal(id.getBytes(StandardCharsets.US_ASCII)));
     }
 
-    /** A short, irreversible tag of an id for logs, so that logs never leak live ids. */
+    /**
+     * The key the store holds session {@code id} under (the "private id", as Rack's session
+     * stores name it): base64url SHA-256 of a label and the id, so that whoever reads the store
+     * (a backup, a replica, a leaked dump) finds no id a client could send. Made of id
+     * characters, of any id's length ({@code SessionKeys}). Every {@code SessionBackend} call,
+     * the owner index and {@link RetiredIds} take private ids; only cookies and headers carry
+     * the id itself.
+     */
+    public static String privateId(String id) {
+        return BASE64URL.encodeToString(sha256(PRIVATE_ID_LABEL + id));
+    }
+
+    /** A short, irreversible tag of an id for logs: the {@link #privateLogTag} of its private id. */
     public static String logTag(String id) {
+        return privateLogTag(privateId(id));
+    }
+
+    /**
+     * The tag of a private id for logs, as {@code UserSession.tag} shows it (without its '#'):
+     * one tag per session wherever it appears, also where only its private id is known (an
+     * expiry sweep, a listing of the owner index).
+     */
+    public static String privateLogTag(String privateId) {
+        return "#" + HexFormat.of().formatHex(sha256(privateId), 0, 6);
+    }
+
+    private static byte[] sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return "#" + HexFormat.of().formatHex(digest, 0, 6);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

@@ -36,6 +36,9 @@ final class SessionOwner {
     private final RecordSigner signer;
     /** The session's current id, made up on first need: what the owner value is signed for. */
     private final Supplier<String> id;
+    /** The id {@link #privateId()} last derived from, and its private id. */
+    private String privateIdOf;
+    private String privateId;
     private boolean badCallerLogged;
     /** The owner as the store holds it (after the last load or save), or null. */
     private String storedOwner;
@@ -55,20 +58,23 @@ final class SessionOwner {
     private record OwnerValue(String name, long indexedUntil, boolean byFallback) {
     }
 
-    /** The owner a stored {@code OWNER} value of session {@code id} names, or null for anything else or a MAC that fails. */
-    static String ownerName(Object stored, String id, RecordSigner signer) {
-        OwnerValue value = read(stored, id, signer);
+    /**
+     * The owner a stored {@code OWNER} value of the session with private id {@code privateId}
+     * names, or null for anything else or a MAC that fails.
+     */
+    static String ownerName(Object stored, String privateId, RecordSigner signer) {
+        OwnerValue value = read(stored, privateId, signer);
         return value == null ? null : value.name();
     }
 
-    private static OwnerValue read(Object stored, String id, RecordSigner signer) {
+    private static OwnerValue read(Object stored, String privateId, RecordSigner signer) {
         if (!(stored instanceof List<?> list) || list.size() != (signer.signs() ? 3 : 2)
                 || !(list.get(0) instanceof String name) || name.isEmpty() || !(list.get(1) instanceof String until)) {
             return null;
         }
         RecordSigner.Check check = RecordSigner.Check.CURRENT;
         if (signer.signs()) {
-            check = id != null && list.get(2) instanceof String mac ? signer.check(mac, signed(id, name)) : RecordSigner.Check.FAILED;
+            check = privateId != null && list.get(2) instanceof String mac ? signer.check(mac, signed(privateId, name)) : RecordSigner.Check.FAILED;
         }
         if (check == RecordSigner.Check.FAILED) {
             return null;
@@ -76,21 +82,34 @@ final class SessionOwner {
         return new OwnerValue(name, until.matches("\\d{1,18}") ? Long.parseLong(until) : 0, check == RecordSigner.Check.FALLBACK);
     }
 
-    /** What the owner's MAC covers: its version, the session id and the owner. */
-    private static List<String> signed(String id, String owner) {
-        return List.of("owner/1", id, owner);
+    /**
+     * What the owner's MAC covers: its version, the session's private id (all a listing of the
+     * owner index knows of it) and the owner.
+     */
+    private static List<String> signed(String privateId, String owner) {
+        return List.of("owner/2", privateId, owner);
     }
 
     /** The {@code OWNER} value of {@code owner}, indexed until {@code indexedUntil} (0: not yet, the save indexes it), signed for the current id. */
     private List<String> value(String owner, long indexedUntil) {
         String until = Long.toString(indexedUntil);
-        return signer.signs() ? List.of(owner, until, signer.sign(signed(id.get(), owner))) : List.of(owner, until);
+        return signer.signs() ? List.of(owner, until, signer.sign(signed(privateId(), owner))) : List.of(owner, until);
     }
 
     /** The {@code OWNER} value as stored, checked for the current id; null if none or if it fails. */
     private OwnerValue current() {
         Object stored = attributes.decoded(OWNER);
-        return stored == null ? null : read(stored, id.get(), signer);
+        return stored == null ? null : read(stored, privateId(), signer);
+    }
+
+    /** The current id's private id, derived again only when the id changed. */
+    private String privateId() {
+        String current = id.get();
+        if (!current.equals(privateIdOf)) {
+            privateId = SessionIds.privateId(current);
+            privateIdOf = current;
+        }
+        return privateId;
     }
 
     /** The store holds the session as loaded; an owner a fallback key signed is signed again with the current one. */
@@ -138,7 +157,7 @@ final class SessionOwner {
      */
     void admit(String owner, String storedId) {
         if (!owner.equals(owner())) {
-            users.refuseIfFull(owner, storedId);
+            users.refuseIfFull(owner, storedId == null ? null : SessionIds.privateId(storedId));
         }
     }
 
@@ -276,20 +295,20 @@ final class SessionOwner {
             return;
         }
         if (indexUntil != null) {
-            users.index().add(owner, storedId, indexUntil);
+            users.index().add(owner, SessionIds.privateId(storedId), indexUntil);
         }
         if (stale) {
-            users.index().remove(ownerBefore, idBefore);
+            users.index().remove(ownerBefore, SessionIds.privateId(idBefore));
         }
         if (owner != null && !owner.equals(ownerBefore)) {
-            users.revokeBeyondLimit(owner, storedId);
+            users.revokeBeyondLimit(owner, SessionIds.privateId(storedId));
         }
     }
 
     /** A deleted session leaves its owner's index. */
     void deleted(String owner, String id) {
         if (owner != null) {
-            users.unindex(owner, id);
+            users.unindex(owner, SessionIds.privateId(id));
         }
     }
 }

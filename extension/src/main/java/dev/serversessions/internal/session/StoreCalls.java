@@ -71,7 +71,7 @@ final class StoreCalls {
     Optional<StoredSession> load(SessionBackend backend, String id) {
         locks.take(id);
         try {
-            return backend.load(id);
+            return backend.load(identity.key(id));
         } catch (MalformedSessionException e) {
             UndecodableSessionLog.report(SessionIds.logTag(id), e, LOG, metrics.get());
             return Optional.empty();

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * <p>The store's {@link SessionOwnerIndex} says which sessions may be a user's; each is then
  * read (a pure read, no slide) to check that it still lives and still names that owner. An
  * entry that fails the check is removed from the index there and then, so the index does not
- * keep what a listing has seen dead.
+ * keep what a listing has seen dead. Everything here is on private ids ({@link SessionIds#privateId}),
+ * which is all the index holds: the ids clients send never reach the store.
  */
 public final class StoreUserSessions implements UserSessions {
     private static final Logger LOG = Logger.getLogger(StoreUserSessions.class.getName());
@@ -36,13 +37,13 @@ public final class StoreUserSessions implements UserSessions {
         this.runtime = runtime;
     }
 
-    /** A listed session with its id, which never leaves this class. */
+    /** A listed session with its private id (what the index holds), which never leaves this class. */
     private record Live(String id, UserSession info) {
     }
 
-    /** The tag {@link UserSession#tag} shows for an id. */
-    static String tag(String id) {
-        return SessionIds.logTag(id).substring(1);
+    /** The tag {@link UserSession#tag} shows for a private id: its log tag without the '#'. */
+    static String tag(String privateId) {
+        return SessionIds.privateLogTag(privateId).substring(1);
     }
 
     @Override
@@ -116,14 +117,14 @@ public final class StoreUserSessions implements UserSessions {
      */
     private void revokeId(String owner, String id) {
         RequestSession current = CurrentSession.find();
-        if (current != null && id.equals(current.storedIdIfLoaded())) {
+        if (current != null && id.equals(privateIdOf(current.storedIdIfLoaded()))) {
             current.invalidate();
             return;
         }
         runtime.activeBackend().delete(id);
         runtime.retiredIds().deleted(id);
         index().remove(owner, id);
-        LOG.fine(() -> "Session " + SessionIds.logTag(id) + " revoked");
+        LOG.fine(() -> "Session " + SessionIds.privateLogTag(id) + " revoked");
     }
 
     /** {@code owner}'s live sessions, least recently used first; dead index entries are removed. */
@@ -132,7 +133,7 @@ public final class StoreUserSessions implements UserSessions {
         SessionOwnerIndex index = index();
         SessionBackend backend = runtime.activeBackend();
         RequestSession current = CurrentSession.find();
-        String currentId = current == null ? null : current.storedIdIfLoaded();
+        String currentId = current == null ? null : privateIdOf(current.storedIdIfLoaded());
         Instant now = runtime.clock().instant();
         List<Live> sessions = new ArrayList<>();
         for (String id : index.ids(owner)) {
@@ -152,6 +153,10 @@ public final class StoreUserSessions implements UserSessions {
         }
         sessions.sort(Comparator.comparing((Live l) -> l.info().lastAccess()));
         return sessions;
+    }
+
+    private static String privateIdOf(String storedId) {
+        return storedId == null ? null : SessionIds.privateId(storedId);
     }
 
     /** The owner session {@code id} holds, if its value passes its check for that id. */
@@ -188,7 +193,7 @@ public final class StoreUserSessions implements UserSessions {
                         + "listing or revoking a user's sessions needs one of the library's backends"));
     }
 
-    /** Takes a session off its owner's index, where the store keeps one. */
+    /** Takes a session (its private id) off its owner's index, where the store keeps one. */
     void unindex(String owner, String id) {
         runtime.activeBackend().ownerIndex().ifPresent(index -> index.remove(owner, id));
     }
@@ -200,8 +205,8 @@ public final class StoreUserSessions implements UserSessions {
 
     /**
      * Refuses a new session to {@code owner} when it already has {@code SESSION_MAX_PER_USER}
-     * and the action is {@code refuse}; {@code currentId} (the session being given) is not
-     * counted.
+     * and the action is {@code refuse}; {@code currentId} (the private id of the session being
+     * given) is not counted.
      */
     void refuseIfFull(String owner, String currentId) {
         UserSessionLimit limit = runtime.userSessionLimit();
@@ -217,7 +222,7 @@ public final class StoreUserSessions implements UserSessions {
     }
 
     /**
-     * After {@code owner} gained session {@code currentId}: revokes their least recently used
+     * After {@code owner} gained session {@code currentId} (a private id): revokes their least recently used
      * sessions beyond {@code SESSION_MAX_PER_USER} (action {@code revoke-oldest}), never the
      * current one. Every login keeps the same {@code max} most recent sessions (by last access,
      * then tag), not "itself and the others' newest": so concurrent logins that see one another

@@ -8,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionIds;
+import dev.serversessions.internal.session.SessionRuntime;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -523,6 +528,68 @@ public abstract class SessionBackendContract {
     // ---- Expired sessions claimed for sessionDestroyed (SessionBackend.claimExpired) ----
 
     private static final Duration GRACE = Duration.ofMinutes(5);
+
+    /**
+     * Everything the store holds, as a reader of the store sees it (a dump, a backup, a replica):
+     * every key, document, row or file name with its contents, binary values as ISO-8859-1 text.
+     */
+    protected abstract String storeDump() throws Exception;
+
+    /**
+     * The request rules on this store, through {@code RequestSession}: sessions created, logged in
+     * (the owner index), renamed, one invalidated, one locked by a request still running, with
+     * expired sessions kept for claims where the store lists them (Redis's {@code !expiries}). A
+     * reader of the whole store finds the private id of each session, and nowhere an id or a
+     * cookie a client could send: with the signer on, the id is what comes before the signature.
+     */
+    @Test
+    void aReaderOfTheStoreFindsNoIdAClientCouldSend() throws Exception {
+        SessionBackend store = backend("reader:");
+        if (claimsExpired()) {
+            assertTrue(store.keepExpiredForClaims(GRACE));
+        }
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of("SESSION_LOCKING", "true",
+                "SESSION_USE_SIGNER", "true", "SESSION_SECRET_KEY", "a-store-reader-must-not-learn-ids-0123456789")),
+                getClass().getClassLoader(), Clock.systemUTC());
+        runtime.useApplicationBackend(() -> store);
+        List<String> cookies = new ArrayList<>();
+        RequestSession anonymous = runtime.open(null);
+        anonymous.put("cart", "3 items");
+        cookies.add(runtime.ids().cookieValue(anonymous.save().id()));
+        anonymous.releaseLocks();
+        RequestSession login = runtime.open(cookies.get(0));
+        login.regenerate();
+        login.setOwner("alice");
+        String alices = runtime.ids().cookieValue(login.save().id());
+        cookies.add(alices);
+        login.releaseLocks();
+        RequestSession phone = runtime.open(null);
+        phone.setOwner("alice");
+        cookies.add(runtime.ids().cookieValue(phone.save().id()));
+        phone.releaseLocks();
+        RequestSession ended = runtime.open(null);
+        ended.put("cart", "1 item");
+        String endedCookie = runtime.ids().cookieValue(ended.save().id());
+        cookies.add(endedCookie);
+        ended.releaseLocks();
+        RequestSession logout = runtime.open(endedCookie);
+        logout.invalidate();
+        logout.save();
+        logout.releaseLocks();
+        assertEquals(2, runtime.userSessions().list("alice").size(), "both of alice's sessions are indexed");
+        RequestSession running = runtime.open(alices);
+        assertEquals("3 items", running.get("cart")); // holds the session's lock while the store is read
+        try {
+            String dump = storeDump();
+            for (String cookie : cookies) {
+                String id = PrivateIds.idOf(cookie);
+                assertFalse(dump.contains(id), "the store holds session id " + id + " a client could send");
+            }
+            assertTrue(dump.contains(PrivateIds.of(alices)), "the reader sees the store: " + dump.length() + " chars");
+        } finally {
+            running.releaseLocks();
+        }
+    }
 
     /**
      * Whether this store can list what expired ({@link SessionBackend#keepExpiredForClaims}); a

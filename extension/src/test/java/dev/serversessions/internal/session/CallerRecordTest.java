@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,12 +55,12 @@ class CallerRecordTest {
 
     /** The stored bytes of one attribute, written as anyone with access to the store could. */
     private static void writeRaw(SessionRuntime runtime, String id, String name, Object value) {
-        runtime.activeBackend().apply(id, new ChangeSet(Map.of(name, runtime.codec().encode(name, value)), Set.of(),
+        runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(Map.of(name, runtime.codec().encode(name, value)), Set.of(),
                 Instant.now(), Instant.now().plusSeconds(600), false));
     }
 
     private static Object readRaw(SessionRuntime runtime, String id, String name) {
-        byte[] bytes = runtime.activeBackend().load(id).orElseThrow().attributes().get(name);
+        byte[] bytes = runtime.activeBackend().load(PrivateIds.of(id)).orElseThrow().attributes().get(name);
         return bytes == null ? null : runtime.codec().decode(name, bytes);
     }
 
@@ -72,7 +73,7 @@ class CallerRecordTest {
 
         String newId = logIn(runtime, oldId, ALICE);
         assertNotEquals(oldId, newId, "a login gets a new id");
-        assertEquals(Optional.empty(), runtime.activeBackend().load(oldId), "the pre-login id is gone");
+        assertEquals(Optional.empty(), runtime.activeBackend().load(PrivateIds.of(oldId)), "the pre-login id is gone");
         Object stored = readRaw(runtime, newId, RequestSession.CALLER);
         assertTrue(stored instanceof List<?> list && list.stream().allMatch(String.class::isInstance), "plain strings: " + stored);
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.internal.codec.CostlyJavaBytes;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -65,7 +66,7 @@ class CostlyStoredValueTest {
         RequestSession first = runtime.open(null);
         first.put("user", "alice");
         String id = first.save().id();
-        assertTrue(runtime.activeBackend().apply(id, new ChangeSet(Map.of("cart", cart), Set.of(), Instant.now(),
+        assertTrue(runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(Map.of("cart", cart), Set.of(), Instant.now(),
                 Instant.now().plusSeconds(600), false)));
         return id;
     }

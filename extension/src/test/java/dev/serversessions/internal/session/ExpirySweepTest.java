@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +70,7 @@ class ExpirySweepTest {
 
     private static void awaitExpiry(SessionRuntime runtime, List<String> ids) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (ids.stream().anyMatch(id -> runtime.activeBackend().load(id).isPresent())) {
+        while (ids.stream().anyMatch(id -> runtime.activeBackend().load(PrivateIds.of(id)).isPresent())) {
             assertTrue(System.nanoTime() < deadline, "the sessions expire");
             Thread.sleep(50);
         }
@@ -88,7 +89,7 @@ class ExpirySweepTest {
         awaitExpiry(runtime, List.of(id));
 
         assertEquals(1, sweep.sweep());
-        assertEquals(List.of("expired " + id + " [a, b] a=apple max=1", "removed a=apple", "removed b=42"), heard.calls,
+        assertEquals(List.of("expired " + PrivateIds.of(id) + " [a, b] a=apple max=1", "removed a=apple", "removed b=42"), heard.calls,
                 "destroyed with the attributes readable and the library's own hidden, then each attribute unbound");
         assertEquals(0, sweep.sweep(), "once");
         assertEquals(3, heard.calls.size());
@@ -144,7 +145,7 @@ class ExpirySweepTest {
         String second = storedSession(serverA, Map.of("a", "second"));
         awaitExpiry(serverA, List.of(second));
         assertEquals(1, sweepB.sweep(), "B takes over once A has given the lease up");
-        assertTrue(heardB.calls.get(0).startsWith("expired " + second), heardB.calls.toString());
+        assertTrue(heardB.calls.get(0).startsWith("expired " + PrivateIds.of(second)), heardB.calls.toString());
     }
 
     @Test
@@ -181,11 +182,11 @@ class ExpirySweepTest {
         String failing = storedSession(runtime, Map.of("a", "boom"));
         String corrupt = storedSession(runtime, Map.of("a", "kept"));
         // bytes no codec can read, as a class removed since would leave them
-        runtime.activeBackend().apply(corrupt, new ChangeSet(Map.of("b", new byte[] {1, 2, 3}), Set.of(), Instant.now(),
+        runtime.activeBackend().apply(PrivateIds.of(corrupt), new ChangeSet(Map.of("b", new byte[] {1, 2, 3}), Set.of(), Instant.now(),
                 Instant.now().plusMillis(500), false));
         awaitExpiry(runtime, List.of(failing, corrupt));
 
         assertEquals(2, sweep.sweep());
-        assertEquals(List.of("expired " + corrupt + " [a, b] a=kept max=1", "removed a=kept", "removed b=null"), heard.calls);
+        assertEquals(List.of("expired " + PrivateIds.of(corrupt) + " [a, b] a=kept max=1", "removed a=kept", "removed b=null"), heard.calls);
     }
 }

@@ -11,6 +11,7 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionTooLargeException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -94,12 +95,12 @@ class LazyDecodingTest {
     }
 
     private static void storeRaw(SessionRuntime runtime, String id, String name, byte[] bytes) {
-        assertTrue(runtime.activeBackend().apply(id, new ChangeSet(Map.of(name, bytes), Set.of(),
+        assertTrue(runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(Map.of(name, bytes), Set.of(),
                 Instant.now(), Instant.now().plusSeconds(600), false)));
     }
 
     private static Map<String, byte[]> stored(SessionRuntime runtime, String id) {
-        return runtime.activeBackend().load(id).map(StoredSession::attributes).orElseThrow();
+        return runtime.activeBackend().load(PrivateIds.of(id)).map(StoredSession::attributes).orElseThrow();
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionLimitException;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class LogoutTest {
     }
 
     private static boolean stored(SessionRuntime runtime, String id) {
-        return runtime.activeBackend().load(id).isPresent();
+        return runtime.activeBackend().load(PrivateIds.of(id)).isPresent();
     }
 
     /** The save kept the session under {@code id}: no cookie, or the same id sent again (the slide). */
@@ -174,7 +175,7 @@ class LogoutTest {
         assertEquals(Optional.of(BOB), next.caller());
         assertEquals(Set.of(), next.names(), "nothing of alice's");
         assertEquals(Set.of(), runtime.activeBackend().ownerIndex().orElseThrow().ids("alice"));
-        assertEquals(Set.of(saved.id()), runtime.activeBackend().ownerIndex().orElseThrow().ids("bob"));
+        assertEquals(Set.of(PrivateIds.of(saved.id())), runtime.activeBackend().ownerIndex().orElseThrow().ids("bob"));
     }
 
     @Test
@@ -203,7 +204,7 @@ class LogoutTest {
         SessionRuntime runtime = runtime(Map.of());
         String id = alicesSessionWithACart(runtime);
         // written into the store: no owner, and alice's record with a MAC that is not this session's
-        runtime.activeBackend().apply(id, new ChangeSet(
+        runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(
                 Map.of(RequestSession.CALLER, runtime.codec().encode(RequestSession.CALLER, List.of("caller/1", "alice", "forged", "user"))),
                 Set.of(AttributeNames.OWNER), Instant.now(), Instant.now().plusSeconds(600), false));
 
@@ -218,7 +219,7 @@ class LogoutTest {
     void aValidCallerRecordOfTheSameUserWithoutAnOwnerKeepsTheSessionAtLogin() {
         SessionRuntime runtime = runtime(Map.of());
         String id = alicesSessionWithACart(runtime);
-        runtime.activeBackend().apply(id, new ChangeSet(Map.of(), Set.of(AttributeNames.OWNER), Instant.now(),
+        runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(Map.of(), Set.of(AttributeNames.OWNER), Instant.now(),
                 Instant.now().plusSeconds(600), false));
 
         RequestSession login = open(runtime, id);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.UserSession;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,12 +60,12 @@ class RecordSigningTest {
     }
 
     private static Object readRaw(SessionRuntime runtime, String id, String name) {
-        byte[] bytes = runtime.activeBackend().load(id).orElseThrow().attributes().get(name);
+        byte[] bytes = runtime.activeBackend().load(PrivateIds.of(id)).orElseThrow().attributes().get(name);
         return bytes == null ? null : runtime.codec().decode(name, bytes);
     }
 
     private static void writeRaw(SessionRuntime runtime, String id, String name, Object value) {
-        runtime.activeBackend().apply(id, new ChangeSet(Map.of(name, runtime.codec().encode(name, value)), Set.of(),
+        runtime.activeBackend().apply(PrivateIds.of(id), new ChangeSet(Map.of(name, runtime.codec().encode(name, value)), Set.of(),
                 Instant.now(), Instant.now().plusSeconds(600), false));
     }
 
@@ -101,7 +102,7 @@ class RecordSigningTest {
         String attackers = attacker.save().id();
         // alice's valid owner value, copied into the attacker's own session, and indexed there
         writeRaw(server, attackers, AttributeNames.OWNER, readRaw(server, alices, AttributeNames.OWNER));
-        server.activeBackend().ownerIndex().orElseThrow().add("alice", attackers, Instant.now().plusSeconds(3600));
+        server.activeBackend().ownerIndex().orElseThrow().add("alice", PrivateIds.of(attackers), Instant.now().plusSeconds(3600));
 
         RequestSession request = open(server, attackers);
         CurrentSession.set(request);
@@ -109,8 +110,8 @@ class RecordSigningTest {
         assertEquals(List.of(), server.userSessions().listMine(), "nobody's session lists no one's sessions");
         assertEquals(0, server.userSessions().revokeOthers());
         CurrentSession.clear();
-        assertTrue(server.activeBackend().load(alices).isPresent(), "alice's session is untouched");
-        assertEquals(List.of(StoreUserSessions.tag(alices)),
+        assertTrue(server.activeBackend().load(PrivateIds.of(alices)).isPresent(), "alice's session is untouched");
+        assertEquals(List.of(StoreUserSessions.tag(PrivateIds.of(alices))),
                 server.userSessions().list("alice").stream().map(UserSession::tag).toList(), "and only hers are listed as hers");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +92,12 @@ class SessionBeansTest {
         SessionRuntime runtime = RequestParts.runtime(dir);
         String id = sessionWithACartBean(runtime, "book");
 
+        assertTrue(runtime.activeBackend().load(PrivateIds.of(id)).isPresent(), "stored under its private id");
         RequestSession next = runtime.open(id);
         next.beans().remove("shop.Wishlist");
         next.beans().remove(CART);
 
         assertEquals(CookieAction.Kind.EXPIRE, next.save().kind(), "nothing left worth keeping");
-        assertTrue(runtime.activeBackend().load(id).isEmpty());
+        assertTrue(runtime.activeBackend().load(PrivateIds.of(id)).isEmpty());
     }
 }

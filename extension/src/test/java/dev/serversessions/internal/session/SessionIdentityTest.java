@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class SessionIdentityTest {
         SessionIdentity first = identity(null);
         first.insert(backend, newSession());
         SessionIdentity later = identity(first.storedId());
-        later.found(backend.load(first.storedId()).orElseThrow());
+        later.found(backend.load(PrivateIds.of(first.storedId())).orElseThrow());
         return later;
     }
 
@@ -56,7 +57,7 @@ class SessionIdentityTest {
         identity.insert(backend, newSession());
 
         assertEquals(identity.idIfAny(), identity.storedId());
-        assertTrue(backend.load(identity.storedId()).isPresent());
+        assertTrue(backend.load(PrivateIds.of(identity.storedId())).isPresent());
     }
 
     @Test
@@ -71,15 +72,15 @@ class SessionIdentityTest {
 
         assertFalse(identity.renamePending());
         assertNotEquals(old, identity.storedId());
-        assertTrue(backend.load(old).isEmpty());
-        assertTrue(backend.load(identity.storedId()).isPresent());
+        assertTrue(backend.load(PrivateIds.of(old)).isEmpty());
+        assertTrue(backend.load(PrivateIds.of(identity.storedId())).isPresent());
     }
 
     @Test
     void aRequestThatLoadedTheSessionBeforeAnotherRenamedItSeesTheRename() {
         SessionIdentity renaming = stored();
         SessionIdentity other = identity(renaming.storedId());
-        other.found(backend.load(renaming.storedId()).orElseThrow());
+        other.found(backend.load(PrivateIds.of(renaming.storedId())).orElseThrow());
 
         renaming.regenerate();
         renaming.rename(backend);
@@ -118,13 +119,13 @@ class SessionIdentityTest {
         SessionIdentity loggingOut = stored();
         String old = loggingOut.storedId();
         SessionIdentity loggingIn = identity(old);
-        loggingIn.found(backend.load(old).orElseThrow());
+        loggingIn.found(backend.load(PrivateIds.of(old)).orElseThrow());
         loggingIn.regenerate();
         loggingIn.rename(backend);
 
         loggingOut.deleteFollowingRenames(backend, old);
 
-        assertTrue(backend.load(loggingIn.storedId()).isEmpty(), "the logout wins over the login it raced with");
+        assertTrue(backend.load(PrivateIds.of(loggingIn.storedId())).isEmpty(), "the logout wins over the login it raced with");
     }
 
     @Test

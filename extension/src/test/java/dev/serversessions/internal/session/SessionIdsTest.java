@@ -14,6 +14,28 @@ class SessionIdsTest {
     private final SessionIds unsigned = new SessionIds(32, null);
     private final SessionIds signed = new SessionIds(32, "a secret key for tests");
 
+    /**
+     * The key a store holds a session under: the tests' own account of the rule ({@code PrivateIds})
+     * agrees, it is made of id characters whatever the id's length, and neither it nor a log tag
+     * contains the id.
+     */
+    @Test
+    void thePrivateIdIsAOneWayFunctionOfTheIdMadeOfIdCharacters() {
+        for (SessionIds ids : new SessionIds[] {unsigned, new SessionIds(16, null), new SessionIds(64, null)}) {
+            String id = ids.generate();
+            String privateId = SessionIds.privateId(id);
+            assertEquals(dev.serversessions.testsupport.PrivateIds.of(id), privateId);
+            assertEquals(dev.serversessions.testsupport.PrivateIds.of(ids.cookieValue(id)), privateId);
+            assertTrue(privateId.matches(dev.serversessions.internal.backend.SessionKeys.ID_CHARACTERS), privateId);
+            assertEquals(43, privateId.length());
+            assertFalse(privateId.contains(id) || id.contains(privateId));
+            assertEquals(privateId, SessionIds.privateId(id), "the same id, the same key on every server");
+            assertEquals(SessionIds.privateLogTag(privateId), SessionIds.logTag(id), "one tag per session, wherever it is logged");
+        }
+        assertEquals(dev.serversessions.testsupport.PrivateIds.of(signed.cookieValue("x".repeat(43))), SessionIds.privateId("x".repeat(43)),
+                "a signed cookie's private id is its id's");
+    }
+
     @Test
     void idsAre43Base64UrlCharactersFor32Bytes() {
         String id = unsigned.generate();

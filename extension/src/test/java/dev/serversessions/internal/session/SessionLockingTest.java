@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,7 +238,7 @@ class SessionLockingTest {
         log.addHandler(warnings);
         try {
             Thread.sleep(2600);
-            assertFalse(store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30)),
+            assertFalse(store.tryLock(PrivateIds.of(id), "another-server", java.time.Duration.ofSeconds(30)),
                     "held 2.6 s with a 1 s lease: renewed while the request runs");
 
             saveAndGetId(holder);
@@ -248,8 +249,8 @@ class SessionLockingTest {
         } finally {
             log.removeHandler(warnings);
         }
-        assertTrue(store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30)));
-        assertTrue(store.unlock(id, "another-server"));
+        assertTrue(store.tryLock(PrivateIds.of(id), "another-server", java.time.Duration.ofSeconds(30)));
+        assertTrue(store.unlock(PrivateIds.of(id), "another-server"));
         assertEquals(1, runtime.open(id).get("counter"));
     }
 
@@ -265,10 +266,10 @@ class SessionLockingTest {
         while (!free && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(200);
-            free = store.tryLock(id, "another-server", java.time.Duration.ofSeconds(30));
+            free = store.tryLock(PrivateIds.of(id), "another-server", java.time.Duration.ofSeconds(30));
         }
         assertTrue(free, "the forgotten request's lock ran out once nothing held the request");
-        assertTrue(store.unlock(id, "another-server"));
+        assertTrue(store.unlock(PrivateIds.of(id), "another-server"));
     }
 
     private static void lockAndForget(SessionRuntime runtime, String id) {
@@ -328,7 +329,7 @@ class SessionLockingTest {
             assertTrue(e.getMessage().contains("SESSION_LOCK_MAX_WAITERS"), e.getMessage());
             assertThrows(SessionLockTimeoutException.class, refused::save, "nothing is written without the lock");
             refused.releaseLocks();
-            assertEquals(4, runtime.localLocks().users(id), "the holder and its three waiters, the refused one gone");
+            assertEquals(4, runtime.localLocks().users(PrivateIds.of(id)), "the holder and its three waiters, the refused one gone");
 
             saveAndGetId(holder);
             for (Future<?> f : queued) {

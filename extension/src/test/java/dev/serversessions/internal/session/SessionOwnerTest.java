@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,7 @@ class SessionOwnerTest {
         assertEquals(List.of("alice", Long.toString(first.until().toEpochMilli())),
                 ((List<?>) attributes.decoded(AttributeNames.OWNER)).subList(0, 2), "the owner and the entry's end, then the MAC");
         owner.saved(null, "id-1", first);
-        assertEquals(Set.of("id-1"), runtime.userSessions().index().ids("alice"));
+        assertEquals(Set.of(PrivateIds.of("id-1")), runtime.userSessions().index().ids("alice"));
 
         assertNull(owner.prepareIndex(false, now.plusSeconds(60), HOUR).until(), "steady use leaves the index alone");
         assertNotNull(owner.prepareIndex(false, now.plus(HOUR).plusSeconds(1), HOUR).until(),
@@ -104,7 +105,7 @@ class SessionOwnerTest {
         owner.saved(null, "id-1", owner.prepareIndex(true, now, HOUR));
 
         owner.saved("id-1", "id-2", owner.prepareIndex(true, now, HOUR));
-        assertEquals(Set.of("id-2"), runtime.userSessions().index().ids("alice"));
+        assertEquals(Set.of(PrivateIds.of("id-2")), runtime.userSessions().index().ids("alice"));
 
         owner.deleted(owner.storedOwner(), "id-2");
         assertEquals(Set.of(), runtime.userSessions().index().ids("alice"));

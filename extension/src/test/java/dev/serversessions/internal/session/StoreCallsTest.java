@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -95,7 +96,7 @@ class StoreCallsTest {
 
         assertTrue(written.idChanged() && written.changed());
         assertEquals(written.newExpiry(), written.storedExpiry());
-        StoredSession stored = backend.load(request.identity.storedId()).orElseThrow();
+        StoredSession stored = backend.load(PrivateIds.of(request.identity.storedId())).orElseThrow();
         assertEquals("alice", runtime.codec().decode("user", stored.attributes().get("user")));
     }
 
@@ -122,7 +123,7 @@ class StoreCallsTest {
         StoreCalls.RaceLost lost = assertThrows(StoreCalls.RaceLost.class, late::save);
 
         assertTrue(lost.getMessage().contains("invalidated"), lost.getMessage());
-        assertTrue(backend.load(id).isEmpty());
+        assertTrue(backend.load(PrivateIds.of(id)).isEmpty());
     }
 
     @Test
@@ -133,7 +134,7 @@ class StoreCallsTest {
 
         second.identity.regenerate();
         assertThrows(StoreCalls.RaceLost.class, second::save);
-        assertTrue(backend.load(first.identity.storedId()).isPresent(), "the first rename stands");
+        assertTrue(backend.load(PrivateIds.of(first.identity.storedId())).isPresent(), "the first rename stands");
     }
 
     @Test
@@ -143,7 +144,7 @@ class StoreCallsTest {
         Request login = renames(id);
 
         assertThrows(StoreCalls.RaceLost.class, () -> clearing.store.deleteEmpty(backend));
-        assertTrue(backend.load(login.identity.storedId()).isPresent());
+        assertTrue(backend.load(PrivateIds.of(login.identity.storedId())).isPresent());
     }
 
     @Test
@@ -166,14 +167,14 @@ class StoreCallsTest {
     @Test
     void anInvalidatedSessionIsDeletedOnceWithItsIndexEntry() {
         String id = newSession();
-        runtime.userSessions().index().add("alice", id, Instant.now().plusSeconds(3600));
+        runtime.userSessions().index().add("alice", PrivateIds.of(id), Instant.now().plusSeconds(3600));
         Request request = new Request(id);
 
         request.store.invalidated(id, "alice");
         request.store.deleteInvalidated(backend);
         request.store.deleteInvalidated(backend); // the next save has nothing left to delete
 
-        assertTrue(backend.load(id).isEmpty());
+        assertTrue(backend.load(PrivateIds.of(id)).isEmpty());
         assertEquals(0, runtime.userSessions().index().ids("alice").size());
     }
 
@@ -189,6 +190,6 @@ class StoreCallsTest {
         assertFalse(second.idChanged());
         assertTrue(second.changed());
         assertEquals(new HashMap<>(Map.of("a", 1, "b", 2)).keySet(),
-                backend.load(request.identity.storedId()).orElseThrow().attributes().keySet());
+                backend.load(PrivateIds.of(request.identity.storedId())).orElseThrow().attributes().keySet());
     }
 }

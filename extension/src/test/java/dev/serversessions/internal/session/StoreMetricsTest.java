@@ -11,6 +11,7 @@ import dev.serversessions.internal.metrics.Instrumentation;
 import dev.serversessions.internal.metrics.SessionMetrics;
 import dev.serversessions.internal.metrics.StoreOperation;
 import dev.serversessions.internal.metrics.StoreTracing;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class StoreMetricsTest {
         RequestSession first = runtime.open(null);
         first.put("a", "x");
         String id = first.save().id();
-        runtime.activeBackend().apply(id, new dev.serversessions.api.ChangeSet(Map.of("a", new byte[] {1, 2, 3}), java.util.Set.of(),
+        runtime.activeBackend().apply(PrivateIds.of(id), new dev.serversessions.api.ChangeSet(Map.of("a", new byte[] {1, 2, 3}), java.util.Set.of(),
                 clock.instant(), clock.instant().plusSeconds(600), false));
         for (int i = 0; i < 2; i++) {
             RequestSession broken = runtime.open(id);

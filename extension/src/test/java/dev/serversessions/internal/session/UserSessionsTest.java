@@ -10,6 +10,7 @@ import dev.serversessions.api.SessionLimitException;
 import dev.serversessions.api.UserSession;
 import dev.serversessions.internal.config.InvalidSettingsException;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.PrivateIds;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ class UserSessionsTest {
     }
 
     private static boolean alive(SessionRuntime runtime, String id) {
-        return runtime.activeBackend().load(id).isPresent();
+        return runtime.activeBackend().load(PrivateIds.of(id)).isPresent();
     }
 
     @Test
@@ -77,7 +78,7 @@ class UserSessionsTest {
 
         List<UserSession> seen = inRequest(runtime, laptop, s -> runtime.userSessions().listMine());
         assertEquals(2, seen.size());
-        assertEquals(Set.of(StoreUserSessions.tag(phone), StoreUserSessions.tag(laptop)),
+        assertEquals(Set.of(StoreUserSessions.tag(PrivateIds.of(phone)), StoreUserSessions.tag(PrivateIds.of(laptop))),
                 Set.of(seen.get(0).tag(), seen.get(1).tag()));
         assertEquals(List.of(false, true), seen.stream().map(UserSession::current).toList(), "least recently used first");
         assertEquals("alice", inRequest(runtime, phone, RequestSession::owner));
@@ -107,7 +108,7 @@ class UserSessionsTest {
         session.regenerate();
         String id = session.save().id();
 
-        assertEquals(List.of(StoreUserSessions.tag(id)), runtime.userSessions().list("carol@example.com").stream().map(UserSession::tag).toList());
+        assertEquals(List.of(StoreUserSessions.tag(PrivateIds.of(id))), runtime.userSessions().list("carol@example.com").stream().map(UserSession::tag).toList());
         inRequest(runtime, id, s -> {
             s.setOwner(null);
             return null;
@@ -141,7 +142,7 @@ class UserSessionsTest {
         RequestSession late = open(runtime, phone);
         assertEquals(Optional.of(ALICE), late.caller()); // loaded before the revocation
 
-        assertTrue(runtime.userSessions().revoke("alice", StoreUserSessions.tag(phone)));
+        assertTrue(runtime.userSessions().revoke("alice", StoreUserSessions.tag(PrivateIds.of(phone))));
         late.put("cart", "1 item");
         assertThrows(dev.serversessions.api.SessionConflictException.class, late::save);
         assertFalse(alive(runtime, phone));
@@ -153,7 +154,7 @@ class UserSessionsTest {
         SessionRuntime runtime = runtime(Map.of());
         String alices = logIn(runtime, ALICE);
         String bobs = logIn(runtime, BOB);
-        for (String tag : new String[] {StoreUserSessions.tag(bobs), bobs, alices, "", "../" + StoreUserSessions.tag(alices), null}) {
+        for (String tag : new String[] {StoreUserSessions.tag(PrivateIds.of(bobs)), bobs, alices, "", "../" + StoreUserSessions.tag(PrivateIds.of(alices)), null}) {
             assertFalse(runtime.userSessions().revoke("alice", tag), String.valueOf(tag));
         }
         assertTrue(alive(runtime, alices));
@@ -280,6 +281,6 @@ class UserSessionsTest {
             }
         }
         assertTrue(alive(runtime, id));
-        assertEquals(Set.of(id), index.ids("alice"), "still indexed after its first entry ran out");
+        assertEquals(Set.of(PrivateIds.of(id)), index.ids("alice"), "still indexed after its first entry ran out");
     }
 }

@@ -3,6 +3,7 @@ package dev.serversessions.it.probe;
 import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.ServerSession;
 import dev.serversessions.api.SessionBackend;
+import dev.serversessions.internal.session.SessionIds;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
@@ -147,8 +148,9 @@ public class ProbeServlet extends HttpServlet {
                 text(response, "cleared");
             }
             case "corrupt" -> {
-                // Undecodable bytes for attribute 'broken', written straight to the store.
-                String id = session.id();
+                // Undecodable bytes for attribute 'broken', written straight to the store, which
+                // keys the session by its private id, never by the id the cookie carries.
+                String id = SessionIds.privateId(session.id());
                 backend.apply(id, new ChangeSet(Map.of("broken", new byte[] {1, 2, 3, 4, 5}), Set.of(),
                         Instant.now(), Instant.now().plusSeconds(600), false));
                 text(response, "corrupted");
@@ -219,7 +221,7 @@ public class ProbeServlet extends HttpServlet {
             }
             case "stored-bytes" -> {
                 // the attribute's bytes as the store holds them, read past the session (no slide)
-                byte[] stored = backend.load(session.id()).map(s -> s.attributes().get(name)).orElse(null);
+                byte[] stored = backend.load(SessionIds.privateId(session.id())).map(s -> s.attributes().get(name)).orElse(null);
                 text(response, stored == null ? "absent" : java.util.HexFormat.of().formatHex(stored));
             }
             case "permanent" -> {

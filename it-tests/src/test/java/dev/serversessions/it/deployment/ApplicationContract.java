@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
 import dev.serversessions.it.support.HttpTarget;
+import dev.serversessions.testsupport.PrivateIds;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +95,7 @@ interface ApplicationContract {
         Browser browser = browser();
         assertEquals(204, browser.put("/rest/session/a", "1").status());
         byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                .digest(("session:" + browser.cookie().orElseThrow()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .digest(PrivateIds.key("session:", browser.cookie().orElseThrow()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.nio.file.Path file = sessionDirectory().resolve(java.util.HexFormat.of().formatHex(digest));
         assertTrue(java.nio.file.Files.isRegularFile(file), file.toString());
         java.nio.file.Files.delete(file);

@@ -294,7 +294,7 @@ final class MemcachedSessionBackend implements SessionBackend {
         if (key.getBytes(StandardCharsets.UTF_8).length > MemcachedSettings.MAX_KEY_BYTES
                 || key.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             throw new IllegalArgumentException("not a valid memcached key (at most 250 bytes, no spaces or control characters): "
-                    + keyPrefix + SessionIds.logTag(id));
+                    + keyPrefix + SessionIds.privateLogTag(id));
         }
         return key;
     }
@@ -408,14 +408,14 @@ final class MemcachedSessionBackend implements SessionBackend {
         try {
             return Optional.of(SessionItem.parse(value));
         } catch (IllegalArgumentException e) {
-            LOG.fine(() -> "Session " + SessionIds.logTag(id) + " in memcached is not a server session item ("
+            LOG.fine(() -> "Session " + SessionIds.privateLogTag(id) + " in memcached is not a server session item ("
                     + e.getMessage() + "); it is treated as no session");
             return Optional.empty();
         }
     }
 
     private SessionStoreUnavailableException contention(String id) {
-        return memcached.unavailable(new IllegalStateException("session " + SessionIds.logTag(id)
+        return memcached.unavailable(new IllegalStateException("session " + SessionIds.privateLogTag(id)
                 + " kept being changed by other requests; gave up after " + MAX_WRITE_ATTEMPTS + " attempts"));
     }
 }

@@ -18,10 +18,11 @@ import net.spy.memcached.compat.log.LoggerFactory;
  * spymemcached's log, sent to java.util.logging (the server's log) without session ids.
  *
  * <p>Left alone, spymemcached prints to standard error, and while a node is down it logs the
- * full key of every command it re-routes, at WARN: live session ids in the server log, where
- * anyone who reads it could take over the sessions. Here every base64url run as long as a
- * session id becomes its irreversible tag ({@link SessionIds#logTag}), and the warnings a dead
- * node causes once per reconnect attempt are logged at most once per ten seconds per logger.
+ * full key of every command it re-routes, at WARN. Keys hold private ids (no cookie can be made
+ * of one), but a log is no place for store keys either: every base64url run as long as an id
+ * becomes its tag ({@link SessionIds#privateLogTag}, the tag other log lines show), and the
+ * warnings a dead node causes once per reconnect attempt are logged at most once per ten
+ * seconds per logger.
  */
 public final class SpyLogger extends AbstractLogger {
     private static final String PROPERTY = "net.spy.log.LoggerImpl";
@@ -155,7 +156,7 @@ public final class SpyLogger extends AbstractLogger {
         Matcher ids = ID_LIKE.matcher(message);
         StringBuilder redacted = new StringBuilder();
         while (ids.find()) {
-            ids.appendReplacement(redacted, Matcher.quoteReplacement(SessionIds.logTag(ids.group())));
+            ids.appendReplacement(redacted, Matcher.quoteReplacement(SessionIds.privateLogTag(ids.group())));
         }
         ids.appendTail(redacted);
         return redacted.toString();

@@ -32,6 +32,21 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         return backendIn(dir.resolve("sessions"), 0, "0600", keyPrefix);
     }
 
+    /** Every file under the test's directory: its path, then its bytes. */
+    @Override
+    protected String storeDump() throws IOException {
+        StringBuilder dump = new StringBuilder();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                dump.append(file).append('\n');
+                if (Files.isRegularFile(file)) {
+                    dump.append(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+                }
+            }
+        }
+        return dump.toString();
+    }
+
     private SessionBackend backendIn(Path directory, long threshold, String mode, String prefix) {
         return new FileSystemSessionBackend(new FileSystemSettings(directory, threshold, FileSystemSettings.parseMode(mode)),
                 prefix, Clock.systemUTC());

@@ -97,6 +97,39 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         return backend;
     }
 
+    /** Every row of every table of the test's database, each column as text (binary as ISO-8859-1). */
+    @Override
+    protected String storeDump() throws Exception {
+        StringBuilder dump = new StringBuilder();
+        try (java.sql.Connection connection = database().connect()) {
+            List<String> tables = new ArrayList<>();
+            try (java.sql.ResultSet rs = connection.getMetaData().getTables(connection.getCatalog(), null, "%", null)) {
+                while (rs.next()) {
+                    String schema = String.valueOf(rs.getString("TABLE_SCHEM")).toLowerCase(java.util.Locale.ROOT);
+                    String type = String.valueOf(rs.getString("TABLE_TYPE"));
+                    if (type.contains("TABLE") && !type.contains("SYSTEM") && !schema.equals("information_schema") && !schema.equals("pg_catalog")) {
+                        tables.add(rs.getString("TABLE_SCHEM") == null ? rs.getString("TABLE_NAME") : rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME"));
+                    }
+                }
+            }
+            assertTrue(tables.size() >= 2, "the backend's tables are listed: " + tables);
+            for (String table : tables) {
+                dump.append(table).append('\n');
+                try (java.sql.Statement st = connection.createStatement(); java.sql.ResultSet rows = st.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rows.getMetaData().getColumnCount();
+                    while (rows.next()) {
+                        for (int c = 1; c <= columns; c++) {
+                            Object value = rows.getObject(c);
+                            dump.append(value instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(value)).append(' ');
+                        }
+                        dump.append('\n');
+                    }
+                }
+            }
+        }
+        return dump.toString();
+    }
+
     @Override
     protected long storedOwnerEntries(SessionBackend backend, String owner) throws Exception {
         return database().count("SELECT COUNT(*) FROM sessions_owners WHERE owner_hash = ?", JpaSessionBackend.hash(owner));

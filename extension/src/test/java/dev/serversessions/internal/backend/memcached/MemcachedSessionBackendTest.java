@@ -46,6 +46,17 @@ class MemcachedSessionBackendTest extends SessionBackendContract {
         }
     }
 
+    /** Every key memcached holds, with its value. */
+    @Override
+    protected String storeDump() {
+        StringBuilder dump = new StringBuilder();
+        for (String key : memcached.keys()) {
+            byte[] value = memcached.rawGet(key);
+            dump.append(key).append(" = ").append(value == null ? "" : new String(value, java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+        }
+        return dump.toString();
+    }
+
     @Override
     protected SessionBackend createBackend(String keyPrefix) {
         return MemcachedSessionBackend.withOwnClient(settings(memcached.address()), keyPrefix, Clock.systemUTC());

@@ -8,11 +8,13 @@ import org.junit.jupiter.api.Test;
 
 class SpyLoggerTest {
     @Test
-    void sessionIdsNeverReachTheLog() {
-        String id = new SessionIds(32, null).generate();
+    void sessionKeysNeverReachTheLog() {
+        String id = SessionIds.privateId(new SessionIds(32, null).generate()); // what a key holds
+
         String redacted = SpyLogger.redact("Could not redistribute to another node, retrying primary node for session:" + id + ".");
         assertFalse(redacted.contains(id), redacted);
-        assertEquals("Could not redistribute to another node, retrying primary node for session:" + SessionIds.logTag(id) + ".", redacted);
+        assertEquals("Could not redistribute to another node, retrying primary node for session:" + SessionIds.privateLogTag(id) + ".", redacted,
+                "the tag other log lines give that session");
     }
 
     @Test

@@ -76,6 +76,24 @@ class MongoSessionBackendTest extends SessionBackendContract {
                 .countDocuments(new org.bson.Document(MongoSessionBackend.OWNER, owner));
     }
 
+    /** Every document of every collection of every database, as extended JSON (binary as base64: an id would show as itself). */
+    @Override
+    protected String storeDump() {
+        StringBuilder dump = new StringBuilder();
+        for (String database : shell.listDatabaseNames()) {
+            for (String collection : shell.getDatabase(database).listCollectionNames()) {
+                dump.append(database).append('.').append(collection).append('\n');
+                for (org.bson.Document document : shell.getDatabase(database).getCollection(collection).find()) {
+                    dump.append(document.toJson()).append('\n');
+                }
+                for (org.bson.Document index : shell.getDatabase(database).getCollection(collection).listIndexes()) {
+                    dump.append(index.toJson()).append('\n');
+                }
+            }
+        }
+        return dump.toString();
+    }
+
     /** A backend built by the provider from keys, as a deployment builds it, on the test server. */
     private SessionBackend backendWith(Map<String, String> keys) {
         return backendWith(keys, ClientLookup.NONE);

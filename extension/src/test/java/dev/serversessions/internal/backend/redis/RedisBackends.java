@@ -6,12 +6,18 @@ import dev.serversessions.internal.backend.ClientLookup;
 import dev.serversessions.internal.config.ConfigValues;
 import dev.serversessions.internal.config.SessionSettings;
 import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.testsupport.RedisServer;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Builds Redis backends the way the runtime does: from keys, through the provider. */
 final class RedisBackends {
     private RedisBackends() {
+    }
+
+    /** Everything one Redis server holds ({@link RedisServer#contents}). */
+    static String dump(redis.clients.jedis.Jedis admin) {
+        return RedisServer.contents(admin);
     }
 
     static SessionBackend fromKeys(Map<String, String> keys, String keyPrefix) {

@@ -48,6 +48,18 @@ class RedisClusterSessionBackendTest extends SessionBackendContract {
         return RedisBackends.fromKeys(Map.of("SESSION_REDIS_MODE", "cluster", "SESSION_REDIS", cluster.seeds()), keyPrefix);
     }
 
+    /** What every node of the cluster holds. */
+    @Override
+    protected String storeDump() {
+        StringBuilder dump = new StringBuilder();
+        for (dev.serversessions.testsupport.RedisServer node : cluster.nodes()) {
+            try (redis.clients.jedis.Jedis admin = node.admin()) {
+                dump.append(RedisBackends.dump(admin));
+            }
+        }
+        return dump.toString();
+    }
+
     @Test
     void sessionsSpreadOverTheMastersOneKeyEach() {
         SessionBackend backend = backend();

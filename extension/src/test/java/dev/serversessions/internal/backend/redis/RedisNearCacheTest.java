@@ -74,6 +74,13 @@ class RedisNearCacheTest extends SessionBackendContract {
         return cached(keyPrefix, redis.port());
     }
 
+    @Override
+    protected String storeDump() {
+        try (Jedis admin = redis.admin()) {
+            return RedisBackends.dump(admin);
+        }
+    }
+
     private SessionBackend cached(String keyPrefix, int port) {
         return awaitServing(RedisBackends.fromKeys(Map.of("SESSION_REDIS", "redis://127.0.0.1:" + port,
                 "SESSION_REDIS_NEAR_CACHE", "true", "SESSION_REDIS_NEAR_CACHE_SIZE", "1000"), keyPrefix));

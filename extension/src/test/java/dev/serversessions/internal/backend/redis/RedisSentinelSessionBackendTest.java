@@ -64,6 +64,15 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
                 "SESSION_REDIS", "127.0.0.1:" + sentinel.port()), keyPrefix);
     }
 
+    /** What the master and its replica hold. */
+    @Override
+    protected String storeDump() {
+        try (Jedis onMaster = master.admin(); Jedis onReplica = replica.admin()) {
+            assertEquals(1, onMaster.waitReplicas(1, 5000), "the replica has what the master has");
+            return RedisBackends.dump(onMaster) + RedisBackends.dump(onReplica);
+        }
+    }
+
     @Test
     @Order(Integer.MAX_VALUE) // last: it leaves the replica as the master
     void aSessionWrittenBeforeAFailoverIsReadAfterIt() {

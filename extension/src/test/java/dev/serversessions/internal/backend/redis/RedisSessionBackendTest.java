@@ -64,6 +64,13 @@ class RedisSessionBackendTest extends SessionBackendContract {
     }
 
     @Override
+    protected String storeDump() {
+        try (Jedis admin = redis.admin()) {
+            return RedisBackends.dump(admin);
+        }
+    }
+
+    @Override
     protected long storedOwnerEntries(SessionBackend backend, String owner) {
         try (Jedis admin = redis.admin()) {
             return admin.zcard(((RedisSessionBackend) backend).ownerIndexKey(owner));
