@@ -32,11 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * One file per session in {@code SESSION_FILE_DIR}, named by the SHA-256 of the prefixed key so
@@ -47,7 +45,6 @@ import java.util.regex.Pattern;
  */
 final class FileSystemSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(FileSystemSessionBackend.class.getName());
-    private static final Pattern SESSION_FILE = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String LOCK_SUFFIX = ".lock";
 
@@ -55,12 +52,10 @@ final class FileSystemSessionBackend implements SessionBackend {
     private final String keyPrefix;
     private final Clock clock;
     private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    private static final int RECOUNT_EVERY = 64;
     private DirectoryLock lock;
     /** Session files as of the last listing plus those created since; -1 before the first. */
-    private long knownCount = -1;
-    private int createdSinceListing;
     private final FileSystemOwnerIndex ownerIndex;
+    private final FileThreshold threshold;
     /** Whether expired session files stay until {@link #claimExpired} takes them. */
     private volatile boolean keepExpired;
 
@@ -69,6 +64,7 @@ final class FileSystemSessionBackend implements SessionBackend {
         this.keyPrefix = keyPrefix;
         this.clock = clock;
         this.ownerIndex = new FileSystemOwnerIndex(this, settings, keyPrefix, clock, posix);
+        this.threshold = new FileThreshold(settings, clock, ownerIndex);
     }
 
     @Override
@@ -128,7 +124,7 @@ final class FileSystemSessionBackend implements SessionBackend {
                 return false;
             }
             if (existing.isEmpty()) {
-                makeRoomForOneMore();
+                threshold.makeRoomForOneMore();
             }
             Map<String, byte[]> attributes = new LinkedHashMap<>(existing.map(SessionFile::attributes).orElse(Map.of()));
             attributes.putAll(changes.put());
@@ -235,7 +231,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     public int purgeExpired() {
         return locked(() -> {
             int removed = 0;
-            for (SessionEntry entry : keepExpired ? List.<SessionEntry>of() : entries()) {
+            for (SessionEntry entry : keepExpired ? List.<SessionEntry>of() : SessionEntry.in(settings.directory())) {
                 if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
                     removed++;
                 }
@@ -265,7 +261,7 @@ final class FileSystemSessionBackend implements SessionBackend {
     @Override
     public Map<String, StoredSession> claimExpired(int max) {
         Instant listed = clock.instant();
-        List<SessionEntry> expired = new ArrayList<>(io(() -> entries().stream().filter(e -> !e.expires().isAfter(listed)).toList()));
+        List<SessionEntry> expired = new ArrayList<>(io(() -> SessionEntry.in(settings.directory()).stream().filter(e -> !e.expires().isAfter(listed)).toList()));
         if (expired.isEmpty()) {
             return Map.of();
         }
@@ -366,64 +362,6 @@ final class FileSystemSessionBackend implements SessionBackend {
         }
     }
 
-    /**
-     * SESSION_FILE_THRESHOLD: drop expired files, then those expiring soonest, so that the new
-     * one fits; sessions a user is logged in to only once no anonymous one is left, since any
-     * client can make anonymous sessions as fast as it sends requests and would otherwise end
-     * every login. Listing the directory for every new session would cost O(n) each time, so the
-     * count is remembered between listings and, when the threshold is hit, the directory is
-     * pruned a tenth below it: the listing then happens about once per tenth of the threshold.
-     * Other JVMs sharing the directory are seen at the next listing.
-     */
-    private void makeRoomForOneMore() throws IOException {
-        long threshold = settings.threshold();
-        if (threshold == 0) {
-            return;
-        }
-        if (knownCount >= 0 && knownCount + 1 < threshold && createdSinceListing < RECOUNT_EVERY) {
-            knownCount++;
-            createdSinceListing++;
-            return;
-        }
-        List<SessionEntry> entries = entries();
-        createdSinceListing = 0;
-        knownCount = entries.size() + 1;
-        if (entries.size() < threshold) {
-            return;
-        }
-        long keep = threshold - Math.max(1, threshold / 10);
-        Set<String> loggedIn = ownerIndex.loggedInSessionFiles();
-        Instant now = clock.instant();
-        entries.sort(Comparator.comparing((SessionEntry e) -> e.expires().isAfter(now) && loggedIn.contains(e.file().getFileName().toString()))
-                .thenComparing(SessionEntry::expires));
-        long excess = entries.size() - keep;
-        for (SessionEntry entry : entries) {
-            boolean expired = !entry.expires().isAfter(now);
-            if (!expired && excess <= 0) {
-                break;
-            }
-            if (Files.deleteIfExists(entry.file())) {
-                excess--;
-                knownCount--;
-            }
-        }
-    }
-
-    private List<SessionEntry> entries() throws IOException {
-        List<SessionEntry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.directory(),
-                p -> SESSION_FILE.matcher(p.getFileName().toString()).matches())) {
-            for (Path file : files) {
-                try {
-                    entries.add(new SessionEntry(file, Files.getLastModifiedTime(file).toInstant()));
-                } catch (NoSuchFileException e) {
-                    // deleted by another JVM's reader-side expiry meanwhile
-                }
-            }
-        }
-        return entries;
-    }
-
     private Optional<SessionFile> readLive(Path file) throws IOException {
         try {
             if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
@@ -520,6 +458,4 @@ final class FileSystemSessionBackend implements SessionBackend {
         return new SessionStoreUnavailableException(describe(), e);
     }
 
-    private record SessionEntry(Path file, Instant expires) {
-    }
 }

@@ -55,6 +55,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -241,7 +242,7 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
      */
     @Override
     public Map<String, StoredSession> claimExpired(int max) {
-        Bson expired = and(regex(ID, "^" + quoteRegex(keyPrefix) + SessionKeys.ID_CHARACTERS + "$"),
+        Bson expired = and(regex(ID, "^" + Pattern.quote(keyPrefix) + SessionKeys.ID_CHARACTERS + "$"),
                 lte(EXPIRES, Date.from(clock.instant())), exists(TOKEN, false));
         FindOneAndDeleteOptions oldestFirst = new FindOneAndDeleteOptions().sort(Sorts.ascending(EXPIRES));
         Map<String, StoredSession> claimed = new LinkedHashMap<>();
@@ -260,18 +261,6 @@ final class MongoSessionBackend implements SessionBackend, SessionCount {
             }
         }
         return claimed;
-    }
-
-    /** A regular expression matching {@code text} literally: every character but letters and digits escaped. */
-    private static String quoteRegex(String text) {
-        StringBuilder quoted = new StringBuilder();
-        text.codePoints().forEach(c -> {
-            if (!Character.isLetterOrDigit(c)) {
-                quoted.append('\\');
-            }
-            quoted.appendCodePoint(c);
-        });
-        return quoted.toString();
     }
 
     @Override
