@@ -15,7 +15,6 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
-import dev.serversessions.internal.backend.StartUpWait;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,22 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -71,16 +64,10 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     private static final Duration NO_EXPIRY = Duration.ofDays(3650);
     private static final Logger LOG = Logger.getLogger(RedisSessionBackend.class.getName());
 
-    private final Supplier<UnifiedJedis> connect;
-    private final boolean ownsClient;
     private final String keyPrefix;
     private final String description;
     private final Clock clock;
-    private final int maxRetries;
-    private final Duration retryWindow;
-    private volatile UnifiedJedis client;
-    /** The build in progress, if any; guarded by {@code this}. */
-    private CompletableFuture<UnifiedJedis> building;
+    private final RedisCalls calls;
     private final RedisOwnerIndex ownerIndex;
     /** Null unless {@code SESSION_REDIS_NEAR_CACHE} is on; then {@code invalidations} is set as well. */
     private RedisNearCache nearCache;
@@ -96,14 +83,11 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
 
     private RedisSessionBackend(Supplier<UnifiedJedis> connect, boolean ownsClient, String keyPrefix, String description,
                                 int maxRetries, Duration retryWindow, boolean cluster) {
-        this.connect = connect;
+        this.calls = new RedisCalls(connect, ownsClient, description, maxRetries, retryWindow);
         this.cluster = cluster;
-        this.ownsClient = ownsClient;
         this.keyPrefix = keyPrefix;
         this.description = description;
         this.clock = Clock.systemUTC();
-        this.maxRetries = maxRetries;
-        this.retryWindow = retryWindow;
         this.ownerIndex = new RedisOwnerIndex(this::call, keyPrefix, clock);
     }
 
@@ -122,7 +106,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
     /** Where the invalidation connection goes: the server, or the master Sentinel names now. */
     private HostAndPort master(RedisSettings settings) {
         if (settings.mode() == RedisSettings.Mode.SENTINEL) {
-            return ((RedisSentinelClient) client(System.nanoTime() + retryWindow.toNanos())).getCurrentMaster();
+            return ((RedisSentinelClient) calls.client()).getCurrentMaster();
         }
         return settings.nodes().get(0);
     }
@@ -132,7 +116,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         RedisSessionBackend backend = new RedisSessionBackend(() -> client, false, keyPrefix,
                 "redis (the application's @Backend(REDIS) UnifiedJedis)", RedisSettings.DEFAULT_POOL_SIZE,
                 Duration.ofMillis(RedisSettings.DEFAULT_TIMEOUT_MS), client instanceof JedisCluster || client instanceof RedisClusterClient);
-        backend.client = client;
+        backend.calls.use(client);
         return backend;
     }
 
@@ -452,120 +436,12 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
             invalidations.close();
             LOG.info("Redis near cache of " + description + ": " + nearCache.counts());
         }
-        closeClient();
+        calls.close();
     }
 
-    private synchronized void closeClient() {
-        if (ownsClient && client != null) {
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing the Redis client failed", e);
-            }
-        }
-        client = null;
-        building = null;
-    }
-
-    /**
-     * The client, built on first use; a failed build is tried again by the next request.
-     *
-     * <p>Building a sentinel or cluster client asks node after node for the topology, each up
-     * to the connect timeout: while they are unreachable one build takes k timeouts. So it runs
-     * on a thread of its own, once however many requests need it, and each request waits for it
-     * only until its own deadline; a build that outlives the request still gives the next
-     * requests their client. (Built under a lock in the request, the requests queued behind it
-     * each waited out a whole build of their own.)
-     */
-    private UnifiedJedis client(long deadline) {
-        UnifiedJedis c = client;
-        if (c != null) {
-            return c;
-        }
-        CompletableFuture<UnifiedJedis> pending;
-        synchronized (this) {
-            if (client != null) {
-                return client;
-            }
-            if (building == null) {
-                CompletableFuture<UnifiedJedis> started = new CompletableFuture<>();
-                building = started;
-                Thread builder = new Thread(() -> build(started), "server-sessions-redis-connect");
-                builder.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-                builder.setDaemon(true);
-                builder.start();
-            }
-            pending = building;
-        }
-        return StartUpWait.awaitUntil(pending, deadline, description,
-                () -> new JedisConnectionException("no connection within " + retryWindow.toMillis() + " ms"));
-    }
-
-    private void build(CompletableFuture<UnifiedJedis> started) {
-        UnifiedJedis built;
-        try {
-            built = connect.get();
-        } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                if (building == started) {
-                    building = null;
-                }
-            }
-            started.completeExceptionally(e);
-            return;
-        }
-        boolean current;
-        synchronized (this) {
-            current = building == started;
-            if (current) {
-                client = built;
-                building = null;
-            }
-        }
-        if (!current && ownsClient) {
-            built.close(); // the backend was closed while this build ran
-        }
-        started.complete(built);
-    }
-
-    /**
-     * Runs one command or script. After a Redis restart every pooled connection is dead, and
-     * without dropping them the first requests after recovery would fail one by one; so a
-     * failed connection is retried on a fresh one, as long as the failures leave time within the
-     * timeout (dead connections fail at once; a network that swallows packets, or a cluster
-     * whose every node is down, uses up the timeout in one attempt, and a second would double
-     * the request's wait). Every operation here may safely run twice.
-     */
+    /** One command or script, on a fresh connection again after a dead one ({@link RedisCalls#call}). */
     private <T> T call(Function<UnifiedJedis, T> command) {
-        long deadline = System.nanoTime() + retryWindow.toNanos();
-        JedisException failure = null;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return command.apply(client(deadline));
-            } catch (JedisConnectionException | JedisClusterOperationException e) {
-                if (failure != null) {
-                    e.addSuppressed(failure);
-                }
-                failure = e;
-                if (attempt >= maxRetries || System.nanoTime() > deadline) {
-                    throw new SessionStoreUnavailableException(description, failure);
-                }
-                dropIdleConnections();
-            } catch (JedisException e) {
-                throw new SessionStoreUnavailableException(description, e);
-            }
-        }
-    }
-
-    private void dropIdleConnections() {
-        UnifiedJedis c = client;
-        if (c instanceof RedisClient standalone) {
-            standalone.getPool().clear();
-        } else if (c instanceof RedisClusterClient cluster) {
-            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
-        } else if (c instanceof JedisCluster cluster) { // an application's own, still in Jedis 8
-            cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
-        }
+        return calls.call(command);
     }
 
     private byte[] key(String id) {
