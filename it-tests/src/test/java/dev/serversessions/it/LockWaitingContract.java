@@ -140,20 +140,21 @@ interface LockWaitingContract extends SessionLockingContract {
     }
 
     /**
-     * A logged-in request to a protected resource while another request of its session holds
-     * the lock past SESSION_LOCK_TIMEOUT: the login decorator cannot read the caller and lets
-     * the request go on anonymous, and the answer is 503 with Retry-After, neither the 401 of an
-     * anonymous request nor the resource. Once the lock is free the login is there as before.
+     * A logged-in client (session cookie and login hint) while one of its requests holds the
+     * session's lock: the caller is read without the lock, so its requests that never read or
+     * write the session answer at once and as the logged-in user (a protected page that only
+     * asks who is logged in, a page that ignores the session, a static file), while a request
+     * that reads its session still waits for the lock and, after SESSION_LOCK_TIMEOUT (2 s),
+     * answers 503 with Retry-After.
      */
     @Test
-    default void aLoggedInRequestWhoseSessionStaysLockedIs503NotAnonymous() throws Exception {
+    default void aLoggedInRequestThatNeverTouchesItsSessionTakesNoLock() throws Exception {
         AppServer server = lockingServer("locking-impatient", IMPATIENT);
         Browser alice = new Browser(server);
         Response login = alice.postForm("/api/login", "username", "alice", "password", "alice-secret");
         assertEquals(204, login.status(), login.body());
-        assertEquals(200, alice.get("/api/admin").status(), "logged in, with the role");
-        StringBuilder cookies = new StringBuilder("session=" + alice.cookie().orElseThrow());
-        alice.otherCookies().forEach((name, value) -> cookies.append("; ").append(name).append('=').append(value));
+        assertFalse(alice.otherCookies().isEmpty(), "the login hint cookie");
+        assertEquals(1, SessionLockingContract.increment(alice));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             String latch = "login-" + System.nanoTime();
@@ -161,16 +162,111 @@ interface LockWaitingContract extends SessionLockingContract {
             Future<Response> held = pool.submit(() -> holder.get("/probe/hold?name=counter&latch=" + latch));
             assertEquals("true", new Browser(server).get("/probe/await-held?latch=" + latch).body());
 
-            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.url("/api/admin"))
-                    .timeout(Duration.ofSeconds(60)).header("Cookie", cookies.toString()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(503, refused.statusCode(), refused.body());
-            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "503 with Retry-After");
+            for (String path : List.of("/api/admin", "/api/whoami", "/probe/untouched", "/lock-free.txt")) {
+                long start = System.nanoTime();
+                Response response = alice.on(server).get(path);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, response.status(), path + ": " + response.body());
+                assertTrue(millis < 1_500, path + " answered at once, not after the lock timeout (2 s): " + millis + " ms");
+                if (path.startsWith("/api/")) {
+                    assertTrue(response.body().contains("\"alice\""), path + " as alice: " + response.body());
+                }
+            }
+
+            long start = System.nanoTime();
+            Response refused = alice.on(server).post("/api/counter");
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(503, refused.status(), "a request that reads its session waits for the lock: " + refused.body());
+            assertTrue(waited >= 1_900, "waited SESSION_LOCK_TIMEOUT (2 s): " + waited + " ms");
 
             new Browser(server).get("/probe/release?latch=" + latch);
             assertEquals(200, held.get(60, TimeUnit.SECONDS).status());
             assertEquals(200, alice.get("/api/admin").status(), "still logged in once the lock is free");
+            assertEquals(2, SessionLockingContract.increment(alice), "the refused request changed nothing");
         } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The caller a request runs as is read without the lock; a logout that ends the session
+     * between that read and the request's first use of its session makes that use fail visibly
+     * (409): the request never reads the ended session, nor a fresh one as if it still were
+     * alice's.
+     */
+    @Test
+    default void aLogoutBetweenTheLockFreeCallerReadAndTheFirstUseOfTheSessionIs409() throws Exception {
+        AppServer server = lockingServer("locking-impatient", IMPATIENT);
+        Browser alice = new Browser(server);
+        Response login = alice.postForm("/api/login", "username", "alice", "password", "alice-secret");
+        assertEquals(204, login.status(), login.body());
+        assertEquals(1, SessionLockingContract.increment(alice));
+        String latch = "logout-race-" + System.nanoTime();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Browser reader = alice.on(server);
+            Future<Response> read = pool.submit(() -> reader.get("/probe/wait-then-read?name=counter&latch=" + latch));
+            assertEquals("true", new Browser(server).get("/probe/await-held?latch=" + latch).body());
+
+            long start = System.nanoTime();
+            Response logout = alice.post("/api/logout");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(204, logout.status(), "the waiting request holds no lock: " + logout.body());
+            assertTrue(millis < 1_500, "the logout did not wait for a lock: " + millis + " ms");
+
+            new Browser(server).get("/probe/release?latch=" + latch);
+            Response late = read.get(60, TimeUnit.SECONDS);
+            assertEquals(409, late.status(), late.body());
+            assertFalse(late.body().contains("alice 1"), late.body());
+            assertEquals(401, alice.get("/api/admin").status(), "logged out");
+        } finally {
+            new Browser(server).get("/probe/release?latch=" + latch);
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An async request that loaded its session (so holds its lock) and then never completes:
+     * it made no progress, so its lock goes SESSION_LOCK_TIMEOUT (2 s) later (at the latest a
+     * lease later, 2 + 6 s) and another request of the session gets it and writes. When the
+     * stalled request comes back, writes and completes, its save is refused (409) and the other
+     * request's write stays.
+     */
+    @Test
+    default void anAsyncRequestThatNeverCompletesLosesItsLockAndItsLateSaveIsRefused() throws Exception {
+        AppServer server = lockingServer("locking-impatient", IMPATIENT);
+        Browser browser = new Browser(server);
+        int before = SessionLockingContract.increment(browser);
+        String cookie = browser.cookie().orElseThrow();
+        String latch = "stall-" + System.nanoTime();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Response> stalled = pool.submit(() -> new Browser(server).withCookie(cookie).get("/probe/async-stall?name=counter&latch=" + latch));
+            assertEquals("true", new Browser(server).get("/probe/await-held?latch=" + latch).body());
+
+            long start = System.nanoTime();
+            List<Integer> statuses = new ArrayList<>();
+            Response next;
+            long millis;
+            do {
+                next = new Browser(server).withCookie(cookie).post("/api/counter");
+                statuses.add(next.status());
+                millis = (System.nanoTime() - start) / 1_000_000;
+            } while (next.status() == 503 && millis < 12_000);
+            assertEquals(200, next.status(), "answers " + statuses + " over " + millis + " ms: " + next.body());
+            assertEquals(before + 1, Integer.parseInt(next.body().trim()));
+            assertTrue(millis < (2 + LEASE_SECONDS) * 1_000 + 1_000, "the lock went within SESSION_LOCK_TIMEOUT + SESSION_LOCK_LEASE: "
+                    + millis + " ms, answers " + statuses);
+            assertFalse(stalled.isDone(), "the stalled request has not completed");
+            System.out.println("A stalled async request's lock went after " + millis + " ms (answers " + statuses + ")");
+
+            Response finish = new Browser(server).get("/probe/async-finish?latch=" + latch + "&name=counter&value=1000");
+            assertEquals("completed", finish.body());
+            Response late = stalled.get(60, TimeUnit.SECONDS);
+            assertEquals(409, late.status(), "the stalled request's late save is refused: " + late.body());
+            assertEquals(before + 2, SessionLockingContract.increment(browser), "the other request's write stayed, the late one was dropped");
+        } finally {
+            new Browser(server).get("/probe/async-finish?latch=" + latch);
             pool.shutdownNow();
         }
     }

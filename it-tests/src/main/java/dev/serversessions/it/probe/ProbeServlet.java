@@ -185,6 +185,44 @@ public class ProbeServlet extends HttpServlet {
                 }
                 text(response, String.valueOf(seen));
             }
+            case "wait-then-read" -> {
+                // Waits before it touches the session (the login hook has read the caller by then),
+                // then reads it and says who it ran as.
+                try {
+                    if (!RequestHolds.holdAfterLoad(request.getParameter("latch"))) {
+                        throw new IllegalStateException("never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                text(response, request.getRemoteUser() + " " + session.get(name));
+            }
+            case "async-stall" -> {
+                // Loads the session (its lock, with SESSION_LOCKING), starts async and then does
+                // nothing until the test completes it through async-finish: a request that stopped
+                // making progress, whose async context never completes on its own.
+                jakarta.servlet.http.HttpSession httpSession = request.getSession();
+                Object seen = httpSession.getAttribute(name);
+                AsyncContext async = request.startAsync();
+                async.setTimeout(300_000);
+                RequestHolds.stall(request.getParameter("latch"), async, httpSession, String.valueOf(seen));
+            }
+            case "async-finish" -> {
+                // The stalled request comes back: writes its session (if name is given) and completes.
+                RequestHolds.Stalled stalled = RequestHolds.resume(request.getParameter("latch"));
+                if (stalled == null) {
+                    text(response, "none");
+                    return;
+                }
+                if (name != null) {
+                    stalled.session().setAttribute(name, Integer.valueOf(value));
+                }
+                stalled.async().getResponse().setContentType("text/plain;charset=UTF-8");
+                stalled.async().getResponse().getWriter().write("stalled saw " + stalled.seen());
+                stalled.async().complete();
+                text(response, "completed");
+            }
             case "await-held" -> {
                 try {
                     text(response, String.valueOf(RequestHolds.awaitLoaded(request.getParameter("latch"))));

@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
 final class RequestHolds {
     private static final Map<String, CountDownLatch> LOADED = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> RELEASED = new ConcurrentHashMap<>();
+    private static final Map<String, Stalled> STALLED = new ConcurrentHashMap<>();
+
+    /** An async request left without progress, its session and what it read of it. */
+    record Stalled(jakarta.servlet.AsyncContext async, jakarta.servlet.http.HttpSession session, String seen) {
+    }
 
     private RequestHolds() {
     }
@@ -28,6 +33,17 @@ final class RequestHolds {
 
     static boolean awaitLoaded(String name) throws InterruptedException {
         return latch(LOADED, name).await(30, TimeUnit.SECONDS);
+    }
+
+    /** Keeps a stalled async request for {@link #resume}, and says it has loaded its session. */
+    static void stall(String name, jakarta.servlet.AsyncContext async, jakarta.servlet.http.HttpSession session, String seen) {
+        STALLED.put(name, new Stalled(async, session, seen));
+        latch(LOADED, name).countDown();
+    }
+
+    /** The stalled request of {@code name}, once; null if none. */
+    static Stalled resume(String name) {
+        return STALLED.remove(name);
     }
 
     static void release(String name) {
