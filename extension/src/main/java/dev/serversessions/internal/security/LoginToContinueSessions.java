@@ -149,7 +149,9 @@ public class LoginToContinueSessions implements Serializable {
     /** Whether the session holds both the saved request and the caller of a login just made. */
     private static boolean isReturnToSavedRequest(HttpServletRequest request, HttpServletResponse response) {
         RequestSession session = AuthenticationSessions.of(request, response);
-        return session.names().contains(SavedLoginSession.SAVED_REQUEST) && session.names().contains(SavedLoginSession.SAVED_CALLER);
+        // asked on every request of a logged-in caller: answered without the lock where the caller was read so (SESSION_LOCKING)
+        return session.mayHold(SavedLoginSession.SAVED_REQUEST) && session.mayHold(SavedLoginSession.SAVED_CALLER)
+                && session.names().contains(SavedLoginSession.SAVED_REQUEST) && session.names().contains(SavedLoginSession.SAVED_CALLER);
     }
 
     private static ClassLoader soteriaLoader(HttpMessageContext context) {

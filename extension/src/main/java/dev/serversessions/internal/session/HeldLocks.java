@@ -40,6 +40,12 @@ final class HeldLocks {
     private boolean over;
     /** Set once a lock could not be had in time: the request never gets its session. */
     private SessionLockTimeoutException refused;
+    /** Threads running the request's work: its passes through the filter chain, an async context's started task. */
+    private int working;
+    /** When the request last used its session, or a thread stopped working on it ({@link #progress}). */
+    private long progressNanos = System.nanoTime();
+    /** Why the locks this request took are no longer its own ({@link #lapsed}), or null. */
+    private String lapsed;
 
     HeldLocks(SessionRuntime runtime, Object monitor) {
         this.runtime = runtime;
@@ -63,8 +69,8 @@ final class HeldLocks {
      * on: it gets {@link SessionLockTimeoutException}, now and at every later use of its session.
      */
     void take(String sessionId) {
-        if (token == null || over) {
-            return;
+        if (token == null || over || lapsed != null) {
+            return; // after a lapse nothing this request changes is saved (RequestSession#save), so it needs no lock
         }
         String id = SessionIds.privateId(sessionId); // what the store locks, and what this server's permits are keyed by
         if (locked.contains(id)) {
@@ -132,7 +138,12 @@ final class HeldLocks {
      */
     void renew() {
         synchronized (monitor) {
-            if (over || locked.isEmpty()) {
+            if (over || locked.isEmpty() || lapsed != null) {
+                return;
+            }
+            long idleNanos = System.nanoTime() - progressNanos;
+            if (working == 0 && idleNanos >= runtime.settings().lockTimeout().toNanos()) {
+                giveUp(idleNanos / 1_000_000);
                 return;
             }
             SessionBackend backend = runtime.activeBackend();
@@ -140,14 +151,63 @@ final class HeldLocks {
             for (String id : locked) {
                 try {
                     if (!backend.tryLock(id, token, lease)) {
+                        lapsed = "lost its lock to another request (SESSION_LOCK_LEASE " + lease.toSeconds()
+                                + " s ran out before this server could renew it)";
                         LOG.warning(() -> "Session " + SessionIds.privateLogTag(id) + ": its lock ran out before this server could renew it"
                                 + " (SESSION_LOCK_LEASE " + lease.toSeconds() + " s) and another request holds it now;"
-                                + " both may change the session at the same time");
+                                + " what this request changes from now on is not saved");
                     }
                 } catch (RuntimeException e) {
                     LOG.log(Level.FINE, "Session " + SessionIds.privateLogTag(id) + ": renewing its lock failed; the next renewal tries again", e);
                 }
             }
+        }
+    }
+
+    /** The request used its session, or a thread stopped working on it: it makes progress ({@link #renew}). */
+    void progress() {
+        progressNanos = System.nanoTime();
+    }
+
+    /** A thread starts ({@code true}) or stops working on the request: while one works, the request makes progress. */
+    void working(boolean start) {
+        working += start ? 1 : -1;
+        progress();
+    }
+
+    /**
+     * Why this request's locks are no longer its own, or null while they are: it made no
+     * progress for {@code SESSION_LOCK_TIMEOUT} (the locks were given up), or another request
+     * took one over. Whatever the request changes then is not saved ({@link RequestSession#save}).
+     */
+    String lapsed() {
+        return lapsed;
+    }
+
+    /**
+     * Gives the locks up for a request that made no progress for {@code SESSION_LOCK_TIMEOUT}
+     * (an async request nobody completes, a thread of the application's own that holds the
+     * session): no thread of the container works on it and its session was not used. Its waiters
+     * have given up by then, and its lock would otherwise be renewed for as long as it runs.
+     */
+    private void giveUp(long idleMillis) {
+        lapsed = "made no progress for " + idleMillis + " ms, more than SESSION_LOCK_TIMEOUT, and lost its lock";
+        LOG.warning(() -> "Session " + locked.stream().map(SessionIds::privateLogTag).toList() + ": its request " + lapsed
+                + "; what it changes from now on is not saved");
+        SessionBackend backend = runtime.activeBackend();
+        for (String id : locked) {
+            try {
+                backend.unlock(id, token);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Session " + SessionIds.privateLogTag(id) + ": its lock could not be released; it runs out after SESSION_LOCK_LEASE", e);
+            } finally {
+                runtime.localLocks().release(id);
+            }
+        }
+        locked.clear();
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
         }
     }
 

@@ -9,7 +9,6 @@ import dev.serversessions.api.ServerSession;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionConflictException;
 import dev.serversessions.api.SessionStoreUnavailableException;
-import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.codec.UndecodableAttributeException;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +22,7 @@ import java.util.logging.Logger;
  * load lazily, follow what the application does, and save what changed as one {@link ChangeSet}.
  * Each concern is a part beside it, guarded by this object's monitor: {@link SessionAttributes},
  * {@link SessionIdentity}, {@link SessionExpiry}, {@link SessionOwner}, {@link SessionLogin},
- * {@link SessionBeans}, {@link HeldLocks}, {@link StoreCalls}, {@link ListenerCalls},
+ * {@link SessionBeans}, {@link HeldLocks}, {@link LockFreeCaller}, {@link StoreCalls}, {@link ListenerCalls},
  * {@link SessionRefusal} ({@code docs/design.md}).
  *
  * <p>Nothing touches the store until a method needs the stored data. {@link #save()} may run
@@ -45,6 +44,7 @@ public final class RequestSession implements ServerSession {
     private final SessionIdentity identity;
     private final SessionExpiry expiry;
     private final HeldLocks locks;
+    private final LockFreeCaller lockFree;
     private final SessionOwner owner;
     private final SessionLogin login;
     private final SessionBeans beans;
@@ -72,6 +72,7 @@ public final class RequestSession implements ServerSession {
                 runtime.settings().idHeader().isPresent());
         this.expiry = new SessionExpiry(attributes, runtime.settings());
         this.locks = new HeldLocks(runtime, this);
+        this.lockFree = new LockFreeCaller(runtime);
         this.owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
         this.login = new SessionLogin(this, owner, identity, runtime.settings().logoutKeepsAttributes());
         this.beans = new SessionBeans(this, attributes);
@@ -119,44 +120,37 @@ public final class RequestSession implements ServerSession {
     // ---- 1. Load: nothing before the first use, then the stored session or a fresh one ----
 
     private void load() {
+        locks.progress(); // SESSION_LOCKING: a use of the session is progress, which keeps its lock renewed
         if (loaded) {
             return;
         }
         locks.throwIfRefused(); // the application caught it once: it does not wait a second time
+        refusal.throwIfConflict(); // the login it was let in as ended before its first use (LockFreeCaller)
+        loadStored();
+        if (!lockFree.stillRunsAs(() -> owner.caller(attributes.read(CALLER), identity.idIfAny()))) {
+            SessionConflictException ended = conflict("was logged out, logged in again or given a new id by another request"
+                    + " after this one was let in as its caller");
+            loaded = false; // every later use fails the same way
+            throw ended;
+        }
+    }
+
+    private void loadStored() {
         if (identity.requestedId() != null) {
-            Instant now = clock.instant();
-            Optional<StoredSession> stored;
+            boolean adopted;
             try {
-                stored = store.load(runtime.activeBackend(), identity.requestedId());
+                adopted = store.load(runtime.activeBackend(), identity.requestedId(), clock.instant());
             } catch (SessionStoreUnavailableException e) {
                 refusal.storeFailed(e);
                 throw e;
             }
             loaded = true;
-            if (stored.isPresent() && adopt(stored.get(), now)) {
+            if (adopted) {
                 return;
             }
         }
         loaded = true;
         startFresh(true);
-    }
-
-    /**
-     * Takes a stored session, decoding now only what every request needs of it. Undecodable data
-     * is left alone in the store (a rollback of the class may make it readable again): false, and
-     * the request carries on with a fresh session.
-     */
-    private boolean adopt(StoredSession stored, Instant now) {
-        try {
-            attributes.load(stored.attributes(), AttributeNames::decodedAtLoad);
-        } catch (UndecodableAttributeException e) {
-            UndecodableSessionLog.report(SessionIds.logTag(identity.requestedId()), e, LOG, runtime.metrics());
-            return false;
-        }
-        identity.found(stored);
-        expiry.loaded(stored.created(), stored.expires(), now);
-        owner.loaded();
-        return true;
     }
 
     /**
@@ -310,6 +304,9 @@ public final class RequestSession implements ServerSession {
 
     /** The authenticated caller this session holds, if its record passes the check ({@link SessionOwner#caller}). */
     public synchronized Optional<Caller> caller() {
+        if (!loaded && lockFree.applies(identity)) {
+            return lockFree.read(identity, refusal::storeFailed); // SESSION_LOCKING: who is logged in takes no lock
+        }
         load();
         return owner.caller(attributes.read(CALLER), identity.idIfAny());
     }
@@ -322,7 +319,12 @@ public final class RequestSession implements ServerSession {
 
     /** Whether the session holds a caller record (checked or not), or null while not loaded: asking costs no store call. */
     public synchronized Boolean holdsCallerIfLoaded() {
-        return loaded ? owner.holdsCaller() : null;
+        return loaded ? Boolean.valueOf(owner.holdsCaller()) : lockFree.foundNoCaller() ? Boolean.FALSE : null;
+    }
+
+    /** Whether the session holds attribute {@code name}; read without the lock where the caller was (no lock taken). */
+    public synchronized boolean mayHold(String name) {
+        return !loaded && lockFree.wasRead() ? lockFree.held(name) : contains(name);
     }
 
     /** Ends the login this session holds, and with it the session or its id ({@link SessionLogin#logOut}). */
@@ -416,6 +418,14 @@ public final class RequestSession implements ServerSession {
         if (!loaded) {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
+        locks.progress();
+        if (locks.lapsed() != null) {
+            // SESSION_LOCKING: another request may hold the lock and have written since: never written over
+            if (store.pending(attributes.toWrite(() -> identity.logTag()))) {
+                throw conflict("was not saved: this request " + locks.lapsed());
+            }
+            return CookieAction.NONE;
+        }
         SessionBackend backend = runtime.activeBackend();
         store.deleteInvalidated(backend);
         SessionOwner.IndexUpdate index = owner.prepareIndex(identity.storedId() == null || identity.renamePending(),
@@ -468,6 +478,11 @@ public final class RequestSession implements ServerSession {
         SessionConflictException conflict = refusal.conflict(identity.logTag(), what);
         startFresh(false);
         return conflict;
+    }
+
+    /** A thread of the container starts or stops working on this request ({@link HeldLocks#working}). */
+    public synchronized void working(boolean start) {
+        locks.working(start);
     }
 
     /** Releases the locks this request took ({@link HeldLocks#release}), once its last save has run, whether it succeeded or not. */

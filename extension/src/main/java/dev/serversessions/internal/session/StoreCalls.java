@@ -5,6 +5,7 @@ import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.api.SessionTooLargeException;
+import dev.serversessions.internal.codec.UndecodableAttributeException;
 import dev.serversessions.internal.metrics.SessionMetrics;
 import java.time.Instant;
 import java.util.Map;
@@ -64,18 +65,42 @@ final class StoreCalls {
     }
 
     /**
-     * The session the client asked for, loaded under its lock; empty if the store holds none.
-     * A stored entry that is not ours (another type, mistyped fields, foreign bytes) is left
-     * alone in the store, and the request carries on with a fresh session under a new id.
+     * Loads the session the client asked for under its lock, and takes it, decoding now only
+     * what every request needs of it.
+     *
+     * @return false if the store holds none, or an entry that is not ours (another type,
+     *         mistyped fields, foreign bytes) or cannot be decoded: it is left alone in the
+     *         store (a rollback of the class may make it readable again), and the request
+     *         carries on with a fresh session under a new id
      */
-    Optional<StoredSession> load(SessionBackend backend, String id) {
+    boolean load(SessionBackend backend, String id, Instant now) {
         locks.take(id);
+        Optional<StoredSession> stored;
         try {
-            return backend.load(identity.key(id));
+            stored = backend.load(identity.key(id));
         } catch (MalformedSessionException e) {
             UndecodableSessionLog.report(SessionIds.logTag(id), e, LOG, metrics.get());
-            return Optional.empty();
+            return false;
         }
+        if (stored.isEmpty()) {
+            return false;
+        }
+        try {
+            attributes.load(stored.get().attributes(), AttributeNames::decodedAtLoad);
+        } catch (UndecodableAttributeException e) {
+            UndecodableSessionLog.report(SessionIds.logTag(id), e, LOG, metrics.get());
+            return false;
+        }
+        identity.found(stored.get());
+        expiry.loaded(stored.get().created(), stored.get().expires(), now);
+        owner.loaded();
+        return true;
+    }
+
+    /** Whether a save of {@code current} would write anything: a delete, a new id, a changed or removed attribute. */
+    boolean pending(Map<String, byte[]> current) {
+        return invalidatedId != null || identity.renamePending() || !attributes.changedIn(current).isEmpty()
+                || !attributes.removedIn(current).isEmpty();
     }
 
     /** Remembers the session an invalidate ended, with its owner (or null), for the next save to delete. */

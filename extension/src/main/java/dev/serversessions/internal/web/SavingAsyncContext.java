@@ -161,8 +161,16 @@ final class SavingAsyncContext implements AsyncContext {
         return delegate.getTimeout();
     }
 
+    /** The task runs on a container thread working on the request: progress, as a pass through the filter is ({@code SESSION_LOCKING}). */
     @Override
     public void start(Runnable run) {
-        delegate.start(run);
+        delegate.start(() -> {
+            commit.session().working(true);
+            try {
+                run.run();
+            } finally {
+                commit.session().working(false);
+            }
+        });
     }
 }

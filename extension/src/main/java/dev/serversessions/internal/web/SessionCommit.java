@@ -113,9 +113,13 @@ final class SessionCommit {
         boolean holds = loaded;
         // re-sent with the session cookie, so that both slide together
         if (holds != clientHoldsLoginHint() || holds && sessionCookieSent) {
-            Instant expires = action.kind() == CookieAction.Kind.SEND ? action.expires() : session.expiryTime();
-            boolean permanent = action.kind() == CookieAction.Kind.SEND ? action.permanent() : session.isPermanent();
-            cookie.writeLoginHint(request, response, holds, permanent ? Duration.between(Instant.now(), expires) : null);
+            Duration maxAge = null; // a hint that goes needs no lifetime: no load for it (a caller read without the lock)
+            if (holds) {
+                Instant expires = action.kind() == CookieAction.Kind.SEND ? action.expires() : session.expiryTime();
+                boolean permanent = action.kind() == CookieAction.Kind.SEND ? action.permanent() : session.isPermanent();
+                maxAge = permanent ? Duration.between(Instant.now(), expires) : null;
+            }
+            cookie.writeLoginHint(request, response, holds, maxAge);
             hint = holds;
         }
     }

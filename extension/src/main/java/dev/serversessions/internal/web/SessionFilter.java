@@ -80,9 +80,11 @@ public final class SessionFilter implements Filter {
         CurrentSession.set(commit.session());
         ContainerSessionContext.Pass beans = moveSessionContext(request, wrappedRequest, commit);
         try {
+            commit.session().working(true); // SESSION_LOCKING: while a thread is in the chain, its request makes progress
             try {
                 chain.doFilter(wrappedRequest, wrappedResponse);
             } finally {
+                commit.session().working(false);
                 // before the save below, which must see what the beans' last changes wrote
                 beans.exit();
             }

@@ -225,12 +225,16 @@ class SessionLockingTest {
         }
     }
 
-    /** The lease bounds a dead server's lock, not a live request's: the running request renews it. */
+    /**
+     * The lease bounds a dead server's lock, not a live request's: the running request (its
+     * thread in the filter chain, as the filter says) renews it, past SESSION_LOCK_TIMEOUT too.
+     */
     @Test
     void aRequestLongerThanTheLeaseKeepsItsLockUntilItReleases() throws Exception {
         SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_LEASE", "1"));
         String id = newSession(runtime);
         RequestSession holder = runtime.open(id);
+        holder.working(true);
         holder.put("counter", 1);
         dev.serversessions.api.SessionBackend store = runtime.activeBackend();
         WarningCapture warnings = new WarningCapture();
@@ -241,6 +245,7 @@ class SessionLockingTest {
             assertFalse(store.tryLock(PrivateIds.of(id), "another-server", java.time.Duration.ofSeconds(30)),
                     "held 2.6 s with a 1 s lease: renewed while the request runs");
 
+            holder.working(false);
             saveAndGetId(holder);
             assertEquals(0, lockFiles(), "released");
             Thread.sleep(800);
@@ -252,6 +257,95 @@ class SessionLockingTest {
         assertTrue(store.tryLock(PrivateIds.of(id), "another-server", java.time.Duration.ofSeconds(30)));
         assertTrue(store.unlock(PrivateIds.of(id), "another-server"));
         assertEquals(1, runtime.open(id).get("counter"));
+    }
+
+    /**
+     * A request that made no progress for SESSION_LOCK_TIMEOUT (no thread working on it, its
+     * session not used: an async request nobody completes) gives its lock up within the timeout
+     * plus a third of the lease; another request then gets it and writes, and the stalled
+     * request's late changes are refused (409), never written over that write. Its read-only
+     * end writes nothing and fails nothing.
+     */
+    @Test
+    void aRequestWithoutProgressForTheLockTimeoutLosesItsLockAndItsLateSaveIsRefused() throws Exception {
+        SessionRuntime runtime = runtime(Map.of("SESSION_LOCK_LEASE", "3"));
+        String id = newSession(runtime);
+        RequestSession stalled = runtime.open(id);
+        stalled.working(true);
+        assertEquals(0, stalled.get("counter"));
+        stalled.working(false); // the dispatch returned, the async request never completes
+        RequestSession readOnly = runtime.open(newSession(runtime));
+        readOnly.get("counter");
+        WarningCapture warnings = new WarningCapture();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RequestSession.class.getName());
+        log.addHandler(warnings);
+        long start = System.nanoTime();
+        try {
+            boolean written = false;
+            while (!written) {
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1 + 3 + 1), "the lock went within the timeout and the lease");
+                try {
+                    increment(runtime, id);
+                    written = true;
+                } catch (SessionLockTimeoutException e) {
+                    // waited the 1 s timeout behind the stalled request: again
+                }
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis >= 900, "held while the request could still make progress: " + millis + " ms");
+            assertTrue(warnings.records.stream().anyMatch(r -> r.getMessage().contains("made no progress")),
+                    warnings.records.stream().map(r -> r.getMessage()).toList().toString());
+        } finally {
+            log.removeHandler(warnings);
+        }
+
+        stalled.put("counter", 1000);
+        assertThrows(dev.serversessions.api.SessionConflictException.class, stalled::save, "the late save is refused");
+        stalled.releaseLocks();
+        assertEquals(CookieAction.NONE, readOnly.save(), "a read-only request that lost its lock writes nothing and fails nothing");
+        readOnly.releaseLocks();
+        assertEquals(0, lockFiles());
+        assertEquals(1, runtime.open(id).get("counter"), "the other request's write stands");
+    }
+
+    /**
+     * The caller is read without the lock: a request of a logged-in session that asks who is
+     * logged in takes no lock while another request holds it, and takes it (and loads again)
+     * only at its first use of the session. A logout in between makes that use fail (409).
+     */
+    @Test
+    void theCallerIsReadWithoutTheLockAndALogoutBeforeTheFirstUseIsAConflict() throws Exception {
+        SessionRuntime runtime = runtime(Map.of());
+        RequestSession login = runtime.open(newSession(runtime));
+        login.logIn(new Caller("alice", java.util.Set.of("user")));
+        String id = saveAndGetId(login);
+        RequestSession holder = runtime.open(id);
+        holder.put("counter", 5);
+
+        RequestSession reader = runtime.open(id);
+        long start = System.nanoTime();
+        assertEquals(java.util.Optional.of(new Caller("alice", java.util.Set.of("user"))), reader.caller());
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "did not wait for the holder's lock");
+        assertFalse(reader.isTouched(), "not loaded, not locked");
+        assertEquals(CookieAction.NONE, reader.save());
+        reader.releaseLocks();
+        saveAndGetId(holder);
+
+        RequestSession waiting = runtime.open(id);
+        assertTrue(waiting.caller().isPresent());
+        RequestSession logout = runtime.open(id);
+        logout.logOut();
+        saveAndGetId(logout);
+        assertThrows(dev.serversessions.api.SessionConflictException.class, () -> waiting.get("counter"),
+                "let in as alice, it never reads the session she logged out of, nor a fresh one as hers");
+        assertThrows(dev.serversessions.api.SessionConflictException.class, () -> waiting.get("counter"), "every later use too");
+        assertThrows(dev.serversessions.api.SessionConflictException.class, waiting::save);
+        waiting.releaseLocks();
+        assertEquals(0, lockFiles());
+
+        RequestSession after = runtime.open(id);
+        assertTrue(after.caller().isEmpty());
+        assertEquals(Boolean.FALSE, after.holdsCallerIfLoaded(), "the stale login hint may go without a load");
     }
 
     /** Renewal never turns a lost release into a lock held as long as the server lives. */

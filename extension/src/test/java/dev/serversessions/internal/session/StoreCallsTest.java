@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,12 +48,7 @@ class StoreCallsTest {
                     requestedId == null ? RequestSession.IdSource.NONE : RequestSession.IdSource.COOKIE, false);
             owner = new SessionOwner(attributes, runtime.userSessions(), runtime.recordSigner(), identity::id);
             store = new StoreCalls(identity, attributes, expiry, new HeldLocks(runtime, this), owner, runtime::metrics);
-            Optional<StoredSession> stored = requestedId == null ? Optional.empty() : store.load(backend, requestedId);
-            if (stored.isPresent()) {
-                attributes.load(stored.get().attributes(), AttributeNames::decodedAtLoad);
-                identity.found(stored.get());
-                expiry.loaded(stored.get().created(), stored.get().expires(), Instant.now());
-            } else {
+            if (requestedId == null || !store.load(backend, requestedId, Instant.now())) {
                 identity.startNew(true);
                 expiry.fresh(Instant.now());
             }
