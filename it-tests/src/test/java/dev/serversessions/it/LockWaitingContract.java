@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules of waiting for a session's lock, which the library's filter applies whatever the
  * store: a wait past {@code SESSION_LOCK_TIMEOUT} is 503, at most
- * {@code SESSION_LOCK_MAX_WAITERS} requests of one session wait on one server, and a logged-in
- * request that cannot get its lock is 503, never anonymous. On the filesystem store, on Payara
- * Micro and WildFly (whose request threads differ); with the one-server locking contract it
- * extends.
+ * {@code SESSION_LOCK_MAX_WAITERS} requests of one session wait on one server, a logged-in
+ * request that never uses its session takes no lock (its caller is read without it), and a
+ * request that stops making progress (an async one never completed) loses its lock and cannot
+ * save afterwards. On the filesystem store, on Payara Micro and WildFly (whose request threads
+ * and async handling differ); with the one-server locking contract it extends.
  */
 interface LockWaitingContract extends SessionLockingContract {
     int MAX_WAITERS = 4;
