@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * <p>The read is one store load whose caller record is checked as the locked load checks it,
  * and kept apart from the session: nothing of it is handed to the application or saved. A
  * request that then reads or writes its session loads it again under its lock, so that no write
- * of the request that held the lock meanwhile is lost, and {@link #stillRunsAs} compares the
+ * of the request that held the lock meanwhile is lost, and {@link #changedSince} compares the
  * caller found there with the one the request was let in as: if another request ended the login
  * or renamed the session in between (a logout, a login, a regenerate), the request must not go
  * on as that caller with that session, and fails visibly (409) instead.
@@ -34,6 +34,8 @@ final class LockFreeCaller {
     private Optional<Caller> caller;
     /** The names the stored session held at that read (none if there was no session). */
     private Set<String> names = Set.of();
+    /** Set once the load under the lock no longer has to find {@link #caller}. */
+    private boolean checked;
 
     LockFreeCaller(SessionRuntime runtime) {
         this.runtime = runtime;
@@ -101,10 +103,23 @@ final class LockFreeCaller {
     }
 
     /**
-     * After the load under the lock: whether the caller it found is the one the request was let
-     * in as (trivially so if none was read without the lock).
+     * After the load under the lock: null if the caller it found is the one the request was let
+     * in as (trivially so if none was read without the lock, or the request changes the login
+     * itself), else why the request must not go on with its session.
      */
-    boolean stillRunsAs(Supplier<Optional<Caller>> loaded) {
-        return caller == null || caller.equals(loaded.get());
+    String changedSince(Supplier<Optional<Caller>> loaded) {
+        if (caller == null || checked || caller.equals(loaded.get())) {
+            checked = true;
+            return null;
+        }
+        return "was logged out, logged in again or given a new id by another request after this one was let in as its caller";
+    }
+
+    /**
+     * A login, logout or change of owner in this request: it changes who holds the session
+     * itself, so the caller read before does not have to be found at its load.
+     */
+    void forget() {
+        checked = true;
     }
 }

@@ -127,11 +127,10 @@ public final class RequestSession implements ServerSession {
         locks.throwIfRefused(); // the application caught it once: it does not wait a second time
         refusal.throwIfConflict(); // the login it was let in as ended before its first use (LockFreeCaller)
         loadStored();
-        if (!lockFree.stillRunsAs(() -> owner.caller(attributes.read(CALLER), identity.idIfAny()))) {
-            SessionConflictException ended = conflict("was logged out, logged in again or given a new id by another request"
-                    + " after this one was let in as its caller");
+        String changed = lockFree.changedSince(() -> owner.caller(attributes.read(CALLER), identity.idIfAny()));
+        if (changed != null) {
             loaded = false; // every later use fails the same way
-            throw ended;
+            throw conflict(changed);
         }
     }
 
@@ -313,6 +312,7 @@ public final class RequestSession implements ServerSession {
 
     /** Records a successful authentication, under a new id ({@link SessionLogin#logIn}). */
     public synchronized void logIn(Caller caller) {
+        lockFree.forget(); // a change of login: whoever was let in before does not bind it
         load();
         login.logIn(caller);
     }
@@ -329,6 +329,7 @@ public final class RequestSession implements ServerSession {
 
     /** Ends the login this session holds, and with it the session or its id ({@link SessionLogin#logOut}). */
     public synchronized void logOut() {
+        lockFree.forget();
         load();
         if (login.logOut()) {
             modifications++;
@@ -344,6 +345,7 @@ public final class RequestSession implements ServerSession {
     /** The application's own login and logout ({@link SessionLogin#setOwner}). */
     @Override
     public synchronized void setOwner(String owner) {
+        lockFree.forget();
         load();
         if (login.setOwner(owner)) {
             modifications++;
@@ -419,12 +421,10 @@ public final class RequestSession implements ServerSession {
             return CookieAction.NONE; // lazy: an untouched session costs nothing
         }
         locks.progress();
-        if (locks.lapsed() != null) {
-            // SESSION_LOCKING: another request may hold the lock and have written since: never written over
-            if (store.pending(attributes.toWrite(() -> identity.logTag()))) {
-                throw conflict("was not saved: this request " + locks.lapsed());
-            }
-            return CookieAction.NONE;
+        if (locks.lapsed() != null && !store.pending(attributes.toWrite(identity::logTag))) {
+            return CookieAction.NONE; // SESSION_LOCKING: the lock went (HeldLocks#lapsed), and there is nothing to write
+        } else if (locks.lapsed() != null) {
+            throw conflict("was not saved: this request " + locks.lapsed()); // never written over another holder's changes
         }
         SessionBackend backend = runtime.activeBackend();
         store.deleteInvalidated(backend);

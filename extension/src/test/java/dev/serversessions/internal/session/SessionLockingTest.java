@@ -333,9 +333,14 @@ class SessionLockingTest {
 
         RequestSession waiting = runtime.open(id);
         assertTrue(waiting.caller().isPresent());
+        RequestSession secondLogout = runtime.open(id);
+        assertTrue(secondLogout.caller().isPresent());
         RequestSession logout = runtime.open(id);
         logout.logOut();
         saveAndGetId(logout);
+        secondLogout.logOut(); // a logout (or login) changes the login itself: no conflict, nothing left to end
+        assertEquals(CookieAction.NONE, secondLogout.save());
+        secondLogout.releaseLocks();
         assertThrows(dev.serversessions.api.SessionConflictException.class, () -> waiting.get("counter"),
                 "let in as alice, it never reads the session she logged out of, nor a fresh one as hers");
         assertThrows(dev.serversessions.api.SessionConflictException.class, () -> waiting.get("counter"), "every later use too");
