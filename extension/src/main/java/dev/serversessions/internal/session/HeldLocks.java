@@ -192,14 +192,15 @@ final class HeldLocks {
      */
     private void giveUp(long idleMillis) {
         lapsed = "made no progress for " + idleMillis + " ms, more than SESSION_LOCK_TIMEOUT, and lost its lock";
-        LOG.warning(() -> "Session " + locked.stream().map(SessionIds::privateLogTag).toList() + ": its request " + lapsed
-                + "; what it changes from now on is not saved");
+        LOG.warning(() -> "Session " + String.join(", ", locked.stream().map(SessionIds::privateLogTag).toList()) + ": its request "
+                + lapsed + "; what it changes from now on is not saved");
         SessionBackend backend = runtime.activeBackend();
         for (String id : locked) {
             try {
                 backend.unlock(id, token);
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Session " + SessionIds.privateLogTag(id) + ": its lock could not be released; it runs out after SESSION_LOCK_LEASE", e);
+                LOG.log(Level.FINE, "Session " + SessionIds.privateLogTag(id)
+                        + ": its lock could not be released; it runs out after SESSION_LOCK_LEASE", e);
             } finally {
                 runtime.localLocks().release(id);
             }

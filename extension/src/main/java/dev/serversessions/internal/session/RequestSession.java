@@ -424,7 +424,7 @@ public final class RequestSession implements ServerSession {
         if (locks.lapsed() != null && !store.pending(attributes.toWrite(identity::logTag))) {
             return CookieAction.NONE; // SESSION_LOCKING: the lock went (HeldLocks#lapsed), and there is nothing to write
         } else if (locks.lapsed() != null) {
-            throw conflict("was not saved: this request " + locks.lapsed()); // never written over another holder's changes
+            throw conflict("is no longer locked by this request, which " + locks.lapsed()); // never written over another holder's
         }
         SessionBackend backend = runtime.activeBackend();
         store.deleteInvalidated(backend);
