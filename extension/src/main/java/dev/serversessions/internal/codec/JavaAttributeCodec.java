@@ -14,8 +14,10 @@ import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -65,10 +67,17 @@ public final class JavaAttributeCodec implements AttributeCodec {
 
     private final ClassLoader appLoader;
     private final ObjectInputFilter configured;
+    private final RuntimeStateSeal seal;
     private final Map<Class<?>, Boolean> appClassCache = new ConcurrentHashMap<>();
 
+    /** A codec whose runtime state ({@link RuntimeStateSeal}) is sealed with a key of this process. */
     public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist) {
+        this(appLoader, allowlist, RuntimeStateSeal.of(Optional.empty(), List.of()));
+    }
+
+    public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist, RuntimeStateSeal seal) {
         this.appLoader = appLoader;
+        this.seal = seal;
         this.configured = allowlist.isEmpty() ? null
                 : ObjectInputFilter.Config.createFilter(String.join(";", allowlist) + ";!*");
     }
@@ -76,8 +85,10 @@ public final class JavaAttributeCodec implements AttributeCodec {
     @Override
     public byte[] encode(String name, Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        String runtimeClass;
+        try (RuntimeStateSpotter out = new RuntimeStateSpotter(bytes)) {
             out.writeObject(value);
+            runtimeClass = out.runtimeClass;
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: " + e.getMessage()
                     + " is not Serializable (SESSION_SERIALIZATION_FORMAT=java)", e);
@@ -88,7 +99,23 @@ public final class JavaAttributeCodec implements AttributeCodec {
             throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: it serializes to "
                     + bytes.size() + " bytes, more than the " + MAX_BYTES + " a session value may have");
         }
-        return bytes.toByteArray();
+        return runtimeClass == null ? bytes.toByteArray() : seal.seal(name, bytes.toByteArray(), runtimeClass);
+    }
+
+    /** Notes the first class of runtime state written, if any: such a value is sealed. */
+    private static final class RuntimeStateSpotter extends ObjectOutputStream {
+        private String runtimeClass;
+
+        RuntimeStateSpotter(ByteArrayOutputStream bytes) throws IOException {
+            super(bytes);
+        }
+
+        @Override
+        protected void annotateClass(Class<?> type) {
+            if (runtimeClass == null && RuntimeStateSeal.isRuntimeState(type.getName())) {
+                runtimeClass = type.getName();
+            }
+        }
     }
 
     /**
@@ -117,7 +144,13 @@ public final class JavaAttributeCodec implements AttributeCodec {
     }
 
     @Override
-    public Object decode(String name, byte[] bytes) {
+    public Object decode(String name, byte[] stored) {
+        boolean sealed = RuntimeStateSeal.isSealed(stored);
+        if (sealed && !seal.verifies(stored)) {
+            throw new UndecodableAttributeException(name, new InvalidClassException(
+                    "a sealed value of the runtime's state whose seal does not verify (another SESSION_SECRET_KEY, or not written by this library)"));
+        }
+        byte[] bytes = sealed ? Arrays.copyOfRange(stored, RuntimeStateSeal.MAGIC.length + RuntimeStateSeal.MAC_LENGTH, stored.length) : stored;
         if (bytes.length > MAX_BYTES) {
             throw new UndecodableAttributeException(name, new InvalidClassException(
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
@@ -128,8 +161,8 @@ public final class JavaAttributeCodec implements AttributeCodec {
             throw new UndecodableAttributeException(name, e);
         }
         ReadBudget budget = new ReadBudget(READ_TIME_BASE, READ_TIME_PER_BYTE_NANOS);
-        Gate gate = new Gate(bytes.length, budget);
-        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes), budget)) {
+        Gate gate = new Gate(bytes.length, budget, sealed);
+        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes), budget, sealed)) {
             in.setObjectInputFilter(gate);
             return in.readObject();
         } catch (VirtualMachineError e) {
@@ -154,11 +187,13 @@ public final class JavaAttributeCodec implements AttributeCodec {
     private final class Gate implements ObjectInputFilter {
         private final long size;
         private final ReadBudget budget;
+        private final boolean sealed;
         private String refusal;
 
-        Gate(long size, ReadBudget budget) {
+        Gate(long size, ReadBudget budget, boolean sealed) {
             this.size = size;
             this.budget = budget;
+            this.sealed = sealed;
         }
 
         @Override
@@ -202,10 +237,11 @@ public final class JavaAttributeCodec implements AttributeCodec {
             if (type.isPrimitive()) {
                 return null;
             }
-            if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName())) {
+            if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName(), sealed)) {
                 return "class " + type.getName() + " is denied";
             }
-            if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)) {
+            if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)
+                    || sealed && RuntimeStateSeal.isRuntimeState(type.getName())) {
                 return null;
             }
             if (configured != null && configured.checkInput(info) == Status.ALLOWED) {
@@ -243,16 +279,18 @@ public final class JavaAttributeCodec implements AttributeCodec {
     /** Resolves classes through the application's loader, not this library's. */
     private final class AppObjectInputStream extends ObjectInputStream {
         private final ReadBudget budget;
+        private final boolean sealed;
 
-        AppObjectInputStream(InputStream in, ReadBudget budget) throws IOException {
+        AppObjectInputStream(InputStream in, ReadBudget budget, boolean sealed) throws IOException {
             super(in);
             this.budget = budget;
+            this.sealed = sealed;
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             // a denied name is not even loaded: loading can run code in a class loader
-            if (SerializationAllowlist.isDenied(desc.getName())) {
+            if (SerializationAllowlist.isDenied(desc.getName(), sealed)) {
                 throw new InvalidClassException("class " + desc.getName() + " is denied");
             }
             // the first value of its kind after a start loads its classes; that is the server's cost, not the value's
