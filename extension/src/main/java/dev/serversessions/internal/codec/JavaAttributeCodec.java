@@ -14,11 +14,14 @@ import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Java serialization, read back through an {@link ObjectInputFilter} that decides before
@@ -69,6 +72,8 @@ public final class JavaAttributeCodec implements AttributeCodec {
     private final ObjectInputFilter configured;
     private final RuntimeStateSeal seal;
     private final Map<Class<?>, Boolean> appClassCache = new ConcurrentHashMap<>();
+    /** Loaders of the runtime's state classes the application's loader does not see ({@link #runtimeClass}). */
+    private final Set<ClassLoader> runtimeLoaders = new CopyOnWriteArraySet<>();
 
     /** A codec whose runtime state ({@link RuntimeStateSeal}) is sealed with a key of this process. */
     public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist) {
@@ -103,7 +108,7 @@ public final class JavaAttributeCodec implements AttributeCodec {
     }
 
     /** Notes the first class of runtime state written, if any: such a value is sealed. */
-    private static final class RuntimeStateSpotter extends ObjectOutputStream {
+    private final class RuntimeStateSpotter extends ObjectOutputStream {
         private String runtimeClass;
 
         RuntimeStateSpotter(ByteArrayOutputStream bytes) throws IOException {
@@ -112,8 +117,11 @@ public final class JavaAttributeCodec implements AttributeCodec {
 
         @Override
         protected void annotateClass(Class<?> type) {
-            if (runtimeClass == null && RuntimeStateSeal.isRuntimeState(type.getName())) {
-                runtimeClass = type.getName();
+            if (RuntimeStateSeal.isRuntimeState(type.getName())) {
+                runtimeClass = runtimeClass == null ? type.getName() : runtimeClass;
+                if (type.getClassLoader() != null && type.getClassLoader() != appLoader) {
+                    runtimeLoaders.add(type.getClassLoader());
+                }
             }
         }
     }
@@ -276,6 +284,43 @@ public final class JavaAttributeCodec implements AttributeCodec {
         return file != null && file.toString().contains("!/WEB-INF/classes/");
     }
 
+    /**
+     * A class of the runtime's state that the application's loader does not see: Open Liberty
+     * shows a WAR the Faces and CDI APIs, not MyFaces or Weld. Their loaders are those of the
+     * classes this codec wrote, and of the current request's {@code FacesContext} and bean
+     * manager (after a restart, the first read comes before any write).
+     */
+    private Class<?> runtimeClass(String name, ClassNotFoundException notSeen) throws ClassNotFoundException {
+        List<ClassLoader> loaders = new ArrayList<>(runtimeLoaders);
+        loaders.add(loaderOf("jakarta.faces.context.FacesContext", "getCurrentInstance", null));
+        loaders.add(loaderOf("jakarta.enterprise.inject.spi.CDI", "current", "getBeanManager"));
+        for (ClassLoader loader : loaders) {
+            if (loader != null) {
+                try {
+                    Class<?> found = Class.forName(name, false, loader);
+                    runtimeLoaders.add(loader);
+                    return found;
+                } catch (ClassNotFoundException e) {
+                    // the next one
+                }
+            }
+        }
+        throw notSeen;
+    }
+
+    /** The loader of what {@code type.first()} (then {@code .second()}) answers now; null if none. */
+    private ClassLoader loaderOf(String type, String first, String second) {
+        try {
+            Object found = Class.forName(type, false, appLoader).getMethod(first).invoke(null);
+            if (found != null && second != null) {
+                found = found.getClass().getMethod(second).invoke(found);
+            }
+            return found == null ? null : found.getClass().getClassLoader();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // no Faces (or no CDI container) in this application or on this thread
+        }
+    }
+
     /** Resolves classes through the application's loader, not this library's. */
     private final class AppObjectInputStream extends ObjectInputStream {
         private final ReadBudget budget;
@@ -298,6 +343,9 @@ public final class JavaAttributeCodec implements AttributeCodec {
             try {
                 return Class.forName(desc.getName(), false, appLoader);
             } catch (ClassNotFoundException e) {
+                if (sealed && RuntimeStateSeal.isRuntimeState(desc.getName())) {
+                    return runtimeClass(desc.getName(), e);
+                }
                 return super.resolveClass(desc);
             } finally {
                 budget.notCounting(since);
