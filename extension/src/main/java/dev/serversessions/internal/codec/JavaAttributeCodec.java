@@ -72,6 +72,9 @@ public final class JavaAttributeCodec implements AttributeCodec {
     private final ObjectInputFilter configured;
     private final RuntimeStateSeal seal;
     private final Map<Class<?>, Boolean> appClassCache = new ConcurrentHashMap<>();
+    /** Each class's refusal ("" for allowed), outside and inside sealed values. */
+    private final Map<Class<?>, String> decisions = new ConcurrentHashMap<>();
+    private final Map<Class<?>, String> sealedDecisions = new ConcurrentHashMap<>();
     /** Loaders of the runtime's state classes the application's loader does not see ({@link #runtimeClass}). */
     private final Set<ClassLoader> runtimeLoaders = new CopyOnWriteArraySet<>();
 
@@ -141,6 +144,12 @@ public final class JavaAttributeCodec implements AttributeCodec {
     @Override
     public byte[] encodeForPut(String name, Object value) {
         byte[] bytes = encode(name, value);
+        if (RuntimeStateSeal.isSealed(bytes)) {
+            // the runtime's state, put by the runtime (Faces puts its map of views on every
+            // request that renders a form): no application to tell, and reading it back doubled
+            // the cost of each such request
+            return bytes;
+        }
         try {
             decode(name, bytes);
         } catch (UndecodableAttributeException e) {
@@ -154,7 +163,7 @@ public final class JavaAttributeCodec implements AttributeCodec {
     @Override
     public Object decode(String name, byte[] stored) {
         boolean sealed = RuntimeStateSeal.isSealed(stored);
-        if (sealed && !seal.verifies(stored)) {
+        if (sealed && !seal.verifies(name, stored)) {
             throw new UndecodableAttributeException(name, new InvalidClassException(
                     "a sealed value of the runtime's state whose seal does not verify (another SESSION_SECRET_KEY, or not written by this library)"));
         }
@@ -164,7 +173,12 @@ public final class JavaAttributeCodec implements AttributeCodec {
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
         }
         try {
-            StreamShape.check(bytes, MAX_DEPTH);
+            if (!sealed) {
+                // A sealed value is bytes this library wrote from a live object graph (its MAC
+                // says so), not bytes built to make the reading work: the walk that bounds that
+                // work is skipped. The filter, its limits and the denials still apply.
+                StreamShape.check(bytes, MAX_DEPTH);
+            }
         } catch (InvalidClassException e) {
             throw new UndecodableAttributeException(name, e);
         }
@@ -245,17 +259,47 @@ public final class JavaAttributeCodec implements AttributeCodec {
             if (type.isPrimitive()) {
                 return null;
             }
+            // the filter sees every object's class: each class is decided once
+            String decided = (sealed ? sealedDecisions : decisions).computeIfAbsent(type, this::decide);
+            return decided.isEmpty() ? null : decided;
+        }
+
+        /** The refusal of a class (not an array, not primitive), or "" if it is allowed. */
+        private String decide(Class<?> type) {
             if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName(), sealed)) {
                 return "class " + type.getName() + " is denied";
             }
             if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)
                     || sealed && RuntimeStateSeal.isRuntimeState(type.getName())) {
-                return null;
+                return "";
             }
-            if (configured != null && configured.checkInput(info) == Status.ALLOWED) {
-                return null;
+            if (configured != null && configured.checkInput(new ClassOnly(type)) == Status.ALLOWED) {
+                return "";
             }
             return "class " + type.getName() + " is not allowed";
+        }
+    }
+
+    /** What the configured patterns decide on: the class alone (they name classes and packages). */
+    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 1;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
         }
     }
 

@@ -88,7 +88,7 @@ public final class RuntimeStateSeal {
                     + " (Faces then answers as for an expired view). Set SESSION_SECRET_KEY, the same on every server"
                     + " (generate one with: openssl rand -base64 48).");
         }
-        byte[] mac = mac(keys.get(0), serialized, 0, serialized.length);
+        byte[] mac = mac(keys.get(0), name, serialized, 0, serialized.length);
         byte[] out = new byte[MAGIC.length + MAC_LENGTH + serialized.length];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
         System.arraycopy(mac, 0, out, MAGIC.length, MAC_LENGTH);
@@ -96,12 +96,16 @@ public final class RuntimeStateSeal {
         return out;
     }
 
-    /** Whether the MAC of a sealed value verifies under one of the keys. */
-    boolean verifies(byte[] sealed) {
+    /**
+     * Whether the MAC of a sealed value verifies under one of the keys, for the attribute it is
+     * read as: the MAC covers the attribute's name, so a sealed value copied under another name
+     * does not verify.
+     */
+    boolean verifies(String name, byte[] sealed) {
         int start = MAGIC.length + MAC_LENGTH;
         byte[] given = Arrays.copyOfRange(sealed, MAGIC.length, start);
         for (SecretKeySpec key : keys) {
-            if (MessageDigest.isEqual(given, mac(key, sealed, start, sealed.length - start))) {
+            if (MessageDigest.isEqual(given, mac(key, name, sealed, start, sealed.length - start))) {
                 return true;
             }
         }
@@ -110,7 +114,7 @@ public final class RuntimeStateSeal {
 
     private static SecretKeySpec derive(String secretKey) {
         byte[] label = "server-sessions runtime state".getBytes(StandardCharsets.US_ASCII);
-        byte[] derived = mac(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), label, 0, label.length);
+        byte[] derived = mac(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), null, label, 0, label.length);
         return new SecretKeySpec(derived, "HmacSHA256");
     }
 
@@ -123,10 +127,16 @@ public final class RuntimeStateSeal {
         }
     });
 
-    private static byte[] mac(SecretKeySpec key, byte[] bytes, int offset, int length) {
+    /** The MAC of {@code name} (its UTF-8 length first; none for a key's derivation) and the bytes. */
+    private static byte[] mac(SecretKeySpec key, String name, byte[] bytes, int offset, int length) {
         try {
             Mac mac = MACS.get();
             mac.init(key);
+            if (name != null) {
+                byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+                mac.update((utf8.length + ":").getBytes(StandardCharsets.US_ASCII));
+                mac.update(utf8);
+            }
             mac.update(bytes, offset, length);
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
