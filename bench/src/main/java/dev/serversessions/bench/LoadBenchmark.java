@@ -92,7 +92,9 @@ public final class LoadBenchmark {
                         if (scenario.spread && spread == null) {
                             spread = fill(server, target.cookieName(), size, SPREAD_SESSIONS);
                         }
-                        List<String> sent = !scenario.sendsCookie ? List.of() : scenario.spread ? spread : List.of(cookie);
+                        List<String> sent = !scenario.sendsCookie ? List.of() : scenario.spread ? spread
+                                : scenario == Scenario.FACES_POSTBACK ? fill(server, target.cookieName(), size, Wrk.CONNECTIONS)
+                                : List.of(cookie);
                         WarmUp warmUp = warmUp(server, scenario, container, sent, window, maxWarmupWindows);
                         List<Wrk.Measurement> runs = new ArrayList<>();
                         for (int i = 0; i < REPEATS; i++) {
@@ -198,7 +200,9 @@ public final class LoadBenchmark {
         UNTOUCHED("test WAR: untouched", "GET", "/probe/untouched", "/probe/untouched", true, true),
         API_READ("example API: GET /api/session (reads all)", "GET", "/api/session", "/legacy/session", true, false),
         API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
-        API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true);
+        API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true),
+        FACES_POSTBACK("example Faces page: postback of /faces/counter.xhtml, a session per connection", "POST",
+                "/faces/counter.xhtml", "/faces/counter.xhtml", true, false);
 
         final String label;
         final String method;

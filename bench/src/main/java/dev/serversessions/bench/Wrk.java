@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** Runs the wrk load generator (Debian package wrk) for one scenario and reads its report. */
 final class Wrk {
     private static final int THREADS = 2;
-    private static final int CONNECTIONS = 16;
+    static final int CONNECTIONS = 16;
     static final String DESCRIPTION = "wrk -t" + THREADS + " -c" + CONNECTIONS + " on the same machine";
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern P50 = Pattern.compile("\\s50%\\s+([0-9.]+[a-z]+)");
@@ -40,10 +40,12 @@ final class Wrk {
             throws IOException, InterruptedException {
         String path = container ? scenario.containerPath : scenario.path;
         Path script = Files.createTempFile("wrk", ".lua");
+        boolean faces = scenario == Scenario.FACES_POSTBACK;
         boolean spread = cookies.size() > 1;
-        Files.writeString(script, spread ? spreadScript(scenario, path, cookies)
+        Files.writeString(script, faces ? facesScript(path, cookies) : spread ? spreadScript(scenario, path, cookies)
                 : scenario.writes() ? writeScript(scenario.method, path) : "");
-        List<String> command = new ArrayList<>(List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS,
+        // a Faces view is one browser's: one connection per wrk thread, so that each keeps its own view state
+        List<String> command = new ArrayList<>(List.of("wrk", "-t" + (faces ? CONNECTIONS : THREADS), "-c" + CONNECTIONS,
                 "-d" + duration.toSeconds() + "s", "--latency", "--timeout", "5s", "-s", script.toString()));
         if (cookies.size() == 1) {
             command.addAll(List.of("-H", "Cookie: " + cookies.get(0)));
@@ -116,6 +118,57 @@ final class Wrk {
         } else {
             lua.append("  return wrk.format(\"GET\", \"").append(path).append("\" .. counter, headers)\nend\n");
         }
+        return lua.toString();
+    }
+
+    /**
+     * A browser per connection (wrk runs {@code -t16 -c16} for it): thread {@code t} uses cookie
+     * {@code t}'s session, GETs the page once, then posts the form back with the view state its
+     * last answer held, as a browser clicking the button does. An answer without a view state, or
+     * not 200 (an expired view), is counted as wrong, and the next request starts a new view.
+     */
+    private static String facesScript(String path, List<String> cookies) {
+        StringBuilder lua = new StringBuilder("cookies = {\n");
+        for (String cookie : cookies) {
+            lua.append("  \"").append(cookie).append("\",\n");
+        }
+        lua.append("""
+                }
+                path = "%s"
+                threads = {}
+                next_offset = 0
+                setup = function(thread)
+                  thread:set("offset", next_offset)
+                  next_offset = next_offset + 1
+                  table.insert(threads, thread)
+                end
+                offset = 0
+                wrong = 0
+                state = nil
+                request = function()
+                  local headers = { ["Cookie"] = cookies[offset %% #cookies + 1] }
+                  if state == nil then
+                    return wrk.format("GET", path, headers)
+                  end
+                  headers["Content-Type"] = "application/x-www-form-urlencoded"
+                  return wrk.format("POST", path, headers,
+                    "counter=counter&counter%%3Aincrement=%%2B1&jakarta.faces.ViewState=" .. state)
+                end
+                response = function(status, headers, body)
+                  local found = string.match(body, 'name="jakarta.faces.ViewState"[^>]-value="([^"]+)"')
+                  if status ~= 200 or found == nil or string.find(body, 'id="counter:count"', 1, true) == nil then
+                    wrong = wrong + 1
+                    state = nil
+                  else
+                    state = string.gsub(found, ":", "%%%%3A")
+                  end
+                end
+                done = function(summary, latency, requests)
+                  local total = 0
+                  for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
+                  print("Wrong answers: " .. total)
+                end
+                """.formatted(path));
         return lua.toString();
     }
 

@@ -22,7 +22,7 @@ class FileSystemSessionGlassFishIT extends FileSystemSessionContract {
     @BeforeAll
     static void start() {
         directory = newSessionDirectory();
-        server = GlassFishServer.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
+        server = GlassFishServer.start("filesystem", SessionScopedBeansContract.withSecretKey(Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString())));
     }
 
     @AfterAll

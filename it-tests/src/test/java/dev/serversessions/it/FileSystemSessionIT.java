@@ -14,7 +14,7 @@ class FileSystemSessionIT extends FileSystemSessionContract implements StoreLock
     @BeforeAll
     static void start() {
         directory = newSessionDirectory();
-        server = PayaraMicro.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
+        server = PayaraMicro.start("filesystem", SessionScopedBeansContract.withSecretKey(Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString())));
     }
 
     @AfterAll

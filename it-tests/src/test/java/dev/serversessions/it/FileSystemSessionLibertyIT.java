@@ -14,7 +14,7 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
     @BeforeAll
     static void start() {
         directory = newSessionDirectory();
-        server = LibertyServer.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
+        server = LibertyServer.start("filesystem", SessionScopedBeansContract.withSecretKey(Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString())));
     }
 
     @AfterAll
@@ -32,5 +32,11 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
     @Override
     protected Path directory() {
         return directory;
+    }
+
+    /** MyFaces keeps them in its own {@code @SessionScoped} beans, which stay with the container. */
+    @Override
+    public boolean viewScopedBeansInTheServerSession() {
+        return false;
     }
 }

@@ -14,7 +14,7 @@ class FileSystemSessionWildFlyIT extends FileSystemSessionContract implements Lo
     @BeforeAll
     static void start() {
         directory = newSessionDirectory();
-        server = WildFlyServer.start("filesystem", Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString()));
+        server = WildFlyServer.start("filesystem", SessionScopedBeansContract.withSecretKey(Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", directory.toString())));
     }
 
     @AfterAll

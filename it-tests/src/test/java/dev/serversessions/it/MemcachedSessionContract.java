@@ -27,7 +27,7 @@ abstract class MemcachedSessionContract extends SessionSemanticsContract impleme
     /** Starts a memcached of the test's own, then the runtime on it. */
     protected static void start(AppServer.Launcher runtime) {
         memcached = MemcachedServer.start();
-        startServer(runtime, "memcached", env(memcached), memcached);
+        startServer(runtime, "memcached", SessionScopedBeansContract.withSecretKey(env(memcached)), memcached);
     }
 
     static Map<String, String> env(MemcachedServer memcached) {

@@ -34,7 +34,7 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
     protected static void start(AppServer.Launcher runtime) {
         mongo = MongoDbServer.start();
         shell = MongoClients.create(mongo.connectionString());
-        startServer(runtime, "mongodb", env(mongo), shell, mongo);
+        startServer(runtime, "mongodb", SessionScopedBeansContract.withSecretKey(env(mongo)), shell, mongo);
     }
 
     /**
@@ -47,7 +47,7 @@ abstract class MongoSessionContract extends SessionSemanticsContract implements 
         mongo.stop();
         AppServer server;
         try {
-            server = startServer(runtime, "mongodb", env(mongo), shell, mongo);
+            server = startServer(runtime, "mongodb", SessionScopedBeansContract.withSecretKey(env(mongo)), shell, mongo);
             assertEquals(503, new Browser(server).put("/api/session/a", "1").status(), "the session needs MongoDB");
         } finally {
             mongo.restart();

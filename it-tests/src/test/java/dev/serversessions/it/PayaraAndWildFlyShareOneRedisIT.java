@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionIds;
 import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.FacesCounter;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.it.support.WildFlyServer;
 import dev.serversessions.testsupport.PrivateIds;
@@ -100,5 +101,17 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
         assertTrue(seen.isNull("user"), "a record is bound to the session it was signed for: " + seen);
         assertEquals(401, admin(bob.on(b())));
         assertEquals("alice", whoami(alice.on(b())).getString("user"), "alice's own session is untouched");
+    }
+
+    /**
+     * A Faces view moves between Payara and WildFly: both run Mojarra and Weld, and the state each
+     * seals with the shared key is read by the other.
+     */
+    @Test
+    void aFacesViewPostedBackToPayaraAndWildFlyInTurnKeepsCounting() {
+        FacesCounter view = FacesCounter.open(new Browser(a()));
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(i, view.on(i % 2 == 1 ? b() : a()).increment(), "postback " + i + " to " + (i % 2 == 1 ? "WildFly" : "Payara"));
+        }
     }
 }

@@ -45,9 +45,9 @@ abstract class RedisSessionContract extends SessionSemanticsContract implements 
     /** Starts a Redis of the test's own, then the runtime on it (database 1). */
     protected static void start(AppServer.Launcher runtime) {
         redis = RedisServer.persistent(PayaraMicro.workDir(), "--requirepass", PASSWORD);
-        startServer(runtime, "redis", Map.of("SESSION_TYPE", "redis",
+        startServer(runtime, "redis", SessionScopedBeansContract.withSecretKey(Map.of("SESSION_TYPE", "redis",
                 "SESSION_REDIS", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/1",
-                "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS)), redis);
+                "SESSION_REDIS_TIMEOUT_MS", String.valueOf(TIMEOUT_MS))), redis);
     }
 
     /** SESSION_REDIS_TIMEOUT_MS. */

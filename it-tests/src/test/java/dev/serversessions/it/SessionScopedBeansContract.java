@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.FacesCounter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,15 +33,41 @@ interface SessionScopedBeansContract {
     HttpClient RAW = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * The key of the servers under test: Faces' view state is the runtime's own, read back only
+     * when sealed with it, so a view survives a restart only with a key the restarted server has.
+     */
+    String SECRET_KEY = "a-long-random-secret-for-the-sealed-faces-state-of-this-test";
+
+    /** {@code env} and {@code SESSION_SECRET_KEY}: the settings of a server under this contract. */
+    static Map<String, String> withSecretKey(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("SESSION_SECRET_KEY", SECRET_KEY);
+        return Map.copyOf(all);
+    }
+
     /** The running server under test. */
     AppServer beanServer();
+
+    /**
+     * Whether the runtime's Faces keeps {@code @ViewScoped} beans where the library can store
+     * them. Mojarra (Payara, WildFly, GlassFish) keeps them in the session's attributes; MyFaces
+     * (Open Liberty) in {@code @SessionScoped} beans of its own with injection points, which the
+     * library cannot store (docs/servlet-and-cdi.md): there a view's state survives a restart, its
+     * {@code @ViewScoped} beans do not, and the container's session holds them.
+     */
+    default boolean viewScopedBeansInTheServerSession() {
+        return true;
+    }
 
     /**
      * A session's attributes and both kinds of bean survive a restart of the server: an attribute
      * of another session, the cart ({@code @ServerSessionScoped}) and a plain CDI
      * {@code @SessionScoped} bean (the example's {@code Visits}, which imports nothing of the
      * library), carried by the store's cookie alone, never the container's session, and no
-     * attribute the application sees. The one restart of the server each class pays.
+     * attribute the application sees. So does a Faces view of an application that changed no
+     * Faces setting (server-side state saving) and its {@code @ViewScoped} bean: a postback after
+     * the restart carries on counting. The one restart of the server each class pays.
      */
     @Test
     default void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
@@ -63,9 +92,17 @@ interface SessionScopedBeansContract {
         assertEquals("3", visit(cookie).body());
         assertEquals("{}", browser.get("/api/session").body(), "the @SessionScoped bean is no attribute of the application's");
         assertEquals("[]", browser.get("/httpsession/names").body(), "nor of the HttpSession's");
+        FacesCounter view = FacesCounter.open(new Browser(beanServer()), !viewScopedBeansInTheServerSession());
+        assertEquals(1, view.increment());
+        assertEquals(2, view.increment());
 
         beanServer().restart();
 
+        if (viewScopedBeansInTheServerSession()) {
+            assertEquals(3, view.increment(), "the Faces view (its server-side state and @ViewScoped bean) did not survive the restart");
+        } else {
+            assertEquals(1, view.increment(), "the view is restored from the store (no expired view), its @ViewScoped bean is new");
+        }
         assertEquals("{\"cart\":\"3 items\"}", attributes.get("/api/session").body(), "the attribute did not survive the restart");
         Response cart = browser.get("/api/cart");
         assertEquals(200, cart.status(), cart.body());

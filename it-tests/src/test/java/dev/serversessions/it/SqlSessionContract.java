@@ -31,7 +31,7 @@ abstract class SqlSessionContract extends SessionSemanticsContract {
     protected static AppServer start(AppServer.Launcher runtime, String name, TestDatabase newDatabase, String type) throws Exception {
         database = newDatabase;
         schema = newSchema(database);
-        return startServer(runtime, name, env(database, schema, type), database);
+        return startServer(runtime, name, SessionScopedBeansContract.withSecretKey(env(database, schema, type)), database);
     }
 
     /** A new schema in {@code database} for the application's tables. */

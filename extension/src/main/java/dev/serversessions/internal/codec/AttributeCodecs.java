@@ -13,7 +13,8 @@ public final class AttributeCodecs {
      */
     public static AttributeCodec forSettings(SessionSettings settings, ClassLoader appLoader) {
         return switch (settings.serializationFormat()) {
-            case JAVA -> new JavaAttributeCodec(appLoader, settings.serializationAllowlist());
+            case JAVA -> new JavaAttributeCodec(appLoader, settings.serializationAllowlist(),
+                    RuntimeStateSeal.of(settings.secretKey(), settings.secretKeyFallbacks()));
             case JSON -> new JsonAttributeCodec();
         };
     }

@@ -14,9 +14,14 @@ import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Java serialization, read back through an {@link ObjectInputFilter} that decides before
@@ -65,10 +70,22 @@ public final class JavaAttributeCodec implements AttributeCodec {
 
     private final ClassLoader appLoader;
     private final ObjectInputFilter configured;
+    private final RuntimeStateSeal seal;
     private final Map<Class<?>, Boolean> appClassCache = new ConcurrentHashMap<>();
+    /** Each class's refusal ("" for allowed), outside and inside sealed values. */
+    private final Map<Class<?>, String> decisions = new ConcurrentHashMap<>();
+    private final Map<Class<?>, String> sealedDecisions = new ConcurrentHashMap<>();
+    /** Loaders of the runtime's state classes the application's loader does not see ({@link #runtimeClass}). */
+    private final Set<ClassLoader> runtimeLoaders = new CopyOnWriteArraySet<>();
 
+    /** A codec whose runtime state ({@link RuntimeStateSeal}) is sealed with a key of this process. */
     public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist) {
+        this(appLoader, allowlist, RuntimeStateSeal.of(Optional.empty(), List.of()));
+    }
+
+    public JavaAttributeCodec(ClassLoader appLoader, List<String> allowlist, RuntimeStateSeal seal) {
         this.appLoader = appLoader;
+        this.seal = seal;
         this.configured = allowlist.isEmpty() ? null
                 : ObjectInputFilter.Config.createFilter(String.join(";", allowlist) + ";!*");
     }
@@ -76,8 +93,10 @@ public final class JavaAttributeCodec implements AttributeCodec {
     @Override
     public byte[] encode(String name, Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        String runtimeClass;
+        try (RuntimeStateSpotter out = new RuntimeStateSpotter(bytes)) {
             out.writeObject(value);
+            runtimeClass = out.runtimeClass;
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: " + e.getMessage()
                     + " is not Serializable (SESSION_SERIALIZATION_FORMAT=java)", e);
@@ -88,7 +107,26 @@ public final class JavaAttributeCodec implements AttributeCodec {
             throw new IllegalArgumentException("Session attribute '" + name + "' cannot be stored: it serializes to "
                     + bytes.size() + " bytes, more than the " + MAX_BYTES + " a session value may have");
         }
-        return bytes.toByteArray();
+        return runtimeClass == null ? bytes.toByteArray() : seal.seal(name, bytes.toByteArray(), runtimeClass);
+    }
+
+    /** Notes the first class of runtime state written, if any: such a value is sealed. */
+    private final class RuntimeStateSpotter extends ObjectOutputStream {
+        private String runtimeClass;
+
+        RuntimeStateSpotter(ByteArrayOutputStream bytes) throws IOException {
+            super(bytes);
+        }
+
+        @Override
+        protected void annotateClass(Class<?> type) {
+            if (RuntimeStateSeal.isRuntimeState(type.getName())) {
+                runtimeClass = runtimeClass == null ? type.getName() : runtimeClass;
+                if (type.getClassLoader() != null && type.getClassLoader() != appLoader) {
+                    runtimeLoaders.add(type.getClassLoader());
+                }
+            }
+        }
     }
 
     /**
@@ -106,6 +144,12 @@ public final class JavaAttributeCodec implements AttributeCodec {
     @Override
     public byte[] encodeForPut(String name, Object value) {
         byte[] bytes = encode(name, value);
+        if (RuntimeStateSeal.isSealed(bytes)) {
+            // the runtime's state, put by the runtime (Faces puts its map of views on every
+            // request that renders a form): no application to tell, and reading it back doubled
+            // the cost of each such request
+            return bytes;
+        }
         try {
             decode(name, bytes);
         } catch (UndecodableAttributeException e) {
@@ -117,19 +161,30 @@ public final class JavaAttributeCodec implements AttributeCodec {
     }
 
     @Override
-    public Object decode(String name, byte[] bytes) {
+    public Object decode(String name, byte[] stored) {
+        boolean sealed = RuntimeStateSeal.isSealed(stored);
+        if (sealed && !seal.verifies(name, stored)) {
+            throw new UndecodableAttributeException(name, new InvalidClassException(
+                    "a sealed value of the runtime's state whose seal does not verify (another SESSION_SECRET_KEY, or not written by this library)"));
+        }
+        byte[] bytes = sealed ? Arrays.copyOfRange(stored, RuntimeStateSeal.MAGIC.length + RuntimeStateSeal.MAC_LENGTH, stored.length) : stored;
         if (bytes.length > MAX_BYTES) {
             throw new UndecodableAttributeException(name, new InvalidClassException(
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
         }
         try {
-            StreamShape.check(bytes, MAX_DEPTH);
+            if (!sealed) {
+                // A sealed value is bytes this library wrote from a live object graph (its MAC
+                // says so), not bytes built to make the reading work: the walk that bounds that
+                // work is skipped. The filter, its limits and the denials still apply.
+                StreamShape.check(bytes, MAX_DEPTH);
+            }
         } catch (InvalidClassException e) {
             throw new UndecodableAttributeException(name, e);
         }
         ReadBudget budget = new ReadBudget(READ_TIME_BASE, READ_TIME_PER_BYTE_NANOS);
-        Gate gate = new Gate(bytes.length, budget);
-        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes), budget)) {
+        Gate gate = new Gate(bytes.length, budget, sealed);
+        try (ObjectInputStream in = new AppObjectInputStream(new ByteArrayInputStream(bytes), budget, sealed)) {
             in.setObjectInputFilter(gate);
             return in.readObject();
         } catch (VirtualMachineError e) {
@@ -154,11 +209,13 @@ public final class JavaAttributeCodec implements AttributeCodec {
     private final class Gate implements ObjectInputFilter {
         private final long size;
         private final ReadBudget budget;
+        private final boolean sealed;
         private String refusal;
 
-        Gate(long size, ReadBudget budget) {
+        Gate(long size, ReadBudget budget, boolean sealed) {
             this.size = size;
             this.budget = budget;
+            this.sealed = sealed;
         }
 
         @Override
@@ -202,16 +259,47 @@ public final class JavaAttributeCodec implements AttributeCodec {
             if (type.isPrimitive()) {
                 return null;
             }
-            if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName())) {
+            // the filter sees every object's class: each class is decided once
+            String decided = (sealed ? sealedDecisions : decisions).computeIfAbsent(type, this::decide);
+            return decided.isEmpty() ? null : decided;
+        }
+
+        /** The refusal of a class (not an array, not primitive), or "" if it is allowed. */
+        private String decide(Class<?> type) {
+            if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName(), sealed)) {
                 return "class " + type.getName() + " is denied";
             }
-            if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)) {
-                return null;
+            if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)
+                    || sealed && RuntimeStateSeal.isRuntimeState(type.getName())) {
+                return "";
             }
-            if (configured != null && configured.checkInput(info) == Status.ALLOWED) {
-                return null;
+            if (configured != null && configured.checkInput(new ClassOnly(type)) == Status.ALLOWED) {
+                return "";
             }
             return "class " + type.getName() + " is not allowed";
+        }
+    }
+
+    /** What the configured patterns decide on: the class alone (they name classes and packages). */
+    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 1;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
         }
     }
 
@@ -240,19 +328,58 @@ public final class JavaAttributeCodec implements AttributeCodec {
         return file != null && file.toString().contains("!/WEB-INF/classes/");
     }
 
+    /**
+     * A class of the runtime's state that the application's loader does not see: Open Liberty
+     * shows a WAR the Faces and CDI APIs, not MyFaces or Weld. Their loaders are those of the
+     * classes this codec wrote, and of the current request's {@code FacesContext} and bean
+     * manager (after a restart, the first read comes before any write).
+     */
+    private Class<?> runtimeClass(String name, ClassNotFoundException notSeen) throws ClassNotFoundException {
+        List<ClassLoader> loaders = new ArrayList<>(runtimeLoaders);
+        loaders.add(loaderOf("jakarta.faces.context.FacesContext", "getCurrentInstance", null));
+        loaders.add(loaderOf("jakarta.enterprise.inject.spi.CDI", "current", "getBeanManager"));
+        for (ClassLoader loader : loaders) {
+            if (loader != null) {
+                try {
+                    Class<?> found = Class.forName(name, false, loader);
+                    runtimeLoaders.add(loader);
+                    return found;
+                } catch (ClassNotFoundException e) {
+                    // the next one
+                }
+            }
+        }
+        throw notSeen;
+    }
+
+    /** The loader of what {@code type.first()} (then {@code .second()}) answers now; null if none. */
+    private ClassLoader loaderOf(String type, String first, String second) {
+        try {
+            Object found = Class.forName(type, false, appLoader).getMethod(first).invoke(null);
+            if (found != null && second != null) {
+                found = found.getClass().getMethod(second).invoke(found);
+            }
+            return found == null ? null : found.getClass().getClassLoader();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // no Faces (or no CDI container) in this application or on this thread
+        }
+    }
+
     /** Resolves classes through the application's loader, not this library's. */
     private final class AppObjectInputStream extends ObjectInputStream {
         private final ReadBudget budget;
+        private final boolean sealed;
 
-        AppObjectInputStream(InputStream in, ReadBudget budget) throws IOException {
+        AppObjectInputStream(InputStream in, ReadBudget budget, boolean sealed) throws IOException {
             super(in);
             this.budget = budget;
+            this.sealed = sealed;
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             // a denied name is not even loaded: loading can run code in a class loader
-            if (SerializationAllowlist.isDenied(desc.getName())) {
+            if (SerializationAllowlist.isDenied(desc.getName(), sealed)) {
                 throw new InvalidClassException("class " + desc.getName() + " is denied");
             }
             // the first value of its kind after a start loads its classes; that is the server's cost, not the value's
@@ -260,6 +387,9 @@ public final class JavaAttributeCodec implements AttributeCodec {
             try {
                 return Class.forName(desc.getName(), false, appLoader);
             } catch (ClassNotFoundException e) {
+                if (sealed && RuntimeStateSeal.isRuntimeState(desc.getName())) {
+                    return runtimeClass(desc.getName(), e);
+                }
                 return super.resolveClass(desc);
             } finally {
                 budget.notCounting(since);

@@ -61,6 +61,23 @@ final class SerializationAllowlist {
     private SerializationAllowlist() {
     }
 
+    /**
+     * Whether a class is denied, inside a value sealed as runtime state ({@link RuntimeStateSeal})
+     * or not: there, Faces' own {@code com.sun.faces} is not (the rest of {@code com.sun} still is).
+     */
+    static boolean isDenied(String name, boolean sealedRuntimeState) {
+        if (sealedRuntimeState) {
+            int dims = 0;
+            while (dims < name.length() && name.charAt(dims) == '[') {
+                dims++;
+            }
+            if (name.startsWith(dims > 0 ? "Lcom.sun.faces." : "com.sun.faces.", dims)) {
+                return false;
+            }
+        }
+        return isDenied(name);
+    }
+
     /** @param name a class name, or an array's binary name such as {@code [Ljava.net.URL;} */
     static boolean isDenied(String name) {
         String element = name;

@@ -60,8 +60,12 @@ public final class WildFlyServer extends RuntimeServer {
                 // machine. Load tests with 50 clients measure the library's waits, not the time
                 // requests queue in front of too few threads, so every client gets a thread.
                 Path xml = configuration.resolve("standalone-microprofile.xml");
+                // The MicroProfile profile has no Faces; the example has a Faces page, as an
+                // existing application may: the full profile's Faces subsystem, added as is.
                 Files.writeString(xml, Files.readString(xml).replace("<worker name=\"default\"/>",
-                        "<worker name=\"default\" task-max-threads=\"128\"/>"));
+                                "<worker name=\"default\" task-max-threads=\"128\"/>")
+                        .replace("<extensions>", "<extensions>\n        <extension module=\"org.jboss.as.jsf\"/>")
+                        .replaceFirst("</profile>", "    <subsystem xmlns=\"urn:jboss:domain:jsf:1.1\"/>\n    </profile>"));
                 allowApplicationDefinedSecurity(configuration.resolve("standalone-microprofile.xml"));
             }
             Files.createDirectories(baseDir.resolve("deployments"));
