@@ -164,6 +164,21 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
         }
     }
 
+    /**
+     * The library's CDI extensions observe only the types they need: Weld's WELD-000411 ("Observer
+     * method ... receives events for all annotated types") named one of them on every deployment,
+     * and its WELD-000139 would say that one was ignored (its Jakarta Security part, where that
+     * API is missing: every runtime here has it).
+     */
+    @Test
+    void theDeploymentLogsNoWeldWarningAboutTheLibrary() {
+        String log = server().log();
+        assertTrue(log.contains("Server sessions of this application are stored in"), "the library's start is in the log read");
+        List<String> warnings = log.lines().filter(l -> l.contains("dev.serversessions")
+                && (l.contains("WELD-000411") || l.contains("WELD-000139") || l.contains("Could not load service class"))).toList();
+        assertEquals(List.of(), warnings);
+    }
+
     @Test
     void anEmptyNewSessionIsNeverStoredAndGetsNoCookie() {
         Browser browser = browser();
