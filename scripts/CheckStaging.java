@@ -27,7 +27,8 @@ import org.w3c.dom.Node;
  * {@code .md5} and a {@code .sha1} (and any {@code .sha256}/{@code .sha512}) matching its bytes;
  * in every POM the coordinates, a name and a description of its own, and (its own or its
  * parent's, staged beside it) the url, a license with name and url, a developer with a name and
- * the scm url and connection; no {@code -SNAPSHOT} anywhere; and no other file. Prints each
+ * the scm url and connection; no {@code -SNAPSHOT} anywhere; and no other file (but a
+ * {@code .asc} signature beside a file). Prints each
  * problem and exits 1, or prints what it checked and exits 0.
  */
 public class CheckStaging {
@@ -96,6 +97,10 @@ public class CheckStaging {
                     } else if (sum.equals("md5") || sum.equals("sha1")) {
                         problems.add("missing " + dir.relativize(sidecar));
                     }
+                }
+                // a signature (scripts/stage-release with GPG_KEY) may stand beside any file
+                if (Files.exists(base.resolve(name + ".asc"))) {
+                    expected.add(base.resolve(name + ".asc"));
                 }
                 if (name.endsWith(".jar")) {
                     checkJar(file, name);
