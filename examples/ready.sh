@@ -4,7 +4,7 @@
 #   wait_until_ready PID PORT READY_URL FAILED_COMMAND
 #
 # PID is the server's process; PORT the application's; READY_URL a URL that answers 200 only
-# while the session store does (MicroProfile Health's /health/ready where the runtime has it);
+# while the session store does (the example's GET /api/store: one load from the store);
 # FAILED_COMMAND a command that succeeds once the runtime has said the deployment failed.
 # Returns 0 after printing "==> The example application answers at ...", 1 after printing why
 # not (the deployment failed, or the server ended). While the application answers but its store

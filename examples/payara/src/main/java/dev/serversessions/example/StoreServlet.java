@@ -14,8 +14,9 @@ import java.util.Base64;
 /**
  * {@code GET /api/store}: 200 {@code up} when the session store answers one load (of an id
  * nobody has), 503 {@code down} when it does not: the readiness check of
- * {@code examples/glassfish/run}, as GlassFish has no MicroProfile Health (the other runtimes'
- * {@code /health/ready} holds the library's own check).
+ * {@code examples/wildfly/run}, {@code liberty/run} and {@code glassfish/run}. GlassFish has no
+ * MicroProfile Health, WildFly 39's {@code /health/ready} does not list the library's check, and
+ * Open Liberty would need a feature more; Payara's {@code /health/ready} has it.
  */
 @WebServlet("/api/store")
 public class StoreServlet extends HttpServlet {
