@@ -164,6 +164,28 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
         }
     }
 
+    /**
+     * The library's CDI extensions observe only the types they need: Weld's WELD-000411 ("Observer
+     * method ... receives events for all annotated types") named one of them on every deployment,
+     * and its WELD-000139 would say that one was ignored (its Jakarta Security part, where that
+     * API is missing: every runtime here has it).
+     */
+    @Test
+    void theDeploymentLogsNoWeldWarningAboutTheLibrary() throws InterruptedException {
+        // the store is built on first use, which logs where it is: the log read holds the deployment
+        assertEquals(204, browser().put("/api/session/weld", "1").status());
+        String stored = "Server sessions of this application are stored in";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!server().log().contains(stored) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String log = server().log();
+        assertTrue(log.contains(stored), "the library's start is in the log read");
+        List<String> warnings = log.lines().filter(l -> l.contains("dev.serversessions")
+                && (l.contains("WELD-000411") || l.contains("WELD-000139") || l.contains("Could not load service class"))).toList();
+        assertEquals(List.of(), warnings);
+    }
+
     @Test
     void anEmptyNewSessionIsNeverStoredAndGetsNoCookie() {
         Browser browser = browser();

@@ -19,20 +19,16 @@ import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
-import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Annotated;
-import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.PassivationCapable;
-import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
-import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessProducerField;
 import jakarta.enterprise.inject.spi.ProcessProducerMethod;
@@ -41,7 +37,6 @@ import jakarta.inject.Named;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Member;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -64,18 +59,18 @@ import java.util.logging.Logger;
  * after the bean class (and member, for producers), never after a runtime's bean id, so that
  * another runtime sharing the store finds them.
  *
- * <p>In an application with a Jakarta Security authentication mechanism it adds the decorator that
- * keeps the caller in the server session ({@code SessionLoginDecorator}), and the interceptor that
- * keeps {@code @LoginToContinue}'s saved request there too ({@code LoginToContinueSessions}).
+ * <p>Logins are the business of a second extension, {@code LoginExtension}: in an application
+ * with a Jakarta Security authentication mechanism it adds the decorator that keeps the caller in
+ * the server session, and the interceptor that keeps {@code @LoginToContinue}'s saved request
+ * there too. This class names none of Jakarta Security's classes, and observes no annotated
+ * type: it runs alike where that API is absent.
  */
 public class ServerSessionExtension implements Extension {
     private static final String READINESS_CHECK = "dev.serversessions.internal.health.SessionStoreReadiness";
     private static final Logger LOG = Logger.getLogger(ServerSessionExtension.class.getName());
     private static final String METRIC_REGISTRY_ACCESS = "dev.serversessions.internal.metrics.MicroProfileRegistry";
-    private static final String LOGIN_DECORATOR = "dev.serversessions.internal.security.SessionLoginDecorator";
-    private static final String LOGIN_TO_CONTINUE = "dev.serversessions.internal.security.LoginToContinueSessions";
-    private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
-    private static final String HTTP_AUTHENTICATION_MECHANISM = MECHANISM_PACKAGE + "HttpAuthenticationMechanism";
+    /** The library's Jakarta Security part, an extension of its own (it names that API's classes). */
+    private static final String LOGIN_EXTENSION = "dev.serversessions.internal.security.LoginExtension";
     /** Said once at start by an application whose logins live in the store without a key to sign them. */
     static final String UNSIGNED_LOGINS = "Logins are kept in the session store without SESSION_SECRET_KEY: the stored"
             + " callers and owners are not signed, so anyone who can write the store (a Redis or memcached without a password,"
@@ -83,8 +78,6 @@ public class ServerSessionExtension implements Extension {
             + " and any session one of a user's, listing and revoking that user's sessions. Set SESSION_SECRET_KEY to at least"
             + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
             + " to leave logins to the container.";
-    private Class<?> mechanismType;
-    private boolean mechanismFound;
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
     /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
@@ -109,55 +102,16 @@ public class ServerSessionExtension implements Extension {
         }
     }
 
-    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
-        // named, so this class loads where Jakarta Security is absent
+    /**
+     * Whether the application has an authentication mechanism, as the library's Jakarta Security
+     * extension found; false where that extension does not run (no Jakarta Security).
+     */
+    private static boolean mechanismFound(BeanManager beans) {
         try {
-            mechanismType = Class.forName(HTTP_AUTHENTICATION_MECHANISM, false, ServerSessionExtension.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            mechanismType = null;
-            return;
-        }
-        event.addAnnotatedType(load(LOGIN_DECORATOR), LOGIN_DECORATOR);
-        // bound to @LoginToContinue: applies only to mechanisms that use it
-        event.addAnnotatedType(load(LOGIN_TO_CONTINUE), LOGIN_TO_CONTINUE);
-    }
-
-    void findAuthenticationMechanism(@Observes ProcessAnnotatedType<?> event) {
-        if (mechanismType == null || mechanismFound) {
-            return;
-        }
-        AnnotatedType<?> type = event.getAnnotatedType();
-        if (isMechanismBean(type) || type.getAnnotations().stream().map(a -> a.annotationType().getName())
-                .anyMatch(n -> n.startsWith(MECHANISM_PACKAGE) && n.endsWith("MechanismDefinition"))) {
-            mechanismFound = true;
-        }
-    }
-
-    /**
-     * Whether a class would be a bean of type {@code HttpAuthenticationMechanism}. Soteria adds
-     * its built-in mechanisms' classes to every application, restricted with {@code @Typed} to
-     * their own class: those are no sign that the application uses Jakarta Security.
-     */
-    private boolean isMechanismBean(AnnotatedType<?> type) {
-        Class<?> javaClass = type.getJavaClass();
-        if (javaClass.isInterface() || !mechanismType.isAssignableFrom(javaClass) || javaClass.getName().equals(LOGIN_DECORATOR)) {
+            Class<?> type = Class.forName(LOGIN_EXTENSION, false, ServerSessionExtension.class.getClassLoader());
+            return beans.getExtension(type.asSubclass(Extension.class)) instanceof MechanismPresence p && p.mechanismFound();
+        } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
             return false;
-        }
-        Typed typed = type.getAnnotation(Typed.class);
-        return typed == null || Arrays.asList(typed.value()).contains(mechanismType);
-    }
-
-    /**
-     * Keeps the login decorator only in an application that has an authentication mechanism (its
-     * own class, or a built-in one's definition annotation): Soteria takes any bean of type
-     * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
-     * uses Jakarta Security, and would then fail every request of an application without one.
-     * Every type has been seen when bean attributes are processed.
-     */
-    void dropUnneededLoginDecorator(@Observes ProcessBeanAttributes<?> event) {
-        if (!mechanismFound && event.getAnnotated() instanceof AnnotatedType<?> type
-                && type.getJavaClass().getName().equals(LOGIN_DECORATOR)) {
-            event.veto();
         }
     }
 
@@ -322,7 +276,7 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         runtime.useClients(new CdiClientLookup(beans));
-        if (mechanismFound && runtime.settings().login() && runtime.settings().secretKey().isEmpty()) {
+        if (mechanismFound(beans) && runtime.settings().login() && runtime.settings().secretKey().isEmpty()) {
             LOG.warning(UNSIGNED_LOGINS);
         }
         if (!scopedBeanKeys.isEmpty() && runtime.settings().serializationFormat() == SerializationFormat.JSON) {

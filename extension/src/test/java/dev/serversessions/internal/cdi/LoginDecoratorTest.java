@@ -1,7 +1,9 @@
 package dev.serversessions.internal.cdi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.internal.security.LoginExtension;
 import dev.serversessions.internal.session.SessionRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -16,7 +18,14 @@ import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageCont
 import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.List;
 import java.util.Set;
 import org.jboss.weld.environment.se.Weld;
@@ -48,6 +57,21 @@ class LoginDecoratorTest {
     public static class NoMechanism {
     }
 
+    /** A mechanism with no annotation at all, as a bean archive of mode {@code all} makes a bean. */
+    public static class UnannotatedMechanism implements HttpAuthenticationMechanism {
+        @Override
+        public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                    HttpMessageContext context) {
+            return AuthenticationStatus.NOT_DONE;
+        }
+    }
+
+    /** A built-in mechanism's definition on a class that is no mechanism itself. */
+    @ApplicationScoped
+    @BasicAuthenticationMechanismDefinition(realmName = "test")
+    public static class BuiltInBasic {
+    }
+
     /** What Soteria adds to every application: a mechanism class that is no bean of the mechanism type. */
     @ApplicationScoped
     @jakarta.enterprise.inject.Typed(TypedToItself.class)
@@ -72,7 +96,7 @@ class LoginDecoratorTest {
     }
 
     private static List<String> decoratorsOfMechanisms(Class<?> beanClass) {
-        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension())
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
                 .addBeanClass(beanClass).initialize()) {
             BeanManager beans = container.getBeanManager();
             return beans.resolveDecorators(Set.of(HttpAuthenticationMechanism.class, Object.class), Default.Literal.INSTANCE, Any.Literal.INSTANCE).stream()
@@ -83,6 +107,54 @@ class LoginDecoratorTest {
     @Test
     void anApplicationsOwnMechanismIsDecorated() {
         assertEquals(List.of("dev.serversessions.internal.security.SessionLoginDecorator"), decoratorsOfMechanisms(OwnMechanism.class));
+    }
+
+    @Test
+    void aMechanismWithoutAnyAnnotationIsDecorated() {
+        assertEquals(List.of("dev.serversessions.internal.security.SessionLoginDecorator"),
+                decoratorsOfMechanisms(UnannotatedMechanism.class));
+    }
+
+    @Test
+    void aBuiltInMechanismsDefinitionKeepsTheDecorator() {
+        assertEquals(List.of("dev.serversessions.internal.security.SessionLoginDecorator"), decoratorsOfMechanisms(BuiltInBasic.class));
+    }
+
+    /**
+     * Weld's WELD-000411 ("receives events for all annotated types") said that an observer of the
+     * library's saw every type of every deployment; none of them may.
+     */
+    @Test
+    void noObserverOfTheLibraryReceivesEveryAnnotatedType() {
+        List<String> said = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                said.add(String.valueOf(record.getMessage()) + " " + Arrays.toString(record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger weld = Logger.getLogger("org.jboss.weld");
+        Level level = weld.getLevel();
+        weld.setLevel(Level.ALL);
+        weld.addHandler(capture);
+        try {
+            decoratorsOfMechanisms(OwnMechanism.class);
+            decoratorsOfMechanisms(NoMechanism.class);
+        } finally {
+            weld.removeHandler(capture);
+            weld.setLevel(level);
+        }
+        assertTrue(said.stream().anyMatch(m -> m.contains("WELD-")), "Weld's log was not captured: " + said);
+        assertEquals(List.of(), said.stream().filter(m -> m.contains("WELD-000411") || m.contains("dev.serversessions")
+                && (m.contains("WARN") || m.contains("all annotated types"))).toList());
     }
 
     @Test
@@ -104,7 +176,7 @@ class LoginDecoratorTest {
 
     @Test
     void aLoginToContinueMechanismGetsTheInterceptorThatKeepsItsSavedRequestInTheServerSession() {
-        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension())
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
                 .addBeanClass(FormMechanism.class).initialize()) {
             LoginToContinue binding = FormMechanism.class.getAnnotation(LoginToContinue.class);
             List<String> interceptors = container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)
