@@ -81,20 +81,8 @@ final class Wrk {
      * main Lua state and the rest in each thread's own.
      */
     private static String spreadScript(Scenario scenario, String path, List<String> cookies) {
-        StringBuilder lua = new StringBuilder("cookies = {\n");
-        for (String cookie : cookies) {
-            lua.append("  \"").append(cookie).append("\",\n");
-        }
+        StringBuilder lua = threadsWithCookies(cookies);
         lua.append("""
-                }
-                threads = {}
-                next_offset = 0
-                setup = function(thread)
-                  thread:set("offset", next_offset)
-                  next_offset = next_offset + 1
-                  table.insert(threads, thread)
-                end
-                offset = 0
                 counter = 0
                 wrong = 0
                 request = function()
@@ -128,21 +116,9 @@ final class Wrk {
      * not 200 (an expired view), is counted as wrong, and the next request starts a new view.
      */
     private static String facesScript(String path, List<String> cookies) {
-        StringBuilder lua = new StringBuilder("cookies = {\n");
-        for (String cookie : cookies) {
-            lua.append("  \"").append(cookie).append("\",\n");
-        }
+        StringBuilder lua = threadsWithCookies(cookies);
         lua.append("""
-                }
                 path = "%s"
-                threads = {}
-                next_offset = 0
-                setup = function(thread)
-                  thread:set("offset", next_offset)
-                  next_offset = next_offset + 1
-                  table.insert(threads, thread)
-                end
-                offset = 0
                 wrong = 0
                 state = nil
                 request = function()
@@ -170,6 +146,28 @@ final class Wrk {
                 end
                 """.formatted(path));
         return lua.toString();
+    }
+
+    /**
+     * The start of a script over {@code cookies}: the table of them, and each thread's own
+     * {@code offset} (0, 1, ...) set by {@code setup}, which keeps the threads for {@code done}.
+     */
+    private static StringBuilder threadsWithCookies(List<String> cookies) {
+        StringBuilder lua = new StringBuilder("cookies = {\n");
+        for (String cookie : cookies) {
+            lua.append("  \"").append(cookie).append("\",\n");
+        }
+        return lua.append("""
+                }
+                threads = {}
+                next_offset = 0
+                setup = function(thread)
+                  thread:set("offset", next_offset)
+                  next_offset = next_offset + 1
+                  table.insert(threads, thread)
+                end
+                offset = 0
+                """);
     }
 
     private static double number(Pattern pattern, String report) {
