@@ -95,12 +95,7 @@ final class Wrk {
                     response = function(status, headers, body)
                       if body ~= "v" then wrong = wrong + 1 end
                     end
-                    done = function(summary, latency, requests)
-                      local total = 0
-                      for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
-                      print("Wrong answers: " .. total)
-                    end
-                    """);
+                    """).append(PRINT_WRONG_ANSWERS);
         } else if (scenario.method.equals("PUT")) {
             lua.append("  return wrk.format(\"PUT\", \"").append(path).append("\", headers, tostring(counter))\nend\n");
         } else {
@@ -139,14 +134,18 @@ final class Wrk {
                     state = string.gsub(found, ":", "%%%%3A")
                   end
                 end
-                done = function(summary, latency, requests)
-                  local total = 0
-                  for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
-                  print("Wrong answers: " .. total)
-                end
-                """.formatted(path));
+                """.formatted(path)).append(PRINT_WRONG_ANSWERS);
         return lua.toString();
     }
+
+    /** {@code done}: the wrong answers of all threads, summed, in the line {@link #WRONG_ANSWERS} reads. */
+    private static final String PRINT_WRONG_ANSWERS = """
+            done = function(summary, latency, requests)
+              local total = 0
+              for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
+              print("Wrong answers: " .. total)
+            end
+            """;
 
     /**
      * The start of a script over {@code cookies}: the table of them, and each thread's own

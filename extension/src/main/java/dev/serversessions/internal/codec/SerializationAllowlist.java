@@ -66,31 +66,29 @@ final class SerializationAllowlist {
      * or not: there, Faces' own {@code com.sun.faces} is not (the rest of {@code com.sun} still is).
      */
     static boolean isDenied(String name, boolean sealedRuntimeState) {
-        if (sealedRuntimeState) {
-            int dims = 0;
-            while (dims < name.length() && name.charAt(dims) == '[') {
-                dims++;
-            }
-            if (name.startsWith(dims > 0 ? "Lcom.sun.faces." : "com.sun.faces.", dims)) {
-                return false;
-            }
-        }
-        return isDenied(name);
+        String element = element(name);
+        return element != null && !(sealedRuntimeState && element.startsWith("com.sun.faces.")) && isDeniedElement(element);
     }
 
     /** @param name a class name, or an array's binary name such as {@code [Ljava.net.URL;} */
     static boolean isDenied(String name) {
-        String element = name;
+        String element = element(name);
+        return element != null && isDeniedElement(element);
+    }
+
+    /** The class an array's binary name holds ({@code [[Ljava.net.URL;}: {@code java.net.URL}), null for a primitive array. */
+    private static String element(String name) {
         int dims = 0;
-        while (dims < element.length() && element.charAt(dims) == '[') {
+        while (dims < name.length() && name.charAt(dims) == '[') {
             dims++;
         }
-        if (dims > 0) {
-            if (!element.startsWith("L", dims) || !element.endsWith(";")) {
-                return false; // a primitive array
-            }
-            element = element.substring(dims + 1, element.length() - 1);
+        if (dims == 0) {
+            return name;
         }
+        return name.startsWith("L", dims) && name.endsWith(";") ? name.substring(dims + 1, name.length() - 1) : null;
+    }
+
+    private static boolean isDeniedElement(String element) {
         if (element.startsWith("$Proxy") || element.contains(".$Proxy")) {
             return true;
         }
