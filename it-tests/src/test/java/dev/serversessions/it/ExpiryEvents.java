@@ -61,13 +61,34 @@ final class ExpiryEvents {
             Thread.sleep(200);
             seen = destroyedOnAny(servers);
         }
-        assertTrue(seen.containsAll(tags), "every expired session announced within " + BOUND_SECONDS + " s: " + tags
-                + " expected among " + seen);
+        if (!seen.containsAll(tags)) {
+            List<String> missing = tags.stream().filter(tag -> !destroyedOnAny(servers).contains(tag)).toList();
+            org.junit.jupiter.api.Assertions.fail("every expired session announced within " + BOUND_SECONDS + " s: " + missing
+                    + " missing among " + seen + "\n" + diagnosis(servers));
+        }
         Thread.sleep(2500);
         List<String> after = destroyedOnAny(servers);
         for (String tag : tags) {
             assertEquals(1, after.stream().filter(tag::equals).count(), () -> tag + " announced once, not " + after);
         }
+    }
+
+    /**
+     * What a missing announcement needs to be understood: each server's log lines of the library's
+     * periodic work and its timer thread's stack (a sweep that stopped, failed or hangs).
+     */
+    private static String diagnosis(Collection<AppServer> servers) {
+        StringBuilder text = new StringBuilder();
+        for (AppServer server : servers) {
+            text.append("--- ").append(server).append(": log lines of the sweep\n");
+            server.log().lines().filter(line -> line.contains("ExpirySweep") || line.contains("PeriodicWork")
+                    || line.contains("xpired sessions")).forEach(line -> text.append(line).append('\n'));
+            String dump = server.threadDump();
+            int timer = dump.indexOf("\"server-sessions-timer\"");
+            text.append("--- its timer thread:\n").append(timer < 0 ? "(none in the thread dump)\n"
+                    : dump.substring(timer, Math.max(timer, dump.indexOf("\n\n", timer))));
+        }
+        return text.toString();
     }
 
     /** A tag no other test uses. */

@@ -208,6 +208,8 @@ interface HttpSessionApiContract {
         seen.addAll(allEvents());
         assertTrue(seen.contains("expired: removed marker=" + marker), seen.toString());
         assertEquals(1, seen.stream().filter(("expired: destroyed " + marker)::equals).count(), seen.toString());
+        assertTrue(seen.contains("expired: java:comp " + marker), "the listener ran in the application's context"
+                + " (java:comp/BeanManager found), as in the container's own expiry: " + seen);
         assertEquals("no session", browser.get("/httpsession/get?name=marker").body());
     }
 

@@ -5,10 +5,10 @@ import dev.serversessions.internal.session.ExpirySweep;
 import dev.serversessions.internal.session.SessionRuntime;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import jakarta.enterprise.concurrent.ContextService;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -26,8 +26,7 @@ final class SessionLifecycle implements ServletContextListener {
 
     private final SessionRuntime runtime;
     private final SessionListeners listeners;
-    private ScheduledExecutorService executor;
-    private ScheduledExecutorService ownExecutor;
+    private PeriodicWork work;
     private ScheduledFuture<?> purge;
     private ScheduledFuture<?> sweeping;
     private ExpirySweep sweep;
@@ -46,7 +45,7 @@ final class SessionLifecycle implements ServletContextListener {
                     + " the session filter and request.getSession() work regardless");
         }
         if (runtime.settings().cleanupEveryNRequests().isEmpty()) {
-            purge = executor().scheduleWithFixedDelay(this::purgeIfNeeded, PURGE_MINUTES, PURGE_MINUTES, TimeUnit.MINUTES);
+            purge = work().every(Duration.ofMinutes(PURGE_MINUTES), "Scheduled purge of expired sessions", this::purgeIfNeeded);
         }
         if (listeners != null) {
             startSweep();
@@ -61,46 +60,56 @@ final class SessionLifecycle implements ServletContextListener {
             LOG.log(Level.WARNING, "Expired sessions will not be announced to the application's listeners: " + e, e);
         }
         if (sweep != null) {
-            long millis = runtime.settings().expirySweepInterval().toMillis();
-            sweeping = executor().scheduleWithFixedDelay(this::sweepOnce, millis, millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void sweepOnce() {
-        try {
-            sweep.sweep();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Sweep of expired sessions failed: " + e, e);
+            sweeping = work().every(runtime.settings().expirySweepInterval(), "Sweep of expired sessions", sweep::sweep);
         }
     }
 
     private void purgeIfNeeded() {
-        try {
-            SessionBackend backend = runtime.activeBackend();
-            if (!backend.expiresEntriesItself()) {
-                runtime.purge(backend);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Scheduled purge of expired sessions failed: " + e, e);
+        SessionBackend backend = runtime.activeBackend();
+        if (!backend.expiresEntriesItself()) {
+            runtime.purge(backend);
         }
     }
 
-    /** The runtime's managed scheduler where there is one (Jakarta Concurrency), else a daemon thread. */
-    private ScheduledExecutorService executor() {
-        if (executor != null) {
-            return executor;
+    /**
+     * The timer of this application's periodic work, made on first use, on the deploying
+     * thread: that is where the runtime's {@code ContextService} captures the application's
+     * context for each task (without one, the application's class loader).
+     */
+    private PeriodicWork work() {
+        if (work == null) {
+            work = new PeriodicWork("server-sessions-timer", applicationContext());
         }
+        return work;
+    }
+
+    private static UnaryOperator<Runnable> applicationContext() {
         try {
-            executor = (ScheduledExecutorService) new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
+            return ManagedContext.ofApplication();
         } catch (NamingException | ClassCastException | NoClassDefFoundError e) {
-            ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "server-sessions-purge");
-                thread.setDaemon(true);
-                return thread;
-            });
-            executor = ownExecutor;
+            LOG.info("The runtime offers no Jakarta Concurrency ContextService (java:comp/DefaultContextService): the"
+                    + " purge and the expiry sweep run with the application's class loader, and listeners told of an"
+                    + " expired session cannot look up java:comp (on Open Liberty, enable the concurrent-3.0 feature)");
+            ClassLoader application = Thread.currentThread().getContextClassLoader();
+            return task -> () -> {
+                Thread thread = Thread.currentThread();
+                ClassLoader before = thread.getContextClassLoader();
+                thread.setContextClassLoader(application);
+                try {
+                    task.run();
+                } finally {
+                    thread.setContextClassLoader(before);
+                }
+            };
         }
-        return executor;
+    }
+
+    /** Apart, so that a runtime without Jakarta Concurrency never loads its classes. */
+    private static final class ManagedContext {
+        static UnaryOperator<Runnable> ofApplication() throws NamingException {
+            ContextService context = (ContextService) new InitialContext().lookup("java:comp/DefaultContextService");
+            return task -> context.createContextualProxy(task, Runnable.class);
+        }
     }
 
     @Override
@@ -112,8 +121,8 @@ final class SessionLifecycle implements ServletContextListener {
             sweeping.cancel(false);
             sweep.stop();
         }
-        if (ownExecutor != null) {
-            ownExecutor.shutdownNow();
+        if (work != null) {
+            work.stop();
         }
         SessionRuntime.shutdown();
     }

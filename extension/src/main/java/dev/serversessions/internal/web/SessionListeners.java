@@ -128,11 +128,20 @@ final class SessionListeners implements SessionEvents {
         }
     }
 
+    /**
+     * Each listener is told even if one before it throws (as the container does on expiry: no
+     * request is there to receive the exception); a failure is logged with the listener's name.
+     */
     @Override
     public void expired(ExpiredSession session) {
         HttpSessionEvent event = new HttpSessionEvent(new ExpiredHttpSession(session, context));
         for (int i = lifecycle.size() - 1; i >= 0; i--) {
-            lifecycle.get(i).sessionDestroyed(event);
+            HttpSessionListener listener = lifecycle.get(i);
+            try {
+                listener.sessionDestroyed(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, listener.getClass().getName() + ".sessionDestroyed failed on an expired session: " + e, e);
+            }
         }
     }
 

@@ -48,9 +48,26 @@ public class RecordingListener implements HttpSessionListener, HttpSessionAttrib
         record("created");
     }
 
+    /**
+     * On an expired session (told by the library's sweep, off any request) it also records
+     * whether the application's naming context answered, as it does in the container's own
+     * expiry: {@code "expired: java:comp <marker>"} when {@code java:comp/BeanManager} was found.
+     */
     @Override
     public void sessionDestroyed(HttpSessionEvent se) {
-        record(se.getSession(), "destroyed " + se.getSession().getAttribute("marker"));
+        HttpSession session = se.getSession();
+        Object marker = session.getAttribute("marker");
+        record(session, "destroyed " + marker);
+        int max = session.getMaxInactiveInterval();
+        if (max > 0 && session.getLastAccessedTime() + max * 1000L <= System.currentTimeMillis()) {
+            try {
+                if (new javax.naming.InitialContext().lookup("java:comp/BeanManager") != null) {
+                    record("expired: java:comp " + marker);
+                }
+            } catch (javax.naming.NamingException | RuntimeException e) {
+                record("expired: no java:comp (" + e + ")");
+            }
+        }
     }
 
     @Override

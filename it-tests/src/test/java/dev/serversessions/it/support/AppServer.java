@@ -28,6 +28,11 @@ public interface AppServer extends HttpTarget, AutoCloseable {
     /** Kills the server's JVM at once (SIGKILL), as a crash would, and waits until it is gone. */
     void kill();
 
+    /** The server JVM's threads now ({@code jcmd Thread.print}), for a failure message; empty where unknown. */
+    default String threadDump() {
+        return "";
+    }
+
     /** Stops the server; idempotent. */
     @Override
     void close();

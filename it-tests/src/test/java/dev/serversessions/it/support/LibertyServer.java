@@ -26,10 +26,12 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
     /**
      * What the test WARs need, nothing more: the issue's minimal set plus JAX-RS (the example's
      * API), Jakarta Security (its logins) and Faces (the example's {@code /faces/counter.xhtml}, on
-     * MyFaces). Liberty loads only the features server.xml names.
+     * MyFaces), and Jakarta Concurrency (part of the Web Profile: its {@code ContextService} gives
+     * the listeners told of an expired session the application's naming context, as in the
+     * container's own expiry). Liberty loads only the features server.xml names.
      */
     static final List<String> FEATURES = List.of("cdi-4.0", "servlet-6.0", "mpConfig-3.1", "persistence-3.1",
-            "jsonb-3.0", "restfulWS-3.1", "appSecurity-5.0", "faces-4.0");
+            "jsonb-3.0", "restfulWS-3.1", "appSecurity-5.0", "faces-4.0", "concurrent-3.0");
 
     private final Path userDir = ownDir();
     private final Path war;

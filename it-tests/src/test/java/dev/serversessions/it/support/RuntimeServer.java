@@ -338,4 +338,27 @@ public abstract class RuntimeServer implements AppServer {
             throw new AssertionError(e);
         }
     }
+
+    @Override
+    public String threadDump() {
+        if (process == null || !process.isAlive()) {
+            return "";
+        }
+        StringBuilder dumps = new StringBuilder();
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants()).forEach(jvm -> {
+            try {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(jvm.pid()), "Thread.print").redirectErrorStream(true).start();
+                String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && out.contains("Full thread dump")) {
+                    dumps.append(out);
+                }
+            } catch (java.io.IOException e) {
+                dumps.append("jcmd ").append(jvm.pid()).append(" failed: ").append(e).append('\n');
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return dumps.toString();
+    }
 }
