@@ -98,7 +98,7 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
         return browser;
     }
 
-    private static JavaArchive library() {
+    static JavaArchive library() {
         File location;
         try {
             location = new File(dev.serversessions.api.ServerSession.class.getProtectionDomain().getCodeSource().getLocation().toURI());

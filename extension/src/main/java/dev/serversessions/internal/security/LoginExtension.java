@@ -37,6 +37,8 @@ public class LoginExtension implements Extension, MechanismPresence {
         event.addAnnotatedType(SessionLoginDecorator.class, SessionLoginDecorator.class.getName());
         // bound to @LoginToContinue: applies only to mechanisms that use it
         event.addAnnotatedType(LoginToContinueSessions.class, LoginToContinueSessions.class.getName());
+        // bound to @AutoApplySession: keeps such mechanisms' callers out of the container's session
+        event.addAnnotatedType(AutoApplySessionInServerSession.class, AutoApplySessionInServerSession.class.getName());
     }
 
     /** Every type of the mechanism's type, and only those: the bound restricts the event. */

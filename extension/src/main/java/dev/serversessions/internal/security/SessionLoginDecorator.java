@@ -120,8 +120,26 @@ public abstract class SessionLoginDecorator implements HttpAuthenticationMechani
                 }
                 AuthenticationSessions.saveIfBeforeFilter(request);
             }
+            // the caller is in the server session now: a mechanism that asked the container to
+            // keep it too (Soteria's FORM mechanisms, whose @AutoApplySession runs inside the
+            // delegate) would otherwise get a container session and a JSESSIONID
+            leaveContainerSessionAlone(context);
         }
         return status;
+    }
+
+    /** The JASPIC key by which a mechanism asks the container to keep its caller in the container's session. */
+    static final String REGISTER_SESSION = "jakarta.servlet.http.registerSession";
+
+    /**
+     * Takes back a mechanism's request that the container keep the caller in its own session
+     * ({@code HttpMessageContext.setRegisterSession}, {@code @AutoApplySession}): the server
+     * session holds the caller, and the library restores it on later requests itself.
+     */
+    static void leaveContainerSessionAlone(HttpMessageContext context) {
+        if (context.isRegisterSession() && context.getMessageInfo() != null) {
+            context.getMessageInfo().getMap().remove(REGISTER_SESSION);
+        }
     }
 
     /**

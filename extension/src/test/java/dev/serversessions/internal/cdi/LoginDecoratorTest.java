@@ -184,4 +184,27 @@ class LoginDecoratorTest {
             assertEquals(List.of("dev.serversessions.internal.security.LoginToContinueSessions"), interceptors);
         }
     }
+
+    /** A mechanism whose caller Jakarta Security keeps between requests. */
+    @ApplicationScoped
+    @jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession
+    public static class AutoApplyingMechanism implements HttpAuthenticationMechanism {
+        @Override
+        public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                    HttpMessageContext context) {
+            return AuthenticationStatus.NOT_DONE;
+        }
+    }
+
+    @Test
+    void anAutoApplySessionMechanismGetsTheInterceptorThatKeepsItsCallerOutOfTheContainersSession() {
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
+                .addBeanClass(AutoApplyingMechanism.class).initialize()) {
+            java.lang.annotation.Annotation binding = AutoApplyingMechanism.class
+                    .getAnnotation(jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession.class);
+            List<String> interceptors = container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)
+                    .stream().map(Interceptor::getBeanClass).map(Class::getName).toList();
+            assertEquals(List.of("dev.serversessions.internal.security.AutoApplySessionInServerSession"), interceptors);
+        }
+    }
 }
