@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,6 +79,19 @@ public class ServerSessionExtension implements Extension {
             + " and any session one of a user's, listing and revoking that user's sessions. Set SESSION_SECRET_KEY to at least"
             + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
             + " to leave logins to the container.";
+    /**
+     * MyFaces' own {@code @SessionScoped} beans (Open Liberty), which hold the
+     * {@code @ViewScoped}, {@code @FlowScoped} and {@code @ClientWindowScoped} bean instances of
+     * the session: the only runtime classes with injection points kept in the server session.
+     * What they inject (the {@code BeanManager}, a client proxy of MyFaces' application-scoped
+     * holder, {@code Event}s) is written by Weld as a reference that the reading server resolves
+     * to its own, and the value is a runtime class's, so it is sealed ({@code RuntimeStateSeal}).
+     */
+    static final Set<String> FACES_SCOPE_HOLDERS = Set.of(
+            "org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder",
+            "org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder",
+            "org.apache.myfaces.cdi.clientwindow.ClientWindowScopeContextualStorageHolder");
+    private static final String HAS_INJECTION_POINTS = "it has injection points";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
     /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
@@ -139,7 +153,7 @@ public class ServerSessionExtension implements Extension {
                     || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans));
             sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean, keyOf(bean, type.getName()),
                     event instanceof ProcessSessionBean<?> ? "it is an enterprise bean"
-                            : !bean.getInjectionPoints().isEmpty() ? "it has injection points"
+                            : !bean.getInjectionPoints().isEmpty() ? HAS_INJECTION_POINTS
                             : intercepted ? "it is intercepted" : null));
         }
         if (bean.getScope() != ServerSessionScoped.class) {
@@ -304,7 +318,11 @@ public class ServerSessionExtension implements Extension {
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
         for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
             String unstorable = bean.unstorable();
-            if (unstorable == null && !inTheWar(bean.bean().getBeanClass())) {
+            boolean facesHolder = isFacesScopeHolder(bean.bean());
+            if (facesHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
+                unstorable = null;
+            }
+            if (unstorable == null && !facesHolder && !inTheWar(bean.bean().getBeanClass())) {
                 unstorable = "a class of the runtime's";
             } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
                     bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
@@ -333,6 +351,15 @@ public class ServerSessionExtension implements Extension {
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
                 + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
+    }
+
+    /**
+     * Whether a bean is one of MyFaces' holders ({@link #FACES_SCOPE_HOLDERS}): a class of that
+     * name and the runtime's, never a class of the WAR that took the name.
+     */
+    private static boolean isFacesScopeHolder(Bean<?> bean) {
+        Class<?> type = bean.getBeanClass();
+        return FACES_SCOPE_HOLDERS.contains(type.getName()) && !inTheWar(type);
     }
 
     /**
