@@ -85,10 +85,11 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
     }
 
     /**
-     * Only MyFaces' holders are kept in the server session despite their injection points: an
-     * application's {@code @SessionScoped} bean with one ({@code InjectingCounter}, which injects
-     * the {@code BeanManager} as they do) stays in the container's session, the log says why, and
-     * using it sets JSESSIONID, as before.
+     * Only MyFaces' holder of {@code @ViewScoped} beans is kept in the server session despite its
+     * injection points (its holders of {@code @FlowScoped} and {@code @ClientWindowScoped} beans,
+     * untested here, are not): an application's {@code @SessionScoped} bean with one
+     * ({@code InjectingCounter}, which injects the {@code BeanManager} as the holder does) stays in
+     * the container's session, the log says why, and using it sets JSESSIONID, as before.
      */
     @Test
     void anApplicationSessionScopedBeanWithAnInjectionPointStaysWithTheContainer() {
@@ -98,6 +99,8 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
         assertTrue(stored.contains("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder"), said);
         assertFalse(stored.contains("InjectingCounter"), said);
         assertTrue(said.contains("dev.serversessions.it.probe.InjectingCounter (it has injection points)"), said);
+        assertTrue(said.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder (it has injection points)"),
+                "MyFaces' other holders are not tested in the server session: " + said);
         Browser browser = new Browser(server());
         Browser.Response first = browser.get("/beans/injecting");
         assertEquals("1", first.body());

@@ -40,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -80,17 +79,16 @@ public class ServerSessionExtension implements Extension {
             + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
             + " to leave logins to the container.";
     /**
-     * MyFaces' own {@code @SessionScoped} beans (Open Liberty), which hold the
-     * {@code @ViewScoped}, {@code @FlowScoped} and {@code @ClientWindowScoped} bean instances of
-     * the session: the only runtime classes with injection points kept in the server session.
-     * What they inject (the {@code BeanManager}, a client proxy of MyFaces' application-scoped
-     * holder, {@code Event}s) is written by Weld as a reference that the reading server resolves
-     * to its own, and the value is a runtime class's, so it is sealed ({@code RuntimeStateSeal}).
+     * MyFaces' own {@code @SessionScoped} bean (Open Liberty) that holds the session's
+     * {@code @ViewScoped} bean instances: the one runtime class with injection points kept in the
+     * server session. What it injects (the {@code BeanManager}, a client proxy of MyFaces'
+     * application-scoped holder) Weld writes as a reference (the application's name, a bean id)
+     * that the reading server resolves to its own; its class is the runtime's, so the value is
+     * sealed ({@code RuntimeStateSeal}). MyFaces' holders of {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} beans (which also inject {@code Event}s) are not tested here:
+     * the container's session keeps them.
      */
-    static final Set<String> FACES_SCOPE_HOLDERS = Set.of(
-            "org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder",
-            "org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder",
-            "org.apache.myfaces.cdi.clientwindow.ClientWindowScopeContextualStorageHolder");
+    private static final String VIEW_SCOPE_HOLDER = "org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder";
     private static final String HAS_INJECTION_POINTS = "it has injection points";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
@@ -318,11 +316,11 @@ public class ServerSessionExtension implements Extension {
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
         for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
             String unstorable = bean.unstorable();
-            boolean facesHolder = isFacesScopeHolder(bean.bean());
-            if (facesHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
+            boolean viewScopeHolder = isViewScopeHolder(bean.bean());
+            if (viewScopeHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
                 unstorable = null;
             }
-            if (unstorable == null && !facesHolder && !inTheWar(bean.bean().getBeanClass())) {
+            if (unstorable == null && !viewScopeHolder && !inTheWar(bean.bean().getBeanClass())) {
                 unstorable = "a class of the runtime's";
             } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
                     bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
@@ -354,12 +352,12 @@ public class ServerSessionExtension implements Extension {
     }
 
     /**
-     * Whether a bean is one of MyFaces' holders ({@link #FACES_SCOPE_HOLDERS}): a class of that
-     * name and the runtime's, never a class of the WAR that took the name.
+     * Whether a bean is MyFaces' holder of {@code @ViewScoped} beans ({@link #VIEW_SCOPE_HOLDER}):
+     * a class of that name and the runtime's, never a class of the WAR that took the name.
      */
-    private static boolean isFacesScopeHolder(Bean<?> bean) {
+    private static boolean isViewScopeHolder(Bean<?> bean) {
         Class<?> type = bean.getBeanClass();
-        return FACES_SCOPE_HOLDERS.contains(type.getName()) && !inTheWar(type);
+        return VIEW_SCOPE_HOLDER.equals(type.getName()) && !inTheWar(type);
     }
 
     /**
