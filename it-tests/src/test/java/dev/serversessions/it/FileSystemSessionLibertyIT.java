@@ -51,7 +51,7 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
      * MyFaces keeps {@code @ViewScoped} beans in {@code @SessionScoped} beans of its own
      * ({@code ViewScopeContextualStorageHolder}), which the library keeps in the server session:
      * each postback goes to the other Liberty, which restores the view and its bean, and no
-     * response sets JSESSIONID.
+     * response sets JSESSIONID. Invalidating the session on B then leaves no error in B's log.
      */
     @Test
     void aFacesViewPostedBackToTwoLibertyServersInTurnKeepsCounting() {
@@ -60,11 +60,14 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
         for (int i = 1; i <= 4; i++) {
             assertEquals(i, view.on(i % 2 == 1 ? b : server()).increment(), "postback " + i + " to " + (i % 2 == 1 ? "B" : "A"));
         }
+        Browser.Response invalidated = view.browser().on(b).post("/legacy/session/invalidate");
+        assertEquals(204, invalidated.status(), invalidated.body());
+        assertTrue(b.log().lines().noneMatch(l -> l.contains("Exception")), "after the invalidate: " + b.log());
     }
 
     /**
-     * MyFaces keeps a Flash note in the session (under {@code oam.Flash.RENDERMAP.<token>}, the
-     * token in a cookie of its own), unlike Mojarra (TwoPayaraServersShareOneStoreIT): in the
+     * MyFaces keeps a Flash note in the session (the attribute {@code oam.Flash.SCOPE.<token>.note},
+     * the token in a cookie of its own), unlike Mojarra (TwoPayaraServersShareOneStoreIT): in the
      * server session, so a note put on one Liberty is shown by the other after the redirect.
      */
     @Test

@@ -48,6 +48,11 @@ public final class FacesCounter {
         return this;
     }
 
+    /** The browser of the last postback, with its cookies. */
+    public Browser browser() {
+        return browser;
+    }
+
     /** Posts the form's button; answers the count the page then shows. */
     public int increment() {
         List<String> form = new ArrayList<>(hidden);
