@@ -1,10 +1,18 @@
 package dev.serversessions.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.serversessions.it.support.AppServer;
+import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.FacesCounter;
 import dev.serversessions.it.support.LibertyServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** SPEC §4 on the filesystem backend, plus what only files can show, in Open Liberty. */
 class FileSystemSessionLibertyIT extends FileSystemSessionContract {
@@ -34,9 +42,71 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
         return directory;
     }
 
-    /** MyFaces keeps them in its own {@code @SessionScoped} beans, which stay with the container. */
-    @Override
-    public boolean viewScopedBeansInTheServerSession() {
-        return false;
+    /** A second Liberty on the same directory and key, started once for the tests below (~25 s). */
+    private AppServer second() {
+        return lockingServer("second", Map.of());
+    }
+
+    /**
+     * MyFaces keeps {@code @ViewScoped} beans in {@code @SessionScoped} beans of its own
+     * ({@code ViewScopeContextualStorageHolder}), which the library keeps in the server session:
+     * each postback goes to the other Liberty, which restores the view and its bean, and no
+     * response sets JSESSIONID. Invalidating the session on B then leaves no error in B's log.
+     */
+    @Test
+    void aFacesViewPostedBackToTwoLibertyServersInTurnKeepsCounting() {
+        AppServer b = second();
+        FacesCounter view = FacesCounter.open(new Browser(server()));
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(i, view.on(i % 2 == 1 ? b : server()).increment(), "postback " + i + " to " + (i % 2 == 1 ? "B" : "A"));
+        }
+        Browser.Response invalidated = view.browser().on(b).post("/legacy/session/invalidate");
+        assertEquals(204, invalidated.status(), invalidated.body());
+        assertTrue(b.log().lines().noneMatch(l -> l.contains("Exception")), "after the invalidate: " + b.log());
+    }
+
+    /**
+     * MyFaces keeps a Flash note in the session (the attribute {@code oam.Flash.SCOPE.<token>.note},
+     * the token in a cookie of its own), unlike Mojarra (TwoPayaraServersShareOneStoreIT): in the
+     * server session, so a note put on one Liberty is shown by the other after the redirect.
+     */
+    @Test
+    void aFacesFlashNotePutOnOneLibertyIsShownByTheOther() {
+        AppServer b = second();
+        Browser browser = new Browser(server());
+        Browser.Response set = browser.get("/faces/flash-set.xhtml?note=from-a");
+        assertEquals(302, set.status(), set.body());
+        assertFalse(set.setsContainerSessionCookie(), set.allSetCookies().toString());
+        assertTrue(browser.cookie().isPresent(), "the Flash started a server session: " + set.allSetCookies());
+        assertFalse(set.location().contains("from-a"), set.location());
+        assertTrue(browser.otherCookies().containsKey("oam.Flash.RENDERMAP.TOKEN"), browser.otherCookies().toString());
+        String next = java.net.URI.create(set.location()).getPath();
+        Browser.Response shown = browser.on(b).get(next);
+        assertEquals(200, shown.status(), shown.body());
+        assertTrue(shown.body().contains("<span id=\"note\">from-a</span>"), shown.body() + " cookies " + browser.otherCookies());
+        assertFalse(shown.setsContainerSessionCookie(), shown.allSetCookies().toString());
+    }
+
+    /**
+     * Only MyFaces' holder of {@code @ViewScoped} beans is kept in the server session despite its
+     * injection points (its holders of {@code @FlowScoped} and {@code @ClientWindowScoped} beans,
+     * untested here, are not): an application's {@code @SessionScoped} bean with one
+     * ({@code InjectingCounter}, which injects the {@code BeanManager} as the holder does) stays in
+     * the container's session, the log says why, and using it sets JSESSIONID, as before.
+     */
+    @Test
+    void anApplicationSessionScopedBeanWithAnInjectionPointStaysWithTheContainer() {
+        String said = server.log().lines().filter(l -> l.contains("@SessionScoped beans live in the server session"))
+                .findFirst().orElseThrow(() -> new AssertionError(server.log()));
+        String stored = said.substring(0, said.indexOf("; in the container's session"));
+        assertTrue(stored.contains("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder"), said);
+        assertFalse(stored.contains("InjectingCounter"), said);
+        assertTrue(said.contains("dev.serversessions.it.probe.InjectingCounter (it has injection points)"), said);
+        assertTrue(said.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder (it has injection points)"),
+                "MyFaces' other holders are not tested in the server session: " + said);
+        Browser browser = new Browser(server());
+        Browser.Response first = browser.get("/beans/injecting");
+        assertEquals("1", first.body());
+        assertTrue(first.setsContainerSessionCookie(), first.allSetCookies().toString());
     }
 }

@@ -50,24 +50,14 @@ interface SessionScopedBeansContract {
     AppServer beanServer();
 
     /**
-     * Whether the runtime's Faces keeps {@code @ViewScoped} beans where the library can store
-     * them. Mojarra (Payara, WildFly, GlassFish) keeps them in the session's attributes; MyFaces
-     * (Open Liberty) in {@code @SessionScoped} beans of its own with injection points, which the
-     * library cannot store (docs/servlet-and-cdi.md): there a view's state survives a restart, its
-     * {@code @ViewScoped} beans do not, and the container's session holds them.
-     */
-    default boolean viewScopedBeansInTheServerSession() {
-        return true;
-    }
-
-    /**
      * A session's attributes and both kinds of bean survive a restart of the server: an attribute
      * of another session, the cart ({@code @ServerSessionScoped}) and a plain CDI
      * {@code @SessionScoped} bean (the example's {@code Visits}, which imports nothing of the
      * library), carried by the store's cookie alone, never the container's session, and no
      * attribute the application sees. So does a Faces view of an application that changed no
-     * Faces setting (server-side state saving) and its {@code @ViewScoped} bean: a postback after
-     * the restart carries on counting. The one restart of the server each class pays.
+     * Faces setting (server-side state saving) and its {@code @ViewScoped} bean (Mojarra's, or
+     * MyFaces' on Open Liberty, which keeps it in a session bean of its own): a postback after the
+     * restart carries on counting. The one restart of the server each class pays.
      */
     @Test
     default void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
@@ -92,17 +82,13 @@ interface SessionScopedBeansContract {
         assertEquals("3", visit(cookie).body());
         assertEquals("{}", browser.get("/api/session").body(), "the @SessionScoped bean is no attribute of the application's");
         assertEquals("[]", browser.get("/httpsession/names").body(), "nor of the HttpSession's");
-        FacesCounter view = FacesCounter.open(new Browser(beanServer()), !viewScopedBeansInTheServerSession());
+        FacesCounter view = FacesCounter.open(new Browser(beanServer()));
         assertEquals(1, view.increment());
         assertEquals(2, view.increment());
 
         beanServer().restart();
 
-        if (viewScopedBeansInTheServerSession()) {
-            assertEquals(3, view.increment(), "the Faces view (its server-side state and @ViewScoped bean) did not survive the restart");
-        } else {
-            assertEquals(1, view.increment(), "the view is restored from the store (no expired view), its @ViewScoped bean is new");
-        }
+        assertEquals(3, view.increment(), "the Faces view (its server-side state and @ViewScoped bean) did not survive the restart");
         assertEquals("{\"cart\":\"3 items\"}", attributes.get("/api/session").body(), "the attribute did not survive the restart");
         Response cart = browser.get("/api/cart");
         assertEquals(200, cart.status(), cart.body());

@@ -78,6 +78,18 @@ public class ServerSessionExtension implements Extension {
             + " and any session one of a user's, listing and revoking that user's sessions. Set SESSION_SECRET_KEY to at least"
             + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
             + " to leave logins to the container.";
+    /**
+     * MyFaces' own {@code @SessionScoped} bean (Open Liberty) that holds the session's
+     * {@code @ViewScoped} bean instances: the one runtime class with injection points kept in the
+     * server session. What it injects (the {@code BeanManager}, a client proxy of MyFaces'
+     * application-scoped holder) Weld writes as a reference (the application's name, a bean id)
+     * that the reading server resolves to its own; its class is the runtime's, so the value is
+     * sealed ({@code RuntimeStateSeal}). MyFaces' holders of {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} beans (which also inject {@code Event}s) are not tested here:
+     * the container's session keeps them.
+     */
+    private static final String VIEW_SCOPE_HOLDER = "org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder";
+    private static final String HAS_INJECTION_POINTS = "it has injection points";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
     /** Session attribute keys of the scoped beans, by passivation id (or by bean without one). */
@@ -139,7 +151,7 @@ public class ServerSessionExtension implements Extension {
                     || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans));
             sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean, keyOf(bean, type.getName()),
                     event instanceof ProcessSessionBean<?> ? "it is an enterprise bean"
-                            : !bean.getInjectionPoints().isEmpty() ? "it has injection points"
+                            : !bean.getInjectionPoints().isEmpty() ? HAS_INJECTION_POINTS
                             : intercepted ? "it is intercepted" : null));
         }
         if (bean.getScope() != ServerSessionScoped.class) {
@@ -304,7 +316,11 @@ public class ServerSessionExtension implements Extension {
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
         for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
             String unstorable = bean.unstorable();
-            if (unstorable == null && !inTheWar(bean.bean().getBeanClass())) {
+            boolean viewScopeHolder = isViewScopeHolder(bean.bean());
+            if (viewScopeHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
+                unstorable = null;
+            }
+            if (unstorable == null && !viewScopeHolder && !inTheWar(bean.bean().getBeanClass())) {
                 unstorable = "a class of the runtime's";
             } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
                     bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
@@ -333,6 +349,15 @@ public class ServerSessionExtension implements Extension {
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
                 + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
+    }
+
+    /**
+     * Whether a bean is MyFaces' holder of {@code @ViewScoped} beans ({@link #VIEW_SCOPE_HOLDER}):
+     * a class of that name and the runtime's, never a class of the WAR that took the name.
+     */
+    private static boolean isViewScopeHolder(Bean<?> bean) {
+        Class<?> type = bean.getBeanClass();
+        return VIEW_SCOPE_HOLDER.equals(type.getName()) && !inTheWar(type);
     }
 
     /**

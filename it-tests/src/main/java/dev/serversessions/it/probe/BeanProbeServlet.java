@@ -15,7 +15,9 @@ import java.util.StringJoiner;
  * {@code PUT /beans/slot/{n}} sets the value of {@code @ServerSessionScoped} bean number n
  * (0..49) to the request body; {@code GET /beans/slots} answers all fifty values, comma separated;
  * {@code POST /beans/visit-async} starts async and dispatches to the example's {@code /api/visits},
- * whose plain {@code @SessionScoped} bean is then used in the async dispatch.
+ * whose plain {@code @SessionScoped} bean is then used in the async dispatch; {@code GET
+ * /beans/injecting} counts in {@link InjectingCounter}, a {@code @SessionScoped} bean with an
+ * injection point.
  */
 @WebServlet(urlPatterns = "/beans/*", asyncSupported = true)
 public class BeanProbeServlet extends HttpServlet {
@@ -24,6 +26,9 @@ public class BeanProbeServlet extends HttpServlet {
     @Inject
     @Any
     Instance<Slots.Slot> slots;
+
+    @Inject
+    InjectingCounter injecting;
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -48,8 +53,13 @@ public class BeanProbeServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if ("/injecting".equals(request.getPathInfo())) {
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().write(String.valueOf(injecting.next()));
+            return;
+        }
         if (!"/slots".equals(request.getPathInfo())) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND, "GET /beans/slots");
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "GET /beans/slots or /beans/injecting");
             return;
         }
         StringJoiner values = new StringJoiner(",");

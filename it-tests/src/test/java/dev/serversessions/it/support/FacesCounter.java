@@ -30,25 +30,13 @@ public final class FacesCounter {
     private final List<String> hidden = new ArrayList<>();
     private int count;
 
-    private final boolean containerSessionExpected;
-
-    private FacesCounter(Browser browser, boolean containerSessionExpected) {
+    private FacesCounter(Browser browser) {
         this.browser = browser;
-        this.containerSessionExpected = containerSessionExpected;
     }
 
     /** A new view: GET the page; its count is 0. No response sets the container's session cookie. */
     public static FacesCounter open(Browser browser) {
-        return open(browser, false);
-    }
-
-    /**
-     * A new view; {@code containerSessionExpected}: where the runtime's Faces keeps
-     * {@code @ViewScoped} beans in a session bean of its own (MyFaces, Open Liberty), whose
-     * container session then exists too.
-     */
-    public static FacesCounter open(Browser browser, boolean containerSessionExpected) {
-        FacesCounter counter = new FacesCounter(browser, containerSessionExpected);
+        FacesCounter counter = new FacesCounter(browser);
         counter.read(browser.get(PAGE), "GET");
         assertEquals(0, counter.count, "a new view's @ViewScoped bean starts at 0");
         return counter;
@@ -58,6 +46,11 @@ public final class FacesCounter {
     public FacesCounter on(HttpTarget server) {
         browser = browser.on(server);
         return this;
+    }
+
+    /** The browser of the last postback, with its cookies. */
+    public Browser browser() {
+        return browser;
     }
 
     /** Posts the form's button; answers the count the page then shows. */
@@ -71,9 +64,7 @@ public final class FacesCounter {
 
     private void read(Response page, String method) {
         assertEquals(200, page.status(), method + " " + PAGE + ": " + page.body());
-        if (!containerSessionExpected) {
-            assertFalse(page.setsContainerSessionCookie(), method + " " + PAGE + " set the container's session cookie: " + page.allSetCookies());
-        }
+        assertFalse(page.setsContainerSessionCookie(), method + " " + PAGE + " set the container's session cookie: " + page.allSetCookies());
         assertTrue(page.body().contains("<form id=\"counter\""), page.body());
         assertTrue(page.body().contains("name=\"counter:increment\""), page.body());
         hidden.clear();
