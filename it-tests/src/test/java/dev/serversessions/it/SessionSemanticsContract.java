@@ -344,6 +344,14 @@ public abstract class SessionSemanticsContract extends OneServerOnAStore {
             } else if (i % 3 == 0) {
                 value = new byte[1 + random.nextInt(64)];
                 random.nextBytes(value);
+                // any byte but CR and LF, which end the header line: such a request is malformed
+                // HTTP for the runtime's parser, never a cookie our filter sees (GlassFish waited
+                // about 5 s for the rest of each before its 400: 22 s of this test's 24 there)
+                for (int b = 0; b < value.length; b++) {
+                    if (value[b] == '\r' || value[b] == '\n') {
+                        value[b] = 'x';
+                    }
+                }
             } else {
                 StringBuilder text = new StringBuilder();
                 int length = i % 7 == 0 ? 20_000 : 1 + random.nextInt(100);
