@@ -174,15 +174,19 @@ class LoginDecoratorTest {
         }
     }
 
+    /** The interceptors Weld binds to {@code mechanism}'s annotation {@code binding}, with the library's extensions. */
+    private static List<String> interceptorsOf(Class<?> mechanism, Class<? extends java.lang.annotation.Annotation> binding) {
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
+                .addBeanClass(mechanism).initialize()) {
+            return container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, mechanism.getAnnotation(binding))
+                    .stream().map(Interceptor::getBeanClass).map(Class::getName).toList();
+        }
+    }
+
     @Test
     void aLoginToContinueMechanismGetsTheInterceptorThatKeepsItsSavedRequestInTheServerSession() {
-        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
-                .addBeanClass(FormMechanism.class).initialize()) {
-            LoginToContinue binding = FormMechanism.class.getAnnotation(LoginToContinue.class);
-            List<String> interceptors = container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)
-                    .stream().map(Interceptor::getBeanClass).map(Class::getName).toList();
-            assertEquals(List.of("dev.serversessions.internal.security.LoginToContinueSessions"), interceptors);
-        }
+        assertEquals(List.of("dev.serversessions.internal.security.LoginToContinueSessions"),
+                interceptorsOf(FormMechanism.class, LoginToContinue.class));
     }
 
     /** A mechanism whose caller Jakarta Security keeps between requests. */
@@ -198,13 +202,7 @@ class LoginDecoratorTest {
 
     @Test
     void anAutoApplySessionMechanismGetsTheInterceptorThatKeepsItsCallerOutOfTheContainersSession() {
-        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ServerSessionExtension()).addExtension(new LoginExtension())
-                .addBeanClass(AutoApplyingMechanism.class).initialize()) {
-            java.lang.annotation.Annotation binding = AutoApplyingMechanism.class
-                    .getAnnotation(jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession.class);
-            List<String> interceptors = container.getBeanManager().resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)
-                    .stream().map(Interceptor::getBeanClass).map(Class::getName).toList();
-            assertEquals(List.of("dev.serversessions.internal.security.AutoApplySessionInServerSession"), interceptors);
-        }
+        assertEquals(List.of("dev.serversessions.internal.security.AutoApplySessionInServerSession"),
+                interceptorsOf(AutoApplyingMechanism.class, jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession.class));
     }
 }
