@@ -241,7 +241,7 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
      * (the WAL writer flushes it within {@code 3 x wal_writer_delay}, 600 ms by default, and
      * every later synchronous commit, such as the session's save, flushes it first). What a
      * database crash can lose is a lock taken or released in that last fraction of a second:
-     * docs/configuration.md (SESSION_LOCKING) says why that is acceptable for a lease.
+     * docs/jpa.md says why that is acceptable for a lease.
      */
     static final String ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit";
 
