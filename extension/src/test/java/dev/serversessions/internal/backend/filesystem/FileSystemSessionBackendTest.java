@@ -156,6 +156,8 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id));
         assertThrows(SessionStoreUnavailableException.class, () -> backend.touch(id, inMinutes(40)));
         assertThrows(SessionStoreUnavailableException.class, () -> backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30))));
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.tryLock(id, "a", Duration.ofSeconds(30)), "a lease too");
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.unlock(id, "a"));
 
         Files.move(parked, directory);
         assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
