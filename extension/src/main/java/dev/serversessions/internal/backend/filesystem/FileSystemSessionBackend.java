@@ -8,6 +8,8 @@ import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionKeys;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -184,6 +187,9 @@ final class FileSystemSessionBackend implements SessionBackend {
      * directory), never the directory-wide one, so lease calls of different sessions run side
      * by side. A lease file whose time has passed is free, whoever left it; one left half
      * written by a JVM killed while writing it has the time of that write, so it is free too.
+     * A release keeps the file and frees it in place (zeros over the token, the time set to
+     * 1970): taking and releasing a session's lock then rewrite one small file where it is,
+     * rather than create and delete a directory entry each time. The purge removes free files.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
@@ -191,15 +197,18 @@ final class FileSystemSessionBackend implements SessionBackend {
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
         return leased(fileOf(id), () -> {
             Instant now = clock.instant();
-            try {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                byte[] holder = readAll(channel);
                 boolean expired = !Files.getLastModifiedTime(file).toInstant().isAfter(now);
-                if (!expired && !java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+                // no content: a file just created, or truncated by an earlier release's version
+                if (!expired && holder.length > 0 && !java.util.Arrays.equals(holder, ours)) {
                     return false;
                 }
-            } catch (NoSuchFileException e) {
-                // free
+                if (!java.util.Arrays.equals(holder, ours)) {
+                    channel.write(ByteBuffer.wrap(ours), 0);
+                    channel.truncate(ours.length);
+                }
             }
-            Files.write(file, ours);
             Files.setLastModifiedTime(file, FileTime.from(now.plus(lease)));
             return true;
         });
@@ -210,17 +219,29 @@ final class FileSystemSessionBackend implements SessionBackend {
         Path file = lockFileOf(id);
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
         return leased(fileOf(id), () -> {
-            try {
-                if (!java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (!java.util.Arrays.equals(readAll(channel), ours)) {
                     return false;
                 }
+                channel.write(ByteBuffer.allocate(ours.length), 0);
             } catch (NoSuchFileException e) {
                 requireDirectory(e);
                 return false;
             }
-            Files.delete(file);
+            Files.setLastModifiedTime(file, FREE);
             return true;
         });
+    }
+
+    /** A lease file's time once released: long past. */
+    private static final FileTime FREE = FileTime.from(Instant.EPOCH);
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 1024));
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // a lease file is a token: one read
+        }
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     /** The lease file of {@code id}'s lock: the session file's name with {@code .lock}. */

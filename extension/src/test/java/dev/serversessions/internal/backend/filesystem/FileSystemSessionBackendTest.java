@@ -303,7 +303,7 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         backend.close();
     }
 
-    /** Lease files left by dead holders go with the purge; a lease still running stays. */
+    /** Lease files left by dead holders, and released ones, go with the purge; a lease still running stays. */
     @Test
     void thePurgeRemovesLeasesWhoseTimePassedOnly() throws Exception {
         FileSystemSessionBackend backend = (FileSystemSessionBackend) backend();
@@ -319,7 +319,15 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         assertTrue(Files.exists(backend.lockFileOf(live)));
         assertFalse(backend.tryLock(live, "next", Duration.ofSeconds(30)), "still held");
         assertTrue(backend.unlock(live, "live"));
-        assertFalse(Files.exists(backend.lockFileOf(live)), "a released lease leaves no file");
+        assertFalse(Files.getLastModifiedTime(backend.lockFileOf(live)).toInstant().isAfter(Instant.now()),
+                "a released lease stays, free: its time has passed");
+        assertFalse(backend.unlock(live, "live"), "released already");
+
+        backend.purgeExpired();
+
+        assertFalse(Files.exists(backend.lockFileOf(live)), "the purge removes released leases");
+        assertTrue(backend.tryLock(live, "next", Duration.ofSeconds(30)));
+        assertTrue(backend.unlock(live, "next"));
     }
 
     /**
