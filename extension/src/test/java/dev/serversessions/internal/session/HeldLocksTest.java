@@ -22,9 +22,19 @@ class HeldLocksTest {
         return RequestParts.runtime(dir, "SESSION_LOCKING", locking, "SESSION_LOCK_TIMEOUT", "1");
     }
 
+    /** Lease files held now. */
     private long lockFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}\\.lock")).count();
+            return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}\\.lock") && held(f)).count();
+        }
+    }
+
+    /** Whether a lease file is held: its time (the lease's end) is ahead; a released one stays, free, until the purge. */
+    private static boolean held(Path lease) {
+        try {
+            return Files.getLastModifiedTime(lease).toInstant().isAfter(java.time.Instant.now());
+        } catch (IOException e) {
+            return false; // removed by the purge meanwhile
         }
     }
 

@@ -8,6 +8,8 @@ import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionKeys;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -179,25 +182,33 @@ final class FileSystemSessionBackend implements SessionBackend {
     /**
      * A lease file beside the session's, {@code <hash>.lock}: the holder's token as its content,
      * the lease's end as its modification time, as a session file keeps its expiry. It is read
-     * and written under the directory lock, which already holds across JVMs sharing the
-     * directory, so taking it is one short critical section; a lease file whose time has passed
-     * is free, whoever left it.
+     * and written holding the session's own lease lock ({@link DirectoryLock#callFor}: an OS lock
+     * on one byte of the directory's {@code .lock}, which holds across JVMs sharing the
+     * directory), never the directory-wide one, so lease calls of different sessions run side
+     * by side. A lease file whose time has passed is free, whoever left it; one left half
+     * written by a JVM killed while writing it has the time of that write, so it is free too.
+     * A release keeps the file and frees it in place (zeros over the token, the time set to
+     * 1970): taking and releasing a session's lock then rewrite one small file where it is,
+     * rather than create and delete a directory entry each time. The purge removes free files.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
         Path file = lockFileOf(id);
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
-        return locked(() -> {
+        return leased(fileOf(id), () -> {
             Instant now = clock.instant();
-            try {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                byte[] holder = readAll(channel);
                 boolean expired = !Files.getLastModifiedTime(file).toInstant().isAfter(now);
-                if (!expired && !java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+                // no content: a file just created, or truncated by an earlier release's version
+                if (!expired && holder.length > 0 && !java.util.Arrays.equals(holder, ours)) {
                     return false;
                 }
-            } catch (NoSuchFileException e) {
-                // free
+                if (!java.util.Arrays.equals(holder, ours)) {
+                    channel.write(ByteBuffer.wrap(ours), 0);
+                    channel.truncate(ours.length);
+                }
             }
-            Files.write(file, ours);
             Files.setLastModifiedTime(file, FileTime.from(now.plus(lease)));
             return true;
         });
@@ -207,18 +218,30 @@ final class FileSystemSessionBackend implements SessionBackend {
     public boolean unlock(String id, String token) {
         Path file = lockFileOf(id);
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
-        return locked(() -> {
-            try {
-                if (!java.util.Arrays.equals(Files.readAllBytes(file), ours)) {
+        return leased(fileOf(id), () -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (!java.util.Arrays.equals(readAll(channel), ours)) {
                     return false;
                 }
+                channel.write(ByteBuffer.allocate(ours.length), 0);
             } catch (NoSuchFileException e) {
                 requireDirectory(e);
                 return false;
             }
-            Files.delete(file);
+            Files.setLastModifiedTime(file, FREE);
             return true;
         });
+    }
+
+    /** A lease file's time once released: long past. */
+    private static final FileTime FREE = FileTime.from(Instant.EPOCH);
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 1024));
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // a lease file is a token: one read
+        }
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     /** The lease file of {@code id}'s lock: the session file's name with {@code .lock}. */
@@ -229,18 +252,22 @@ final class FileSystemSessionBackend implements SessionBackend {
 
     @Override
     public int purgeExpired() {
-        return locked(() -> {
+        int purged = locked(() -> {
             int removed = 0;
             for (SessionEntry entry : keepExpired ? List.<SessionEntry>of() : SessionEntry.in(settings.directory())) {
                 if (!entry.expires().isAfter(clock.instant()) && Files.deleteIfExists(entry.file())) {
                     removed++;
                 }
             }
-            removeStaleLocks();
             removeWriteDebris();
             ownerIndex.purgeExpired();
             return removed;
         });
+        io(() -> {
+            removeStaleLocks();
+            return null;
+        });
+        return purged;
     }
 
     /** Nothing here expires by itself: a session stays until claimed, whatever the grace. */
@@ -303,14 +330,29 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     /**
-     * Removes temporary files that no write is using. Every write holds the directory lock, as
-     * the purge does now, so a temporary file seen here was left by a write that could not finish
-     * its cleanup: a JVM killed mid-write, or a directory that vanished under it (an outage).
+     * Lease files whose holder died (a released lock leaves none), each checked again and
+     * deleted holding its session's lease lock, so a lease taken anew since the listing stays.
      */
-    /** Lease files whose holder died: a released lock leaves none. */
     private void removeStaleLocks() throws IOException {
+        List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(settings.directory(), "*" + LOCK_SUFFIX)) {
             for (Path file : locks) {
+                try {
+                    if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
+                        stale.add(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // released meanwhile
+                }
+            }
+        }
+        for (Path file : stale) {
+            String name = file.getFileName().toString();
+            String hash = name.substring(0, name.length() - LOCK_SUFFIX.length());
+            if (!hash.matches("[0-9a-f]{64}")) {
+                continue; // not a lease file of this library
+            }
+            openDirectory().callFor(hash, () -> {
                 try {
                     if (!Files.getLastModifiedTime(file).toInstant().isAfter(clock.instant())) {
                         Files.deleteIfExists(file);
@@ -318,10 +360,16 @@ final class FileSystemSessionBackend implements SessionBackend {
                 } catch (NoSuchFileException e) {
                     // released meanwhile
                 }
-            }
+                return null;
+            });
         }
     }
 
+    /**
+     * Removes temporary files that no write is using. Every write holds the directory lock, as
+     * the purge does now, so a temporary file seen here was left by a write that could not finish
+     * its cleanup: a JVM killed mid-write, or a directory that vanished under it (an outage).
+     */
     private void removeWriteDebris() throws IOException {
         try (DirectoryStream<Path> debris = Files.newDirectoryStream(settings.directory(), TEMP_PREFIX + "*")) {
             for (Path file : debris) {
@@ -401,6 +449,15 @@ final class FileSystemSessionBackend implements SessionBackend {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Runs {@code action} holding the lease lock of the session file {@code sessionFile}. */
+    private <T> T leased(Path sessionFile, DirectoryLock.IoAction<T> action) {
+        try {
+            return openDirectory().callFor(sessionFile.getFileName().toString(), action);
+        } catch (IOException e) {
+            throw unavailable(e);
         }
     }
 

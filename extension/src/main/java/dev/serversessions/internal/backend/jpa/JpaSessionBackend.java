@@ -176,29 +176,30 @@ final class JpaSessionBackend implements SessionBackend {
     }
 
     /**
-     * A row in the locks table ({@link SessionTables#insertLock}), each statement in a transaction
-     * of its own that commits at once (JPA runs no update outside one), never one held across
-     * the request: one INSERT when the lock is free; where it is held, one UPDATE more that takes
-     * it only if its lease ran out (on PostgreSQL both are one statement). The lease is reckoned
-     * by the database's clock, so servers whose clocks disagree still agree on when it runs out.
+     * A row in the locks table ({@link SessionTables#insertLock}), never held across the
+     * request. On PostgreSQL taking and releasing it are each one statement that commits by
+     * itself without waiting for the WAL flush ({@link SessionTables#ASYNC_COMMIT}): no commit
+     * round trip, no disk sync. Elsewhere each statement is a transaction of its own that commits
+     * at once (JPA runs no update outside one): one INSERT when the lock is free; where it is
+     * held, one UPDATE more that takes it only if its lease ran out. The lease is reckoned by the
+     * database's clock, so servers whose clocks disagree still agree on when it runs out.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
         String key = keyPrefix + id;
         long leaseMillis = lease.toMillis();
-        boolean postgres = database.startedTables() != null && database.startedTables().dialect() == SqlDialect.POSTGRESQL;
+        if (database.tables().dialect() == SqlDialect.POSTGRESQL) {
+            return !database.autoCommitted(sql -> sql.rows(sql.tables().insertLock(),
+                    withNow(sql.tables(), key, token, NOW, leaseMillis, NOW, token))).isEmpty();
+        }
         try {
-            int inserted = database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL
-                    ? sql.update(sql.tables().insertLock(), withNow(sql.tables(), key, token, NOW, leaseMillis, NOW, token))
-                    : sql.update(sql.tables().insertLock(), withNow(sql.tables(), key, token, NOW, leaseMillis)));
-            if (inserted > 0 || postgres) {
-                return inserted > 0;
+            if (database.write(sql -> sql.update(sql.tables().insertLock(), withNow(sql.tables(), key, token, NOW, leaseMillis))) > 0) {
+                return true;
             }
         } catch (DuplicateKeyException e) {
             // held: taken below if its lease ran out
         }
-        return database.write(sql -> sql.tables().dialect() == SqlDialect.POSTGRESQL ? 0
-                : sql.update(sql.tables().takeLock(), withNow(sql.tables(), token, NOW, leaseMillis, key, NOW, token))) == 1;
+        return database.write(sql -> sql.update(sql.tables().takeLock(), withNow(sql.tables(), token, NOW, leaseMillis, key, NOW, token))) == 1;
     }
 
     /** Stands for "now" among a lock statement's parameters ({@link #withNow}). */
@@ -218,6 +219,9 @@ final class JpaSessionBackend implements SessionBackend {
     @Override
     public boolean unlock(String id, String token) {
         String key = keyPrefix + id;
+        if (database.tables().dialect() == SqlDialect.POSTGRESQL) {
+            return !database.autoCommitted(sql -> sql.rows(sql.tables().deleteLock(), key, token)).isEmpty();
+        }
         return database.write(sql -> sql.update(sql.tables().deleteLock(), key, token)) == 1;
     }
 

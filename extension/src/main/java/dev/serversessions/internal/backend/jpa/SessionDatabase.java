@@ -91,6 +91,12 @@ final class SessionDatabase implements AutoCloseable {
         return tables;
     }
 
+    /** The tables, the database reached (and the tables created if missing) first if not yet. */
+    SessionTables tables() {
+        SessionTables started = tables;
+        return started != null ? started : read(Statements::tables);
+    }
+
     /** Runs {@code work} in one transaction, retried on a deadlock or a broken connection. */
     <T> T write(Function<Statements, T> work) {
         return run(work, true, writeConnections);

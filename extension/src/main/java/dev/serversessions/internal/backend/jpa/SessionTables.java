@@ -217,18 +217,33 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
      * ({@link SqlDialect#nowMillis()}). Parameters: key, token, [now], lease millis; on PostgreSQL
      * also [now], token. A parameter in brackets is there only on a database without a clock
      * expression (standard SQL).
+     *
+     * <p>On PostgreSQL it is a query that returns a row when it took the lock, run on its own
+     * (auto-commit), and it turns {@code synchronous_commit} off for its own transaction
+     * ({@link #ASYNC_COMMIT}): the commit returns without waiting for the WAL flush.
      */
     String insertLock() {
         String now = dialect.nowMillis();
         String insert = "INTO " + locks() + " (session_id, lock_token, until_millis) VALUES (?, ?, " + now + " + ?)";
         return switch (dialect) {
-            case POSTGRESQL -> "INSERT " + insert.replace("INTO " + locks() + " (", "INTO " + locks() + " AS l (")
+            case POSTGRESQL -> "INSERT INTO " + locks() + " AS l (session_id, lock_token, until_millis) SELECT ?, ?, " + now + " + ?"
+                    + " FROM " + ASYNC_COMMIT
                     + " ON CONFLICT (session_id) DO UPDATE SET lock_token = EXCLUDED.lock_token, until_millis = EXCLUDED.until_millis"
-                    + " WHERE l.until_millis <= " + now + " OR l.lock_token = ?";
+                    + " WHERE l.until_millis <= " + now + " OR l.lock_token = ? RETURNING 1";
             case MARIADB -> "INSERT IGNORE " + insert;
             default -> "INSERT " + insert;
         };
     }
+
+    /**
+     * A one-row table whose reading sets PostgreSQL's {@code synchronous_commit} to off until the
+     * end of the transaction: a lock row's commit then returns before its WAL record is flushed
+     * (the WAL writer flushes it within {@code 3 x wal_writer_delay}, 600 ms by default, and
+     * every later synchronous commit, such as the session's save, flushes it first). What a
+     * database crash can lose is a lock taken or released in that last fraction of a second:
+     * docs/jpa.md says why that is acceptable for a lease.
+     */
+    static final String ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit";
 
     /** Takes a lock whose lease ran out, or that this token holds already. Parameters: token, [now], lease millis, key, [now], token. */
     String takeLock() {
@@ -237,8 +252,14 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
                 + now + " OR lock_token = ?)";
     }
 
-    /** Parameters: key, token. */
+    /**
+     * Releases a lock this token holds. Parameters: key, token. On PostgreSQL a query that
+     * returns a row when it released the lock, with the commit of {@link #insertLock()}.
+     */
     String deleteLock() {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            return "DELETE FROM " + locks() + " AS l USING " + ASYNC_COMMIT + " WHERE l.session_id = ? AND l.lock_token = ? RETURNING 1";
+        }
         return "DELETE FROM " + locks() + " WHERE session_id = ? AND lock_token = ?";
     }
 

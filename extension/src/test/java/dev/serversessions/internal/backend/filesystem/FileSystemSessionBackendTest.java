@@ -3,22 +3,33 @@ package dev.serversessions.internal.backend.filesystem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionStoreUnavailableException;
+import dev.serversessions.internal.backend.LeaseRace;
 import dev.serversessions.internal.backend.SessionBackendContract;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +156,8 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         assertThrows(SessionStoreUnavailableException.class, () -> backend.load(id));
         assertThrows(SessionStoreUnavailableException.class, () -> backend.touch(id, inMinutes(40)));
         assertThrows(SessionStoreUnavailableException.class, () -> backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(30))));
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.tryLock(id, "a", Duration.ofSeconds(30)), "a lease too");
+        assertThrows(SessionStoreUnavailableException.class, () -> backend.unlock(id, "a"));
 
         Files.move(parked, directory);
         assertArrayEquals(bytes("1"), backend.load(id).orElseThrow().attributes().get("a"));
@@ -201,6 +214,120 @@ class FileSystemSessionBackendTest extends SessionBackendContract {
         assertEquals(41, a.load(id).orElseThrow().attributes().size());
         a.close();
         b.close();
+    }
+
+    /**
+     * Stands for two JVMs (separate lock channels on one directory's {@code .lock}): threads of
+     * both take, hold for a millisecond and release one session's lease for two seconds; a
+     * taker never finds another holder inside, and no release is refused to its holder.
+     */
+    @Test
+    void twoBackendsRacingForOneLeaseNeverBothHoldIt() throws Exception {
+        Path directory = dir.resolve("race");
+        SessionBackend a = backendIn(directory, 0, "0600", "session:");
+        SessionBackend b = backendIn(directory, 0, "0600", "session:");
+        Files.createDirectories(dir.resolve("marks"));
+
+        LeaseRace.Result result = LeaseRace.run(List.of(a, b), IDS.generate(), 4, Duration.ofSeconds(2), dir.resolve("marks").resolve("inside"));
+
+        assertEquals(0, result.overlaps(), "takes: " + result.takes());
+        assertEquals(0, result.failedReleases());
+        assertTrue(result.takes() > 100, "the race took the lease " + result.takes() + " times");
+        a.close();
+        b.close();
+    }
+
+    /**
+     * Two real JVMs on one directory: a second {@code java} process ({@link LeaseRacerJvm}, the
+     * test classpath) races this one for one session's lease, each marking "inside" with one
+     * shared file, created exclusively, while it holds the lease.
+     */
+    @Test
+    void twoJvmsRacingForOneLeaseNeverBothHoldIt() throws Exception {
+        Path directory = dir.resolve("race-jvms");
+        SessionBackend here = backendIn(directory, 0, "0600", "session:");
+        String id = IDS.generate();
+        here.load(id);
+        Path inside = dir.resolve("inside");
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process other = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), LeaseRacerJvm.class.getName(),
+                directory.toString(), id, inside.toString(), "3000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertEquals("ready", out.readLine(), "the other JVM started");
+            LeaseRace.Result ours = LeaseRace.run(List.of(here), id, 4, Duration.ofSeconds(3), inside);
+            String line = out.readLine();
+            assertNotNull(line, "the other JVM ended without its result (its error output is above)");
+            String[] theirs = line.split(" ");
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+
+            assertEquals(0, ours.overlaps(), "overlaps seen here, takes: " + ours.takes());
+            assertEquals("0", theirs[1], "overlaps seen by the other JVM, takes: " + theirs[0]);
+            assertEquals(0, ours.failedReleases());
+            assertEquals("0", theirs[2]);
+            assertTrue(ours.takes() > 50 && Integer.parseInt(theirs[0]) > 50,
+                    "both took the lease many times: here " + ours.takes() + ", there " + theirs[0]);
+        } finally {
+            other.destroyForcibly();
+            here.close();
+        }
+    }
+
+    /**
+     * A session's lease is not the directory-wide lock: while another JVM holds that one (here:
+     * a channel of its own on {@code .lock}, as a second server writing would), leases are
+     * still taken and released at once, and a write waits.
+     */
+    @Test
+    void leasesDoNotWaitForTheDirectoryLock() throws Exception {
+        Path directory = dir.resolve("busy");
+        SessionBackend backend = backendIn(directory, 0, "0600", "session:");
+        String id = IDS.generate();
+        backend.apply(id, create(Map.of("a", bytes("1")), inMinutes(5)));
+        try (FileChannel other = FileChannel.open(directory.resolve(".lock"),
+                StandardOpenOption.WRITE);
+                FileLock writer = other.lock(0, 1, false)) {
+            long start = System.nanoTime();
+            assertTrue(backend.tryLock(id, "a", Duration.ofSeconds(30)));
+            assertFalse(backend.tryLock(id, "b", Duration.ofSeconds(30)));
+            assertTrue(backend.unlock(id, "a"));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "no wait for the writer");
+            Thread later = new Thread(() -> backend.apply(id, change(Map.of("a", bytes("2")), Set.of(), inMinutes(5))));
+            later.start();
+            later.join(300);
+            assertTrue(later.isAlive(), "a write waits for the directory lock");
+            writer.release();
+            later.join(15_000);
+        }
+        assertArrayEquals(bytes("2"), backend.load(id).orElseThrow().attributes().get("a"));
+        backend.close();
+    }
+
+    /** Lease files left by dead holders, and released ones, go with the purge; a lease still running stays. */
+    @Test
+    void thePurgeRemovesLeasesWhoseTimePassedOnly() throws Exception {
+        FileSystemSessionBackend backend = (FileSystemSessionBackend) backend();
+        String dead = IDS.generate();
+        String live = IDS.generate();
+        assertTrue(backend.tryLock(dead, "dead", Duration.ofSeconds(1)));
+        assertTrue(backend.tryLock(live, "live", Duration.ofSeconds(30)));
+        Files.setLastModifiedTime(backend.lockFileOf(dead), FileTime.from(Instant.now().minusSeconds(1)));
+
+        backend.purgeExpired();
+
+        assertFalse(Files.exists(backend.lockFileOf(dead)));
+        assertTrue(Files.exists(backend.lockFileOf(live)));
+        assertFalse(backend.tryLock(live, "next", Duration.ofSeconds(30)), "still held");
+        assertTrue(backend.unlock(live, "live"));
+        assertFalse(Files.getLastModifiedTime(backend.lockFileOf(live)).toInstant().isAfter(Instant.now()),
+                "a released lease stays, free: its time has passed");
+        assertFalse(backend.unlock(live, "live"), "released already");
+
+        backend.purgeExpired();
+
+        assertFalse(Files.exists(backend.lockFileOf(live)), "the purge removes released leases");
+        assertTrue(backend.tryLock(live, "next", Duration.ofSeconds(30)));
+        assertTrue(backend.unlock(live, "next"));
     }
 
     /**

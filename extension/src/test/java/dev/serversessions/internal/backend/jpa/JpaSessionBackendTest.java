@@ -12,6 +12,7 @@ import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.BackendContext;
 import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.backend.LeaseRace;
 import dev.serversessions.internal.backend.SessionBackendContract;
 import dev.serversessions.internal.config.ConfigValues;
 import dev.serversessions.internal.config.SessionSettings;
@@ -19,6 +20,8 @@ import dev.serversessions.internal.config.SettingsSource;
 import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionRuntime;
 import dev.serversessions.testsupport.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +94,8 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         return provider.create(new BackendContext(settings, values, ClientLookup.NONE), clock);
     }
 
-    private SessionBackend mine(Map<String, String> keys) {
+    /** A backend from keys, closed after the test. */
+    protected SessionBackend mine(Map<String, String> keys) {
         SessionBackend backend = build(keys);
         mine.add(backend);
         return backend;
@@ -498,6 +502,60 @@ abstract class JpaSessionBackendTest extends SessionBackendContract {
         List<String> slid = CountingDriver.takeExecuted();
         System.out.printf("[%s] read-only, slide due: %s%n", getClass().getSimpleName(), slid);
         assertEquals(List.of("SELECT", "UPDATE", "COMMIT"), verbs(slid), "the load, then the touch");
+    }
+
+    /**
+     * What SESSION_LOCKING adds to a read-only request, through the real request rules: on
+     * PostgreSQL the lock and the unlock are one statement each that commits by itself (no
+     * COMMIT; {@link #onPostgresTheLeaseStatementsCommitWithoutWaitingForTheWalFlush} shows
+     * how they commit), elsewhere each its own transaction.
+     */
+    @Test
+    void aLockedReadOnlyRequestAddsOneStatementToTakeTheLockAndOneToReleaseIt() throws Exception {
+        SessionRuntime runtime = SessionRuntime.create(SettingsSource.of(Map.of(SessionSettings.TYPE, "sqlalchemy",
+                JpaSettings.URL, CountingDriver.counting(database().url()), JpaSettings.TABLE, "locked_sessions",
+                "SESSION_LOCKING", "true")), getClass().getClassLoader(), Clock.systemUTC());
+        runtimes.add(runtime);
+        RequestSession warmUp = runtime.open(null);
+        warmUp.put("cart", "1 item");
+        String id = warmUp.save().id();
+        warmUp.releaseLocks();
+        CountingDriver.takeExecuted();
+
+        RequestSession reader = runtime.open(id);
+        assertEquals("1 item", reader.get("cart"));
+        reader.save();
+        reader.releaseLocks();
+        List<String> read = CountingDriver.takeExecuted();
+
+        System.out.printf("[%s] locked read-only request: %s%n", getClass().getSimpleName(), read);
+        if (SqlDialect.ofUrl(database().url()).orElseThrow() == SqlDialect.POSTGRESQL) {
+            assertEquals(List.of("INSERT", "SELECT", "DELETE"), verbs(read), "lock, load, unlock: no COMMIT of their own");
+        } else {
+            assertEquals(List.of("INSERT", "COMMIT", "SELECT", "DELETE", "COMMIT"), verbs(read));
+        }
+    }
+
+    /**
+     * Two backends (two servers) on one database, threads of both taking, holding for a
+     * millisecond and releasing one session's lock for two seconds: a taker never finds another
+     * holder inside, and no release is refused to its holder.
+     */
+    @Test
+    void twoServersRacingForOneLockNeverBothHoldIt() throws Exception {
+        Map<String, String> keys = Map.of(JpaSettings.URL, database().url(), JpaSettings.TABLE, "raced_sessions");
+        Path marks = Files.createTempDirectory("lease-race");
+        try {
+            LeaseRace.Result result = LeaseRace.run(List.of(mine(keys), mine(keys)), IDS.generate(), 3, Duration.ofSeconds(2),
+                    marks.resolve("inside"));
+
+            assertEquals(0, result.overlaps(), "takes: " + result.takes());
+            assertEquals(0, result.failedReleases());
+            assertTrue(result.takes() > 50, "the race took the lock " + result.takes() + " times");
+        } finally {
+            Files.deleteIfExists(marks.resolve("inside"));
+            Files.delete(marks);
+        }
     }
 
     /** What the owner index ({@code UserSessions}) adds: statements at login and logout, none in between. */
