@@ -39,21 +39,36 @@ public final class PayaraMicro extends RuntimeServer {
      * runtime has given up on the WAR.
      */
     public static String startExpectingDeploymentFailure(String name, Map<String, String> env) throws Exception {
-        try (PayaraMicro server = new PayaraMicro(name, env)) {
-            server.startProcess();
-            long deadline = System.nanoTime() + STARTUP.toNanos();
-            while (System.nanoTime() < deadline) {
-                String log = server.log();
-                if (log.contains("Deployed 0 archive") || log.contains("Payara Micro URLs:") && !log.contains("it-app")
-                        || log.contains("Exception while loading the app") || log.contains("Failed to deploy")
-                        || !server.process.isAlive()) {
-                    Thread.sleep(500);
-                    return server.log();
+        for (int attempt = 1; ; attempt++) {
+            try (PayaraMicro server = new PayaraMicro(name, env)) {
+                server.startProcess();
+                String log = awaitDeploymentOutcome(server);
+                boolean deploymentSeen = log.contains("Deployed 0 archive") || log.contains("Exception while loading the app")
+                        || log.contains("Failed to deploy");
+                String reason = attempt == 1 && !deploymentSeen ? server.retryReason(log) : null;
+                if (reason == null) {
+                    return log;
                 }
-                Thread.sleep(500);
+                // Payara itself did not boot (its start-up race), before it tried the WAR: as startUntilReady does
+                System.err.println("Payara Micro " + name + " " + reason + " (log " + server.log + "); starting it again");
             }
-            throw new AssertionError("Payara Micro neither deployed nor rejected the WAR in " + STARTUP + ":\n" + server.log());
         }
+    }
+
+    /** The log once Payara deployed, rejected or never reached the WAR (its process ended). */
+    private static String awaitDeploymentOutcome(PayaraMicro server) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = server.log();
+            if (log.contains("Deployed 0 archive") || log.contains("Payara Micro URLs:") && !log.contains("it-app")
+                    || log.contains("Exception while loading the app") || log.contains("Failed to deploy")
+                    || !server.process.isAlive()) {
+                Thread.sleep(500);
+                return server.log();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("Payara Micro neither deployed nor rejected the WAR in " + STARTUP + ":\n" + server.log());
     }
 
     /**
