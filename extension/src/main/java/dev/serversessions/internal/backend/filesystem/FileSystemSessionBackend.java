@@ -8,8 +8,6 @@ import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
 import dev.serversessions.internal.backend.SessionKeys;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -180,68 +177,29 @@ final class FileSystemSessionBackend implements SessionBackend {
     }
 
     /**
-     * A lease file beside the session's, {@code <hash>.lock}: the holder's token as its content,
-     * the lease's end as its modification time, as a session file keeps its expiry. It is read
-     * and written holding the session's own lease lock ({@link DirectoryLock#callFor}: an OS lock
-     * on one byte of the directory's {@code .lock}, which holds across JVMs sharing the
-     * directory), never the directory-wide one, so lease calls of different sessions run side
-     * by side. A lease file whose time has passed is free, whoever left it; one left half
-     * written by a JVM killed while writing it has the time of that write, so it is free too.
-     * A release keeps the file and frees it in place (zeros over the token, the time set to
-     * 1970): taking and releasing a session's lock then rewrite one small file where it is,
-     * rather than create and delete a directory entry each time. The purge removes free files.
+     * A {@link LeaseFile} beside the session's, read and written holding the session's own lease
+     * lock ({@link DirectoryLock#callFor}: an OS lock on one byte of the directory's {@code .lock},
+     * which holds across JVMs sharing the directory), never the directory-wide one, so lease calls
+     * of different sessions run side by side. A release keeps the file (the purge removes free
+     * ones), so taking and releasing a lock rewrite one small file rather than a directory entry.
      */
     @Override
     public boolean tryLock(String id, String token, java.time.Duration lease) {
-        Path file = lockFileOf(id);
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
-        return leased(fileOf(id), () -> {
-            Instant now = clock.instant();
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                byte[] holder = readAll(channel);
-                boolean expired = !Files.getLastModifiedTime(file).toInstant().isAfter(now);
-                // no content: a file just created, or truncated by an earlier release's version
-                if (!expired && holder.length > 0 && !java.util.Arrays.equals(holder, ours)) {
-                    return false;
-                }
-                if (!java.util.Arrays.equals(holder, ours)) {
-                    channel.write(ByteBuffer.wrap(ours), 0);
-                    channel.truncate(ours.length);
-                }
-            }
-            Files.setLastModifiedTime(file, FileTime.from(now.plus(lease)));
-            return true;
-        });
+        return leased(fileOf(id), () -> LeaseFile.take(lockFileOf(id), ours, clock.instant(), lease));
     }
 
     @Override
     public boolean unlock(String id, String token) {
-        Path file = lockFileOf(id);
         byte[] ours = token.getBytes(StandardCharsets.UTF_8);
         return leased(fileOf(id), () -> {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                if (!java.util.Arrays.equals(readAll(channel), ours)) {
-                    return false;
-                }
-                channel.write(ByteBuffer.allocate(ours.length), 0);
+            try {
+                return LeaseFile.release(lockFileOf(id), ours);
             } catch (NoSuchFileException e) {
                 requireDirectory(e);
                 return false;
             }
-            Files.setLastModifiedTime(file, FREE);
-            return true;
         });
-    }
-
-    /** A lease file's time once released: long past. */
-    private static final FileTime FREE = FileTime.from(Instant.EPOCH);
-
-    private static byte[] readAll(FileChannel channel) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 1024));
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-            // a lease file is a token: one read
-        }
-        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     /** The lease file of {@code id}'s lock: the session file's name with {@code .lock}. */
