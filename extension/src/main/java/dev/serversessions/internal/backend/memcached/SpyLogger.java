@@ -1,6 +1,7 @@
 package dev.serversessions.internal.backend.memcached;
 
 import dev.serversessions.internal.session.SessionIds;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +41,12 @@ public final class SpyLogger extends AbstractLogger {
     }
 
     /**
-     * Makes spymemcached's logger factory, in this class loader, use this class, unless the
-     * application chose a logger itself. The system property is set only while the factory
-     * reads it, so that other applications in the server are not affected.
+     * Makes spymemcached's logger factory, in this class loader, build this class, unless the
+     * application chose a logger itself ({@code -Dnet.spy.log.LoggerImpl}).
      */
     static synchronized void install() {
-        if (System.getProperty(PROPERTY) != null) {
-            return;
-        }
-        System.setProperty(PROPERTY, SpyLogger.class.getName());
-        try {
-            LoggerFactory.getLogger(SpyLogger.class);
-        } finally {
-            System.clearProperty(PROPERTY);
+        if (System.getProperty(PROPERTY) == null && !(LoggerFactory.getLogger(SpyLogger.class) instanceof SpyLogger)) {
+            useThisClass();
         }
     }
 
@@ -61,32 +55,56 @@ public final class SpyLogger extends AbstractLogger {
      * built it before the backend existed, so spymemcached's logger factory may already have
      * chosen its default logger (standard error, ids in clear), and every part of the client
      * that has logged keeps the logger it got. Unless the application chose a logger itself, the
-     * factory is set up again with this class, and the client's long-lived parts (the client,
-     * its connection and nodes: where the warnings of a dead node come from) get one each.
+     * factory is replaced by one that builds this class, and the client's long-lived parts (the
+     * client, its connection and nodes: where the warnings of a dead node come from) get one each.
      */
     static synchronized void adopt(MemcachedClient client) {
         if (System.getProperty(PROPERTY) != null) {
             return;
         }
-        if (!(LoggerFactory.getLogger(SpyLogger.class) instanceof SpyLogger)) {
-            try {
-                Field instance = LoggerFactory.class.getDeclaredField("instance");
-                instance.setAccessible(true);
-                instance.set(null, null); // the next getLogger builds a factory that reads the property
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                java.util.logging.Logger.getLogger(SpyLogger.class.getName()).warning(() -> "spymemcached's log could not be"
-                        + " redirected (" + e + "); its warnings may show session ids: set -D" + PROPERTY + "="
-                        + SpyLogger.class.getName());
-                return;
-            }
+        if (!(LoggerFactory.getLogger(SpyLogger.class) instanceof SpyLogger) && !useThisClass()) {
+            return;
         }
-        install();
         List<Object> parts = new ArrayList<>();
         parts.add(client);
         parts.add(client.getConnection());
         parts.addAll(client.getConnection().getLocator().getAll()); // the nodes themselves, not read-only copies
         for (Object part : parts) {
             replaceLogger(part);
+        }
+    }
+
+    /**
+     * Puts in place a logger factory that already knows its logger class is this one. The
+     * client's threads ask the factory for loggers at any time; a factory they could build
+     * themselves in between (spymemcached's {@code init()} when it finds none) would read the
+     * system property on its first logger, and with the property unset choose standard error for
+     * good. One made ready before it is published leaves no such moment, and no other
+     * application of the server ever sees the property set. spymemcached's own {@code init()} may
+     * still overwrite it once, if it read "no factory" just before: then it is put again.
+     */
+    private static boolean useThisClass() {
+        try {
+            Constructor<LoggerFactory> make = LoggerFactory.class.getDeclaredConstructor();
+            make.setAccessible(true);
+            LoggerFactory factory = make.newInstance();
+            Field constructor = LoggerFactory.class.getDeclaredField("instanceConstructor");
+            constructor.setAccessible(true);
+            constructor.set(factory, SpyLogger.class.getConstructor(String.class));
+            Field instance = LoggerFactory.class.getDeclaredField("instance");
+            instance.setAccessible(true);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                instance.set(null, factory);
+                if (LoggerFactory.getLogger(SpyLogger.class) instanceof SpyLogger) {
+                    return true;
+                }
+            }
+            throw new IllegalStateException("another factory replaced it three times");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(SpyLogger.class.getName()).warning(() -> "spymemcached's log could not be"
+                    + " redirected (" + e + "); its warnings may show session ids: set -D" + PROPERTY + "="
+                    + SpyLogger.class.getName());
+            return false;
         }
     }
 
