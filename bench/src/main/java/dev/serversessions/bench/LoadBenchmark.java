@@ -83,9 +83,11 @@ public final class LoadBenchmark {
                          ? PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()))
                          : PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()), target.war())) {
                 for (int size : SIZES) {
-                    String cookie = fill(server, target.cookieName(), size);
+                    String cookie = target.plain() ? null : fill(server, target.cookieName(), size);
                     List<String> spread = null;
-                    for (Scenario scenario : scenarios(System.getProperty("bench.scenarios", ""), size)) {
+                    List<Scenario> chosen = target.plain() ? List.of(Scenario.PLAIN)
+                            : scenarios(System.getProperty("bench.scenarios", ""), size).stream().filter(s -> s != Scenario.PLAIN).toList();
+                    for (Scenario scenario : chosen) {
                         if (scenario.ignoresSession && size != SIZES.get(0)) {
                             continue; // never reads the session: its size cannot matter
                         }
@@ -100,7 +102,7 @@ public final class LoadBenchmark {
                         for (int i = 0; i < REPEATS; i++) {
                             runs.add(Wrk.run(server, scenario, container, sent, window));
                         }
-                        Result result = Result.of(target.name(), scenario, size, runs, warmUp);
+                        Result result = Result.of(target.name(), target.baseline(), scenario, size, runs, warmUp);
                         System.out.println(result.row() + " |");
                         results.add(result);
                     }
@@ -202,7 +204,9 @@ public final class LoadBenchmark {
         API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
         API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true),
         FACES_POSTBACK("example Faces page: postback of /faces/counter.xhtml, a session per connection", "POST",
-                "/faces/counter.xhtml", "/faces/counter.xhtml", true, false);
+                "/faces/counter.xhtml", "/faces/counter.xhtml", true, false),
+        /** The plain WAR's page ({@link PlainWars}), without a cookie: only on the plain targets, which run only this. */
+        PLAIN("plain WAR: a page that uses no session, no cookie", "GET", "/probe/untouched", "/probe/untouched", false, true);
 
         final String label;
         final String method;
@@ -245,7 +249,7 @@ public final class LoadBenchmark {
     }
 
     /** The median of the measured windows, with the spread of all and their summed errors. */
-    record Result(String target, Scenario scenario, int size, double requestsPerSecond, double min, double max,
+    record Result(String target, String baseline, Scenario scenario, int size, double requestsPerSecond, double min, double max,
                   String p50, String p99, long errors, WarmUp warmUp) {
         String row() {
             return "| " + target + " | " + scenario.label + " | " + (scenario.ignoresSession ? "any" : (size / 1024) + " kB")
@@ -253,26 +257,26 @@ public final class LoadBenchmark {
                     + " | " + p50 + " | " + p99 + " | " + errors + " | " + warmUp;
         }
 
-        static Result of(String target, Scenario scenario, int size, List<Wrk.Measurement> runs, WarmUp warmUp) {
+        static Result of(String target, String baseline, Scenario scenario, int size, List<Wrk.Measurement> runs, WarmUp warmUp) {
             List<Wrk.Measurement> sorted = new ArrayList<>(runs);
             sorted.sort(Comparator.comparingDouble(Wrk.Measurement::requestsPerSecond));
             Wrk.Measurement mid = sorted.get(sorted.size() / 2);
             long errors = runs.stream().mapToLong(Wrk.Measurement::errors).sum();
-            return new Result(target, scenario, size, mid.requestsPerSecond(), sorted.get(0).requestsPerSecond(),
+            return new Result(target, baseline, scenario, size, mid.requestsPerSecond(), sorted.get(0).requestsPerSecond(),
                     sorted.get(sorted.size() - 1).requestsPerSecond(), mid.p50(), mid.p99(), errors, warmUp);
         }
 
         static String table(List<Result> results) {
             Map<String, Double> ceiling = new LinkedHashMap<>();
             for (Result r : results) {
-                if (r.target.equals(LoadTargets.CONTAINER)) {
-                    ceiling.put(r.scenario + "/" + r.size, r.requestsPerSecond);
+                if (r.target.equals(r.baseline)) {
+                    ceiling.put(r.target + "/" + r.scenario + "/" + r.size, r.requestsPerSecond);
                 }
             }
             StringBuilder table = new StringBuilder("| store | request | session | req/s (median of " + REPEATS
-                    + ") | spread | p50 | p99 | errors | warm-up | of in-memory |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                    + ") | spread | p50 | p99 | errors | warm-up | of in-memory (plain WAR: of the same WAR without the jar) |\n|---|---|---|---|---|---|---|---|---|---|\n");
             for (Result r : results) {
-                Double base = ceiling.get(r.scenario + "/" + r.size);
+                Double base = ceiling.get(r.baseline + "/" + r.scenario + "/" + r.size);
                 String ratio = base == null || base == 0 ? "" : String.format("%.0f%%", 100 * r.requestsPerSecond / base);
                 table.append(r.row()).append(" | ").append(ratio).append(" |\n");
             }

@@ -22,6 +22,19 @@ interface LoadTarget {
         return null;
     }
 
+    /**
+     * Whether this target serves a plain WAR ({@link PlainWars}): no sessions to fill, only the
+     * scenario of a request that uses none.
+     */
+    default boolean plain() {
+        return false;
+    }
+
+    /** The target whose throughput is 100% for this one's: the container's session, or for a plain WAR the same WAR without the jar. */
+    default String baseline() {
+        return LoadTargets.CONTAINER;
+    }
+
     /** A running store and the settings of the WAR that uses it. */
     record Started(Map<String, String> env, AutoCloseable store) implements AutoCloseable {
         static Started without(Map<String, String> env) {

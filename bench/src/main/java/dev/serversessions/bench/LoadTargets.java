@@ -24,6 +24,7 @@ final class LoadTargets {
 
     static List<LoadTarget> all() {
         List<LoadTarget> all = new java.util.ArrayList<>(stores());
+        all.addAll(plainWars());
         if (!OTHER_WAR.isBlank()) {
             for (LoadTarget store : List.copyOf(all)) {
                 if (store.name().equals("filesystem") || store.name().equals("redis")) {
@@ -95,6 +96,60 @@ final class LoadTargets {
                     return new LoadTarget.Started(Map.of("SESSION_TYPE", "sqlalchemy",
                             "SESSION_SQLALCHEMY", postgres.url()), postgres);
                 }));
+    }
+
+    /**
+     * The plain WAR, without the jar and with it (on the filesystem store, which a request that
+     * uses no session never reaches), then the same pair with a Jakarta Security mechanism: what
+     * the library alone costs a request that does not use the session.
+     */
+    private static List<LoadTarget> plainWars() {
+        List<LoadTarget> plain = new java.util.ArrayList<>();
+        for (boolean security : List.of(false, true)) {
+            String without = "plain" + (security ? "-security" : "");
+            plain.add(plainWar(without, without, false, security));
+            plain.add(plainWar(without + "-library", without, true, security));
+        }
+        return plain;
+    }
+
+    private static LoadTarget plainWar(String name, String baseline, boolean library, boolean security) {
+        return new LoadTarget() {
+            private java.nio.file.Path war;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Started start() {
+                return Started.without(!library ? Map.of() : Map.of("SESSION_TYPE", "filesystem",
+                        "SESSION_FILE_DIR", PayaraMicro.workDir().resolve("bench-files-" + System.nanoTime()).toString()));
+            }
+
+            @Override
+            public java.nio.file.Path war() {
+                if (war == null) {
+                    try {
+                        war = PlainWars.build(library, security);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return war;
+            }
+
+            @Override
+            public boolean plain() {
+                return true;
+            }
+
+            @Override
+            public String baseline() {
+                return baseline;
+            }
+        };
     }
 
     private static LoadTarget target(String name, String cookieName, Starter starter) {
