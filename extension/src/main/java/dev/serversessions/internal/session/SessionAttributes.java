@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,8 +25,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A session's attributes in one request, and what changed in them: values decoded on first
@@ -279,8 +278,18 @@ final class SessionAttributes {
 
     /** Names matching {@code which}, decoded or not. */
     private Set<String> names(Predicate<String> which) {
-        return Stream.concat(values.keySet().stream(), undecoded.stream()).filter(which)
-                .collect(Collectors.toUnmodifiableSet());
+        Set<String> names = new HashSet<>();
+        for (String name : values.keySet()) {
+            if (which.test(name)) {
+                names.add(name);
+            }
+        }
+        for (String name : undecoded) {
+            if (which.test(name)) {
+                names.add(name);
+            }
+        }
+        return Collections.unmodifiableSet(names); // asked on every getAttributeNames: no stream pipeline (4% of a hit, JFR)
     }
 
     /**
@@ -308,9 +317,16 @@ final class SessionAttributes {
 
     /** What the store holds that {@code current} no longer has. */
     Set<String> removedIn(Map<String, byte[]> current) {
-        Set<String> removed = new HashSet<>(baseline.keySet());
-        removed.removeAll(current.keySet());
-        return removed;
+        Set<String> removed = null; // none, on nearly every save: nothing allocated
+        for (String name : baseline.keySet()) {
+            if (!current.containsKey(name)) {
+                if (removed == null) {
+                    removed = new HashSet<>();
+                }
+                removed.add(name);
+            }
+        }
+        return removed == null ? Set.of() : removed;
     }
 
     /** After a save: the store holds {@code current}. */
