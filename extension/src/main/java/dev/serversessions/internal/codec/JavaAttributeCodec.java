@@ -110,6 +110,27 @@ public final class JavaAttributeCodec implements AttributeCodec {
         return runtimeClass == null ? bytes.toByteArray() : seal.seal(name, bytes.toByteArray(), runtimeClass);
     }
 
+    /**
+     * A value that is one {@code String} and nothing else, as {@code ObjectOutputStream} writes
+     * it (the stream header, {@code TC_STRING}, a two-byte length, modified UTF-8), read as
+     * {@code ObjectInputStream} reads it ({@code readUTF}) but without building one: its
+     * construction and the stream walk were most of the decoding a near-cache hit does (JFR),
+     * and a string names no class for the gate to judge. Anything else, a string over 65,535
+     * bytes ({@code TC_LONGSTRING}), trailing bytes or malformed text included, is null: the
+     * general path reads it, or says why it cannot.
+     */
+    static String plainString(byte[] bytes) {
+        if (bytes.length < 7 || bytes[0] != (byte) 0xAC || bytes[1] != (byte) 0xED || bytes[2] != 0 || bytes[3] != 5
+                || bytes[4] != 0x74 || bytes.length != 7 + (((bytes[5] & 0xFF) << 8) | (bytes[6] & 0xFF))) {
+            return null;
+        }
+        try {
+            return new java.io.DataInputStream(new ByteArrayInputStream(bytes, 5, bytes.length - 5)).readUTF();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Notes the first class of runtime state written, if any: such a value is sealed. */
     private final class RuntimeStateSpotter extends ObjectOutputStream {
         private String runtimeClass;
@@ -171,6 +192,10 @@ public final class JavaAttributeCodec implements AttributeCodec {
         if (bytes.length > MAX_BYTES) {
             throw new UndecodableAttributeException(name, new InvalidClassException(
                     bytes.length + " bytes, more than the " + MAX_BYTES + " a session value may have"));
+        }
+        String string = sealed ? null : plainString(bytes);
+        if (string != null) {
+            return string;
         }
         try {
             if (!sealed) {
