@@ -9,11 +9,11 @@ import dev.serversessions.internal.config.InvalidSettingsException;
 import dev.serversessions.internal.config.SerializationFormat;
 import dev.serversessions.api.UserSessions;
 import dev.serversessions.internal.metrics.Instrumentation;
+import dev.serversessions.internal.session.CurrentServerSession;
 import dev.serversessions.internal.session.CurrentSession;
 import dev.serversessions.internal.session.SessionRuntime;
 import dev.serversessions.internal.web.SessionFilter;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.context.SessionScoped;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.event.Observes;
@@ -50,7 +50,7 @@ import java.util.logging.Logger;
  * no bean archive; its beans are added here in code, so no class of an absent backend client is
  * ever discovered, and every bad {@code SESSION_*} key fails the deployment once, all listed.
  *
- * <p>Beans: the request-scoped {@link ServerSession}; one {@code @Backend(type) SessionBackend}
+ * <p>Beans: {@link ServerSession} (one application-scoped instance that answers for the current request); one {@code @Backend(type) SessionBackend}
  * per type whose client library is present; and the unqualified {@link SessionBackend}, the
  * configured one, unless the application produces its own (requests then use the
  * application's); and, where the runtime has MicroProfile Health, a readiness check of the store.
@@ -231,8 +231,8 @@ public class ServerSessionExtension implements Extension {
                 .beanClass(ServerSessionExtension.class)
                 .types(ServerSession.class, Object.class)
                 .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE)
-                .scope(RequestScoped.class)
-                .createWith(context -> CurrentSession.get());
+                .scope(ApplicationScoped.class)
+                .createWith(context -> new CurrentServerSession());
         event.addBean()
                 .beanClass(ServerSessionExtension.class)
                 .types(UserSessions.class, Object.class)

@@ -1,6 +1,7 @@
 package dev.serversessions.internal.web;
 
 import dev.serversessions.internal.session.CurrentSession;
+import dev.serversessions.internal.session.RequestSession;
 import dev.serversessions.internal.session.SessionEvents;
 import dev.serversessions.internal.session.SessionRuntime;
 import jakarta.servlet.DispatcherType;
@@ -77,6 +78,7 @@ public final class SessionFilter implements Filter {
         SaveBeforeCommitResponse wrappedResponse = new SaveBeforeCommitResponse(response, commit);
         SessionRequest wrappedRequest = new SessionRequest(request, wrappedResponse, commit, context,
                 runtime.settings().wrapHttpSession(), outages);
+        RequestSession outer = CurrentSession.find(); // a pass inside another one's (an error page): handed back after
         CurrentSession.set(commit.session());
         ContainerSessionContext.Pass beans = moveSessionContext(request, wrappedRequest, commit);
         try {
@@ -99,7 +101,11 @@ public final class SessionFilter implements Filter {
                 throw e;
             }
         } finally {
-            CurrentSession.clear();
+            if (outer == null) {
+                CurrentSession.clear();
+            } else {
+                CurrentSession.set(outer);
+            }
             if (outermost && !request.isAsyncStarted()) {
                 // SESSION_LOCKING: after the last save, or after the failure that prevented it;
                 // an async request releases when it completes (SavingAsyncContext.SaveAtEnd)
