@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.flow.FacesFlowApp;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.FacesCounter;
@@ -88,11 +89,38 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
     }
 
     /**
-     * Only MyFaces' holder of {@code @ViewScoped} beans is kept in the server session despite its
-     * injection points (its holders of {@code @FlowScoped} and {@code @ClientWindowScoped} beans,
-     * untested here, are not): an application's {@code @SessionScoped} bean with one
-     * ({@code InjectingCounter}, which injects the {@code BeanManager} as the holder does) stays in
-     * the container's session, the log says why, and using it sets JSESSIONID, as before.
+     * A Faces flow ({@link FacesFlowApp}, a WAR of its own deployed at {@code /flow} on both
+     * Liberty) entered on A carries on on B and back: its {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} counts are kept by MyFaces' holders of those scopes, which the
+     * library keeps in the server session, and no response sets JSESSIONID. The WAR is removed
+     * again, so that the other tests (the restart) find the servers as they were.
+     */
+    @Test
+    void aFacesFlowEnteredOnOneLibertyContinuesOnTheOther() {
+        LibertyServer b = (LibertyServer) second();
+        Path war = FacesFlowApp.war(dev.serversessions.it.support.RuntimeServer.workDir());
+        server.deploy(war, FacesFlowApp.NAME);
+        b.deploy(war, FacesFlowApp.NAME);
+        try {
+            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server));
+            for (int i = 1; i <= 3; i++) {
+                String to = i % 2 == 1 ? "B" : "A";
+                flow.on(i % 2 == 1 ? b : server).increment();
+                assertEquals(i, flow.flowCount(), "the @FlowScoped count, postback " + i + " to " + to);
+                assertEquals(i, flow.windowCount(), "the @ClientWindowScoped count, postback " + i + " to " + to);
+            }
+        } finally {
+            server.undeploy(FacesFlowApp.NAME);
+            b.undeploy(FacesFlowApp.NAME);
+        }
+    }
+
+    /**
+     * Only MyFaces' holders of Faces' scopes ({@code @ViewScoped}, {@code @FlowScoped},
+     * {@code @ClientWindowScoped}) are kept in the server session despite their injection points:
+     * an application's {@code @SessionScoped} bean with one ({@code InjectingCounter}, which
+     * injects the {@code BeanManager} as the holders do) stays in the container's session, the
+     * log says why, and using it sets JSESSIONID, as before.
      */
     @Test
     void anApplicationSessionScopedBeanWithAnInjectionPointStaysWithTheContainer() {
@@ -100,10 +128,10 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
                 .findFirst().orElseThrow(() -> new AssertionError(server.log()));
         String stored = said.substring(0, said.indexOf("; in the container's session"));
         assertTrue(stored.contains("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder"), said);
+        assertTrue(stored.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder"), said);
+        assertTrue(stored.contains("org.apache.myfaces.cdi.clientwindow.ClientWindowScopeContextualStorageHolder"), said);
         assertFalse(stored.contains("InjectingCounter"), said);
         assertTrue(said.contains("dev.serversessions.it.probe.InjectingCounter (it has injection points)"), said);
-        assertTrue(said.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder (it has injection points)"),
-                "MyFaces' other holders are not tested in the server session: " + said);
         Browser browser = new Browser(server());
         Browser.Response first = browser.get("/beans/injecting");
         assertEquals("1", first.body());
