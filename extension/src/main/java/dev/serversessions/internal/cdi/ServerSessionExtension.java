@@ -86,9 +86,11 @@ public class ServerSessionExtension implements Extension {
      * {@code BeanManager}, a client proxy of MyFaces' application-scoped holder, the flow holder's
      * two {@code Event<Flow>}s) Weld writes as references (the application's name, a bean id, an
      * injection point's bean and field) that the reading server resolves to its own; their class
-     * is the runtime's, so the value is sealed ({@code RuntimeStateSeal}). The flow and client
-     * window holders also keep a serializable lambda (their {@code LRULinkedHashMap}'s callback),
-     * read back only inside a sealed value.
+     * is the runtime's, so the value is sealed ({@code RuntimeStateSeal}). Two things in it are
+     * no references, and are read back only inside a sealed value
+     * ({@code SerializationAllowlist.SEALED_RUNTIME_CLASSES}): the qualifiers of an {@code Event}'s
+     * injection point, annotation instances; and the flow and client window holders'
+     * serializable lambda (their {@code LRULinkedHashMap}'s expiry callback).
      */
     private static final Set<String> FACES_SCOPE_HOLDERS = Set.of("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder",
             "org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder",
