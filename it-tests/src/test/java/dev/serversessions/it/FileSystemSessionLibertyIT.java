@@ -9,6 +9,7 @@ import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.FacesCounter;
 import dev.serversessions.it.support.LibertyServer;
+import dev.serversessions.it.support.RuntimeServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -88,19 +89,53 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
         assertFalse(shown.setsContainerSessionCookie(), shown.allSetCookies().toString());
     }
 
+    private static Path flowWar;
+
+    private static synchronized Path flowWar() {
+        if (flowWar == null) {
+            flowWar = FacesFlowApp.war(RuntimeServer.workDir());
+        }
+        return flowWar;
+    }
+
+    /**
+     * The contract's one restart of the server, with a Faces flow ({@link FacesFlowApp}, deployed
+     * for it) entered before: a postback after the restart carries on its {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} counts.
+     */
+    @Override
+    @Test
+    public void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
+        server.deploy(flowWar(), FacesFlowApp.NAME);
+        try {
+            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server)).increment();
+            assertEquals(1, flow.flowCount());
+            super.attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (new Browser(server).get("/" + FacesFlowApp.NAME + "/start.xhtml").status() != 200) {
+                assertTrue(System.nanoTime() < deadline, "the flow's WAR did not start again within 60 s: " + server.log());
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            flow.increment();
+            assertEquals(2, flow.flowCount(), "the @FlowScoped count after the restart");
+            assertEquals(2, flow.windowCount(), "the @ClientWindowScoped count after the restart");
+        } finally {
+            server.undeploy(FacesFlowApp.NAME);
+        }
+    }
+
     /**
      * A Faces flow ({@link FacesFlowApp}, a WAR of its own deployed at {@code /flow} on both
      * Liberty) entered on A carries on on B and back: its {@code @FlowScoped} and
      * {@code @ClientWindowScoped} counts are kept by MyFaces' holders of those scopes, which the
      * library keeps in the server session, and no response sets JSESSIONID. The WAR is removed
-     * again, so that the other tests (the restart) find the servers as they were.
+     * again, so that the other tests find the servers as they were.
      */
     @Test
     void aFacesFlowEnteredOnOneLibertyContinuesOnTheOther() {
         LibertyServer b = (LibertyServer) second();
-        Path war = FacesFlowApp.war(dev.serversessions.it.support.RuntimeServer.workDir());
-        server.deploy(war, FacesFlowApp.NAME);
-        b.deploy(war, FacesFlowApp.NAME);
+        server.deploy(flowWar(), FacesFlowApp.NAME);
+        b.deploy(flowWar(), FacesFlowApp.NAME);
         try {
             FacesFlowApp flow = FacesFlowApp.enter(new Browser(server));
             for (int i = 1; i <= 3; i++) {
@@ -124,7 +159,9 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
      */
     @Test
     void anApplicationSessionScopedBeanWithAnInjectionPointStaysWithTheContainer() {
-        String said = server.log().lines().filter(l -> l.contains("@SessionScoped beans live in the server session"))
+        // the test WAR's line (the flow's WAR, if deployed, says its own)
+        String said = server.log().lines().filter(l -> l.contains("@SessionScoped beans live in the server session")
+                        && l.contains("InjectingCounter"))
                 .findFirst().orElseThrow(() -> new AssertionError(server.log()));
         String stored = said.substring(0, said.indexOf("; in the container's session"));
         assertTrue(stored.contains("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder"), said);
