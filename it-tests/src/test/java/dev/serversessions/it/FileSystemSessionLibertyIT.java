@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.serversessions.it.flow.FacesFlowApp;
 import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.FacesCounter;
 import dev.serversessions.it.support.LibertyServer;
+import dev.serversessions.it.support.RuntimeServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -87,23 +89,86 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
         assertFalse(shown.setsContainerSessionCookie(), shown.allSetCookies().toString());
     }
 
+    private static Path flowWar;
+
+    private static synchronized Path flowWar() {
+        if (flowWar == null) {
+            flowWar = FacesFlowApp.war(RuntimeServer.workDir());
+        }
+        return flowWar;
+    }
+
     /**
-     * Only MyFaces' holder of {@code @ViewScoped} beans is kept in the server session despite its
-     * injection points (its holders of {@code @FlowScoped} and {@code @ClientWindowScoped} beans,
-     * untested here, are not): an application's {@code @SessionScoped} bean with one
-     * ({@code InjectingCounter}, which injects the {@code BeanManager} as the holder does) stays in
-     * the container's session, the log says why, and using it sets JSESSIONID, as before.
+     * The contract's one restart of the server, with a Faces flow ({@link FacesFlowApp}, deployed
+     * for it) entered before: a postback after the restart carries on its {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} counts.
+     */
+    @Override
+    @Test
+    public void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
+        server.deploy(flowWar(), FacesFlowApp.NAME);
+        try {
+            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server)).increment();
+            assertEquals(1, flow.flowCount());
+            super.attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (new Browser(server).get("/" + FacesFlowApp.NAME + "/start.xhtml").status() != 200) {
+                assertTrue(System.nanoTime() < deadline, "the flow's WAR did not start again within 60 s: " + server.log());
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            flow.increment();
+            assertEquals(2, flow.flowCount(), "the @FlowScoped count after the restart");
+            assertEquals(2, flow.windowCount(), "the @ClientWindowScoped count after the restart");
+        } finally {
+            server.undeploy(FacesFlowApp.NAME);
+        }
+    }
+
+    /**
+     * A Faces flow ({@link FacesFlowApp}, a WAR of its own deployed at {@code /flow} on both
+     * Liberty) entered on A carries on on B and back: its {@code @FlowScoped} and
+     * {@code @ClientWindowScoped} counts are kept by MyFaces' holders of those scopes, which the
+     * library keeps in the server session, and no response sets JSESSIONID. The WAR is removed
+     * again, so that the other tests find the servers as they were.
+     */
+    @Test
+    void aFacesFlowEnteredOnOneLibertyContinuesOnTheOther() {
+        LibertyServer b = (LibertyServer) second();
+        server.deploy(flowWar(), FacesFlowApp.NAME);
+        b.deploy(flowWar(), FacesFlowApp.NAME);
+        try {
+            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server));
+            for (int i = 1; i <= 3; i++) {
+                String to = i % 2 == 1 ? "B" : "A";
+                flow.on(i % 2 == 1 ? b : server).increment();
+                assertEquals(i, flow.flowCount(), "the @FlowScoped count, postback " + i + " to " + to);
+                assertEquals(i, flow.windowCount(), "the @ClientWindowScoped count, postback " + i + " to " + to);
+            }
+        } finally {
+            server.undeploy(FacesFlowApp.NAME);
+            b.undeploy(FacesFlowApp.NAME);
+        }
+    }
+
+    /**
+     * Only MyFaces' holders of Faces' scopes ({@code @ViewScoped}, {@code @FlowScoped},
+     * {@code @ClientWindowScoped}) are kept in the server session despite their injection points:
+     * an application's {@code @SessionScoped} bean with one ({@code InjectingCounter}, which
+     * injects the {@code BeanManager} as the holders do) stays in the container's session, the
+     * log says why, and using it sets JSESSIONID, as before.
      */
     @Test
     void anApplicationSessionScopedBeanWithAnInjectionPointStaysWithTheContainer() {
-        String said = server.log().lines().filter(l -> l.contains("@SessionScoped beans live in the server session"))
+        // the test WAR's line (the flow's WAR, if deployed, says its own)
+        String said = server.log().lines().filter(l -> l.contains("@SessionScoped beans live in the server session")
+                        && l.contains("InjectingCounter"))
                 .findFirst().orElseThrow(() -> new AssertionError(server.log()));
         String stored = said.substring(0, said.indexOf("; in the container's session"));
         assertTrue(stored.contains("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder"), said);
+        assertTrue(stored.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder"), said);
+        assertTrue(stored.contains("org.apache.myfaces.cdi.clientwindow.ClientWindowScopeContextualStorageHolder"), said);
         assertFalse(stored.contains("InjectingCounter"), said);
         assertTrue(said.contains("dev.serversessions.it.probe.InjectingCounter (it has injection points)"), said);
-        assertTrue(said.contains("org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder (it has injection points)"),
-                "MyFaces' other holders are not tested in the server session: " + said);
         Browser browser = new Browser(server());
         Browser.Response first = browser.get("/beans/injecting");
         assertEquals("1", first.body());

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,16 +80,21 @@ public class ServerSessionExtension implements Extension {
             + " 32 random bytes, the same on every server (generate one with: openssl rand -base64 48), or SESSION_LOGIN=false"
             + " to leave logins to the container.";
     /**
-     * MyFaces' own {@code @SessionScoped} bean (Open Liberty) that holds the session's
-     * {@code @ViewScoped} bean instances: the one runtime class with injection points kept in the
-     * server session. What it injects (the {@code BeanManager}, a client proxy of MyFaces'
-     * application-scoped holder) Weld writes as a reference (the application's name, a bean id)
-     * that the reading server resolves to its own; its class is the runtime's, so the value is
-     * sealed ({@code RuntimeStateSeal}). MyFaces' holders of {@code @FlowScoped} and
-     * {@code @ClientWindowScoped} beans (which also inject {@code Event}s) are not tested here:
-     * the container's session keeps them.
+     * MyFaces' own {@code @SessionScoped} beans (Open Liberty) that hold the session's
+     * {@code @ViewScoped}, {@code @FlowScoped} and {@code @ClientWindowScoped} bean instances: the
+     * runtime classes with injection points kept in the server session. What they inject (the
+     * {@code BeanManager}, a client proxy of MyFaces' application-scoped holder, the flow holder's
+     * two {@code Event<Flow>}s) Weld writes as references (the application's name, a bean id, an
+     * injection point's bean and field) that the reading server resolves to its own; their class
+     * is the runtime's, so the value is sealed ({@code RuntimeStateSeal}). Two things in it are
+     * no references, and are read back only inside a sealed value
+     * ({@code SerializationAllowlist.SEALED_RUNTIME_CLASSES}): the qualifiers of an {@code Event}'s
+     * injection point, annotation instances; and the flow and client window holders'
+     * serializable lambda (their {@code LRULinkedHashMap}'s expiry callback).
      */
-    private static final String VIEW_SCOPE_HOLDER = "org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder";
+    private static final Set<String> FACES_SCOPE_HOLDERS = Set.of("org.apache.myfaces.cdi.view.ViewScopeContextualStorageHolder",
+            "org.apache.myfaces.flow.cdi.FlowScopeContextualStorageHolder",
+            "org.apache.myfaces.cdi.clientwindow.ClientWindowScopeContextualStorageHolder");
     private static final String HAS_INJECTION_POINTS = "it has injection points";
     private Bean<?> applicationBackend;
     private boolean discoveryDone;
@@ -316,11 +322,11 @@ public class ServerSessionExtension implements Extension {
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
         for (WeldSessionContext.SessionScopedBean bean : sessionScoped) {
             String unstorable = bean.unstorable();
-            boolean viewScopeHolder = isViewScopeHolder(bean.bean());
-            if (viewScopeHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
+            boolean scopeHolder = isFacesScopeHolder(bean.bean());
+            if (scopeHolder && HAS_INJECTION_POINTS.equals(unstorable)) {
                 unstorable = null;
             }
-            if (unstorable == null && !viewScopeHolder && !inTheWar(bean.bean().getBeanClass())) {
+            if (unstorable == null && !scopeHolder && !inTheWar(bean.bean().getBeanClass())) {
                 unstorable = "a class of the runtime's";
             } else if (unstorable == null && !beans.resolveDecorators(bean.bean().getTypes(),
                     bean.bean().getQualifiers().toArray(Annotation[]::new)).isEmpty()) {
@@ -352,12 +358,12 @@ public class ServerSessionExtension implements Extension {
     }
 
     /**
-     * Whether a bean is MyFaces' holder of {@code @ViewScoped} beans ({@link #VIEW_SCOPE_HOLDER}):
+     * Whether a bean is one of MyFaces' holders of Faces' scopes ({@link #FACES_SCOPE_HOLDERS}):
      * a class of that name and the runtime's, never a class of the WAR that took the name.
      */
-    private static boolean isViewScopeHolder(Bean<?> bean) {
+    private static boolean isFacesScopeHolder(Bean<?> bean) {
         Class<?> type = bean.getBeanClass();
-        return VIEW_SCOPE_HOLDER.equals(type.getName()) && !inTheWar(type);
+        return FACES_SCOPE_HOLDERS.contains(type.getName()) && !inTheWar(type);
     }
 
     /**

@@ -291,11 +291,15 @@ public final class JavaAttributeCodec implements AttributeCodec {
 
         /** The refusal of a class (not an array, not primitive), or "" if it is allowed. */
         private String decide(Class<?> type) {
+            if (sealed && (isAnnotationProxy(type) || type.isAnnotation())) {
+                return ""; // an annotation instance of the runtime's state (SerializationAllowlist.SEALED_RUNTIME_CLASSES)
+            }
             if (Proxy.isProxyClass(type) || SerializationAllowlist.isDenied(type.getName(), sealed)) {
                 return "class " + type.getName() + " is denied";
             }
             if (SerializationAllowlist.isAllowed(type) || isApplicationClass(type)
-                    || sealed && RuntimeStateSeal.isRuntimeState(type.getName())) {
+                    || sealed && (RuntimeStateSeal.isRuntimeState(type.getName())
+                            || SerializationAllowlist.SEALED_RUNTIME_CLASSES.contains(type.getName()))) {
                 return "";
             }
             if (configured != null && configured.checkInput(new ClassOnly(type)) == Status.ALLOWED) {
@@ -303,6 +307,11 @@ public final class JavaAttributeCodec implements AttributeCodec {
             }
             return "class " + type.getName() + " is not allowed";
         }
+    }
+
+    /** Whether a class is the JDK's proxy of one annotation type: an annotation instance. */
+    private static boolean isAnnotationProxy(Class<?> type) {
+        return Proxy.isProxyClass(type) && type.getInterfaces().length == 1 && type.getInterfaces()[0].isAnnotation();
     }
 
     /** What the configured patterns decide on: the class alone (they name classes and packages). */
@@ -421,9 +430,29 @@ public final class JavaAttributeCodec implements AttributeCodec {
             }
         }
 
-        /** No proxy is a session value; refused before the proxy class is defined. */
+        /**
+         * No proxy is a session value; refused before the proxy class is defined. Inside a sealed
+         * value, an annotation instance is read: the proxy of one annotation type.
+         */
         @Override
-        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
+        @SuppressWarnings("deprecation") // getProxyClass: the class alone, as the stream asks; no instance is made here
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            if (sealed && interfaces.length == 1 && !SerializationAllowlist.isDenied(interfaces[0], true)) {
+                long since = ReadBudget.now();
+                try {
+                    Class<?> type;
+                    try {
+                        type = Class.forName(interfaces[0], false, appLoader);
+                    } catch (ClassNotFoundException e) {
+                        type = runtimeClass(interfaces[0], e);
+                    }
+                    if (type.isAnnotation()) {
+                        return Proxy.getProxyClass(type.getClassLoader(), type);
+                    }
+                } finally {
+                    budget.notCounting(since);
+                }
+            }
             throw new InvalidClassException("a proxy for " + String.join(", ", interfaces) + " is denied");
         }
     }

@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * such a value is stored as {@code MAGIC}, an HMAC-SHA256 of the serialized bytes, then the bytes,
  * and the reader allows {@link #RUNTIME_PREFIXES} only inside a value whose MAC verifies. A store
  * writer without the key can forge no such value; the denials of {@link SerializationAllowlist}
- * (other than {@code com.sun.faces}) still hold inside it.
+ * (other than {@code com.sun.faces} and {@link SerializationAllowlist#SEALED_RUNTIME_CLASSES}: a
+ * lambda, an annotation instance) still hold inside it.
  *
  * <p>The key derives from {@code SESSION_SECRET_KEY} under a label of its own (the fallbacks
  * verify). Without a key, a random key of this process seals: the runtime's state then works on

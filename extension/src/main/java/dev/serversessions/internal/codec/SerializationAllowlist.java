@@ -62,12 +62,33 @@ final class SerializationAllowlist {
     }
 
     /**
+     * Denied classes read inside a sealed value of the runtime's state ({@link RuntimeStateSeal}),
+     * because the runtime keeps them in the session:
+     * <ul>
+     * <li>{@code SerializedLambda}, the form of a serializable lambda (MyFaces' flow and client
+     * window holders keep one, their {@code LRULinkedHashMap}'s callback). Its {@code readResolve}
+     * calls {@code $deserializeLambda$} of the class that declared the lambda, which rebuilds only
+     * that class's own lambdas; that class is named in the stream and passes the filter as any.
+     * <li>{@code Proxy} and {@code AnnotationInvocationHandler}, an annotation instance (Weld keeps
+     * an injection point's qualifiers so: MyFaces' flow holder injects
+     * {@code @Initialized(FlowScoped.class) Event<Flow>}). Only the proxy of one annotation type is
+     * read; the handler's {@code readObject} accepts nothing but an annotation type and copies its
+     * member values into a map of its own, checked against the type.
+     * </ul>
+     */
+    static final Set<String> SEALED_RUNTIME_CLASSES = Set.of("java.lang.invoke.SerializedLambda",
+            "java.lang.reflect.Proxy", "sun.reflect.annotation.AnnotationInvocationHandler");
+
+    /**
      * Whether a class is denied, inside a value sealed as runtime state ({@link RuntimeStateSeal})
-     * or not: there, Faces' own {@code com.sun.faces} is not (the rest of {@code com.sun} still is).
+     * or not: there, Faces' own {@code com.sun.faces} is not (the rest of {@code com.sun} still is),
+     * nor {@link #SEALED_RUNTIME_CLASSES}.
      */
     static boolean isDenied(String name, boolean sealedRuntimeState) {
         String element = element(name);
-        return element != null && !(sealedRuntimeState && element.startsWith("com.sun.faces.")) && isDeniedElement(element);
+        return element != null
+                && !(sealedRuntimeState && (element.startsWith("com.sun.faces.") || SEALED_RUNTIME_CLASSES.contains(element)))
+                && isDeniedElement(element);
     }
 
     /** @param name a class name, or an array's binary name such as {@code [Ljava.net.URL;} */

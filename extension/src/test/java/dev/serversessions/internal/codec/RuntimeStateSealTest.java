@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.myfaces.sealtest.ClientWindows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,6 +123,76 @@ class RuntimeStateSealTest {
         assertTrue(RuntimeStateSeal.isSealed(sealed));
         UndecodableAttributeException e = assertThrows(UndecodableAttributeException.class, () -> codec(KEY).decode("v", sealed));
         assertTrue(e.getCause().getMessage().contains("java.net.URL is denied"), e.getCause().getMessage());
+    }
+
+    /**
+     * MyFaces' flow and client window holders keep a serializable lambda: read back inside a
+     * sealed value (its class, the declaring class, passes the filter as runtime state), never
+     * outside one, and never one declared by a class the reader does not allow, sealed or not.
+     */
+    @Test
+    void aLambdaOfTheRuntimesStateIsReadOnlyInsideASealedValue() throws IOException {
+        ClientWindows windows = new ClientWindows();
+        byte[] sealed = codec(KEY).encodeForPut("WELD_S#2", windows);
+        assertTrue(RuntimeStateSeal.isSealed(sealed));
+        ClientWindows read = (ClientWindows) codec(KEY).decode("WELD_S#2", sealed);
+        read.expire("w1");
+        assertEquals(List.of("w1"), read.expired(), "the lambda read back is bound to the object read back");
+
+        // unsealed, even with the declaring class allowlisted: the lambda's form stays denied
+        JavaAttributeCodec allowing = new JavaAttributeCodec(RuntimeStateSealTest.class.getClassLoader(),
+                List.of("org.apache.myfaces.sealtest.*"), RuntimeStateSeal.of(Optional.of(KEY), List.of()));
+        UndecodableAttributeException plain = assertThrows(UndecodableAttributeException.class,
+                () -> allowing.decode("WELD_S#2", plainJava(windows)));
+        assertTrue(plain.getCause().getMessage().contains("java.lang.invoke.SerializedLambda is denied"), plain.getCause().getMessage());
+
+        java.util.function.Supplier<String> notTheRuntimes = (java.util.function.Supplier<String> & java.io.Serializable) () -> "x";
+        byte[] mixed = codec(KEY).encode("v", new ArrayList<>(List.of(new FacesMessage("x"), notTheRuntimes)));
+        assertTrue(RuntimeStateSeal.isSealed(mixed));
+        UndecodableAttributeException foreign = assertThrows(UndecodableAttributeException.class, () -> codec(KEY).decode("v", mixed));
+        assertTrue(foreign.getCause().getMessage().contains(RuntimeStateSealTest.class.getName() + " is not allowed"),
+                foreign.getCause().getMessage());
+    }
+
+    /** What Weld writes for a qualifier of an injection point: the JDK's annotation instance. */
+    @jakarta.enterprise.context.Initialized(jakarta.enterprise.context.SessionScoped.class)
+    private static final Object QUALIFIED = null;
+
+    /** A proxy of an interface that is no annotation, with a handler that serializes. */
+    private static final class Handler implements java.lang.reflect.InvocationHandler, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] arguments) {
+            return null;
+        }
+    }
+
+    /**
+     * MyFaces' flow holder injects {@code @Initialized(FlowScoped.class) Event<Flow>}, which Weld
+     * writes with the qualifier's annotation instance (a JDK proxy): read back inside a sealed
+     * value, never outside one, and no other proxy, sealed or not.
+     */
+    @Test
+    void anAnnotationInstanceIsReadOnlyInsideASealedValue() throws Exception {
+        java.lang.annotation.Annotation qualifier = RuntimeStateSealTest.class.getDeclaredField("QUALIFIED")
+                .getAnnotation(jakarta.enterprise.context.Initialized.class);
+        byte[] sealed = codec(KEY).encode("v", new ArrayList<>(List.of(view(), qualifier)));
+        assertTrue(RuntimeStateSeal.isSealed(sealed));
+        List<?> read = (List<?>) codec(KEY).decode("v", sealed);
+        assertEquals(qualifier, read.get(1));
+        assertEquals(jakarta.enterprise.context.SessionScoped.class, ((jakarta.enterprise.context.Initialized) read.get(1)).value());
+
+        UndecodableAttributeException plain = assertThrows(UndecodableAttributeException.class,
+                () -> codec(KEY).decode("v", plainJava(new ArrayList<>(List.of(qualifier)))));
+        assertTrue(plain.getCause().getMessage().contains("a proxy for jakarta.enterprise.context.Initialized is denied"),
+                plain.getCause().getMessage());
+
+        Object runnable = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Runnable.class}, new Handler());
+        byte[] other = codec(KEY).encode("v", new ArrayList<>(List.of(view(), runnable)));
+        assertTrue(RuntimeStateSeal.isSealed(other));
+        UndecodableAttributeException proxy = assertThrows(UndecodableAttributeException.class, () -> codec(KEY).decode("v", other));
+        assertTrue(proxy.getCause().getMessage().contains("a proxy for java.lang.Runnable is denied"), proxy.getCause().getMessage());
     }
 
     private static void assertRefusedAsUnsealed(byte[] bytes) {
