@@ -9,9 +9,7 @@ import dev.serversessions.it.builtin.BasicLogin;
 import dev.serversessions.it.probe.ProbeServlet;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +41,7 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
         ShrinkWrap.create(WebArchive.class, "builtin-basic.war")
                 .addPackage(BasicLogin.class.getPackage())
                 .addPackage(ProbeServlet.class.getPackage()) // GET /probe/untouched: the launchers wait for it
-                .addAsLibrary(library())
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive())
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         return war;
     }
@@ -96,17 +92,6 @@ abstract class BuiltInBasicMechanismContract extends TwoNodesOnOneStore {
         assertEquals("put", browser.get("/probe/put?name=visit&value=1").body());
         assertTrue(browser.cookie().isPresent());
         return browser;
-    }
-
-    static JavaArchive library() {
-        File location;
-        try {
-            location = new File(dev.serversessions.api.ServerSession.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return location.isFile() ? ShrinkWrap.createFromZipFile(JavaArchive.class, location)
-                : ShrinkWrap.create(ExplodedImporter.class, "server-sessions.jar").importDirectory(location).as(JavaArchive.class);
     }
 
     static String basic(String user, String password) {

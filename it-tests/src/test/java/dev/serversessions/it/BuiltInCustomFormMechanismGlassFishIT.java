@@ -38,7 +38,7 @@ class BuiltInCustomFormMechanismGlassFishIT {
                 .addPackage(CustomFormLogin.class.getPackage())
                 .addClasses(Users.class, AdminOnlyServlet.class, CallerServlet.class)
                 .addPackage(ProbeServlet.class.getPackage()) // GET /probe/untouched: the launchers wait for it
-                .addAsLibrary(BuiltInBasicMechanismContract.library())
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive())
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         server = GlassFishServer.start("builtin-custom-form", BuiltInBasicMechanismContract.env(), war);
     }

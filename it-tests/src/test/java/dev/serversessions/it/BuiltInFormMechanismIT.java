@@ -43,7 +43,7 @@ class BuiltInFormMechanismIT extends TwoNodesOnOneStore {
                 .addAsWebResource(new StringAsset(LOGIN_PAGE), "login.html")
                 .addAsWebResource(new StringAsset("<!DOCTYPE html><p id=\"error\">Wrong user name or password</p>"),
                         "login-error.html")
-                .addAsLibrary(BuiltInBasicMechanismContract.library())
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive())
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         startPair((name, env) -> PayaraMicro.start(name, env, war), (name, env) -> WildFlyServer.start(name, env, war),
                 "builtin-form", BuiltInBasicMechanismContract.env(), null);

@@ -1,16 +1,11 @@
 package dev.serversessions.it.deployment;
 
-import dev.serversessions.api.ServerSession;
 import dev.serversessions.it.deployment.app.AppConfigSource;
 import dev.serversessions.it.deployment.app.Note;
 import dev.serversessions.it.deployment.nocdi.HttpSessionOnlyServlet;
-import java.io.File;
-import java.net.URISyntaxException;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
@@ -41,7 +36,7 @@ final class Archives {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClass(HttpSessionOnlyServlet.class)
                 .addClass(dev.serversessions.it.deployment.nocdi.InjectionProbeServlet.class)
-                .addAsLibrary(library());
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive());
     }
 
     /**
@@ -54,20 +49,6 @@ final class Archives {
                 .addPackage(Note.class.getPackage())
                 .addAsResource(new StringAsset(PERSISTENCE_XML), "META-INF/persistence.xml")
                 .addAsServiceProvider(ConfigSource.class, AppConfigSource.class)
-                .addAsLibrary(library());
-    }
-
-    /** The library as the build made it: its jar, or its classes directory packed as one. */
-    static JavaArchive library() {
-        File location;
-        try {
-            location = new File(ServerSession.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        if (location.isFile()) {
-            return ShrinkWrap.createFromZipFile(JavaArchive.class, location);
-        }
-        return ShrinkWrap.create(ExplodedImporter.class, "server-sessions.jar").importDirectory(location).as(JavaArchive.class);
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive());
     }
 }

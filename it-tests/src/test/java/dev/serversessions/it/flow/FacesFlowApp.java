@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.HttpTarget;
-import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
@@ -65,20 +61,9 @@ public final class FacesFlowApp {
                 .addAsWebInfResource(here + "faces-config.xml", "faces-config.xml")
                 .addAsWebInfResource(here + "beans.xml", "beans.xml")
                 .setWebXML(here + "web.xml")
-                .addAsLibrary(library())
+                .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive())
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         return war;
-    }
-
-    private static JavaArchive library() {
-        File location;
-        try {
-            location = new File(dev.serversessions.api.ServerSession.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return location.isFile() ? ShrinkWrap.createFromZipFile(JavaArchive.class, location)
-                : ShrinkWrap.create(ExplodedImporter.class, "server-sessions.jar").importDirectory(location).as(JavaArchive.class);
     }
 
     /** Opens the start page on {@code browser}'s server and enters the flow with its button: both counts are 0. */
