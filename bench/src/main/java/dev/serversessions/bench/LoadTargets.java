@@ -17,7 +17,7 @@ final class LoadTargets {
 
     /**
      * Another build's WAR ({@code bench.otherWar}, BENCH_OTHER_WAR in scripts/bench), measured
-     * beside this one on the filesystem and Redis as targets of its own: before and after a
+     * beside this one on the filesystem, Redis and Redis with the near cache as targets of its own: before and after a
      * change, side by side in one run.
      */
     static final String OTHER_WAR = System.getProperty("bench.otherWar", "");
@@ -27,7 +27,7 @@ final class LoadTargets {
         all.addAll(plainWars());
         if (!OTHER_WAR.isBlank()) {
             for (LoadTarget store : List.copyOf(all)) {
-                if (store.name().equals("filesystem") || store.name().equals("redis")) {
+                if (store.name().equals("filesystem") || store.name().equals("redis") || store.name().equals("redis-near-cache")) {
                     all.add(all.indexOf(store) + 1, onOtherWar(store));
                 }
             }
