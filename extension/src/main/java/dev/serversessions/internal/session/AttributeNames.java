@@ -50,6 +50,16 @@ final class AttributeNames {
         return !isReserved(name) || isBean(name) || name.equals(CALLER) || name.equals(OWNER);
     }
 
+    /** Whether any of these names {@link #keepsSessionAlive keeps a session}: a loop, as it runs on every save. */
+    static boolean anyKeepsSessionAlive(java.util.Set<String> names) {
+        for (String name : names) {
+            if (keepsSessionAlive(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Refuses a name the application may not use. */
     static void checkName(String name) {
         if (name == null) {

@@ -431,7 +431,7 @@ public final class RequestSession implements ServerSession {
         SessionOwner.IndexUpdate index = owner.prepareIndex(identity.storedId() == null || identity.renamePending(),
                 clock.instant(), expiry.lifetime());
         Map<String, byte[]> current = attributes.toWrite(() -> identity.idIfAny() == null ? "(new)" : SessionIds.logTag(identity.idIfAny()));
-        if (current.keySet().stream().noneMatch(AttributeNames::keepsSessionAlive)) {
+        if (!AttributeNames.anyKeepsSessionAlive(current.keySet())) {
             return saveEmpty(backend);
         }
         String idBefore = identity.storedId();
@@ -445,7 +445,9 @@ public final class RequestSession implements ServerSession {
             startFresh(false);
             return CookieAction.NONE;
         }
-        attributes.written(current);
+        if (written.changed() || written.idChanged()) { // else the store holds what it held
+            attributes.written(current);
+        }
         owner.saved(idBefore, identity.storedId(), index);
         expiry.stored(written.storedExpiry());
         expireCookie = false;
