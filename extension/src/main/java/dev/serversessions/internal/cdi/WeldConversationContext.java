@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * thread's session that {@code SessionHolder} holds, which is the server session's view
  * {@link WeldSessions.StoredBeans} in a moved pass): the map of conversations (mutable
  * {@code ConversationImpl}s, changed in place at each use), the id generator, and each bean's
- * {@code ContextualInstance} as {@code WELD_C#<cid>#<index of the bean>}. All of them are Weld's
+ * {@code ContextualInstance} as {@code WELD_C.<cid>#<the bean, or its index>}. All of them are Weld's
  * own classes, so the codec seals them ({@code RuntimeStateSeal}); they are stored as they are,
  * under the hash of Weld's bean index of this deployment ({@code weld-conversation:<hash>:}):
  * another deployment or runtime, whose Weld numbers beans otherwise or whose classes differ,
@@ -50,7 +50,7 @@ final class WeldConversationContext {
     private static final Logger LOG = Logger.getLogger(WeldConversationContext.class.getName());
     private static final String CONTEXT_API = "org.jboss.weld.context.http.HttpConversationContext";
     /** Weld's session attributes of conversations: each one's beans, the map of conversations, the id generator. */
-    private static final List<String> SESSION_ATTRIBUTES = List.of("WELD_C#", "org.jboss.weld.context.ConversationContext.",
+    private static final List<String> SESSION_ATTRIBUTES = List.of("WELD_C", "org.jboss.weld.context.ConversationContext.",
             "org.jboss.weld.contexts.conversation.");
     /** Weld's request attributes of a conversation: the map, the current one, the naming scheme, the id generator. */
     private static final List<String> REQUEST_ATTRIBUTES = List.of("org.jboss.weld.context.ConversationContext.",
@@ -121,14 +121,19 @@ final class WeldConversationContext {
         }
     }
 
-    /** The hash of Weld's bean index the context names beans by ({@code AbstractConversationContext.beanIdentifierIndex}). */
+    /**
+     * The hash of Weld's bean index the context names beans by
+     * ({@code AbstractConversationContext.beanIdentifierIndex}); {@code noindex} where Weld has
+     * none (Payara, measured) and names each bean by its whole identifier, which names the
+     * deployment too.
+     */
     private static String indexHash(Object context) throws ReflectiveOperationException {
         for (Class<?> type = context.getClass(); type != null; type = type.getSuperclass()) {
             try {
                 Field field = type.getDeclaredField("beanIdentifierIndex");
                 field.setAccessible(true);
                 Object index = field.get(context);
-                return String.valueOf(index.getClass().getMethod("getIndexHash").invoke(index));
+                return index == null ? "noindex" : String.valueOf(index.getClass().getMethod("getIndexHash").invoke(index));
             } catch (NoSuchFieldException e) {
                 // the superclass's
             }
@@ -152,12 +157,22 @@ final class WeldConversationContext {
 
     /**
      * Moves the context, unused, from the container's request to {@code weldRequest} (whose
-     * session is {@code stored}); the pass returned hands it back. Nothing when the context is
-     * inactive, or was used before the filter (its conversation read the container's session).
+     * session is {@code stored}); the pass returned hands it back. Where the context is not active
+     * yet, Weld's {@code ConversationFilter} (which Payara and GlassFish add to every WAR) activates
+     * it later in the chain on the request it is given, this library's: its attributes go to the
+     * server session the same way, and the pass ends it there. Nothing where the context was used
+     * before the filter: its conversation read the container's session.
      */
     WeldSessionContext.ConversationPass enter(HttpServletRequest containerRequest, HttpServletRequest sessionRequest,
             HttpServletRequest weldRequest, WeldSessions.StoredBeans stored) {
-        if (broken || !((Context) context).isActive() || (boolean) call(isInitialized)) {
+        if (broken) {
+            return null;
+        }
+        if (!((Context) context).isActive()) {
+            stored.holdConversations(this);
+            return () -> exitActivatedInChain(containerRequest, sessionRequest);
+        }
+        if ((boolean) call(isInitialized)) {
             return null;
         }
         HttpServletRequest own = new OwnAttributes(weldRequest);
@@ -177,30 +192,67 @@ final class WeldConversationContext {
             backToContainer(containerRequest, own, initialized);
             return null;
         }
-        return () -> exit(containerRequest, sessionRequest, own, initialized);
+        return () -> {
+            try {
+                endPass(sessionRequest);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Weld's conversation context could not be ended on the server session", e);
+            } finally {
+                backToContainer(containerRequest, own, initialized);
+            }
+        };
     }
 
-    /** Ends the pass as Weld's own end of a request would, on the server session, then hands the context back. */
-    private void exit(HttpServletRequest containerRequest, HttpServletRequest sessionRequest, HttpServletRequest own,
-            Consumer<HttpServletRequest> initialized) {
+    /**
+     * The end of a pass in which Weld's {@code ConversationFilter} activated the context on the
+     * library's request: ended here, while Weld's thread's session is still the server session's,
+     * and associated with the container's request again, inactive, as the filter found it.
+     */
+    private void exitActivatedInChain(HttpServletRequest containerRequest, HttpServletRequest sessionRequest) {
+        if (!((Context) context).isActive()) {
+            return;
+        }
         try {
-            if ((boolean) call(isInitialized)) {
-                boolean ended = ((Conversation) call(currentConversation)).isTransient();
-                if (ended) {
-                    fire(sessionRequest, BeforeDestroyed.Literal.CONVERSATION);
-                }
-                call(invalidate); // ends the expired conversations of the session, as Weld's listener does
-                call(deactivate); // stores a conversation begun in this pass, destroys an ended one
-                if (ended) {
-                    fire(sessionRequest, Destroyed.Literal.CONVERSATION);
-                }
-            } else {
-                call(deactivate);
-            }
+            endPass(sessionRequest);
+            call(dissociate, sessionRequest); // copies a new map of conversations and id generator into the server session
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Weld's conversation context could not be ended on the server session", e);
         } finally {
-            backToContainer(containerRequest, own, initialized);
+            forgetRequestAttributes(containerRequest);
+            try {
+                call(associate, containerRequest);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Weld's conversation context could not be handed back to the container's request", e);
+            }
+        }
+    }
+
+    /** What Weld's own end of a request does with the context, on the server session. */
+    private void endPass(HttpServletRequest sessionRequest) {
+        if (!(boolean) call(isInitialized)) {
+            call(deactivate);
+            return;
+        }
+        boolean ended = ((Conversation) call(currentConversation)).isTransient();
+        if (ended) {
+            fire(sessionRequest, BeforeDestroyed.Literal.CONVERSATION);
+        }
+        call(invalidate); // ends the expired conversations of the session, as Weld's listener does
+        call(deactivate); // stores a conversation begun in this pass, destroys an ended one
+        if (ended) {
+            fire(sessionRequest, Destroyed.Literal.CONVERSATION);
+        }
+    }
+
+    /**
+     * Weld's request attributes of the pass's conversation, set through the library's request on
+     * the container's: Weld's own end of the request would copy them into the container's session.
+     */
+    private static void forgetRequestAttributes(HttpServletRequest containerRequest) {
+        for (String name : java.util.Collections.list(containerRequest.getAttributeNames())) {
+            if (startsWithAny(name, REQUEST_ATTRIBUTES)) {
+                containerRequest.removeAttribute(name);
+            }
         }
     }
 
