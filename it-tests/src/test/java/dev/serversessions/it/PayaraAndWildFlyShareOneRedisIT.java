@@ -114,4 +114,34 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
             assertEquals(i, view.on(i % 2 == 1 ? b() : a()).increment(), "postback " + i + " to " + (i % 2 == 1 ? "WildFly" : "Payara"));
         }
     }
+
+    /**
+     * A CDI conversation stays with the runtime that began it: Weld keeps it as Weld's own
+     * objects, under the hash of the deployment's bean index (WildFly's Weld numbers beans; Payara's
+     * has no index and names them by identifiers that include its own name of the WAR), so
+     * WildFly finds no conversation of Payara's and Weld answers as for an ended one (a 500:
+     * WELD-000321). Nothing of it is read as bytes WildFly cannot decode: the session and its
+     * attributes carry on, and the conversation on Payara goes on counting.
+     */
+    @Test
+    void aConversationBegunOnPayaraIsNotFoundOnWildFlyAndCarriesOnOnPayara() {
+        Browser onA = new Browser(a());
+        assertEquals(204, onA.put("/api/session/cart", "3 items").status());
+        Browser.Response begun = onA.post("/beans/conversation");
+        assertEquals(200, begun.status(), begun.body());
+        assertFalse(begun.setsContainerSessionCookie(), begun.allSetCookies().toString());
+        String cid = begun.body();
+        assertEquals("1", onA.post("/beans/conversation?cid=" + cid).body());
+
+        Browser wildFly = onA.on(b());
+        Browser.Response onWildFly = wildFly.post("/beans/conversation?cid=" + cid);
+        assertEquals(500, onWildFly.status(), "WildFly found Payara's conversation: " + onWildFly.body());
+        assertFalse(onWildFly.setsContainerSessionCookie(), onWildFly.allSetCookies().toString());
+        assertEquals(onA.cookie(), wildFly.cookie(), "the session did not carry on on WildFly");
+        Browser.Response cart = wildFly.get("/api/session");
+        assertEquals(200, cart.status(), cart.body());
+        assertTrue(cart.body().contains("3 items"), cart.body());
+
+        assertEquals("2", onA.post("/beans/conversation?cid=" + cid).body(), "Payara's conversation did not carry on");
+    }
 }
