@@ -157,22 +157,16 @@ final class WeldConversationContext {
 
     /**
      * Moves the context, unused, from the container's request to {@code weldRequest} (whose
-     * session is {@code stored}); the pass returned hands it back. Where the context is not active
-     * yet, Weld's {@code ConversationFilter} (which Payara and GlassFish add to every WAR) activates
-     * it later in the chain on the request it is given, this library's: its attributes go to the
-     * server session the same way, and the pass ends it there. Nothing where the context was used
-     * before the filter: its conversation read the container's session.
+     * session is {@code stored}); the pass returned hands it back. Nothing where the context is
+     * inactive (all four runtimes activate it before any filter runs: measured), or was used
+     * before the filter (its conversation read the container's session).
      */
     WeldSessionContext.ConversationPass enter(HttpServletRequest containerRequest, HttpServletRequest sessionRequest,
             HttpServletRequest weldRequest, WeldSessions.StoredBeans stored) {
         if (broken) {
             return null;
         }
-        if (!((Context) context).isActive()) {
-            stored.holdConversations(this);
-            return () -> exitActivatedInChain(containerRequest, sessionRequest);
-        }
-        if ((boolean) call(isInitialized)) {
+        if (!((Context) context).isActive() || (boolean) call(isInitialized)) {
             return null;
         }
         HttpServletRequest own = new OwnAttributes(weldRequest);
@@ -203,30 +197,6 @@ final class WeldConversationContext {
         };
     }
 
-    /**
-     * The end of a pass in which Weld's {@code ConversationFilter} activated the context on the
-     * library's request: ended here, while Weld's thread's session is still the server session's,
-     * and associated with the container's request again, inactive, as the filter found it.
-     */
-    private void exitActivatedInChain(HttpServletRequest containerRequest, HttpServletRequest sessionRequest) {
-        if (!((Context) context).isActive()) {
-            return;
-        }
-        try {
-            endPass(sessionRequest);
-            call(dissociate, sessionRequest); // copies a new map of conversations and id generator into the server session
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Weld's conversation context could not be ended on the server session", e);
-        } finally {
-            forgetRequestAttributes(containerRequest);
-            try {
-                call(associate, containerRequest);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Weld's conversation context could not be handed back to the container's request", e);
-            }
-        }
-    }
-
     /** What Weld's own end of a request does with the context, on the server session. */
     private void endPass(HttpServletRequest sessionRequest) {
         if (!(boolean) call(isInitialized)) {
@@ -241,18 +211,6 @@ final class WeldConversationContext {
         call(deactivate); // stores a conversation begun in this pass, destroys an ended one
         if (ended) {
             fire(sessionRequest, Destroyed.Literal.CONVERSATION);
-        }
-    }
-
-    /**
-     * Weld's request attributes of the pass's conversation, set through the library's request on
-     * the container's: Weld's own end of the request would copy them into the container's session.
-     */
-    private static void forgetRequestAttributes(HttpServletRequest containerRequest) {
-        for (String name : java.util.Collections.list(containerRequest.getAttributeNames())) {
-            if (startsWithAny(name, REQUEST_ATTRIBUTES)) {
-                containerRequest.removeAttribute(name);
-            }
         }
     }
 
