@@ -100,6 +100,8 @@ public class ServerSessionExtension implements Extension {
     private final List<WeldSessionContext.SessionScopedBean> sessionScoped = new CopyOnWriteArrayList<>();
     /** The application's {@code @ConversationScoped} beans, by class (or producer): for the log of where they live. */
     private final Set<String> conversationScoped = ConcurrentHashMap.newKeySet();
+    /** Their identifiers (Weld's, which name the deployment too): what names their conversations' state in the store. */
+    private final Set<String> conversationIds = ConcurrentHashMap.newKeySet();
 
     void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
@@ -152,6 +154,7 @@ public class ServerSessionExtension implements Extension {
         Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
         if (bean.getScope() == ConversationScoped.class) {
             conversationScoped.add(type.getName());
+            conversationIds.add(String.valueOf(identity(bean)));
         }
         if (bean.getScope() == SessionScoped.class) {
             boolean intercepted = hasInterceptorBinding(event.getAnnotatedBeanClass(), beans)
@@ -190,6 +193,7 @@ public class ServerSessionExtension implements Extension {
     private void rememberProducer(Bean<?> bean, Member member) {
         if (bean.getScope() == ConversationScoped.class) {
             conversationScoped.add(member.getDeclaringClass().getName() + "#" + member.getName());
+            conversationIds.add(String.valueOf(identity(bean)));
         }
         if (bean.getScope() == SessionScoped.class) {
             sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean,
@@ -378,7 +382,7 @@ public class ServerSessionExtension implements Extension {
                     + " and a conversation is Weld's own state, which the server session keeps only sealed with it");
             return;
         }
-        WeldConversationContext.find(beans, weld.weldLoader(),
+        WeldConversationContext.find(beans, weld.weldLoader(), conversationIds,
                 reason -> LOG.info("@ConversationScoped beans " + names + " stay in the container's session: " + reason))
                 .ifPresent(conversations -> {
                     weld.moveConversations(conversations);

@@ -38,13 +38,18 @@ import java.util.stream.Collectors;
  * thread's session that {@code SessionHolder} holds, which is the server session's view
  * {@link WeldSessions.StoredBeans} in a moved pass): the map of conversations (mutable
  * {@code ConversationImpl}s, changed in place at each use), the id generator, and each bean's
- * {@code ContextualInstance} as {@code WELD_C.<cid>#<the bean, or its index>}. All of them are Weld's
- * own classes, so the codec seals them ({@code RuntimeStateSeal}); they are stored as they are,
- * under the hash of Weld's bean index of this deployment ({@code weld-conversation:<hash>:}):
- * another deployment or runtime, whose Weld numbers beans otherwise or whose classes differ,
- * finds no conversation there (Weld answers as for an ended one) instead of another bean, or
- * bytes it cannot read. Weld's request attributes of the pass stay on its request, never the
- * container's, whose session Weld's own end of the request would copy them into.
+ * {@code ContextualInstance} as {@code WELD_C.<cid>#<index of the bean>} (Weld's index of the
+ * deployment's beans; Payara's Weld has none and names the bean itself). All of them are Weld's
+ * own classes, so the codec seals them ({@code RuntimeStateSeal}). The server session names a
+ * bean's attribute after the bean's identifier instead of its index, and every attribute under
+ * a hash of the identifiers of the deployment's {@code @ConversationScoped} beans
+ * ({@code weld-conversation:<hash>:}): the same WAR on the same runtime finds them after a
+ * restart or on another server, while another runtime, whose identifiers name the deployment
+ * otherwise, finds no conversation (Weld answers as for an ended one) instead of Weld objects it
+ * may not read. Weld's own hash of its index cannot serve: GlassFish names a bean of Mojarra's
+ * after whichever extension registered it, which differs between starts (measured). Weld's
+ * request attributes of the pass stay on its request, never the container's, whose session
+ * Weld's own end of the request would copy them into.
  */
 final class WeldConversationContext {
     private static final Logger LOG = Logger.getLogger(WeldConversationContext.class.getName());
@@ -66,12 +71,17 @@ final class WeldConversationContext {
     private final Method invalidate;
     private final Method currentConversation;
     private final Method isInitialized;
-    /** The server session's name of Weld's attributes: this deployment's bean index in it. */
+    /** The server session's name of Weld's attributes: {@code weld-conversation:<hash of the beans' identifiers>:}. */
     private final String keyPrefix;
+    /** Weld's index of the deployment's beans ({@code BeanIdentifierIndex}), or null where it has none. */
+    private final Object index;
+    private final Method identifierOf;
+    /** The index number of each identifier, once Weld built its index (after the deployment was validated). */
+    private volatile Map<String, Integer> numbers;
     private volatile boolean broken;
     private volatile boolean refusalLogged;
 
-    private WeldConversationContext(BeanManager beans, Object context, Class<?> api, String indexHash)
+    private WeldConversationContext(BeanManager beans, Object context, Class<?> api, Object index, String beanIds)
             throws ReflectiveOperationException {
         this.beans = beans;
         this.context = context;
@@ -82,7 +92,9 @@ final class WeldConversationContext {
         this.invalidate = api.getMethod("invalidate");
         this.currentConversation = api.getMethod("getCurrentConversation");
         this.isInitialized = context.getClass().getMethod("isInitialized");
-        this.keyPrefix = "weld-conversation:" + indexHash + ":";
+        this.keyPrefix = "weld-conversation:" + Integer.toHexString(beanIds.hashCode()) + ":";
+        this.index = index;
+        this.identifierOf = index == null ? null : index.getClass().getMethod("getIdentifier", int.class);
     }
 
     /**
@@ -90,7 +102,8 @@ final class WeldConversationContext {
      * the reason): where it is not Weld's lazy one, it reads the container's session before any
      * filter runs, and there is nothing to move.
      */
-    static Optional<WeldConversationContext> find(BeanManager beans, ClassLoader weld, Consumer<String> notMoved) {
+    static Optional<WeldConversationContext> find(BeanManager beans, ClassLoader weld, java.util.Collection<String> beanIds,
+            Consumer<String> notMoved) {
         try {
             Class<?> api = Class.forName(CONTEXT_API, false, weld);
             Set<Bean<?>> found = beans.getBeans(api, Any.Literal.INSTANCE);
@@ -105,7 +118,8 @@ final class WeldConversationContext {
                         + "): it reads the container's session before any filter runs");
                 return Optional.empty();
             }
-            return Optional.of(new WeldConversationContext(beans, context, api, indexHash(context)));
+            return Optional.of(new WeldConversationContext(beans, context, api, index(context),
+                    String.join("\n", new java.util.TreeSet<>(beanIds))));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             notMoved.accept("Weld's conversation context cannot be reached (" + e + ")");
             return Optional.empty();
@@ -121,24 +135,66 @@ final class WeldConversationContext {
         }
     }
 
-    /**
-     * The hash of Weld's bean index the context names beans by
-     * ({@code AbstractConversationContext.beanIdentifierIndex}); {@code noindex} where Weld has
-     * none (Payara, measured) and names each bean by its whole identifier, which names the
-     * deployment too.
-     */
-    private static String indexHash(Object context) throws ReflectiveOperationException {
+    /** Weld's bean index the context names beans by ({@code AbstractConversationContext.beanIdentifierIndex}), or null. */
+    private static Object index(Object context) throws ReflectiveOperationException {
         for (Class<?> type = context.getClass(); type != null; type = type.getSuperclass()) {
             try {
                 Field field = type.getDeclaredField("beanIdentifierIndex");
                 field.setAccessible(true);
-                Object index = field.get(context);
-                return index == null ? "noindex" : String.valueOf(index.getClass().getMethod("getIndexHash").invoke(index));
+                return field.get(context);
             } catch (NoSuchFieldException e) {
                 // the superclass's
             }
         }
         throw new NoSuchFieldException("beanIdentifierIndex of " + context.getClass().getName());
+    }
+
+    /** The server session's name of one of Weld's attributes: a bean's index number replaced by its identifier. */
+    private String stored(String weldName) {
+        int hash = weldName.indexOf('#');
+        if (index == null || !weldName.startsWith("WELD_C") || hash < 0 || !weldName.substring(hash + 1).matches("\\d{1,9}")) {
+            return keyPrefix + weldName;
+        }
+        int number = Integer.parseInt(weldName.substring(hash + 1));
+        return keyPrefix + weldName.substring(0, hash + 1) + identifier(number);
+    }
+
+    /** Weld's name of an attribute the server session holds: the reverse of {@link #stored}. */
+    private String weldName(String storedName) {
+        String name = storedName.substring(keyPrefix.length());
+        int hash = name.indexOf('#');
+        if (index == null || !name.startsWith("WELD_C") || hash < 0) {
+            return name;
+        }
+        Integer number = numbers().get(name.substring(hash + 1));
+        return number == null ? name : name.substring(0, hash + 1) + number;
+    }
+
+    private String identifier(int number) {
+        try {
+            Object identifier = identifierOf.invoke(index, number);
+            return (String) identifier.getClass().getMethod("asString").invoke(identifier);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Weld's bean index has no bean " + number, e);
+        }
+    }
+
+    private Map<String, Integer> numbers() {
+        Map<String, Integer> known = numbers;
+        if (known == null) {
+            known = new HashMap<>();
+            for (int number = 0; ; number++) {
+                try {
+                    known.put(identifier(number), number);
+                } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                    break; // past the last bean
+                }
+            }
+            if (!known.isEmpty()) {
+                numbers = known; // empty: not built yet
+            }
+        }
+        return known;
     }
 
     /** Whether Weld names a session attribute of its conversations so. */
@@ -237,7 +293,7 @@ final class WeldConversationContext {
     // ---- what StoredBeans asks: Weld's conversation attributes in the server session ----
 
     Object read(RequestSession session, HttpServletRequest containerRequest, String name) {
-        Object stored = session.beans().get(keyPrefix + name);
+        Object stored = session.beans().get(stored(name));
         if (stored != null) {
             return stored;
         }
@@ -247,13 +303,13 @@ final class WeldConversationContext {
 
     void write(RequestSession session, HttpServletRequest containerRequest, String name, Object value) {
         if (value instanceof Map<?, ?> map && map.isEmpty() && name.equals(CONVERSATIONS)
-                && session.beans().get(keyPrefix + name) == null) {
+                && session.beans().get(stored(name)) == null) {
             // Weld's end of a transient conversation makes a map of none: nothing to keep, no session to start.
             // Weld keeps it on its request, and stores it once a conversation is in it (dissociate).
             return;
         }
         try {
-            session.beans().put(keyPrefix + name, value);
+            session.beans().put(stored(name), value);
         } catch (IllegalArgumentException e) {
             if (!refusalLogged) {
                 refusalLogged = true;
@@ -264,7 +320,7 @@ final class WeldConversationContext {
     }
 
     void remove(RequestSession session, HttpServletRequest containerRequest, String name) {
-        session.beans().remove(keyPrefix + name);
+        session.beans().remove(stored(name));
         HttpSession container = containerRequest.getSession(false);
         if (container != null) {
             container.removeAttribute(name);
@@ -273,7 +329,7 @@ final class WeldConversationContext {
 
     /** Weld's names of the conversation attributes the server session holds: Weld lists them to destroy an ended conversation. */
     Set<String> names(RequestSession session) {
-        return session.beans().keys(keyPrefix).stream().map(key -> key.substring(keyPrefix.length()))
+        return session.beans().keys(keyPrefix).stream().map(this::weldName)
                 .collect(Collectors.toSet());
     }
 
