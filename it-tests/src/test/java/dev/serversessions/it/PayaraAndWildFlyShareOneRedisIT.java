@@ -117,11 +117,11 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
 
     /**
      * A CDI conversation stays with the runtime that began it: Weld keeps it as Weld's own
-     * objects, under the hash of the deployment's bean index (WildFly's Weld numbers beans; Payara's
-     * has no index and names them by identifiers that include its own name of the WAR), so
-     * WildFly finds no conversation of Payara's and Weld answers as for an ended one (a 500:
-     * WELD-000321). Nothing of it is read as bytes WildFly cannot decode: the session and its
-     * attributes carry on, and the conversation on Payara goes on counting.
+     * objects, stored under a hash of the identifiers of the WAR's {@code @ConversationScoped}
+     * beans, which each runtime's Weld makes of its own name of the deployment. So WildFly finds
+     * no conversation of Payara's and Weld answers as for an ended one (a 500: WELD-000321), and
+     * never reads Weld objects of Payara's: the session and its attributes carry on, and the
+     * conversation goes on counting on Payara.
      */
     @Test
     void aConversationBegunOnPayaraIsNotFoundOnWildFlyAndCarriesOnOnPayara() {
