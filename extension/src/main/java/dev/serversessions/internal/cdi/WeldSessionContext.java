@@ -41,6 +41,10 @@ import java.util.logging.Logger;
  * bean ({@code __ss:bean:<class>}, as for {@code @ServerSessionScoped}) and stores the instance
  * alone, never Weld's wrapper of it (whose classes no store should have to deserialize). Which
  * index is which bean is asked of Weld itself, once ({@link #names}).
+ *
+ * <p>Weld's conversation context reads the same thread's session: where the extension gives it
+ * one ({@link #moveConversations}), it is moved within each pass of this one and ended first
+ * ({@link WeldConversationContext}).
  */
 final class WeldSessionContext implements ContainerSessionContext {
     private static final Logger LOG = Logger.getLogger(WeldSessionContext.class.getName());

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * The sessions Weld's bean store sees while {@link WeldSessionContext} holds its context: the
  * server session's view ({@link StoredBeans}) and, once per deployment, one that only listens
  * ({@link Listening}). Weld's own bookkeeping (the hash of its bean index, its lock store) is
- * answered from memory, never stored.
+ * answered from memory, never stored. In a pass where {@link WeldConversationContext} moved the
+ * conversation context too, Weld's conversation attributes go to the server session as well.
  */
 final class WeldSessions {
     private static final Logger LOG = Logger.getLogger(WeldSessionContext.class.getName());
