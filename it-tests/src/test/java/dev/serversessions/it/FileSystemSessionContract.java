@@ -184,6 +184,31 @@ abstract class FileSystemSessionContract extends SessionSemanticsContract implem
         }
     }
 
+    /**
+     * What a conversation keeps is in the session file while it runs, and gone once it ended:
+     * Weld destroys an ended conversation's beans by listing the session's attributes, which the
+     * server session's view lists from the store ({@code WeldConversationContext}).
+     */
+    @Test
+    void anEndedConversationLeavesNothingOfItsBeanInTheSessionFile() throws Exception {
+        Browser browser = browser();
+        Browser.Response begun = browser.post("/beans/conversation");
+        assertEquals(200, begun.status(), begun.body());
+        assertEquals("1", browser.post("/beans/conversation?cid=" + begun.body()).body());
+        String bean = "dev.serversessions.it.probe.ConversationCounter";
+        assertTrue(sessionFile(browser).contains(bean), "the bean is not in the session file");
+        assertEquals("2", browser.delete("/beans/conversation?cid=" + begun.body()).body());
+        assertFalse(sessionFile(browser).contains(bean), "the ended conversation's bean is still in the session file");
+    }
+
+    /** The content of the session file of a browser's session, as ISO-8859-1 text. */
+    private String sessionFile(Browser browser) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                PrivateIds.key("session:", browser.cookie().orElseThrow()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new String(Files.readAllBytes(directory().resolve(java.util.HexFormat.of().formatHex(digest))),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     private static long count(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();

@@ -44,6 +44,24 @@ class MetricsPayaraIT extends MetricsContract {
     }
 
     /**
+     * Without {@code SESSION_SECRET_KEY} (this class's server has none), {@code @ConversationScoped}
+     * beans stay in the container's session, as they would without the library: Weld's objects
+     * could be sealed only with a key of this process. One line at deployment says why; the
+     * conversation works, on the container's {@code JSESSIONID}.
+     */
+    @Test
+    void withoutASecretKeyAConversationStaysInTheContainersSession() {
+        assertTrue(server.log().contains("@ConversationScoped beans [dev.serversessions.it.probe.ConversationCounter] stay in"
+                + " the container's session: SESSION_SECRET_KEY is not set"), "no line says where conversations live");
+        Browser browser = new Browser(server);
+        Browser.Response begun = browser.post("/beans/conversation");
+        assertEquals(200, begun.status(), begun.body());
+        assertTrue(begun.setsContainerSessionCookie(), begun.allSetCookies().toString());
+        assertEquals("1", browser.post("/beans/conversation?cid=" + begun.body()).body());
+        assertEquals("2", browser.post("/beans/conversation?cid=" + begun.body()).body());
+    }
+
+    /**
      * Durations are seconds: {@code _sum} over {@code _count} is a plausible save. (Payara writes
      * the same timer's quantiles, mean and maximum in nanoseconds: docs/operations.md "Metrics".)
      */

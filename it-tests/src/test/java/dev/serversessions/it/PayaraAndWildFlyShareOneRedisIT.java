@@ -114,4 +114,34 @@ class PayaraAndWildFlyShareOneRedisIT extends SharedRedisContract {
             assertEquals(i, view.on(i % 2 == 1 ? b() : a()).increment(), "postback " + i + " to " + (i % 2 == 1 ? "WildFly" : "Payara"));
         }
     }
+
+    /**
+     * A CDI conversation stays with the runtime that began it: Weld keeps it as Weld's own
+     * objects, stored under a hash of the identifiers of the WAR's {@code @ConversationScoped}
+     * beans, which each runtime's Weld makes of its own name of the deployment. So WildFly finds
+     * no conversation of Payara's and Weld answers as for an ended one (a 500: WELD-000321), and
+     * never reads Weld objects of Payara's: the session and its attributes carry on, and the
+     * conversation goes on counting on Payara.
+     */
+    @Test
+    void aConversationBegunOnPayaraIsNotFoundOnWildFlyAndCarriesOnOnPayara() {
+        Browser onA = new Browser(a());
+        assertEquals(204, onA.put("/api/session/cart", "3 items").status());
+        Browser.Response begun = onA.post("/beans/conversation");
+        assertEquals(200, begun.status(), begun.body());
+        assertFalse(begun.setsContainerSessionCookie(), begun.allSetCookies().toString());
+        String cid = begun.body();
+        assertEquals("1", onA.post("/beans/conversation?cid=" + cid).body());
+
+        Browser wildFly = onA.on(b());
+        Browser.Response onWildFly = wildFly.post("/beans/conversation?cid=" + cid);
+        assertEquals(500, onWildFly.status(), "WildFly found Payara's conversation: " + onWildFly.body());
+        assertFalse(onWildFly.setsContainerSessionCookie(), onWildFly.allSetCookies().toString());
+        assertEquals(onA.cookie(), wildFly.cookie(), "the session did not carry on on WildFly");
+        Browser.Response cart = wildFly.get("/api/session");
+        assertEquals(200, cart.status(), cart.body());
+        assertTrue(cart.body().contains("3 items"), cart.body());
+
+        assertEquals("2", onA.post("/beans/conversation?cid=" + cid).body(), "Payara's conversation did not carry on");
+    }
 }

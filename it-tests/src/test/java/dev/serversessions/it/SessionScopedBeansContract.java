@@ -1,6 +1,8 @@
 package dev.serversessions.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.AppServer;
@@ -57,7 +59,9 @@ interface SessionScopedBeansContract {
      * attribute the application sees. So does a Faces view of an application that changed no
      * Faces setting (server-side state saving) and its {@code @ViewScoped} bean (Mojarra's, or
      * MyFaces' on Open Liberty, which keeps it in a session bean of its own): a postback after the
-     * restart carries on counting. The one restart of the server each class pays.
+     * restart carries on counting. So does a long-running CDI conversation and its
+     * {@code @ConversationScoped} bean, found by its {@code cid} and the store's cookie alone. The
+     * one restart of the server each class pays.
      */
     @Test
     default void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
@@ -85,6 +89,9 @@ interface SessionScopedBeansContract {
         FacesCounter view = FacesCounter.open(new Browser(beanServer()));
         assertEquals(1, view.increment());
         assertEquals(2, view.increment());
+        Browser talk = new Browser(beanServer());
+        String cid = conversation(talk, "POST", null);
+        assertEquals("1", conversation(talk, "POST", cid));
 
         beanServer().restart();
 
@@ -95,6 +102,43 @@ interface SessionScopedBeansContract {
         assertEquals("[\"apple\",\"pear\"]", cart.body());
         assertTrue(browser.get("/").body().contains("<li>pear</li>"), "the page shows the same cart");
         assertEquals("4", visit(cookie).body(), "the @SessionScoped bean did not survive the restart");
+        assertEquals("2", conversation(talk, "POST", cid), "the conversation did not survive the restart");
+    }
+
+    /**
+     * A long-running CDI conversation of an unchanged application ({@code Conversation.begin()}
+     * and a {@code @ConversationScoped} bean, the {@code cid} in the query) lives in the server
+     * session: beginning it starts the server session, never the container's, and its bean is no
+     * attribute the application sees; ending it ends the bean. A transient conversation (no
+     * {@code begin()}), the default, stores nothing and starts no session.
+     */
+    @Test
+    default void aConversationLivesInTheServerSessionAndATransientOneStoresNothing() {
+        Browser passing = new Browser(beanServer());
+        Response once = passing.get("/beans/conversation");
+        assertEquals("true,1", once.body(), "a transient conversation");
+        assertEquals(List.of(), once.allSetCookies(), "a transient conversation started a session");
+        assertEquals("true,1", passing.get("/beans/conversation").body(), "a transient conversation outlived its request");
+
+        Browser talk = new Browser(beanServer());
+        String cid = conversation(talk, "POST", null);
+        assertTrue(talk.cookie().isPresent(), "beginning a conversation starts the server session");
+        assertEquals("1", conversation(talk, "POST", cid));
+        assertEquals("2", conversation(talk, "POST", cid));
+        assertEquals("[]", talk.get("/httpsession/names").body(), "the conversation is no attribute of the application's");
+        assertEquals("true,1", talk.get("/beans/conversation").body(), "without its cid, a request has a transient conversation");
+        assertEquals("3", conversation(talk, "DELETE", cid));
+        Response ended = talk.post("/beans/conversation?cid=" + cid);
+        assertNotEquals("4", ended.body(), "an ended conversation kept its bean");
+        assertFalse(ended.setsContainerSessionCookie(), ended.allSetCookies().toString());
+    }
+
+    /** One call of {@code /beans/conversation} (the cid's, if given): its answer; never a JSESSIONID. */
+    private static String conversation(Browser browser, String method, String cid) {
+        Response response = browser.send(method, "/beans/conversation" + (cid == null ? "" : "?cid=" + cid), null);
+        assertEquals(200, response.status(), method + " cid=" + cid + ": " + response.body());
+        assertFalse(response.setsContainerSessionCookie(), "the container's session was created: " + response.allSetCookies());
+        return response.body();
     }
 
     @Test

@@ -38,6 +38,26 @@ class TwoPayaraServersShareOneStoreIT extends SharedFileSystemContract {
     }
 
     /**
+     * A long-running CDI conversation behind a load balancer without sticky sessions: each
+     * request of it goes to the other server, which finds the conversation and its
+     * {@code @ConversationScoped} bean where the other left them, by the {@code cid} and the
+     * store's cookie alone; no response sets JSESSIONID.
+     */
+    @Test
+    void aConversationAlternatingBetweenTheServersKeepsCounting() {
+        Browser browser = new Browser(a());
+        Browser.Response begun = browser.post("/beans/conversation");
+        assertEquals(200, begun.status(), begun.body());
+        String cid = begun.body();
+        for (int i = 1; i <= 4; i++) {
+            Browser.Response next = browser.on(i % 2 == 1 ? b() : a()).post("/beans/conversation?cid=" + cid);
+            assertEquals(200, next.status(), next.body());
+            assertEquals(String.valueOf(i), next.body(), "request " + i + " to " + (i % 2 == 1 ? "B" : "A"));
+            assertFalse(next.setsContainerSessionCookie(), next.allSetCookies().toString());
+        }
+    }
+
+    /**
      * The Faces Flash is not the session's: Mojarra keeps its notes in each server's memory,
      * found by its own cookie ({@code csfcfc}), and creates no session for them. So a note put on
      * A is shown when A answers the redirect, and not when B does: nothing here can move it

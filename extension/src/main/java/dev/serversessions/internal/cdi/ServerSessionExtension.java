@@ -14,6 +14,7 @@ import dev.serversessions.internal.session.CurrentSession;
 import dev.serversessions.internal.session.SessionRuntime;
 import dev.serversessions.internal.web.SessionFilter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ConversationScoped;
 import jakarta.enterprise.context.SessionScoped;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.event.Observes;
@@ -102,6 +103,10 @@ public class ServerSessionExtension implements Extension {
     private final Map<Object, String> scopedBeanKeys = new ConcurrentHashMap<>();
     /** The application's {@code @SessionScoped} beans, which Weld's session context keeps in the server session. */
     private final List<WeldSessionContext.SessionScopedBean> sessionScoped = new CopyOnWriteArrayList<>();
+    /** The application's {@code @ConversationScoped} beans, by class (or producer): for the log of where they live. */
+    private final Set<String> conversationScoped = ConcurrentHashMap.newKeySet();
+    /** Their identifiers (Weld's, which name the deployment too): what names their conversations' state in the store. */
+    private final Set<String> conversationIds = ConcurrentHashMap.newKeySet();
 
     void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
@@ -152,6 +157,10 @@ public class ServerSessionExtension implements Extension {
     void checkScopedBean(@Observes ProcessManagedBean<?> event, BeanManager beans) {
         Bean<?> bean = event.getBean();
         Class<?> type = event.getAnnotatedBeanClass().getJavaClass();
+        if (bean.getScope() == ConversationScoped.class) {
+            conversationScoped.add(type.getName());
+            conversationIds.add(String.valueOf(identity(bean)));
+        }
         if (bean.getScope() == SessionScoped.class) {
             boolean intercepted = hasInterceptorBinding(event.getAnnotatedBeanClass(), beans)
                     || event.getAnnotatedBeanClass().getMethods().stream().anyMatch(m -> hasInterceptorBinding(m, beans));
@@ -187,6 +196,10 @@ public class ServerSessionExtension implements Extension {
     }
 
     private void rememberProducer(Bean<?> bean, Member member) {
+        if (bean.getScope() == ConversationScoped.class) {
+            conversationScoped.add(member.getDeclaringClass().getName() + "#" + member.getName());
+            conversationIds.add(String.valueOf(identity(bean)));
+        }
         if (bean.getScope() == SessionScoped.class) {
             sessionScoped.add(new WeldSessionContext.SessionScopedBean(bean,
                     keyOf(bean, member.getDeclaringClass().getName() + "#" + member.getName()),
@@ -316,7 +329,7 @@ public class ServerSessionExtension implements Extension {
      */
     private void moveSessionScopedBeans(SessionRuntime runtime, BeanManager beans) {
         SessionFilter.useContainerSessionContext(null);
-        if (sessionScoped.isEmpty()) {
+        if (sessionScoped.isEmpty() && conversationScoped.isEmpty()) {
             return;
         }
         List<WeldSessionContext.SessionScopedBean> all = new ArrayList<>();
@@ -334,7 +347,8 @@ public class ServerSessionExtension implements Extension {
             }
             all.add(new WeldSessionContext.SessionScopedBean(bean.bean(), bean.key(), unstorable));
         }
-        String names = all.stream().map(WeldSessionContext.SessionScopedBean::key).sorted().toList().toString();
+        String names = all.stream().map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
+                + (conversationScoped.isEmpty() ? "" : " and @ConversationScoped beans " + new TreeSet<>(conversationScoped));
         if (!runtime.settings().wrapHttpSession()) {
             LOG.info("@SessionScoped beans " + names + " stay in the container's session: SESSION_HTTPSESSION=false");
             return;
@@ -350,11 +364,36 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         SessionFilter.useContainerSessionContext(weld.get());
+        moveConversationScopedBeans(runtime, beans, weld.get());
         List<String> unstorable = all.stream().filter(b -> b.unstorable() != null)
                 .map(b -> b.key() + " (" + b.unstorable() + ")").sorted().toList();
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
                 + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
+    }
+
+    /**
+     * Puts Weld's conversations in the server session too, where their state (Weld's own
+     * classes, sealed) can be read back by every server: with {@code SESSION_SECRET_KEY}. Says
+     * once where {@code @ConversationScoped} beans live, and why.
+     */
+    private void moveConversationScopedBeans(SessionRuntime runtime, BeanManager beans, WeldSessionContext weld) {
+        if (conversationScoped.isEmpty()) {
+            return;
+        }
+        String names = new TreeSet<>(conversationScoped).toString();
+        if (runtime.settings().secretKey().isEmpty()) {
+            LOG.info("@ConversationScoped beans " + names + " stay in the container's session: SESSION_SECRET_KEY is not set,"
+                    + " and a conversation is Weld's own state, which the server session keeps only sealed with it");
+            return;
+        }
+        WeldConversationContext.find(beans, weld.weldLoader(), conversationIds,
+                reason -> LOG.info("@ConversationScoped beans " + names + " stay in the container's session: " + reason))
+                .ifPresent(conversations -> {
+                    weld.moveConversations(conversations);
+                    LOG.info("@ConversationScoped beans live in the server session (Weld's conversation context follows"
+                            + " the library's request): " + names);
+                });
     }
 
     /**

@@ -41,6 +41,10 @@ import java.util.logging.Logger;
  * bean ({@code __ss:bean:<class>}, as for {@code @ServerSessionScoped}) and stores the instance
  * alone, never Weld's wrapper of it (whose classes no store should have to deserialize). Which
  * index is which bean is asked of Weld itself, once ({@link #names}).
+ *
+ * <p>Weld's conversation context reads the same thread's session: where the extension gives it
+ * one ({@link #moveConversations}), it is moved within each pass of this one and ended first
+ * ({@link WeldConversationContext}).
  */
 final class WeldSessionContext implements ContainerSessionContext {
     private static final Logger LOG = Logger.getLogger(WeldSessionContext.class.getName());
@@ -52,6 +56,7 @@ final class WeldSessionContext implements ContainerSessionContext {
 
     private final BeanManager beans;
     private final Object context;
+    private final ClassLoader weld;
     private final Method associate;
     private final Method dissociate;
     private final Method activate;
@@ -66,6 +71,8 @@ final class WeldSessionContext implements ContainerSessionContext {
     /** The hash of Weld's bean index that Weld checks a session against: this deployment's own, never stored. */
     private volatile Object indexHash;
     private volatile boolean broken;
+    /** Weld's conversation context, moved with this one ({@link WeldConversationContext}); null: it stays. */
+    private volatile WeldConversationContext conversations;
     /** Weld's names of beans the codec refused to store: the container's session keeps them. */
     private final Set<String> unstorable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -73,6 +80,7 @@ final class WeldSessionContext implements ContainerSessionContext {
             Collection<SessionScopedBean> sessionScoped) throws ReflectiveOperationException {
         this.beans = beans;
         this.context = context;
+        this.weld = weld;
         this.associate = api.getMethod("associate", Object.class);
         this.dissociate = api.getMethod("dissociate", Object.class);
         this.activate = api.getMethod("activate");
@@ -106,6 +114,21 @@ final class WeldSessionContext implements ContainerSessionContext {
             // a bean manager that wants a bean for it
         }
         return loaders;
+    }
+
+    /** Moves Weld's conversation context with this one from now on. */
+    void moveConversations(WeldConversationContext conversations) {
+        this.conversations = conversations;
+    }
+
+    /** Weld's loader, where its conversation context is found too. */
+    ClassLoader weldLoader() {
+        return weld;
+    }
+
+    /** One move of the conversation context, ended before the session context's. */
+    interface ConversationPass {
+        void exit();
     }
 
     /** A {@code @SessionScoped} bean, its name in the server session, and why it cannot be stored there (or null). */
@@ -175,7 +198,15 @@ final class WeldSessionContext implements ContainerSessionContext {
         } catch (RuntimeException e) {
             return failed(e, containerRequest);
         }
-        return end(session, weldRequest, () -> backToContainer(containerRequest));
+        WeldConversationContext moving = conversations;
+        ConversationPass conversation = moving == null ? null
+                : moving.enter(containerRequest, sessionRequest, weldRequest, (WeldSessions.StoredBeans) weldRequest.getSession());
+        Pass end = end(session, weldRequest, () -> backToContainer(containerRequest));
+        return conversation == null ? end : () -> {
+            // while the thread's session (SessionHolder) is still the server session's view
+            conversation.exit();
+            end.exit();
+        };
     }
 
     /** Sets the context up on the server session for a pass Weld left without it; ends it after the pass. */

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * The sessions Weld's bean store sees while {@link WeldSessionContext} holds its context: the
  * server session's view ({@link StoredBeans}) and, once per deployment, one that only listens
  * ({@link Listening}). Weld's own bookkeeping (the hash of its bean index, its lock store) is
- * answered from memory, never stored.
+ * answered from memory, never stored. In a pass where {@link WeldConversationContext} moved the
+ * conversation context too, Weld's conversation attributes go to the server session as well.
  */
 final class WeldSessions {
     private static final Logger LOG = Logger.getLogger(WeldSessionContext.class.getName());
@@ -107,6 +108,8 @@ final class WeldSessions {
         private final HttpServletRequest containerRequest;
         /** What Weld was handed in this request, by Weld's name: the same object again. */
         private final Map<String, Object> handedOut = new HashMap<>();
+        /** Where Weld's conversations go while its conversation context is moved in this pass; null otherwise. */
+        private WeldConversationContext conversations;
 
         StoredBeans(WeldSessionContext weld, RequestSession session, Map<String, WeldSessionContext.SessionScopedBean> known,
                 HttpServletRequest containerRequest) {
@@ -116,6 +119,15 @@ final class WeldSessions {
             this.containerRequest = containerRequest;
         }
 
+        /** Weld's conversation attributes go to the server session from now on in this pass (null: no longer). */
+        void holdConversations(WeldConversationContext conversations) {
+            this.conversations = conversations;
+        }
+
+        private boolean conversation(String name) {
+            return conversations != null && WeldConversationContext.isSessionAttribute(name);
+        }
+
         private WeldSessionContext.SessionScopedBean stored(String name) {
             WeldSessionContext.SessionScopedBean bean = known.get(name);
             return bean != null && bean.unstorable() == null && !weld.refused(name) ? bean : null;
@@ -123,6 +135,9 @@ final class WeldSessions {
 
         @Override
         public Object getAttribute(String name) {
+            if (conversation(name)) {
+                return conversations.read(session, containerRequest, name);
+            }
             WeldSessionContext.SessionScopedBean bean = stored(name);
             if (bean == null) {
                 Object own = super.getAttribute(name);
@@ -151,6 +166,10 @@ final class WeldSessions {
                 super.setAttribute(name, value);
                 return;
             }
+            if (conversation(name)) {
+                conversations.write(session, containerRequest, name, value);
+                return;
+            }
             WeldSessionContext.SessionScopedBean bean = stored(name);
             if (bean == null) {
                 containerRequest.getSession(true).setAttribute(name, value);
@@ -173,6 +192,10 @@ final class WeldSessions {
 
         @Override
         public void removeAttribute(String name) {
+            if (conversation(name)) {
+                conversations.remove(session, containerRequest, name);
+                return;
+            }
             WeldSessionContext.SessionScopedBean bean = stored(name);
             if (bean == null) {
                 HttpSession container = containerRequest.getSession(false);
@@ -188,11 +211,16 @@ final class WeldSessions {
         /**
          * The beans Weld holds in this request: Weld lists names only to destroy what it holds
          * (after an invalidate) or to copy it, and could not do either with one it has not read;
-         * the server session has dropped all of them by then anyway.
+         * the server session has dropped all of them by then anyway. And the stored attributes
+         * of conversations, which Weld lists to load or destroy a conversation's beans.
          */
         @Override
         public java.util.Enumeration<String> getAttributeNames() {
-            return java.util.Collections.enumeration(List.copyOf(handedOut.keySet()));
+            List<String> names = new java.util.ArrayList<>(handedOut.keySet());
+            if (conversations != null) {
+                names.addAll(conversations.names(session));
+            }
+            return java.util.Collections.enumeration(names);
         }
 
         @Override

@@ -119,7 +119,7 @@ public final class RequestSession implements ServerSession {
 
     // ---- 1. Load: nothing before the first use, then the stored session or a fresh one ----
 
-    private void load() {
+    void load() {
         locks.progress(); // SESSION_LOCKING: a use of the session is progress, which keeps its lock renewed
         if (loaded) {
             return;

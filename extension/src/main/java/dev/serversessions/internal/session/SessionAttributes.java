@@ -276,6 +276,11 @@ final class SessionAttributes {
         return names(name -> !AttributeNames.isReserved(name));
     }
 
+    /** Names starting with {@code prefix}, decoded or not. */
+    Set<String> namesStartingWith(String prefix) {
+        return names(name -> name.startsWith(prefix));
+    }
+
     /** Names matching {@code which}, decoded or not. */
     private Set<String> names(Predicate<String> which) {
         Set<String> names = new HashSet<>();

@@ -2,6 +2,9 @@ package dev.serversessions.internal.session;
 
 import static dev.serversessions.internal.session.AttributeNames.BEAN_PREFIX;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * The instances of {@code @ServerSessionScoped} and plain {@code @SessionScoped} beans a session
  * keeps, for the CDI contexts: each is one hidden attribute named after its bean
@@ -9,7 +12,8 @@ import static dev.serversessions.internal.session.AttributeNames.BEAN_PREFIX;
  * {@link RequestSession#get} reads a value, so that changes to its fields reach the store; it is
  * checked for the codec when stored, so that the context can say at once why a bean cannot be
  * kept; the application's listeners never hear of it, and {@code clear} and {@code invalidate}
- * remove it with the rest.
+ * remove it with the rest. Weld's state of {@code @ConversationScoped} beans is kept the same way,
+ * under keys of its own ({@code WeldConversationContext}).
  *
  * <p>Each method takes the monitor of its {@link RequestSession}, as the session's own do.
  */
@@ -39,6 +43,15 @@ public final class SessionBeans {
             session.changing();
             session.announceCreation();
             attributes.set(name, instance);
+        }
+    }
+
+    /** The keys starting with {@code keyPrefix} of the instances the session holds, read or not. */
+    public Set<String> keys(String keyPrefix) {
+        synchronized (session) {
+            session.load();
+            return attributes.namesStartingWith(BEAN_PREFIX + keyPrefix).stream()
+                    .map(name -> name.substring(BEAN_PREFIX.length())).collect(Collectors.toUnmodifiableSet());
         }
     }
 

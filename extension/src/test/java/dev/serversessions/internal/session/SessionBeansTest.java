@@ -44,6 +44,24 @@ class SessionBeansTest {
         assertNull(next.beans().get("shop.Wishlist"));
     }
 
+    /** Weld lists a conversation's attributes to load or destroy its beans: the keys under a prefix, read or not. */
+    @Test
+    void theKeysUnderAPrefixAreListedWhetherReadOrNot() {
+        SessionRuntime runtime = RequestParts.runtime(dir);
+        RequestSession first = runtime.open(null);
+        first.beans().put("conversation:1#a", "x");
+        first.beans().put("conversation:1#b", "y");
+        first.beans().put(CART, new ArrayList<>());
+        String id = first.save().id();
+
+        RequestSession next = runtime.open(id);
+        assertEquals(Set.of("conversation:1#a", "conversation:1#b"), next.beans().keys("conversation:"));
+        next.beans().put("conversation:2#a", "z");
+        next.beans().remove("conversation:1#b");
+        assertEquals(Set.of("conversation:1#a", "conversation:2#a"), next.beans().keys("conversation:"));
+        assertEquals(Set.of(), runtime.open(null).beans().keys("conversation:"), "a new session has none");
+    }
+
     @Test
     void changesToTheFieldsOfAnInstanceReadReachTheStore() {
         SessionRuntime runtime = RequestParts.runtime(dir);
