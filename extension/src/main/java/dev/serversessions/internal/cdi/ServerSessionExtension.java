@@ -30,6 +30,7 @@ import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.PassivationCapable;
 import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessProducerField;
 import jakarta.enterprise.inject.spi.ProcessProducerMethod;
@@ -107,6 +108,8 @@ public class ServerSessionExtension implements Extension {
     private final Set<String> conversationScoped = ConcurrentHashMap.newKeySet();
     /** Their identifiers (Weld's, which name the deployment too): what names their conversations' state in the store. */
     private final Set<String> conversationIds = ConcurrentHashMap.newKeySet();
+    /** Whether the application has an injection point of {@code HttpSession} ({@link #noteHttpSessionInjection}). */
+    private volatile boolean httpSessionInjected;
 
     void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
         // a class bean, not a synthetic one: runtimes find health checks by their annotations
@@ -364,9 +367,18 @@ public class ServerSessionExtension implements Extension {
             return;
         }
         SessionFilter.useContainerSessionContext(weld.get());
-        moveConversationScopedBeans(runtime, beans, weld.get());
+        boolean conversations = moveConversationScopedBeans(runtime, beans, weld.get());
         List<String> unstorable = all.stream().filter(b -> b.unstorable() != null)
                 .map(b -> b.key() + " (" + b.unstorable() + ")").sorted().toList();
+        if (!conversations && !httpSessionInjected && all.stream().allMatch(b -> b.unstorable() != null)) {
+            // only the runtime's own beans (Payara's OAuth2 and OpenID holders, Mojarra's channels):
+            // moving the context on every request for nothing was most of what the library cost a
+            // request that uses no session (JFR of the plain WAR on Payara)
+            SessionFilter.useContainerSessionContext(null);
+            LOG.info("No @SessionScoped bean can be kept in the server session: Weld's session context stays with the"
+                    + " container's request, whose session keeps " + unstorable);
+            return;
+        }
         LOG.info("@SessionScoped beans live in the server session (Weld's session context follows the library's request): "
                 + all.stream().filter(b -> b.unstorable() == null).map(WeldSessionContext.SessionScopedBean::key).sorted().toList()
                 + (unstorable.isEmpty() ? "" : "; in the container's session, as their instance cannot be stored: " + unstorable));
@@ -377,23 +389,34 @@ public class ServerSessionExtension implements Extension {
      * classes, sealed) can be read back by every server: with {@code SESSION_SECRET_KEY}. Says
      * once where {@code @ConversationScoped} beans live, and why.
      */
-    private void moveConversationScopedBeans(SessionRuntime runtime, BeanManager beans, WeldSessionContext weld) {
+    private boolean moveConversationScopedBeans(SessionRuntime runtime, BeanManager beans, WeldSessionContext weld) {
         if (conversationScoped.isEmpty()) {
-            return;
+            return false;
         }
         String names = new TreeSet<>(conversationScoped).toString();
         if (runtime.settings().secretKey().isEmpty()) {
             LOG.info("@ConversationScoped beans " + names + " stay in the container's session: SESSION_SECRET_KEY is not set,"
                     + " and a conversation is Weld's own state, which the server session keeps only sealed with it");
-            return;
+            return false;
         }
-        WeldConversationContext.find(beans, weld.weldLoader(), conversationIds,
-                reason -> LOG.info("@ConversationScoped beans " + names + " stay in the container's session: " + reason))
-                .ifPresent(conversations -> {
-                    weld.moveConversations(conversations);
-                    LOG.info("@ConversationScoped beans live in the server session (Weld's conversation context follows"
-                            + " the library's request): " + names);
-                });
+        Optional<WeldConversationContext> found = WeldConversationContext.find(beans, weld.weldLoader(), conversationIds,
+                reason -> LOG.info("@ConversationScoped beans " + names + " stay in the container's session: " + reason));
+        found.ifPresent(conversations -> {
+            weld.moveConversations(conversations);
+            LOG.info("@ConversationScoped beans live in the server session (Weld's conversation context follows"
+                    + " the library's request): " + names);
+        });
+        return found.isPresent();
+    }
+
+    /**
+     * Whether the application injects {@code HttpSession}: Weld's built-in bean answers it from the
+     * thread's session, which only the move of the session context makes the server session.
+     */
+    void noteHttpSessionInjection(@Observes ProcessInjectionPoint<?, ?> event) {
+        if (event.getInjectionPoint().getType() == jakarta.servlet.http.HttpSession.class) {
+            httpSessionInjected = true;
+        }
     }
 
     /**

@@ -321,7 +321,8 @@ final class WeldSessionContext implements ContainerSessionContext {
         return invoke(method, Modifier.isStatic(method.getModifiers()) ? null : context, arguments);
     }
 
-    private static Object invoke(Method method, Object target, Object... arguments) {
+    /** Calls a method of Weld's, its own exceptions unwrapped (also for {@link WeldConversationContext}). */
+    static Object invoke(Method method, Object target, Object... arguments) {
         try {
             return method.invoke(target, arguments);
         } catch (InvocationTargetException e) {
