@@ -445,9 +445,6 @@ public final class RequestSession implements ServerSession {
             startFresh(false);
             return CookieAction.NONE;
         }
-        if (written.changed() || written.idChanged()) { // else the store holds what it held
-            attributes.written(current);
-        }
         owner.saved(idBefore, identity.storedId(), index);
         expiry.stored(written.storedExpiry());
         expireCookie = false;

@@ -135,7 +135,8 @@ final class StoreCalls {
     }
 
     /**
-     * Writes {@code current}, the session as it will be stored.
+     * Writes {@code current}, the session as it will be stored, and makes it the baseline of the
+     * next save where the store took it.
      *
      * @return what was written, or null if a read-only request found the session gone
      * @throws RaceLost where writing would undo another request's invalidate or rename
@@ -147,6 +148,7 @@ final class StoreCalls {
         }
         if (identity.storedId() == null) {
             Instant newExpiry = insert(backend, current, now);
+            attributes.written(current);
             return new Written(true, true, newExpiry, newExpiry);
         }
         Map<String, byte[]> put = attributes.changedIn(current);
@@ -156,6 +158,7 @@ final class StoreCalls {
         Instant storedExpiry = expiry.expires();
         if (changed) {
             storedExpiry = update(backend, put, removed, newExpiry);
+            attributes.written(current); // else the store holds what it held: the baseline is rebuilt only here
         } else if (expiry.touchDue(newExpiry, idChanged)) {
             if (!identity.touch(backend, newExpiry)) {
                 return null; // invalidated by another request since this one loaded it: its cookie is dead
