@@ -1,6 +1,7 @@
 package dev.serversessions.it.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.deployment.app.AppConfigSource;
@@ -61,6 +62,24 @@ class DeploymentGlassFishIT extends DeploymentsOnOneServer implements Applicatio
                 HttpRequest.newBuilder(at("configonly").url("/greeting")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(500, response.statusCode(), response.body());
         assertTrue(response.body().contains("WELD-001408"), response.body());
+    }
+
+    /**
+     * {@code /app} has no {@code @SessionScoped} bean of its own (GlassFish's, Mojarra's websocket
+     * channels and Soteria's OpenID context, stay with the container): Weld's session context is
+     * left with the container's request instead of being moved on every request for nothing, and
+     * the contract's tests ({@code ServerSession}, a {@code @ServerSessionScoped} bean shared by a
+     * resource and a servlet) pass without that move.
+     */
+    @Test
+    void withNoSessionScopedBeanToStoreWeldsSessionContextIsLeftAlone() {
+        // the server also runs the test WAR at its root, whose beans do move (its own line)
+        java.util.List<String> said = server().log().lines()
+                .filter(l -> l.contains("No @SessionScoped bean can be kept in the server session")).toList();
+        assertFalse(said.isEmpty(), server().log());
+        for (String line : said) {
+            assertFalse(line.contains("dev.serversessions."), "only the runtime's beans stay: " + line);
+        }
     }
 
     @Override

@@ -47,6 +47,11 @@ abstract class DeploymentsOnOneServer implements WarWithoutCdiContract, Redeploy
         }
     }
 
+    /** The server the class started: its log. */
+    protected static DeploysWars server() {
+        return server;
+    }
+
     protected static HttpTarget at(String contextRoot) {
         return path -> URI.create(server.url("/" + contextRoot + path).toString());
     }
