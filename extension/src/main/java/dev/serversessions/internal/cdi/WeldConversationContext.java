@@ -60,6 +60,8 @@ final class WeldConversationContext {
     private static final List<String> REQUEST_ATTRIBUTES = List.of("org.jboss.weld.context.ConversationContext.",
             "org.jboss.weld.contexts.");
     private static final String CONVERSATIONS = "org.jboss.weld.context.ConversationContext.conversations";
+    /** Weld's index number of a bean in an attribute's name (compiled once: asked at each attribute access). */
+    private static final java.util.regex.Pattern INDEX_NUMBER = java.util.regex.Pattern.compile("\\d{1,9}");
 
     private final BeanManager beans;
     private final Object context;
@@ -151,7 +153,7 @@ final class WeldConversationContext {
     /** The server session's name of one of Weld's attributes: a bean's index number replaced by its identifier. */
     private String stored(String weldName) {
         int hash = weldName.indexOf('#');
-        if (index == null || !weldName.startsWith("WELD_C") || hash < 0 || !weldName.substring(hash + 1).matches("\\d{1,9}")) {
+        if (index == null || !weldName.startsWith("WELD_C") || hash < 0 || !INDEX_NUMBER.matcher(weldName).region(hash + 1, weldName.length()).matches()) {
             return keyPrefix + weldName;
         }
         int number = Integer.parseInt(weldName.substring(hash + 1));
