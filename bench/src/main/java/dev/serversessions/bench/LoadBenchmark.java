@@ -156,7 +156,7 @@ public final class LoadBenchmark {
     }
 
     /** Runs windows until the last two agree, or the cap is reached. */
-    private static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, List<String> cookies, Duration window,
+    static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, List<String> cookies, Duration window,
                                  int maxWindows) throws IOException, InterruptedException {
         double previous = -1;
         for (int n = 1; n <= maxWindows; n++) {

@@ -1,0 +1,233 @@
+package dev.serversessions.bench;
+
+import dev.serversessions.api.SessionBackend;
+import dev.serversessions.internal.backend.BackendContext;
+import dev.serversessions.internal.backend.BackendProvider;
+import dev.serversessions.internal.backend.BackendProviders;
+import dev.serversessions.internal.backend.ClientLookup;
+import dev.serversessions.internal.config.ConfigValues;
+import dev.serversessions.internal.config.SessionSettings;
+import dev.serversessions.internal.config.SettingsSource;
+import dev.serversessions.it.support.PayaraMicro;
+import dev.serversessions.testsupport.MongoDbServer;
+import dev.serversessions.testsupport.RedisServer;
+import dev.serversessions.testsupport.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+
+/**
+ * One store of the capacity run: the store process (or database), the settings Payara and the
+ * run's own backend share, and what the store says it holds (its own counters, never an estimate
+ * of ours).
+ */
+abstract class CapacityStore implements AutoCloseable {
+    final String name;
+    /** The largest population this store is filled to, whatever the run asks for. */
+    final int maxSessions;
+    /** Whether the store has no expiry of its own, so that a purge removes expired sessions ({@link SessionBackend#purgeExpired}). */
+    final boolean purges;
+    private final AutoCloseable process;
+    private final Map<String, String> env;
+
+    private CapacityStore(String name, int maxSessions, boolean purges, AutoCloseable process, Map<String, String> env) {
+        this.name = name;
+        this.maxSessions = maxSessions;
+        this.purges = purges;
+        this.process = process;
+        this.env = env;
+    }
+
+    static final List<String> NAMES = List.of("redis", "sqlalchemy", "mongodb", "filesystem");
+
+    static CapacityStore start(String name) {
+        switch (name) {
+            case "redis" -> {
+                // persistent like a production Redis, synced once a second
+                RedisServer redis = RedisServer.start(PayaraMicro.workDir(), RedisServer.freePort(), "--appendfsync", "everysec");
+                return new Redis(redis);
+            }
+            case "sqlalchemy" -> {
+                TestDatabase postgres = TestDatabase.postgres();
+                return new Sql(postgres);
+            }
+            case "mongodb" -> {
+                MongoDbServer mongo = MongoDbServer.start();
+                return new CapacityStore("mongodb", Integer.MAX_VALUE, false, mongo,
+                        Map.of("SESSION_TYPE", "mongodb", "SESSION_MONGODB", mongo.connectionString())) {
+                    @Override
+                    String footprint(long sessions) {
+                        return "in-JVM mongo-java-server (the run's own JVM): no MongoDB footprint to report";
+                    }
+                };
+            }
+            case "filesystem" -> {
+                Path dir = PayaraMicro.workDir().resolve("capacity-files-" + System.nanoTime());
+                // SESSION_FILE_THRESHOLD=0: no cap (the default keeps at most 500 sessions, as Flask-Session's cachelib)
+                return new FileSystem(dir);
+            }
+            default -> throw new IllegalArgumentException("no capacity store " + name + "; one of " + NAMES);
+        }
+    }
+
+    /** The settings of this store, for Payara and for the run's own backend alike. */
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** A backend of this store built the way the extension builds it, from the same keys as the server's. */
+    SessionBackend backend() {
+        Map<String, String> keys = new HashMap<>(env);
+        ConfigValues values = new ConfigValues(SettingsSource.of(keys));
+        SessionSettings settings = SessionSettings.read(values);
+        BackendProvider provider = BackendProviders.load(settings.type(), CapacityStore.class.getClassLoader(), values);
+        provider.validate(values);
+        values.throwIfInvalid();
+        return provider.create(new BackendContext(settings, values, ClientLookup.NONE));
+    }
+
+    /** What the store itself reports holding for {@code sessions} sessions: memory, table and index sizes, disk. */
+    abstract String footprint(long sessions) throws Exception;
+
+    /** What the store has counted so far (commands, transactions), by name; empty where it counts nothing we can read. */
+    Map<String, Long> calls() throws Exception {
+        return Map.of();
+    }
+
+    /** The counts that grew from {@code before} to {@code after}, as text. */
+    static String difference(Map<String, Long> before, Map<String, Long> after) {
+        if (after.isEmpty()) {
+            return "not counted";
+        }
+        StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(after).forEach((name, count) -> {
+            long grew = count - before.getOrDefault(name, 0L);
+            if (grew > 0) {
+                text.append(text.isEmpty() ? "" : ", ").append(name).append(' ').append(String.format("%,d", grew));
+            }
+        });
+        return text.isEmpty() ? "none" : text.toString();
+    }
+
+    /** Bytes per session as text. */
+    static String perSession(long bytes, long sessions) {
+        return String.format("%,d B total, %,d B per session", bytes, sessions == 0 ? 0 : bytes / sessions);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.close();
+    }
+
+    private static final class Redis extends CapacityStore {
+        private final RedisServer redis;
+
+        Redis(RedisServer redis) {
+            super("redis", Integer.MAX_VALUE, false, redis,
+                    Map.of("SESSION_TYPE", "redis", "SESSION_REDIS", "redis://127.0.0.1:" + redis.port()));
+            this.redis = redis;
+        }
+
+        @Override
+        String footprint(long sessions) {
+            try (Jedis admin = redis.admin()) {
+                long used = Long.parseLong(info(admin.info("memory"), "used_memory"));
+                return "used_memory " + perSession(used, sessions) + "; keys " + admin.dbSize();
+            }
+        }
+
+        @Override
+        Map<String, Long> calls() {
+            Map<String, Long> calls = new HashMap<>();
+            try (Jedis admin = redis.admin()) {
+                // cmdstat_get:calls=12,usec=...
+                admin.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> calls.put(
+                        l.substring("cmdstat_".length(), l.indexOf(':')),
+                        Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',', l.indexOf("calls="))))));
+            }
+            calls.remove("info");
+            return calls;
+        }
+
+        private static String info(String info, String field) {
+            return info.lines().filter(l -> l.startsWith(field + ":")).findFirst().orElseThrow().substring(field.length() + 1).trim();
+        }
+    }
+
+    private static final class Sql extends CapacityStore {
+        private final TestDatabase database;
+
+        Sql(TestDatabase database) {
+            super("sqlalchemy", Integer.MAX_VALUE, true, database,
+                    Map.of("SESSION_TYPE", "sqlalchemy", "SESSION_SQLALCHEMY", database.url()));
+            this.database = database;
+        }
+
+        @Override
+        Map<String, Long> calls() throws Exception {
+            Thread.sleep(1500); // PostgreSQL publishes a backend's counts after its transaction, at most once a second
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT xact_commit + xact_rollback, tup_returned, tup_inserted, tup_updated, tup_deleted "
+                         + "FROM pg_stat_database WHERE datname = current_database()")) {
+                r.next();
+                return Map.of("transactions", r.getLong(1), "rows read", r.getLong(2), "rows inserted", r.getLong(3),
+                        "rows updated", r.getLong(4), "rows deleted", r.getLong(5));
+            }
+        }
+
+        @Override
+        String footprint(long sessions) throws Exception {
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+                StringBuilder tables = new StringBuilder();
+                long total = 0;
+                try (ResultSet r = s.executeQuery("SELECT relname, pg_total_relation_size(oid), pg_indexes_size(oid) FROM pg_class "
+                        + "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC")) {
+                    while (r.next()) {
+                        total += r.getLong(2);
+                        if (r.getLong(2) > 65536) {
+                            tables.append("; ").append(r.getString(1)).append(' ').append(perSession(r.getLong(2), sessions))
+                                    .append(String.format(" (indexes %,d B)", r.getLong(3)));
+                        }
+                    }
+                }
+                return "all tables with indexes and TOAST " + perSession(total, sessions) + tables;
+            }
+        }
+    }
+
+    private static final class FileSystem extends CapacityStore {
+        private final Path dir;
+
+        FileSystem(Path dir) {
+            super("filesystem", 100_000, true, () -> { }, Map.of("SESSION_TYPE", "filesystem", "SESSION_FILE_DIR", dir.toString(),
+                    "SESSION_FILE_THRESHOLD", "0"));
+            this.dir = dir;
+        }
+
+        @Override
+        String footprint(long sessions) throws IOException, InterruptedException {
+            return "files " + perSession(du("-sb"), sessions) + "; on disk (allocated) " + perSession(du("-sB1"), sessions);
+        }
+
+        private long du(String flag) throws IOException, InterruptedException {
+            Process du = new ProcessBuilder("du", flag, dir.toString()).redirectErrorStream(true).start();
+            String out = new String(du.getInputStream().readAllBytes()).trim();
+            du.waitFor(60, TimeUnit.SECONDS);
+            return Long.parseLong(out.split("\\s+")[0]);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
