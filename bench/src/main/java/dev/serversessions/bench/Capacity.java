@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Capacity {
     /** Sessions the requests of one population are spread over, drawn from all of it. */
     static final int SAMPLE = 4096;
-    private static final int FILL_THREADS = 16;
+    private static final int FILL_THREADS = 8;
     /** Logins of one user among the largest population ({@code bench.userSessions}, 0 for none). */
     private static final int USER_SESSIONS = Integer.getInteger("bench.userSessions", 10_000);
     private static final Duration LIFETIME = Duration.ofDays(31);
@@ -74,7 +74,7 @@ public final class Capacity {
                 String templateId = template(server);
                 StoredSession template = backend.load(SessionIds.privateId(templateId))
                         .orElseThrow(() -> new IllegalStateException("the run's backend does not find the server's session"));
-                Population population = new Population(backend, template.attributes());
+                Population population = new Population(store, backend, templateId, template.attributes());
                 population.add(templateId);
                 for (int size : sizes) {
                     if (size > store.maxSessions) {
@@ -183,14 +183,21 @@ public final class Capacity {
 
     /** The sessions written so far, and the ids the live ones have (a sample of requests draws from them). */
     private static final class Population {
+        private static final int BATCH = 2000;
+        /** SESSION_KEY_PREFIX's default, which the servers and this run keep. */
+        private static final String KEY_PREFIX = "session:";
+        private final CapacityStore store;
         private final SessionBackend backend;
+        private final String templateId;
         private final Map<String, byte[]> attributes;
         private final SessionIds ids = new SessionIds(32, null);
         private final List<String> live = java.util.Collections.synchronizedList(new ArrayList<>());
         private int size;
 
-        Population(SessionBackend backend, Map<String, byte[]> attributes) {
+        Population(CapacityStore store, SessionBackend backend, String templateId, Map<String, byte[]> attributes) {
+            this.store = store;
             this.backend = backend;
+            this.templateId = templateId;
             this.attributes = attributes;
         }
 
@@ -216,14 +223,15 @@ public final class Capacity {
                 for (int t = 0; t < FILL_THREADS; t++) {
                     workers.add(pool.submit(() -> {
                         List<String> mine = new ArrayList<>();
-                        while (next.getAndIncrement() < missing) {
-                            String id = ids.generate();
-                            Instant now = Instant.now();
-                            if (!backend.apply(SessionIds.privateId(id), new ChangeSet(attributes, Set.of(), now, expires, true))) {
-                                throw new IllegalStateException("the store refused a new session");
+                        int first;
+                        while ((first = next.getAndAdd(BATCH)) < missing) {
+                            List<String> batch = new ArrayList<>();
+                            for (int i = first; i < Math.min(missing, first + BATCH); i++) {
+                                batch.add(ids.generate());
                             }
+                            write(batch, expires);
                             if (keep) {
-                                mine.add(id);
+                                mine.addAll(batch);
                             }
                         }
                         live.addAll(mine);
@@ -237,6 +245,20 @@ public final class Capacity {
                 pool.shutdown();
             }
             size = target;
+        }
+
+        /** New sessions under {@code batch}: copied in bulk where the store does that, else through the backend one by one. */
+        private void write(List<String> batch, Instant expires) throws Exception {
+            if (store.copy(KEY_PREFIX + SessionIds.privateId(templateId), batch.stream().map(id -> KEY_PREFIX + SessionIds.privateId(id)).toList(),
+                    expires)) {
+                return;
+            }
+            for (String id : batch) {
+                Instant now = Instant.now();
+                if (!backend.apply(SessionIds.privateId(id), new ChangeSet(attributes, Set.of(), now, expires, true))) {
+                    throw new IllegalStateException("the store refused a new session");
+                }
+            }
         }
 
         /** Cookies of {@code count} distinct live sessions drawn at random from all of them. */

@@ -60,13 +60,7 @@ abstract class CapacityStore implements AutoCloseable {
             }
             case "mongodb" -> {
                 MongoDbServer mongo = MongoDbServer.start();
-                return new CapacityStore("mongodb", Integer.MAX_VALUE, false, mongo,
-                        Map.of("SESSION_TYPE", "mongodb", "SESSION_MONGODB", mongo.connectionString())) {
-                    @Override
-                    String footprint(long sessions) {
-                        return "in-JVM mongo-java-server (the run's own JVM): no MongoDB footprint to report";
-                    }
-                };
+                return new Mongo(mongo);
             }
             case "filesystem" -> {
                 Path dir = PayaraMicro.workDir().resolve("capacity-files-" + System.nanoTime());
@@ -91,6 +85,17 @@ abstract class CapacityStore implements AutoCloseable {
         provider.validate(values);
         values.throwIfInvalid();
         return provider.create(new BackendContext(settings, values, ClientLookup.NONE));
+    }
+
+    /**
+     * Writes copies of the session stored under {@code templateKey} (the store's key: the key
+     * prefix and a private id) under each of {@code keys}, all expiring at {@code expires}, or
+     * returns false where the run's backend is to write them one by one ({@link SessionBackend#apply}).
+     * The stores whose one-by-one writes would take most of an hour at a million (SQL, the
+     * in-JVM MongoDB) copy in bulk what the backend wrote for the template, row for row.
+     */
+    boolean copy(String templateKey, List<String> keys, java.time.Instant expires) throws Exception {
+        return false;
     }
 
     /** What the store itself reports holding for {@code sessions} sessions: memory, table and index sizes, disk. */
@@ -171,6 +176,26 @@ abstract class CapacityStore implements AutoCloseable {
         }
 
         @Override
+        boolean copy(String templateKey, List<String> keys, java.time.Instant expires) throws Exception {
+            try (Connection c = database.dataSource().getConnection();
+                 java.sql.PreparedStatement insert = c.prepareStatement("WITH s AS (INSERT INTO sessions (session_id, created_millis, "
+                         + "expires_millis) SELECT k, ?, ? FROM unnest(?::varchar[]) AS k RETURNING id) "
+                         + "INSERT INTO sessions_attributes (session_ref, attribute_hash, attribute_name, attribute_value) "
+                         + "SELECT s.id, a.attribute_hash, a.attribute_name, a.attribute_value FROM s, (SELECT attribute_hash, "
+                         + "attribute_name, attribute_value FROM sessions_attributes WHERE session_ref = "
+                         + "(SELECT id FROM sessions WHERE session_id = ?)) a")) {
+                insert.setLong(1, System.currentTimeMillis());
+                insert.setLong(2, expires.toEpochMilli());
+                insert.setArray(3, c.createArrayOf("varchar", keys.toArray()));
+                insert.setString(4, templateKey);
+                if (insert.executeUpdate() == 0) {
+                    throw new IllegalStateException("no attribute rows of the template " + templateKey + " to copy");
+                }
+            }
+            return true;
+        }
+
+        @Override
         Map<String, Long> calls() throws Exception {
             Thread.sleep(1500); // PostgreSQL publishes a backend's counts after its transaction, at most once a second
             try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
@@ -199,6 +224,45 @@ abstract class CapacityStore implements AutoCloseable {
                 }
                 return "all tables with indexes and TOAST " + perSession(total, sessions) + tables;
             }
+        }
+    }
+
+    private static final class Mongo extends CapacityStore {
+        private final com.mongodb.client.MongoClient client;
+
+        Mongo(MongoDbServer mongo) {
+            // mongo-java-server answers each lookup by scanning every document (jstack: its DefaultQueryMatcher under
+            // AbstractSynchronizedMongoCollection.handleQuery), so beyond this its curve is the test server's, not MongoDB's
+            super("mongodb", 20_000, false, mongo, Map.of("SESSION_TYPE", "mongodb", "SESSION_MONGODB", mongo.connectionString()));
+            this.client = com.mongodb.client.MongoClients.create(mongo.connectionString());
+        }
+
+        @Override
+        boolean copy(String templateKey, List<String> keys, java.time.Instant expires) {
+            var sessions = client.getDatabase("flask_session").getCollection("sessions");
+            org.bson.Document template = sessions.find(com.mongodb.client.model.Filters.eq("_id", templateKey)).first();
+            if (template == null) {
+                throw new IllegalStateException("no template document " + templateKey);
+            }
+            List<org.bson.Document> copies = new java.util.ArrayList<>(keys.size());
+            for (String key : keys) {
+                org.bson.Document copy = new org.bson.Document(template);
+                copy.put("_id", key);
+                copies.add(copy);
+            }
+            sessions.insertMany(copies);
+            return true;
+        }
+
+        @Override
+        String footprint(long sessions) {
+            return "in-JVM mongo-java-server (the run's own JVM): no MongoDB footprint to report";
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            super.close();
         }
     }
 
