@@ -38,10 +38,13 @@ public final class RuntimeStateSeal {
 
     /**
      * Packages of runtime state: Faces' implementations and API (view state, view maps, the
-     * Flash), Weld's contexts (the creational context of a bean Faces keeps).
+     * Flash), Weld's contexts (the creational context of a bean Faces keeps), and the expressions
+     * of Jakarta Expression Language with Expressly's implementation of them (Mojarra's view state
+     * of a page in a Faces flow holds its method expressions).
      */
     static final List<String> RUNTIME_PREFIXES = List.of(
-            "com.sun.faces.", "org.apache.myfaces.", "jakarta.faces.", "org.jboss.weld.", "org.apache.webbeans.");
+            "com.sun.faces.", "org.apache.myfaces.", "jakarta.faces.", "org.jboss.weld.", "org.apache.webbeans.",
+            "jakarta.el.", "org.glassfish.expressly.");
 
     private final List<SecretKeySpec> keys;
     private final boolean ephemeral;

@@ -116,6 +116,24 @@ class RuntimeStateSealTest {
                 "another server (or this one restarted) has another random key");
     }
 
+    /**
+     * Mojarra's view state of a page in a Faces flow holds method expressions (Expressly's, under
+     * {@code jakarta.el.MethodExpression}): read back inside a sealed value, refused outside one.
+     */
+    @Test
+    void anExpressionOfTheRuntimesStateIsReadOnlyInsideASealedValue() throws IOException {
+        SavedView view = new SavedView();
+        view.put("-1:7", new Object[] {new org.glassfish.expressly.sealtest.FlowMethodExpression("#{flowCounter.increment}")});
+        byte[] stored = codec(KEY).encodeForPut("com.sun.faces.renderkit.ServerSideStateHelper.LogicalViewMap", view);
+        assertTrue(RuntimeStateSeal.isSealed(stored));
+        SavedView read = (SavedView) codec(KEY).decode("com.sun.faces.renderkit.ServerSideStateHelper.LogicalViewMap", stored);
+        assertEquals("#{flowCounter.increment}", ((jakarta.el.MethodExpression) read.get("-1:7")[0]).getExpressionString());
+
+        UndecodableAttributeException unsealed = assertThrows(UndecodableAttributeException.class,
+                () -> codec(KEY).decode("v", plainJava(new org.glassfish.expressly.sealtest.FlowMethodExpression("#{x.y}"))));
+        assertTrue(unsealed.getCause().getMessage().contains("FlowMethodExpression is not allowed"), unsealed.getCause().getMessage());
+    }
+
     @Test
     void theDenialsStillHoldInsideASealedValue() throws Exception {
         List<Object> mixed = new ArrayList<>(List.of(new FacesMessage("x"), new URL("http://127.0.0.1:1/")));
