@@ -64,4 +64,37 @@ class SpyLoggerTest {
             client.shutdown();
         }
     }
+
+    /**
+     * Something in the application logged through spymemcached before the backend started, so
+     * its factory already chose the default logger (standard error, keys in clear): starting the
+     * backend replaces that factory, and the loggers asked for from then on redact.
+     */
+    @Test
+    void aDefaultLoggerChosenBeforeTheBackendStartedIsReplaced() throws Exception {
+        Field instance = LoggerFactory.class.getDeclaredField("instance");
+        instance.setAccessible(true);
+        instance.set(null, null); // as in a fresh class loader
+        assertFalse(LoggerFactory.getLogger("early") instanceof SpyLogger, "spymemcached's own default first");
+
+        SpyLogger.install();
+
+        assertTrue(LoggerFactory.getLogger("late") instanceof SpyLogger);
+    }
+
+    /** An application that chose spymemcached's logger itself ({@code -Dnet.spy.log.LoggerImpl}) keeps it. */
+    @Test
+    void aLoggerTheApplicationChoseIsKept() throws Exception {
+        Field instance = LoggerFactory.class.getDeclaredField("instance");
+        instance.setAccessible(true);
+        instance.set(null, null);
+        System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
+        try {
+            SpyLogger.install();
+            assertEquals("net.spy.memcached.compat.log.SunLogger", LoggerFactory.getLogger("chosen").getClass().getName());
+        } finally {
+            System.clearProperty("net.spy.log.LoggerImpl");
+            instance.set(null, null);
+        }
+    }
 }
