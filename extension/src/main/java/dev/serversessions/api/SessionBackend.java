@@ -2,6 +2,8 @@ package dev.serversessions.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +35,25 @@ public interface SessionBackend extends AutoCloseable {
      *                                   as it is
      */
     Optional<StoredSession> load(String id);
+
+    /**
+     * The live sessions among {@code ids} (private ids), by id, as {@link #load} would return
+     * each; an id that is unknown, expired, or whose stored form is malformed is absent. For
+     * reading many sessions at once (the list of a user's sessions): a backend may do it in fewer
+     * round trips than one {@code load} each, as the Redis and SQL backends do; by default it is
+     * one {@code load} each.
+     */
+    default Map<String, StoredSession> loadAll(Collection<String> ids) {
+        Map<String, StoredSession> found = new LinkedHashMap<>();
+        for (String id : ids) {
+            try {
+                load(id).ifPresent(session -> found.put(id, session));
+            } catch (MalformedSessionException e) {
+                // absent, as documented: one bad entry does not hide the others
+            }
+        }
+        return found;
+    }
 
     /**
      * Applies one request's changes atomically. {@link ChangeSet#version()} is the

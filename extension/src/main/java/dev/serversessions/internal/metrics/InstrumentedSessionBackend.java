@@ -41,6 +41,11 @@ public final class InstrumentedSessionBackend implements SessionBackend {
     }
 
     @Override
+    public java.util.Map<String, StoredSession> loadAll(java.util.Collection<String> ids) {
+        return timed(StoreOperation.LOAD, () -> backend.loadAll(ids));
+    }
+
+    @Override
     public boolean apply(String id, ChangeSet changes) {
         return timed(StoreOperation.SAVE, () -> backend.apply(id, changes));
     }

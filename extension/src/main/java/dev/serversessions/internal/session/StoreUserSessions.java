@@ -1,6 +1,5 @@
 package dev.serversessions.internal.session;
 
-import dev.serversessions.api.MalformedSessionException;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionLimitException;
 import dev.serversessions.api.SessionOwnerIndex;
@@ -14,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -136,18 +137,14 @@ public final class StoreUserSessions implements UserSessions {
         String currentId = current == null ? null : privateIdOf(current.storedIdIfLoaded());
         Instant now = runtime.clock().instant();
         List<Live> sessions = new ArrayList<>();
-        for (String id : index.ids(owner)) {
-            Optional<StoredSession> stored;
-            try {
-                stored = backend.load(id);
-            } catch (MalformedSessionException e) {
-                stored = Optional.empty();
-            }
-            if (stored.isEmpty() || !owner.equals(ownerOf(id, stored.get()))) {
+        Set<String> ids = index.ids(owner);
+        Map<String, StoredSession> loaded = backend.loadAll(ids); // in few round trips where the store can
+        for (String id : ids) {
+            StoredSession s = loaded.get(id);
+            if (s == null || !owner.equals(ownerOf(id, s))) {
                 index.remove(owner, id); // ended, or given to someone else since it was indexed
                 continue;
             }
-            StoredSession s = stored.get();
             Instant lastAccess = SessionExpiry.lastAccess(s.created(), s.expires(), lifetimeOf(s), now);
             sessions.add(new Live(id, new UserSession(tag(id), s.created(), lastAccess, s.expires(), id.equals(currentId))));
         }

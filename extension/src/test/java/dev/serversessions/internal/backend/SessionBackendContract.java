@@ -321,6 +321,40 @@ public abstract class SessionBackendContract {
         assertFalse(backend.changeId(IDS.generate(), IDS.generate()));
     }
 
+    /**
+     * Many sessions read at once (a user's list, {@link SessionBackend#loadAll}): the live ones as
+     * {@code load} returns them, across more than one batch of the backends that read in batches
+     * (Redis 1,000, SQL 500), and neither an unknown nor an expired one.
+     */
+    @Test
+    void loadAllReturnsTheLiveSessionsAsLoadDoes() throws InterruptedException {
+        SessionBackend backend = backend();
+        String expiring = IDS.generate();
+        backend.apply(expiring, create(Map.of("a", bytes("gone")), Instant.now().plusMillis(1000)));
+        long expired = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2100);
+        List<String> live = new ArrayList<>();
+        for (int i = 0; i < 1003; i++) {
+            String id = IDS.generate();
+            assertTrue(backend.apply(id, create(Map.of("n", bytes(Integer.toString(i))), inMinutes(30))));
+            live.add(id);
+        }
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, expired - System.nanoTime()));
+        List<String> asked = new ArrayList<>(live);
+        asked.add(500, IDS.generate());
+        asked.add(expiring);
+
+        Map<String, StoredSession> found = backend.loadAll(asked);
+
+        assertEquals(Set.copyOf(live), found.keySet());
+        for (int i = 0; i < live.size(); i++) {
+            assertArrayEquals(bytes(Integer.toString(i)), found.get(live.get(i)).attributes().get("n"), "session " + i);
+        }
+        StoredSession one = backend.load(live.get(7)).orElseThrow();
+        assertEquals(one.created(), found.get(live.get(7)).created());
+        assertEquals(one.expires(), found.get(live.get(7)).expires());
+        assertEquals(Map.of(), backend.loadAll(List.of()));
+    }
+
     @Test
     void anExpiredSessionIsNeverReturned() throws InterruptedException {
         SessionBackend backend = backend();

@@ -43,6 +43,8 @@ final class JpaSessionBackend implements SessionBackend {
     private final Clock clock;
     /** Whether expired sessions stay until {@link #claimExpired} takes them. */
     private volatile boolean keepExpired;
+    /** Keys per query of {@link #loadAll}: well within every database's limit of parameters. */
+    private static final int LOAD_ALL_BATCH = 500;
 
     JpaSessionBackend(SessionDatabase database, String keyPrefix, Clock clock) {
         this.database = database;
@@ -56,9 +58,11 @@ final class JpaSessionBackend implements SessionBackend {
         long now = clock.millis();
         // one SELECT outside any transaction: nothing to commit
         List<Object[]> rows = database.read(sql -> sql.rows(sql.tables().load(), key, now));
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
+        return rows.isEmpty() ? Optional.empty() : Optional.of(session(rows));
+    }
+
+    /** A session from its rows of {@link SessionTables#load}: created, expires, then one attribute (or nulls) each. */
+    private static StoredSession session(List<Object[]> rows) {
         Map<String, byte[]> attributes = new HashMap<>();
         for (Object[] row : rows) {
             if (row[2] == null && row[3] == null) {
@@ -71,7 +75,41 @@ final class JpaSessionBackend implements SessionBackend {
             attributes.put(name, value);
         }
         Object[] first = rows.get(0);
-        return Optional.of(new StoredSession(attributes, millis(first[0], "created_millis"), millis(first[1], "expires_millis")));
+        return new StoredSession(attributes, millis(first[0], "created_millis"), millis(first[1], "expires_millis"));
+    }
+
+    /**
+     * The sessions of {@code ids}, {@link SessionTables#loadAll} of up to {@link #LOAD_ALL_BATCH} at
+     * a time: a user's list of ten thousand sessions in a few queries instead of ten thousand.
+     */
+    @Override
+    public Map<String, StoredSession> loadAll(java.util.Collection<String> ids) {
+        Map<String, StoredSession> found = new java.util.LinkedHashMap<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += LOAD_ALL_BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + LOAD_ALL_BATCH));
+            Object[] parameters = new Object[batch.size() + 1];
+            for (int i = 0; i < batch.size(); i++) {
+                parameters[i] = keyPrefix + batch.get(i);
+            }
+            parameters[batch.size()] = clock.millis();
+            List<Object[]> rows = database.read(sql -> sql.rows(sql.tables().loadAll(batch.size()), parameters));
+            Map<String, List<Object[]>> byKey = new HashMap<>();
+            for (Object[] row : rows) {
+                byKey.computeIfAbsent(String.valueOf(row[0]), k -> new java.util.ArrayList<>()).add(java.util.Arrays.copyOfRange(row, 1, row.length));
+            }
+            for (String id : batch) {
+                List<Object[]> mine = byKey.get(keyPrefix + id);
+                if (mine != null) {
+                    try {
+                        found.put(id, session(mine));
+                    } catch (MalformedSessionException e) {
+                        // absent, as for load
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

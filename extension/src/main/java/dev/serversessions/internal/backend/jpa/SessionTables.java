@@ -89,6 +89,13 @@ record SessionTables(Optional<String> schema, String table, Optional<String> seq
                 + " WHERE s.session_id = ? AND s.expires_millis > ?";
     }
 
+    /** {@link #load} of {@code count} sessions at once, each row led by its key. Parameters: the keys, now. */
+    String loadAll(int count) {
+        return "SELECT s.session_id, s.created_millis, s.expires_millis, a.attribute_name, a.attribute_value FROM " + sessions() + " s"
+                + " LEFT JOIN " + attributes() + " a ON a.session_ref = s.id"
+                + " WHERE s.session_id IN (" + String.join(", ", Collections.nCopies(count, "?")) + ") AND s.expires_millis > ?";
+    }
+
     /**
      * Moves the expiry of a live session; in a transaction it also locks the row, which
      * serializes the writers of one session. Parameters: new expiry, key, now.

@@ -266,6 +266,27 @@ class RedisSessionBackendTest extends SessionBackendContract {
         }
     }
 
+    /** In a list read at once ({@code loadAll}), keys of another type and malformed hashes are absent, and hide no live session. */
+    @Test
+    void aListOfSessionsLeavesOutKeysOfAnotherTypeAndMalformedHashes() {
+        SessionBackend backend = backend("foreign:");
+        try (Jedis admin = redis.admin()) {
+            String live = IDS.generate();
+            assertTrue(backend.apply(live, create(Map.of("a", bytes("1")), inMinutes(30))));
+            String text = IDS.generate();
+            admin.set("foreign:" + text, "not a session");
+            String noTime = IDS.generate();
+            admin.hset("foreign:" + noTime, Map.of("a:user", "alice"));
+            String other = IDS.generate();
+            assertTrue(backend.apply(other, create(Map.of("b", bytes("2")), inMinutes(30))));
+
+            Map<String, StoredSession> found = backend.loadAll(List.of(text, live, noTime, other));
+
+            assertEquals(Set.of(live, other), found.keySet());
+            assertEquals("string", admin.type("foreign:" + text), "left as it was");
+        }
+    }
+
     @Test
     void aHashWithoutANumericCreationTimeIsMalformedAndLeftAlone() {
         SessionBackend backend = backend("foreign:");
