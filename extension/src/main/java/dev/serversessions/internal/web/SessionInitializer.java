@@ -46,5 +46,22 @@ public final class SessionInitializer implements ServletContainerInitializer {
         if (runtime.settings().locking()) {
             context.addListener(new AuthenticationSessions.ReleaseUnadoptedLocks());
         }
+        if (hasJakartaAuthentication()) {
+            // a listener, not now: Jakarta Security registers an application's mechanism in an
+            // initializer of its own, which may run after this one
+            context.addListener(FORM_LOGIN_REGISTRATION);
+        }
+    }
+
+    /** The servlet FORM login of web.xml in the server session ({@code FormLoginRegistration}, which names Jakarta Authentication's API). */
+    private static final String FORM_LOGIN_REGISTRATION = "dev.serversessions.internal.security.FormLoginRegistration";
+
+    private static boolean hasJakartaAuthentication() {
+        try {
+            Class.forName("jakarta.security.auth.message.config.AuthConfigFactory", false, SessionInitializer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // Open Liberty without appAuthentication: the container keeps any FORM login
+        }
     }
 }
