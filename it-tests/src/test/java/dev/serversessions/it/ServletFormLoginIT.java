@@ -50,6 +50,15 @@ class ServletFormLoginIT extends TwoNodesOnOneStore {
     @BeforeAll
     static void start() throws IOException {
         Path war = war();
+        Path postboot = payaraUsers();
+        Map<String, String> env = BuiltInBasicMechanismContract.env();
+        store = Path.of(env.get("SESSION_FILE_DIR"));
+        startPair((name, e) -> PayaraMicro.start(name, e, war, postboot), (name, e) -> PayaraMicro.start(name, e, war, postboot),
+                "servlet-form", env, null);
+    }
+
+    /** Payara's boot commands that put alice (groups admin, user) and bob (user) into its file realm. */
+    static Path payaraUsers() throws IOException {
         Path users = PayaraMicro.workDir().resolve("servlet-form-users-" + System.nanoTime());
         Files.createDirectories(users);
         Files.writeString(users.resolve("alice"), "AS_ADMIN_USERPASSWORD=alice-secret\n");
@@ -57,10 +66,7 @@ class ServletFormLoginIT extends TwoNodesOnOneStore {
         Path postboot = users.resolve("postboot.txt");
         Files.writeString(postboot, "create-file-user --groups admin:user --passwordfile " + users.resolve("alice") + " alice\n"
                 + "create-file-user --groups user --passwordfile " + users.resolve("bob") + " bob\n");
-        Map<String, String> env = BuiltInBasicMechanismContract.env();
-        store = Path.of(env.get("SESSION_FILE_DIR"));
-        startPair((name, e) -> PayaraMicro.start(name, e, war, postboot), (name, e) -> PayaraMicro.start(name, e, war, postboot),
-                "servlet-form", env, null);
+        return postboot;
     }
 
     /** The application as its users write it: a servlet, a login page, an error page, and the FORM login in web.xml. */

@@ -21,7 +21,6 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -153,28 +152,17 @@ final class FormLoginModule implements ServerAuthModule {
         return AuthStatus.SEND_CONTINUE;
     }
 
-    /**
-     * Asks the runtime's realm; on success, the caller's groups as the runtime put them into the
-     * subject (every principal but the caller's own, and only those whose class says it is a
-     * group: GlassFish's {@code org.glassfish.security.common.Group}).
-     */
+    /** Asks the runtime's realm; on success, the caller's groups as the runtime gives them ({@link RealmGroups}). */
     private Optional<Set<String>> validate(Subject client, String name, String password) throws AuthException {
-        PasswordValidationCallback check = new PasswordValidationCallback(client, name, password.toCharArray());
+        char[] secret = password.toCharArray();
+        PasswordValidationCallback check = new PasswordValidationCallback(client, name, secret);
         try {
             handle(check);
+            return check.getResult() ? Optional.of(RealmGroups.of(client, name, secret)) : Optional.empty();
         } finally {
             check.clearPassword();
+            java.util.Arrays.fill(secret, '\0');
         }
-        if (!check.getResult()) {
-            return Optional.empty();
-        }
-        Set<String> groups = new TreeSet<>();
-        for (Principal principal : client.getPrincipals()) {
-            if (principal.getClass().getSimpleName().contains("Group") && principal.getName() != null) {
-                groups.add(principal.getName());
-            }
-        }
-        return Optional.of(groups);
     }
 
     /** Hands the stored caller to the runtime, which maps its groups to the application's roles. */

@@ -34,14 +34,15 @@ public final class FormLoginRegistration implements ServletContextListener {
             return;
         }
         String appContext = context.getVirtualServerName() + " " + context.getContextPath();
+        String application = (context.getContextPath().isEmpty() ? "/" : context.getContextPath()) + " on " + context.getVirtualServerName();
         String refusal = refusal(appContext);
         if (refusal != null) {
-            LOG.info(() -> "Servlet FORM login stays with the container for " + appContext + ": " + refusal);
+            LOG.info(() -> "Servlet FORM login of " + application + " stays with the container: " + refusal);
             return;
         }
         registrationId = AuthConfigFactory.getFactory().registerConfigProvider(new FormLoginProvider(form.get()), LAYER,
                 appContext, "server sessions: servlet FORM login of WEB-INF/web.xml");
-        LOG.info(() -> "Servlet FORM login of " + appContext + " (login page " + form.get().loginPage() + ", error page "
+        LOG.info(() -> "Servlet FORM login of " + application + " (login page " + form.get().loginPage() + ", error page "
                 + form.get().errorPage() + ") keeps its saved request and caller in the server session");
     }
 
