@@ -23,10 +23,10 @@ import org.xml.sax.SAXException;
  * @param loginPage  the {@code form-login-page}, starting with '/'
  * @param errorPage  the {@code form-error-page}, starting with '/'
  */
-record FormLoginConfig(String loginPage, String errorPage) {
+public record FormLoginConfig(String loginPage, String errorPage) {
 
     /** The FORM login of the application's {@code WEB-INF/web.xml}; empty if it declares another or none. */
-    static Optional<FormLoginConfig> read(ServletContext context) {
+    public static Optional<FormLoginConfig> read(ServletContext context) {
         try (InputStream in = context.getResourceAsStream("/WEB-INF/web.xml")) {
             return in == null ? Optional.empty() : parse(in);
         } catch (IOException | SAXException | ParserConfigurationException e) {
