@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 public final class FormLoginRegistration implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(FormLoginRegistration.class.getName());
     static final String LAYER = "HttpServlet";
-    private String registrationId;
+    private static final String DESCRIPTION = "server sessions: servlet FORM login of WEB-INF/web.xml";
+    private final java.util.List<String> registrationIds = new java.util.ArrayList<>();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -40,8 +41,12 @@ public final class FormLoginRegistration implements ServletContextListener {
             LOG.info(() -> "Servlet FORM login of " + application + " stays with the container: " + refusal);
             return;
         }
-        registrationId = AuthConfigFactory.getFactory().registerConfigProvider(new FormLoginProvider(form.get()), LAYER,
-                appContext, "server sessions: servlet FORM login of WEB-INF/web.xml");
+        FormLoginProvider provider = new FormLoginProvider(form.get());
+        registrationIds.add(AuthConfigFactory.getFactory().registerConfigProvider(provider, LAYER, appContext, DESCRIPTION));
+        if (context.getContextPath().isEmpty()) {
+            // the root application: Open Liberty looks its provider up as "host /", the others as "host "
+            registrationIds.add(AuthConfigFactory.getFactory().registerConfigProvider(provider, LAYER, appContext + "/", DESCRIPTION));
+        }
         LOG.info(() -> "Servlet FORM login of " + application + " (login page " + form.get().loginPage() + ", error page "
                 + form.get().errorPage() + ") keeps its saved request and caller in the server session");
     }
@@ -76,9 +81,7 @@ public final class FormLoginRegistration implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        if (registrationId != null) {
-            AuthConfigFactory.getFactory().removeRegistration(registrationId);
-            registrationId = null;
-        }
+        registrationIds.forEach(AuthConfigFactory.getFactory()::removeRegistration);
+        registrationIds.clear();
     }
 }
