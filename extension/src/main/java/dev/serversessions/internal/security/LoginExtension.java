@@ -3,11 +3,11 @@ package dev.serversessions.internal.security;
 import dev.serversessions.internal.cdi.MechanismPresence;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Typed;
+import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
 import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
-import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
 import jakarta.security.enterprise.authentication.mechanism.http.CustomFormAuthenticationMechanismDefinition;
@@ -31,10 +31,15 @@ import java.util.Arrays;
  */
 public class LoginExtension implements Extension, MechanismPresence {
     private static final String MECHANISM_PACKAGE = "jakarta.security.enterprise.authentication.mechanism.http.";
+    /**
+     * The packages of Open Liberty's own mechanism classes ({@code CustomFormAuthenticationMechanism},
+     * {@code OidcHttpAuthenticationMechanism}, ...), which it adds to every application, not
+     * {@code @Typed}: no sign that the application has one (seen on 26.0.0.3).
+     */
+    private static final java.util.List<String> LIBERTY_BUILT_INS = java.util.List.of("com.ibm.ws.security.", "io.openliberty.security.");
     private boolean mechanismFound;
 
-    void addLoginDecorator(@Observes BeforeBeanDiscovery event) {
-        event.addAnnotatedType(SessionLoginDecorator.class, SessionLoginDecorator.class.getName());
+    void addInterceptors(@Observes BeforeBeanDiscovery event) {
         // bound to @LoginToContinue: applies only to mechanisms that use it
         event.addAnnotatedType(LoginToContinueSessions.class, LoginToContinueSessions.class.getName());
         // bound to @AutoApplySession: keeps such mechanisms' callers out of the container's session
@@ -67,7 +72,8 @@ public class LoginExtension implements Extension, MechanismPresence {
      */
     private static boolean isMechanismBean(AnnotatedType<?> type) {
         Class<?> javaClass = type.getJavaClass();
-        if (javaClass.isInterface() || javaClass == SessionLoginDecorator.class) {
+        if (javaClass.isInterface() || javaClass == SessionLoginDecorator.class
+                || LIBERTY_BUILT_INS.stream().anyMatch(javaClass.getName()::startsWith)) {
             return false;
         }
         Typed typed = type.getAnnotation(Typed.class);
@@ -75,15 +81,24 @@ public class LoginExtension implements Extension, MechanismPresence {
     }
 
     /**
-     * Keeps the login decorator only in an application that has an authentication mechanism (its
-     * own class, or a built-in one's definition annotation): Soteria takes any bean of type
-     * {@code HttpAuthenticationMechanism}, a decorator included, as a sign that the application
-     * uses Jakarta Security, and would then fail every request of an application without one.
-     * Every type has been seen when bean attributes are processed.
+     * Adds the login decorator only to an application that has an authentication mechanism (its
+     * own class, or a built-in one's definition annotation), once every type has been seen, and
+     * enables it there: Soteria takes any bean of type {@code HttpAuthenticationMechanism}, a
+     * decorator included, as a sign that the application uses Jakarta Security, and would then
+     * fail every request of an application without one; Open Liberty takes any such type, as
+     * soon as it is added, for a mechanism of the application's, and refuses to deploy a WAR that
+     * also declares a {@code <login-config>} in its web.xml (CWWKS1931E, measured on 26.0.0.3
+     * with the decorator added before discovery).
      */
-    void dropUnneededLoginDecorator(@Observes ProcessBeanAttributes<SessionLoginDecorator> event) {
+    void addLoginDecoratorWhereNeeded(@Observes AfterTypeDiscovery event) {
         if (!mechanismFound) {
-            event.veto();
+            return;
+        }
+        event.addAnnotatedType(SessionLoginDecorator.class, SessionLoginDecorator.class.getName());
+        // the decorators enabled by their priority were listed before this type was added
+        java.util.List<Class<?>> enabled = event.getDecorators();
+        if (!enabled.contains(SessionLoginDecorator.class)) {
+            enabled.add(SessionLoginDecorator.class);
         }
     }
 

@@ -181,6 +181,17 @@ public final class GlassFishServer extends RuntimeServer implements DeploysWars 
         asadmin("undeploy", contextRoot.isEmpty() ? "root" : contextRoot);
     }
 
+    /** A user of the domain's file realm ({@code asadmin create-file-user}), in {@code groups} (colon-separated). */
+    public void createFileUser(String user, String password, String groups) {
+        Path passwordFile = ownDir().resolve("user-password-" + user);
+        try {
+            Files.writeString(passwordFile, "AS_ADMIN_USERPASSWORD=" + password + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        asadmin("--passwordfile", passwordFile.toString(), "create-file-user", "--groups", groups, user);
+    }
+
     private void asadmin(String... command) {
         List<String> line = new ArrayList<>(List.of(home().resolve("bin/asadmin").toString(),
                 "--host", "127.0.0.1", "--port", String.valueOf(adminPort), "--interactive=false"));

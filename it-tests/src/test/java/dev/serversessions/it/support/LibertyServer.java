@@ -35,6 +35,10 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
 
     private final Path userDir = ownDir();
     private final Path war;
+    /** More features, server.xml elements and application bindings of one test class (empty: none). */
+    private List<String> moreFeatures = List.of();
+    private String moreServerXml = "";
+    private String bindings = "";
 
     private LibertyServer(String name, Map<String, String> env, Path war) {
         super("Open Liberty", "liberty", STARTUP, name, env);
@@ -49,6 +53,22 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
     /** Starts a server with another WAR at the root (it must answer {@code GET /probe/untouched}). */
     public static LibertyServer start(String name, Map<String, String> env, Path war) {
         LibertyServer server = new LibertyServer(name, env, war);
+        server.provision();
+        server.startUntilReady();
+        return server;
+    }
+
+    /**
+     * Starts a server with another WAR at the root, with {@code features} more, {@code serverXml}
+     * added to server.xml (e.g. a {@code basicRegistry}) and {@code bindings} inside the
+     * application's {@code webApplication} element (e.g. an {@code application-bnd}).
+     */
+    public static LibertyServer start(String name, Map<String, String> env, Path war, List<String> features, String serverXml,
+                                      String bindings) {
+        LibertyServer server = new LibertyServer(name, env, war);
+        server.moreFeatures = List.copyOf(features);
+        server.moreServerXml = serverXml;
+        server.bindings = bindings;
         server.provision();
         server.startUntilReady();
         return server;
@@ -102,6 +122,7 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
     private void provision() {
         StringBuilder features = new StringBuilder();
         FEATURES.forEach(f -> features.append("    <feature>").append(f).append("</feature>\n"));
+        moreFeatures.forEach(f -> features.append("    <feature>").append(f).append("</feature>\n"));
         String serverXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <server description="server-sessions it-tests">
@@ -129,9 +150,11 @@ public final class LibertyServer extends RuntimeServer implements DeploysWars {
                        PersistenceProvider and the WAR's JavaLog (ClassCastException to SessionLog) -->
                   <webApplication id="root" location="%s" contextRoot="/">
                     <classloader apiTypeVisibility="+third-party"/>
+                %s
                   </webApplication>
+                %s
                 </server>
-                """.formatted(features, port, System.getProperty("it.h2Jar", ""), war.toAbsolutePath());
+                """.formatted(features, port, System.getProperty("it.h2Jar", ""), war.toAbsolutePath(), bindings, moreServerXml);
         try {
             Files.createDirectories(serverDir().resolve("dropins"));
             Files.writeString(serverDir().resolve("server.xml"), serverXml);

@@ -16,6 +16,8 @@ public final class PayaraMicro extends RuntimeServer {
     private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private Path war = Path.of(System.getProperty("it.war", "target/it-app.war"));
+    /** Asadmin commands Payara runs once it has booted, before it deploys (null: none). */
+    private Path postboot;
 
     private PayaraMicro(String name, Map<String, String> env) {
         super("Payara Micro", "payara", STARTUP, name, env);
@@ -30,6 +32,18 @@ public final class PayaraMicro extends RuntimeServer {
     public static PayaraMicro start(String name, Map<String, String> env, Path war) {
         PayaraMicro server = new PayaraMicro(name, env);
         server.war = war;
+        server.startUntilReady();
+        return server;
+    }
+
+    /**
+     * Starts a server with another WAR, after running the asadmin commands of {@code postboot}
+     * (e.g. {@code create-file-user}) on every start.
+     */
+    public static PayaraMicro start(String name, Map<String, String> env, Path war, Path postboot) {
+        PayaraMicro server = new PayaraMicro(name, env);
+        server.war = war;
+        server.postboot = postboot;
         server.startUntilReady();
         return server;
     }
@@ -106,6 +120,9 @@ public final class PayaraMicro extends RuntimeServer {
                 "--port", String.valueOf(port), "--nocluster",
                 "--rootdir", rootDir.toString(),
                 "--prebootcommandfile", System.getProperty("it.preboot")));
+        if (postboot != null) {
+            command.addAll(List.of("--postbootcommandfile", postboot.toString()));
+        }
         return command;
     }
 

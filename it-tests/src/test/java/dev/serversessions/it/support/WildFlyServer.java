@@ -45,6 +45,19 @@ public final class WildFlyServer extends RuntimeServer {
         return server;
     }
 
+    /**
+     * Starts a server with another WAR, after {@code configure} has had the server's own
+     * {@code configuration} directory (e.g. to add users to {@code application-users.properties}).
+     */
+    public static WildFlyServer start(String name, Map<String, String> env, Path war, java.util.function.Consumer<Path> configure) {
+        WildFlyServer server = new WildFlyServer(name, env);
+        server.provision();
+        configure.accept(server.baseDir.resolve("configuration"));
+        server.copyIntoDeployments(war, "ROOT.war");
+        server.startUntilReady();
+        return server;
+    }
+
     /** The WildFly installation the build unpacked. */
     public static Path home() {
         return installation("WildFly", "it.wildflyHome", "target/runtimes/wildfly",
