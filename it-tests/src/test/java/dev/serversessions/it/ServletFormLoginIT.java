@@ -71,14 +71,35 @@ class ServletFormLoginIT extends TwoNodesOnOneStore {
 
     /** The application as its users write it: a servlet, a login page, an error page, and the FORM login in web.xml. */
     static Path war() {
+        return war(false);
+    }
+
+    /**
+     * The application; with {@code inFragment}, its security constraint and FORM login are
+     * declared not in {@code web.xml} (it has none) but in the {@code web-fragment.xml} of a jar
+     * of its own in {@code WEB-INF/lib}, as a shared login module would bring them.
+     */
+    static Path war(boolean inFragment) {
+        return war(inFragment, WEB_XML);
+    }
+
+    /** The application with {@code webXml} as its descriptor (or its fragment's). */
+    static Path war(boolean inFragment, String webXml) {
         Path war = PayaraMicro.workDir().resolve("servlet-form-" + System.nanoTime() + ".war");
-        ShrinkWrap.create(WebArchive.class, "servlet-form.war")
+        WebArchive archive = ShrinkWrap.create(WebArchive.class, "servlet-form.war");
+        if (inFragment) {
+            archive.addAsLibrary(ShrinkWrap.create(org.jboss.shrinkwrap.api.spec.JavaArchive.class, "login-module.jar")
+                    .addAsManifestResource(new StringAsset(webXml.replace("<web-app ", "<web-fragment ")
+                            .replace("</web-app>", "</web-fragment>")), "web-fragment.xml"));
+        } else {
+            archive.setWebXML(new StringAsset(webXml));
+        }
+        archive
                 .addClass(FormApp.class)
                 .addAsWebResource(new StringAsset("<!DOCTYPE html><html><body><form id=\"login\" method=\"post\""
                         + " action=\"j_security_check\"><input name=\"j_username\"><input name=\"j_password\" type=\"password\">"
                         + "<button>Log in</button></form></body></html>"), "login.html")
                 .addAsWebResource(new StringAsset("<!DOCTYPE html><p id=\"error\">Wrong user name or password</p>"), "login-error.html")
-                .setWebXML(new StringAsset(WEB_XML))
                 .addAsLibrary(dev.serversessions.it.support.LibraryJar.archive())
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         return war;
