@@ -98,12 +98,47 @@ abstract class CapacityStore implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Brings the store to its steady state after a fill, as time would (SQL: {@code VACUUM
+     * ANALYZE}, which autovacuum would otherwise run in the middle of the measurement after a
+     * million inserts); what it did, or "".
+     */
+    String settle() throws Exception {
+        return "";
+    }
+
     /** What the store itself reports holding for {@code sessions} sessions: memory, table and index sizes, disk. */
     abstract String footprint(long sessions) throws Exception;
 
     /** What the store has counted so far (commands, transactions), by name; empty where it counts nothing we can read. */
     Map<String, Long> calls() throws Exception {
         return Map.of();
+    }
+
+    /**
+     * What the store itself says about the requests between {@code before} and {@code after}
+     * ({@link #calls}): Redis's own microseconds per call of the commands a request sends, SQL's
+     * pages found in its buffers against pages it read; "" where it says nothing.
+     */
+    static String storeSide(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder text = new StringBuilder();
+        for (String command : List.of("hgetall", "evalsha")) {
+            long calls = after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+            long usec = after.getOrDefault("usec " + command, 0L) - before.getOrDefault("usec " + command, 0L);
+            if (calls > 0) {
+                text.append(text.isEmpty() ? "" : ", ").append(String.format("%s %.1f µs/call", command, (double) usec / calls));
+            }
+        }
+        long hit = after.getOrDefault("pages hit", 0L) - before.getOrDefault("pages hit", 0L);
+        long read = after.getOrDefault("pages read", 0L) - before.getOrDefault("pages read", 0L);
+        if (hit + read > 0) {
+            text.append(String.format("%,d pages hit, %,d read (%.1f%% hit)", hit, read, 100.0 * hit / (hit + read)));
+        }
+        long vacuums = after.getOrDefault("autovacuum runs", 0L) - before.getOrDefault("autovacuum runs", 0L);
+        if (vacuums > 0) {
+            text.append(String.format("; autovacuum/autoanalyze ran %d times", vacuums));
+        }
+        return text.toString();
     }
 
     /** The counts that grew from {@code before} to {@code after}, as text. */
@@ -153,11 +188,15 @@ abstract class CapacityStore implements AutoCloseable {
             Map<String, Long> calls = new HashMap<>();
             try (Jedis admin = redis.admin()) {
                 // cmdstat_get:calls=12,usec=...
-                admin.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> calls.put(
-                        l.substring("cmdstat_".length(), l.indexOf(':')),
-                        Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',', l.indexOf("calls="))))));
+                admin.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
+                    String command = l.substring("cmdstat_".length(), l.indexOf(':'));
+                    calls.put(command, Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',', l.indexOf("calls=")))));
+                    // Redis's own time in the command, for what the store itself spends per call
+                    calls.put("usec " + command, Long.parseLong(l.substring(l.indexOf("usec=") + 5, l.indexOf(',', l.indexOf("usec=")))));
+                });
             }
             calls.remove("info");
+            calls.remove("usec info");
             return calls;
         }
 
@@ -196,14 +235,30 @@ abstract class CapacityStore implements AutoCloseable {
         }
 
         @Override
+        String settle() throws Exception {
+            long started = System.nanoTime();
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("VACUUM ANALYZE");
+            }
+            return String.format("VACUUM ANALYZE took %.1f s", (System.nanoTime() - started) / 1e9);
+        }
+
+        @Override
         Map<String, Long> calls() throws Exception {
             Thread.sleep(1500); // PostgreSQL publishes a backend's counts after its transaction, at most once a second
             try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT xact_commit + xact_rollback, tup_returned, tup_inserted, tup_updated, tup_deleted "
-                         + "FROM pg_stat_database WHERE datname = current_database()")) {
+                 ResultSet r = s.executeQuery("SELECT xact_commit + xact_rollback, tup_returned, tup_inserted, tup_updated, tup_deleted, "
+                         + "blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()")) {
                 r.next();
-                return Map.of("transactions", r.getLong(1), "rows read", r.getLong(2), "rows inserted", r.getLong(3),
-                        "rows updated", r.getLong(4), "rows deleted", r.getLong(5));
+                Map<String, Long> calls = new HashMap<>(Map.of("transactions", r.getLong(1), "rows read", r.getLong(2),
+                        "rows inserted", r.getLong(3), "rows updated", r.getLong(4), "rows deleted", r.getLong(5),
+                        // pages found in PostgreSQL's shared buffers, and pages it had to read (from the OS's cache or the disk)
+                        "pages hit", r.getLong(6), "pages read", r.getLong(7)));
+                try (ResultSet v = s.executeQuery("SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables")) {
+                    v.next();
+                    calls.put("autovacuum runs", v.getLong(1));
+                }
+                return calls;
             }
         }
 
