@@ -95,10 +95,15 @@ public final class Capacity {
                         LoadBenchmark.WarmUp warmUp = LoadBenchmark.warmUp(server, scenario, false, cookies, window, maxWarmupWindows);
                         List<Wrk.Measurement> runs = new ArrayList<>();
                         Map<String, Long> before = store.calls();
+                        store.resetStalls();
                         for (int i = 0; i < 3; i++) {
                             runs.add(Wrk.run(server, scenario, false, cookies, window));
                         }
                         String storeSide = CapacityStore.storeSide(before, store.calls());
+                        String stalls = store.stalls();
+                        if (!stalls.isEmpty()) {
+                            storeSide += "; " + stalls;
+                        }
                         LoadBenchmark.Result r = LoadBenchmark.Result.of(name, name, scenario, 1024, runs, warmUp);
                         String row = String.format("| %s | %,d | %s | %s | %s | %.0f | %.0f–%.0f | %s | %s (%s) | %d | %s | %s |", name, size,
                                 filled, holds, scenario.writes() ? "write one attribute" : "read one attribute", r.requestsPerSecond(),

@@ -181,11 +181,7 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         return session;
     }
 
-    /**
-     * The hashes of {@code ids} in one pipeline per {@link #LOAD_ALL_BATCH} of them: a user's list of
-     * ten thousand sessions in a few round trips instead of ten thousand. Read from Redis, never the
-     * near cache (a list is rare, and should be current).
-     */
+    /** The hashes of {@code ids}, pipelined {@link #LOAD_ALL_BATCH} at a time; from Redis, never the near cache. */
     @Override
     public Map<String, StoredSession> loadAll(java.util.Collection<String> ids) {
         Map<String, StoredSession> found = new LinkedHashMap<>();
