@@ -96,10 +96,16 @@ public final class Capacity {
                         List<Wrk.Measurement> runs = new ArrayList<>();
                         Map<String, Long> before = store.calls();
                         store.resetStalls();
+                        StoreCallTimes timesBefore = StoreCallTimes.of(server);
+                        CpuUse cpuBefore = store.cpu(server.pid());
                         for (int i = 0; i < 3; i++) {
                             runs.add(Wrk.run(server, scenario, false, cookies, window));
                         }
-                        String storeSide = CapacityStore.storeSide(before, store.calls());
+                        CpuUse cpuAfter = store.cpu(server.pid());
+                        long requests = Math.round(runs.stream().mapToDouble(Wrk.Measurement::requestsPerSecond).sum() * seconds);
+                        String storeSide = CapacityStore.storeSide(before, store.calls())
+                                + "; " + cpuAfter.since(cpuBefore, requests)
+                                + "; " + StoreCallTimes.of(server).since(timesBefore, scenario.writes() ? "save" : "load");
                         String stalls = store.stalls();
                         if (!stalls.isEmpty()) {
                             storeSide += "; " + stalls;

@@ -121,6 +121,11 @@ abstract class CapacityStore implements AutoCloseable {
      * ({@link #calls}): Redis's own microseconds per call of the commands a request sends, SQL's
      * pages found in its buffers against pages it read; "" where it says nothing.
      */
+    /** The machine's CPU accounts now: {@code serverPid}'s, and the store's processes' where they are not the server's or this JVM's. */
+    CpuUse cpu(long serverPid) {
+        return CpuUse.now(serverPid, command -> false, pid -> false);
+    }
+
     static String storeSide(Map<String, Long> before, Map<String, Long> after) {
         StringBuilder text = new StringBuilder();
         for (String command : List.of("hgetall", "evalsha")) {
@@ -186,6 +191,11 @@ abstract class CapacityStore implements AutoCloseable {
         }
 
         @Override
+        CpuUse cpu(long serverPid) {
+            return CpuUse.now(serverPid, command -> false, pid -> pid == redis.pid());
+        }
+
+        @Override
         String footprint(long sessions) {
             try (Jedis admin = redis.admin()) {
                 long used = Long.parseLong(info(admin.info("memory"), "used_memory"));
@@ -240,6 +250,12 @@ abstract class CapacityStore implements AutoCloseable {
             super("sqlalchemy", Integer.MAX_VALUE, true, database,
                     Map.of("SESSION_TYPE", "sqlalchemy", "SESSION_SQLALCHEMY", database.url()));
             this.database = database;
+        }
+
+        /** PostgreSQL's processes (every backend and its background workers; the machine's one server). */
+        @Override
+        CpuUse cpu(long serverPid) {
+            return CpuUse.now(serverPid, "postgres"::equals, pid -> false);
         }
 
         @Override

@@ -91,11 +91,15 @@ public final class LoadBenchmark {
                         if (scenario.ignoresSession && size != SIZES.get(0)) {
                             continue; // never reads the session: its size cannot matter
                         }
+                        if (container && scenario == Scenario.LOGGED_IN) {
+                            continue; // the example's login is kept by the library; without it nothing keeps one
+                        }
                         if (scenario.spread && spread == null) {
                             spread = fill(server, target.cookieName(), size, SPREAD_SESSIONS);
                         }
                         List<String> sent = !scenario.sendsCookie ? List.of() : scenario.spread ? spread
                                 : scenario == Scenario.FACES_POSTBACK ? fill(server, target.cookieName(), size, Wrk.CONNECTIONS)
+                                : scenario == Scenario.LOGGED_IN ? List.of(loggedIn(server, target.cookieName(), size))
                                 : List.of(cookie);
                         WarmUp warmUp = warmUp(server, scenario, container, sent, window, maxWarmupWindows);
                         List<Wrk.Measurement> runs = new ArrayList<>();
@@ -179,6 +183,20 @@ public final class LoadBenchmark {
         return cookieName + "=" + browser.cookie().get();
     }
 
+    /** A session of {@code size} bytes in which alice then logged in: the session cookie and the login cookie. */
+    private static String loggedIn(PayaraMicro server, String cookieName, int size) throws IOException {
+        Browser browser = new Browser(server, cookieName);
+        browser.get("/httpsession/fill?bytes=" + size);
+        Browser.Response login = browser.postForm("/api/login", "username", "alice", "password", "alice-secret");
+        Browser.Response whoami = browser.get("/api/whoami");
+        if (login.status() != 204 || browser.cookie().isEmpty() || !whoami.body().contains("\"alice\"")) {
+            throw new IOException("could not log in: " + login + " then " + whoami);
+        }
+        StringBuilder cookies = new StringBuilder(cookieName + "=" + browser.cookie().get());
+        browser.otherCookies().forEach((name, value) -> cookies.append("; ").append(name).append('=').append(value));
+        return cookies.toString();
+    }
+
     /** {@code count} sessions of {@code size} bytes, for the scenarios that spread over sessions. */
     private static List<String> fill(PayaraMicro server, String cookieName, int size, int count) throws IOException {
         List<String> cookies = new ArrayList<>();
@@ -203,6 +221,8 @@ public final class LoadBenchmark {
         API_READ("example API: GET /api/session (reads all)", "GET", "/api/session", "/legacy/session", true, false),
         API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
         API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true),
+        /** A logged-in caller asking who she is: the login kept by the library re-established on each request; stores only. */
+        LOGGED_IN("example API: GET /api/whoami, logged in", "GET", "/api/whoami", "/api/whoami", true, false),
         FACES_POSTBACK("example Faces page: postback of /faces/counter.xhtml, a session per connection", "POST",
                 "/faces/counter.xhtml", "/faces/counter.xhtml", true, false),
         /** The plain WAR's page ({@link PlainWars}), without a cookie: only on the plain targets, which run only this. */

@@ -124,6 +124,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The redis-server process's id, for what it spends of the machine's CPU. */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path dir() {
         return dir;
     }
