@@ -52,6 +52,13 @@ record CpuUse(long machineBusy, long machineAll, long server, long store, long h
                 all == 0 ? 0.0 : 100.0 * (machineBusy - before.machineBusy) / all);
     }
 
+    /** What was spent from {@code before} to this one, per request, in microseconds: a table cell. */
+    String perRequest(CpuUse before, long requests) {
+        double perRequest = 1e6 / Math.max(1, requests) / TICKS_PER_SECOND; // µs of CPU per request, per tick
+        return String.format("%.0f / %.0f / %.0f µs", (server - before.server) * perRequest, (store - before.store) * perRequest,
+                (machineBusy - before.machineBusy) * perRequest);
+    }
+
     /** Busy and all ticks of every core ({@code /proc/stat}'s first line; idle and iowait are not busy). */
     private static long[] machine() {
         try {

@@ -103,10 +103,13 @@ public final class LoadBenchmark {
                                 : List.of(cookie);
                         WarmUp warmUp = warmUp(server, scenario, container, sent, window, maxWarmupWindows);
                         List<Wrk.Measurement> runs = new ArrayList<>();
+                        CpuUse cpuBefore = cpu(server, store);
                         for (int i = 0; i < REPEATS; i++) {
                             runs.add(Wrk.run(server, scenario, container, sent, window));
                         }
-                        Result result = Result.of(target.name(), target.baseline(), scenario, size, runs, warmUp);
+                        long requests = Math.round(runs.stream().mapToDouble(Wrk.Measurement::requestsPerSecond).sum() * seconds);
+                        Result result = Result.of(target.name(), target.baseline(), scenario, size, runs, warmUp)
+                                .withCpu(cpu(server, store).perRequest(cpuBefore, requests));
                         System.out.println(result.row() + " |");
                         results.add(result);
                     }
@@ -181,6 +184,16 @@ public final class LoadBenchmark {
             throw new IOException("could not create a " + size + "-byte session: " + response);
         }
         return cookieName + "=" + browser.cookie().get();
+    }
+
+    /** The CPU accounts now: the server's, and the store's processes where it has its own (Redis, PostgreSQL, MariaDB, memcached). */
+    private static CpuUse cpu(PayaraMicro server, LoadTarget.Started store) {
+        String type = store.env().getOrDefault("SESSION_TYPE", "");
+        String url = store.env().getOrDefault("SESSION_SQLALCHEMY", "");
+        String command = type.equals("memcached") ? "memcached" : !type.equals("sqlalchemy") ? ""
+                : url.contains("mariadb") || url.contains("mysql") ? "mariadbd" : "postgres";
+        long storePid = store.store() instanceof dev.serversessions.testsupport.RedisServer redis ? redis.pid() : -1;
+        return CpuUse.now(server.pid(), command::equals, pid -> pid == storePid);
     }
 
     /** A session of {@code size} bytes in which alice then logged in: the session cookie and the login cookie. */
@@ -270,11 +283,15 @@ public final class LoadBenchmark {
 
     /** The median of the measured windows, with the spread of all and their summed errors. */
     record Result(String target, String baseline, Scenario scenario, int size, double requestsPerSecond, double min, double max,
-                  String p50, String p99, long errors, WarmUp warmUp) {
+                  String p50, String p99, long errors, WarmUp warmUp, String cpu) {
         String row() {
             return "| " + target + " | " + scenario.label + " | " + (scenario.ignoresSession ? "any" : (size / 1024) + " kB")
                     + " | " + String.format("%.0f", requestsPerSecond) + " | " + String.format("%.0f–%.0f", min, max)
-                    + " | " + p50 + " | " + p99 + " | " + errors + " | " + warmUp;
+                    + " | " + p50 + " | " + p99 + " | " + errors + " | " + warmUp + " | " + cpu;
+        }
+
+        Result withCpu(String perRequest) {
+            return new Result(target, baseline, scenario, size, requestsPerSecond, min, max, p50, p99, errors, warmUp, perRequest);
         }
 
         static Result of(String target, String baseline, Scenario scenario, int size, List<Wrk.Measurement> runs, WarmUp warmUp) {
@@ -283,7 +300,7 @@ public final class LoadBenchmark {
             Wrk.Measurement mid = sorted.get(sorted.size() / 2);
             long errors = runs.stream().mapToLong(Wrk.Measurement::errors).sum();
             return new Result(target, baseline, scenario, size, mid.requestsPerSecond(), sorted.get(0).requestsPerSecond(),
-                    sorted.get(sorted.size() - 1).requestsPerSecond(), mid.p50(), mid.p99(), errors, warmUp);
+                    sorted.get(sorted.size() - 1).requestsPerSecond(), mid.p50(), mid.p99(), errors, warmUp, "");
         }
 
         static String table(List<Result> results) {
@@ -294,7 +311,8 @@ public final class LoadBenchmark {
                 }
             }
             StringBuilder table = new StringBuilder("| store | request | session | req/s (median of " + REPEATS
-                    + ") | spread | p50 | p99 | errors | warm-up | of in-memory (plain WAR: of the same WAR without the jar) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                    + ") | spread | p50 | p99 | errors | warm-up | CPU per request over the measured windows (server / store / whole machine) "
+                    + "| of in-memory (plain WAR: of the same WAR without the jar) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Result r : results) {
                 Double base = ceiling.get(r.baseline + "/" + r.scenario + "/" + r.size);
                 String ratio = base == null || base == 0 ? "" : String.format("%.0f%%", 100 * r.requestsPerSecond / base);
