@@ -4,6 +4,7 @@ import dev.serversessions.api.ChangeSet;
 import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.NearCacheLoads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.logging.Logger;
  * Times and traces every call the core makes to the store, whatever the backend: the one place
  * where store metrics are taken, so no backend carries code for them. Per call it reads the
  * clock twice, records into instruments built once and allocates only the call's small lambda.
+ * A load the Redis near cache answers is not a store call and is not timed ({@link NearCacheLoads}).
  */
 public final class InstrumentedSessionBackend implements SessionBackend {
     private static final Logger LOG = Logger.getLogger(InstrumentedSessionBackend.class.getName());
@@ -35,8 +37,13 @@ public final class InstrumentedSessionBackend implements SessionBackend {
         return backend;
     }
 
+    /** A load answered from this server's near cache is no store call: neither timed nor traced as one. */
     @Override
     public Optional<StoredSession> load(String id) {
+        if (backend instanceof NearCacheLoads nearCache) {
+            StoredSession copy = nearCache.fromNearCache(id);
+            return copy != null ? Optional.of(copy) : timed(StoreOperation.LOAD, () -> nearCache.fromStore(id));
+        }
         return timed(StoreOperation.LOAD, () -> backend.load(id));
     }
 

@@ -15,6 +15,8 @@ import dev.serversessions.api.SessionBackend;
 import dev.serversessions.api.SessionOwnerIndex;
 import dev.serversessions.api.SessionStoreUnavailableException;
 import dev.serversessions.api.StoredSession;
+import dev.serversessions.internal.backend.NearCacheCounts;
+import dev.serversessions.internal.backend.NearCacheLoads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +58,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * it holds the session and {@link RedisInvalidations} is in step with Redis; every change still
  * goes to Redis and drops this server's copy.
  */
-final class RedisSessionBackend implements SessionBackend, dev.serversessions.internal.backend.NearCacheCounts.Source {
+final class RedisSessionBackend implements SessionBackend, NearCacheCounts.Source, NearCacheLoads {
     static final String ATTRIBUTE_FIELD = "a:";
     static final String CREATED_FIELD = "m:created";
     static final String EXPIRES_FIELD = "m:expires";
@@ -123,14 +125,21 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
 
     @Override
     public Optional<StoredSession> load(String id) {
+        StoredSession cached = fromNearCache(id);
+        return cached != null ? Optional.of(cached) : fromStore(id);
+    }
+
+    @Override
+    public StoredSession fromNearCache(String id) {
+        return nearCache == null ? null : nearCache.hit(keyPrefix + id, clock.instant(), invalidations.behind());
+    }
+
+    @Override
+    public Optional<StoredSession> fromStore(String id) {
         if (nearCache == null) {
             return read(id);
         }
         String key = keyPrefix + id;
-        StoredSession cached = nearCache.hit(key, clock.instant(), invalidations.behind());
-        if (cached != null) {
-            return Optional.of(cached);
-        }
         long ticket = nearCache.ticket(key);
         Optional<StoredSession> loaded = read(id);
         loaded.ifPresent(session -> nearCache.put(key, ticket, session));
@@ -453,13 +462,8 @@ final class RedisSessionBackend implements SessionBackend, dev.serversessions.in
         return description;
     }
 
-    /** The near cache's counters, null when it is off; for tests. */
-    RedisNearCache nearCache() {
-        return nearCache;
-    }
-
     @Override
-    public Optional<dev.serversessions.internal.backend.NearCacheCounts> nearCacheCounts() {
+    public Optional<NearCacheCounts> nearCacheCounts() {
         return Optional.ofNullable(nearCache);
     }
 

@@ -92,7 +92,7 @@ class RedisNearCacheTest extends SessionBackendContract {
     }
 
     static RedisNearCache cache(SessionBackend backend) {
-        return ((RedisSessionBackend) backend).nearCache();
+        return (RedisNearCache) ((RedisSessionBackend) backend).nearCacheCounts().orElse(null);
     }
 
     static void await(BooleanSupplier condition, String failure) {
@@ -161,6 +161,44 @@ class RedisNearCacheTest extends SessionBackendContract {
             assertEquals(List.of(), commands.stream().filter(c -> !c.name().equals("PING")).toList());
         }
         assertTrue(cache(backend).hits() >= 100, cache(backend).counts());
+    }
+
+    /**
+     * A load the near cache answers is no store call: the metrics decorator neither times nor
+     * traces it, and the cache counts it once (one miss, then hits; a miss is not counted twice
+     * by the decorator's look and the backend's). A bypass (the cache not in step on a busy
+     * machine) is a store call, timed as one.
+     */
+    @Test
+    void aLoadFromTheNearCacheIsNotTimedAsAStoreCall() {
+        SessionBackend backend = backend("timed:");
+        List<String> timed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.serversessions.internal.metrics.SessionMetrics metrics = new dev.serversessions.internal.metrics.SessionMetrics() {
+            @Override
+            public void storeCall(dev.serversessions.internal.metrics.StoreOperation operation, long nanos, RuntimeException failure) {
+                timed.add(operation.name());
+            }
+        };
+        SessionBackend instrumented = new dev.serversessions.internal.metrics.InstrumentedSessionBackend(backend, metrics,
+                dev.serversessions.internal.metrics.StoreTracing.NONE);
+        String id = IDS.generate();
+        backend.apply(id, create(v(1), inMinutes(30)));
+        settled(backend);
+        long misses = cache(backend).misses();
+        long bypassed = cache(backend).bypassed();
+        assertEquals("1", value(instrumented, id));
+        assertEquals(List.of("LOAD"), timed, "the first load asked Redis, timed once");
+        assertEquals(1, cache(backend).misses() - misses + cache(backend).bypassed() - bypassed,
+                "one lookup, one miss (or bypass): " + cache(backend).counts());
+        for (int i = 0; i < 50; i++) {
+            settled(backend);
+            long hits = cache(backend).hits();
+            int before = timed.size();
+            assertEquals("1", value(instrumented, id));
+            boolean hit = cache(backend).hits() > hits;
+            assertEquals(hit ? before : before + 1, timed.size(), "a hit is not timed, anything else is: " + cache(backend).counts());
+        }
+        assertTrue(cache(backend).hits() >= 40, "served from memory: " + cache(backend).counts());
     }
 
     /**

@@ -80,7 +80,7 @@ class RedisSentinelSessionBackendTest extends SessionBackendContract {
         // another server, with the near cache: the failover must empty it
         SessionBackend cached = RedisBackends.fromKeys(Map.of("SESSION_REDIS_MODE", "sentinel", "SESSION_REDIS_MASTER", MASTER,
                 "SESSION_REDIS", "127.0.0.1:" + sentinel.port(), "SESSION_REDIS_NEAR_CACHE", "true"), "session:");
-        RedisNearCache nearCache = ((RedisSessionBackend) cached).nearCache();
+        RedisNearCache nearCache = RedisNearCacheTest.cache(cached);
         String id = IDS.generate();
         assertTrue(backend.apply(id, create(Map.of("user", bytes("alice")), inMinutes(30))));
         try (Jedis admin = master.admin()) {
