@@ -1,11 +1,9 @@
 package dev.serversessions.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.flow.FacesFlowApp;
-import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.GlassFishServer;
 import dev.serversessions.it.support.RuntimeServer;
 import java.nio.file.Path;
@@ -55,22 +53,8 @@ class FileSystemSessionGlassFishIT extends FileSystemSessionContract {
     @Override
     @Test
     public void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
-        server.deploy(FacesFlowApp.war(RuntimeServer.workDir()), FacesFlowApp.NAME);
-        try {
-            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server)).increment();
-            assertEquals(1, flow.flowCount());
-            super.attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (new Browser(server).get("/" + FacesFlowApp.NAME + "/start.xhtml").status() != 200) {
-                assertTrue(System.nanoTime() < deadline, "the flow's WAR did not start again within 60 s: " + server.log());
-                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
-            }
-            flow.increment();
-            assertEquals(2, flow.flowCount(), "the @FlowScoped count after the restart");
-            assertEquals(2, flow.windowCount(), "the @ClientWindowScoped count after the restart");
-        } finally {
-            server.undeploy(FacesFlowApp.NAME);
-        }
+        FacesFlowApp.countsCarryAcrossARestart(server, FacesFlowApp.war(RuntimeServer.workDir()),
+                super::attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer);
     }
 
     @Test

@@ -106,22 +106,8 @@ class FileSystemSessionLibertyIT extends FileSystemSessionContract {
     @Override
     @Test
     public void attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer() throws Exception {
-        server.deploy(flowWar(), FacesFlowApp.NAME);
-        try {
-            FacesFlowApp flow = FacesFlowApp.enter(new Browser(server)).increment();
-            assertEquals(1, flow.flowCount());
-            super.attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (new Browser(server).get("/" + FacesFlowApp.NAME + "/start.xhtml").status() != 200) {
-                assertTrue(System.nanoTime() < deadline, "the flow's WAR did not start again within 60 s: " + server.log());
-                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
-            }
-            flow.increment();
-            assertEquals(2, flow.flowCount(), "the @FlowScoped count after the restart");
-            assertEquals(2, flow.windowCount(), "the @ClientWindowScoped count after the restart");
-        } finally {
-            server.undeploy(FacesFlowApp.NAME);
-        }
+        FacesFlowApp.countsCarryAcrossARestart(server, flowWar(),
+                super::attributesTheCartAndAPlainSessionScopedBeanSurviveARestartOfTheServer);
     }
 
     /**

@@ -2,8 +2,6 @@ package dev.serversessions.it;
 
 import static dev.serversessions.it.ServletFormLoginIT.askFor;
 import static dev.serversessions.it.ServletFormLoginIT.assertRedirectedTo;
-import static dev.serversessions.it.ServletFormLoginIT.caller;
-import static dev.serversessions.it.ServletFormLoginIT.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,19 +37,8 @@ class ServletFormLoginGlassFishIT {
 
     @Test
     void aLoginAskedForBeforeARestartIsPostedAfterItAndEndsOnThePageAskedFor() {
-        Browser alice = new Browser(server);
-        askFor(alice, "/admin?before=restart");
-        server.restart();
-        assertRedirectedTo("/admin?before=restart", post(alice, "alice", "alice-secret"));
-        Response admin = alice.get("/admin?before=restart");
-        SharedStoreContract.assertNoContainerSession(admin);
-        assertEquals(200, admin.status(), admin.body());
-        assertEquals("admin alice before=restart", admin.body());
-
-        Response out = alice.post("/logout");
-        SharedStoreContract.assertNoContainerSession(out);
-        assertEquals(204, out.status(), out.body());
-        assertEquals("anonymous", caller(alice));
+        ServletFormLoginIT.aLoginAskedForBeforeARestartIsPostedAfterItAndEndsOnThePageAskedFor(server,
+                out -> assertEquals(204, out.status(), out.body()));
     }
 
     /**
@@ -106,13 +93,6 @@ class ServletFormLoginGlassFishIT {
 
     @Test
     void wrongPasswordGetsTheErrorPageAndARoleIsNeeded() {
-        Browser bob = new Browser(server);
-        askFor(bob, "/admin");
-        Response wrong = post(bob, "bob", "wrong");
-        assertTrue(wrong.body().contains("Wrong user name or password"), wrong.status() + " " + wrong.body());
-        assertEquals("anonymous", caller(bob));
-        assertRedirectedTo("/admin", post(bob, "bob", "bob-secret"));
-        assertEquals(403, bob.get("/admin").status());
-        assertEquals("bob admin=false", caller(bob));
+        ServletFormLoginIT.wrongPasswordGetsTheErrorPageAndARoleIsNeeded(server);
     }
 }

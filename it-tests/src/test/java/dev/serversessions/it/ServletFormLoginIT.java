@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.servletform.FormApp;
+import dev.serversessions.it.support.AppServer;
 import dev.serversessions.it.support.Browser;
 import dev.serversessions.it.support.Browser.Response;
+import dev.serversessions.it.support.HttpTarget;
 import dev.serversessions.it.support.PayaraMicro;
 import dev.serversessions.testsupport.PrivateIds;
 import java.io.ByteArrayInputStream;
@@ -28,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -153,6 +156,39 @@ class ServletFormLoginIT extends TwoNodesOnOneStore {
         Response caller = browser.get("/caller");
         SharedStoreContract.assertNoContainerSession(caller);
         return caller.body();
+    }
+
+    /**
+     * On one server: alice's login asked for before {@code server} restarts is posted after the
+     * restart and ends on the page asked for; her logout, which {@code logoutAnswer} checks, makes
+     * her anonymous again. No step sets a {@code JSESSIONID}.
+     */
+    static void aLoginAskedForBeforeARestartIsPostedAfterItAndEndsOnThePageAskedFor(AppServer server, Consumer<Response> logoutAnswer) {
+        Browser alice = new Browser(server);
+        askFor(alice, "/admin?before=restart");
+        server.restart();
+        assertRedirectedTo("/admin?before=restart", post(alice, "alice", "alice-secret"));
+        Response admin = alice.get("/admin?before=restart");
+        SharedStoreContract.assertNoContainerSession(admin);
+        assertEquals(200, admin.status(), admin.body());
+        assertEquals("admin alice before=restart", admin.body());
+
+        Response out = alice.post("/logout");
+        SharedStoreContract.assertNoContainerSession(out);
+        logoutAnswer.accept(out);
+        assertEquals("anonymous", caller(alice));
+    }
+
+    /** On {@code server} alone: bob's wrong password gets the error page, his right one logs him in, but /admin needs a role he lacks. */
+    static void wrongPasswordGetsTheErrorPageAndARoleIsNeeded(HttpTarget server) {
+        Browser bob = new Browser(server);
+        askFor(bob, "/admin");
+        Response wrong = post(bob, "bob", "wrong");
+        assertTrue(wrong.body().contains("Wrong user name or password"), wrong.status() + " " + wrong.body());
+        assertEquals("anonymous", caller(bob));
+        assertRedirectedTo("/admin", post(bob, "bob", "bob-secret"));
+        assertEquals(403, bob.get("/admin").status());
+        assertEquals("bob admin=false", caller(bob));
     }
 
     @Test

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.serversessions.it.support.Browser;
+import dev.serversessions.it.support.DeploysWars;
 import dev.serversessions.it.support.HttpTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -74,6 +77,37 @@ public final class FacesFlowApp {
         assertEquals(0, flow.flowCount, "a new flow's @FlowScoped bean starts at 0");
         assertEquals(0, flow.windowCount, "a new window's @ClientWindowScoped bean starts at 0");
         return flow;
+    }
+
+    /** What a test does between the flow's first and second count: at least one restart of the server. */
+    @FunctionalInterface
+    public interface Restart {
+        void run() throws Exception;
+    }
+
+    /**
+     * Deploys {@code war} on {@code server}, enters the flow and counts once, runs {@code restart},
+     * waits (60 s at most) until the flow's WAR answers again, and counts once more with the same
+     * browser: the {@code @FlowScoped} and {@code @ClientWindowScoped} counts carry across the
+     * restart (2 each). The WAR is undeployed again, so that the other tests find the server as it was.
+     */
+    public static void countsCarryAcrossARestart(DeploysWars server, Path war, Restart restart) throws Exception {
+        server.deploy(war, NAME);
+        try {
+            FacesFlowApp flow = enter(new Browser(server)).increment();
+            assertEquals(1, flow.flowCount());
+            restart.run();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (new Browser(server).get("/" + NAME + "/start.xhtml").status() != 200) {
+                assertTrue(System.nanoTime() < deadline, "the flow's WAR did not start again within 60 s: " + server.log());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            flow.increment();
+            assertEquals(2, flow.flowCount(), "the @FlowScoped count after the restart");
+            assertEquals(2, flow.windowCount(), "the @ClientWindowScoped count after the restart");
+        } finally {
+            server.undeploy(NAME);
+        }
     }
 
     /** The next postbacks go to {@code server}, with the same cookies. */
