@@ -71,6 +71,7 @@ public final class LoadBenchmark {
         System.out.println(conditions);
         long started = System.nanoTime();
         List<Result> results = new ArrayList<>();
+        List<String> profiles = new ArrayList<>();
         for (LoadTarget target : LoadTargets.all()) {
             if (!only.isEmpty() && !only.contains(target.name())) {
                 continue;
@@ -110,6 +111,12 @@ public final class LoadBenchmark {
                         long requests = Math.round(runs.stream().mapToDouble(Wrk.Measurement::requestsPerSecond).sum() * seconds);
                         Result result = Result.of(target.name(), target.baseline(), scenario, size, runs, warmUp)
                                 .withCpu(cpu(server, store).perRequest(cpuBefore, requests));
+                        if (Boolean.getBoolean("bench.jfr")) {
+                            // one more window, not measured, under JDK Flight Recorder
+                            JfrProfile profile = JfrProfile.start(server, target.name() + "-" + scenario + "-" + size);
+                            Wrk.run(server, scenario, container, sent, window);
+                            profiles.add("- " + target.name() + ", " + scenario.label + ": " + profile.stop());
+                        }
                         System.out.println(result.row() + " |");
                         results.add(result);
                     }
@@ -117,7 +124,9 @@ public final class LoadBenchmark {
             }
             System.out.printf("%s took %d s%n", target.name(), (System.nanoTime() - targetStarted) / 1_000_000_000L);
         }
-        String report = conditions + "\n\n" + Result.table(results);
+        String report = conditions + "\n\n" + Result.table(results)
+                + (profiles.isEmpty() ? "" : "\nWhere the request threads spent one more window (JFR, not measured above):\n\n"
+                        + String.join("\n", profiles) + "\n");
         System.out.println(report);
         System.out.printf("the whole run took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         Path out = Path.of(System.getProperty("it.workDir", "target")).resolve("load-results.md");
@@ -233,6 +242,9 @@ public final class LoadBenchmark {
         UNTOUCHED("test WAR: untouched", "GET", "/probe/untouched", "/probe/untouched", true, true),
         API_READ("example API: GET /api/session (reads all)", "GET", "/api/session", "/legacy/session", true, false),
         API_WRITE("example API: PUT /api/session/w", "PUT", "/api/session/w", "/legacy/session/w", true, false),
+        /** The issue's own pair: the same servlet on both, {@code request.getSession()} the container's or the store's. */
+        LEGACY_READ("example: GET /legacy/session (request.getSession(), reads all)", "GET", "/legacy/session", "/legacy/session", true, false),
+        LEGACY_WRITE("example: PUT /legacy/session/w (HttpSession.setAttribute)", "PUT", "/legacy/session/w", "/legacy/session/w", true, false),
         API_UNTOUCHED("example API: GET /api/session, no cookie", "GET", "/api/session", "/legacy/session", false, true),
         /** A logged-in caller asking who she is: the login kept by the library re-established on each request; stores only. */
         LOGGED_IN("example API: GET /api/whoami, logged in", "GET", "/api/whoami", "/api/whoami", true, false),
