@@ -31,8 +31,8 @@ import java.util.Set;
  * <p>Arguments: seconds per window (default 10), then the targets to run (default all).
  */
 public final class LoadBenchmark {
-    private static final List<Integer> SIZES = sizes(System.getProperty("bench.sizes", ""));
-    private static final int REPEATS = 3;
+    static final List<Integer> SIZES = sizes(System.getProperty("bench.sizes", ""));
+    static final int REPEATS = 3;
     /** Two consecutive warm-up windows within this fraction of each other: the JIT is done. */
     private static final double CONVERGED = 0.05;
     /**
@@ -51,7 +51,7 @@ public final class LoadBenchmark {
      * {@code bench.sessionLocking} says (BENCH_SESSION_LOCKING; by default off). Compare two runs
      * to see what either costs.
      */
-    private static Map<String, String> withChosenSettings(Map<String, String> env) {
+    static Map<String, String> withChosenSettings(Map<String, String> env) {
         Map<String, String> with = new java.util.HashMap<>(env);
         Map.of("bench.sessionMetrics", "SESSION_METRICS", "bench.sessionLocking", "SESSION_LOCKING").forEach((property, key) -> {
             String value = System.getProperty(property, "");
@@ -144,7 +144,7 @@ public final class LoadBenchmark {
      * The scenarios to run at one session size: all by default, or a comma list of their names,
      * each optionally limited to one size ({@code READ,WRITE@1024}).
      */
-    private static List<Scenario> scenarios(String list, int size) {
+    static List<Scenario> scenarios(String list, int size) {
         if (list.isBlank()) {
             return List.of(Scenario.values());
         }
@@ -159,7 +159,7 @@ public final class LoadBenchmark {
     }
 
     /** What the figures were measured with, printed with every table. */
-    private static String conditions(int seconds, int maxWarmupWindows) {
+    static String conditions(int seconds, int maxWarmupWindows) {
         List<String> flags = PayaraMicro.jvmOptions();
         return "Payara Micro JVM flags: " + (flags.isEmpty() ? "none, the JVM's defaults (C2, default GC and heap)" : String.join(" ", flags))
                 + "; Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores.\n"
@@ -186,7 +186,7 @@ public final class LoadBenchmark {
     }
 
     /** A session of {@code size} bytes, created through whichever HttpSession the target serves. */
-    private static String fill(PayaraMicro server, String cookieName, int size) throws IOException {
+    static String fill(PayaraMicro server, String cookieName, int size) throws IOException {
         Browser browser = new Browser(server, cookieName);
         Browser.Response response = browser.get("/httpsession/fill?bytes=" + size);
         if (response.status() != 200 || browser.cookie().isEmpty()) {
@@ -196,7 +196,7 @@ public final class LoadBenchmark {
     }
 
     /** The CPU accounts now: the server's, and the store's processes where it has its own (Redis, PostgreSQL, MariaDB, memcached). */
-    private static CpuUse cpu(PayaraMicro server, LoadTarget.Started store) {
+    static CpuUse cpu(PayaraMicro server, LoadTarget.Started store) {
         String type = store.env().getOrDefault("SESSION_TYPE", "");
         String url = store.env().getOrDefault("SESSION_SQLALCHEMY", "");
         String command = type.equals("memcached") ? "memcached" : !type.equals("sqlalchemy") ? ""
@@ -206,7 +206,7 @@ public final class LoadBenchmark {
     }
 
     /** A session of {@code size} bytes in which alice then logged in: the session cookie and the login cookie. */
-    private static String loggedIn(PayaraMicro server, String cookieName, int size) throws IOException {
+    static String loggedIn(PayaraMicro server, String cookieName, int size) throws IOException {
         Browser browser = new Browser(server, cookieName);
         browser.get("/httpsession/fill?bytes=" + size);
         Browser.Response login = browser.postForm("/api/login", "username", "alice", "password", "alice-secret");
@@ -220,7 +220,7 @@ public final class LoadBenchmark {
     }
 
     /** {@code count} sessions of {@code size} bytes, for the scenarios that spread over sessions. */
-    private static List<String> fill(PayaraMicro server, String cookieName, int size, int count) throws IOException {
+    static List<String> fill(PayaraMicro server, String cookieName, int size, int count) throws IOException {
         List<String> cookies = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             cookies.add(fill(server, cookieName, size));
