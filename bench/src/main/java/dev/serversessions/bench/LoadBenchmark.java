@@ -33,6 +33,8 @@ import java.util.Set;
 public final class LoadBenchmark {
     static final List<Integer> SIZES = sizes(System.getProperty("bench.sizes", ""));
     static final int REPEATS = 3;
+    /** The least warm-up before two agreeing windows may end it ({@code bench.minWarmupSeconds}, BENCH_MIN_WARMUP_SECONDS). */
+    static final Duration MIN_WARMUP = Duration.ofSeconds(Long.getLong("bench.minWarmupSeconds", 60));
     /** Two consecutive warm-up windows within this fraction of each other: the JIT is done. */
     private static final double CONVERGED = 0.05;
     /**
@@ -163,8 +165,8 @@ public final class LoadBenchmark {
         List<String> flags = PayaraMicro.jvmOptions();
         return "Payara Micro JVM flags: " + (flags.isEmpty() ? "none, the JVM's defaults (C2, default GC and heap)" : String.join(" ", flags))
                 + "; Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores.\n"
-                + "Load: " + Wrk.DESCRIPTION + ". Warm-up per scenario: " + seconds + " s windows until two consecutive ones agree within "
-                + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
+                + "Load: " + Wrk.DESCRIPTION + ". Warm-up per scenario: at least " + MIN_WARMUP.toSeconds() + " s, then " + seconds
+                + " s windows until two consecutive ones agree within " + Math.round(CONVERGED * 100) + "% (at most " + maxWarmupWindows + " windows; the warm-up column says how long it took, "
                 + "or that it never converged). Measured: " + REPEATS + " windows of " + seconds + " s, median and spread (min–max).\n"
                 + "SESSION_METRICS: " + System.getProperty("bench.sessionMetrics", "").transform(m -> m.isBlank() ? "default (on)" : m)
                 + "; SESSION_LOCKING: " + System.getProperty("bench.sessionLocking", "").transform(m -> m.isBlank() ? "default (off)" : m) + "."
@@ -175,9 +177,13 @@ public final class LoadBenchmark {
     static WarmUp warmUp(PayaraMicro server, Scenario scenario, boolean container, List<String> cookies, Duration window,
                                  int maxWindows) throws IOException, InterruptedException {
         double previous = -1;
+        // Payara's C2 keeps a deep path climbing for a minute or more: two windows that agree
+        // earlier may be a pause in the climb, so agreement counts only after the minimum
+        long minWindows = (MIN_WARMUP.toMillis() + window.toMillis() - 1) / window.toMillis();
+        maxWindows = (int) Math.max(maxWindows, minWindows);
         for (int n = 1; n <= maxWindows; n++) {
             double rate = Wrk.run(server, scenario, container, cookies, window).requestsPerSecond();
-            if (previous > 0 && Math.abs(rate - previous) <= CONVERGED * Math.max(rate, previous)) {
+            if (n >= minWindows && previous > 0 && Math.abs(rate - previous) <= CONVERGED * Math.max(rate, previous)) {
                 return new WarmUp(n, window, true);
             }
             previous = rate;
