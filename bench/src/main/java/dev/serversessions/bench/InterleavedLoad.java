@@ -46,9 +46,7 @@ public final class InterleavedLoad {
                     continue;
                 }
                 LoadTarget.Started store = target.start();
-                String name = "bench-" + target.name().replace(' ', '-');
-                PayaraMicro server = target.war() == null ? PayaraMicro.start(name, LoadBenchmark.withChosenSettings(store.env()))
-                        : PayaraMicro.start(name, LoadBenchmark.withChosenSettings(store.env()), target.war());
+                PayaraMicro server = LoadBenchmark.serve(target, store);
                 running.add(new Running(target, store, server, target.name().equals(LoadTargets.CONTAINER)));
             }
             for (int size : LoadBenchmark.SIZES) {

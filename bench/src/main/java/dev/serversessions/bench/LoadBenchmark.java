@@ -53,7 +53,7 @@ public final class LoadBenchmark {
      * {@code bench.sessionLocking} says (BENCH_SESSION_LOCKING; by default off). Compare two runs
      * to see what either costs.
      */
-    static Map<String, String> withChosenSettings(Map<String, String> env) {
+    private static Map<String, String> withChosenSettings(Map<String, String> env) {
         Map<String, String> with = new java.util.HashMap<>(env);
         Map.of("bench.sessionMetrics", "SESSION_METRICS", "bench.sessionLocking", "SESSION_LOCKING").forEach((property, key) -> {
             String value = System.getProperty(property, "");
@@ -82,9 +82,7 @@ public final class LoadBenchmark {
             System.out.println("== " + target.name());
             boolean container = target.name().equals(LoadTargets.CONTAINER);
             try (LoadTarget.Started store = target.start();
-                 PayaraMicro server = target.war() == null
-                         ? PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()))
-                         : PayaraMicro.start("bench-" + target.name().replace(' ', '-'), withChosenSettings(store.env()), target.war())) {
+                 PayaraMicro server = serve(target, store)) {
                 for (int size : SIZES) {
                     String cookie = target.plain() ? null : fill(server, target.cookieName(), size);
                     List<String> spread = null;
@@ -189,6 +187,13 @@ public final class LoadBenchmark {
             previous = rate;
         }
         return new WarmUp(maxWindows, window, false);
+    }
+
+    /** Payara Micro serving {@code target}'s WAR (this build's test WAR unless it names another) on {@code store}. */
+    static PayaraMicro serve(LoadTarget target, LoadTarget.Started store) {
+        String name = "bench-" + target.name().replace(' ', '-');
+        return target.war() == null ? PayaraMicro.start(name, withChosenSettings(store.env()))
+                : PayaraMicro.start(name, withChosenSettings(store.env()), target.war());
     }
 
     /** A session of {@code size} bytes, created through whichever HttpSession the target serves. */
